@@ -1,0 +1,35 @@
+/*
+ * The verbs of the hotline command, one function each, dispatched from a
+ * table in main.c.
+ */
+#ifndef AGENT_CMD_H
+#define AGENT_CMD_H
+
+#include <jansson.h>
+
+#include "agent/config.h"
+#include "intents/classifier.h"
+
+/* A verb: argc/argv after the verb's own words; returns the exit status. */
+typedef int	(*cmd_fn)(const struct config *, int argc, char **argv);
+
+int	cmd_chat(const struct config *, int, char **);
+int	cmd_ask(const struct config *, int, char **);
+int	cmd_classify(const struct config *, int, char **);
+int	cmd_kb_import(const struct config *, int, char **);
+int	cmd_kb_history(const struct config *, int, char **);
+int	cmd_kb_search(const struct config *, int, char **);
+int	cmd_intents_check(const struct config *, int, char **);
+int	cmd_intents_eval(const struct config *, int, char **);
+int	cmd_request_show(const struct config *, int, char **);
+int	cmd_config_show(const struct config *, int, char **);
+
+/*
+ * The answer line of the eval format for verdict v of item id (a JSON
+ * string or integer; NULL for none): id, intent, confidence, action,
+ * entities (omitted when none), priority, and lang.  Returns a new
+ * reference.
+ */
+json_t	*cmd_verdict_json(json_t *id, const struct verdict *v);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * The conversational verbs: chat (an interactive session), ask (one
+ * question) and classify (JSON Lines in, decisions out, for evaluation and
+ * for other programs).
+ */
+#include "agent/cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "lib/limits.h"
+#include "lib/lineio.h"
+#include "lib/xmalloc.h"
+
+static int
+open_loaded(const struct config *cfg, struct agent **a_r)
+{
+	char	*err;
+
+	if (agent_open(cfg, a_r, &err) == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+		return -1;
+	}
+	if (agent_load_classifier(*a_r, stderr) == -1) {
+		fprintf(stderr, "hotline: the categories did not load "
+		    "(see above; hotline intents check)\n");
+		agent_close(a_r);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+answer(struct agent *a, const char *channel, const char *text, size_t len,
+    FILE *out)
+{
+	struct reply	 r;
+	char		*err;
+
+	if (agent_reply(a, channel, text, len, &r, &err) == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+		return -1;
+	}
+	fprintf(out, "%s\n", r.text);
+	reply_release(&r);
+	return 0;
+}
+
+int
+cmd_ask(const struct config *cfg, int argc, char **argv)
+{
+	struct agent	*a;
+	char		*text, *t;
+	int		 i, rc;
+
+	if (argc < 1) {
+		fprintf(stderr, "usage: hotline ask TEXT\n");
+		return 2;
+	}
+	text = xstrdup(argv[0]);
+	for (i = 1; i < argc; i++) {
+		t = xasprintf("%s %s", text, argv[i]);
+		free(text);
+		text = t;
+	}
+	if (open_loaded(cfg, &a) == -1) {
+		free(text);
+		return 1;
+	}
+	rc = answer(a, "cli", text, strlen(text), stdout) == -1 ? 1 : 0;
+	free(text);
+	agent_close(&a);
+	return rc;
+}
+
+int
+cmd_chat(const struct config *cfg, int argc, char **argv)
+{
+	struct agent	*a;
+	struct lineio	*in;
+	const char	*line;
+	size_t		 len;
+	int		 toolong, tty = isatty(0);
+
+	if (open_loaded(cfg, &a) == -1)
+		return 1;
+	if (tty)
+		printf("Здравствуйте! Я помощник горячей линии Госуслуг. "
+		    "Напишите ваш вопрос (пустая строка или Ctrl-D — "
+		    "выход).\n\n> ");
+	fflush(stdout);
+	in = lineio_new(stdin, LIMIT_MESSAGE_BYTES);
+	while (lineio_next(in, &line, &len, &toolong)) {
+		if (toolong) {
+			printf("Сообщение слишком длинное: сократите его, "
+			    "пожалуйста.\n");
+		} else if (len == 0 && tty)
+			break;
+		else if (len > 0 && answer(a, "cli", line, len, stdout) == -1)
+			break;
+		if (tty)
+			printf("\n> ");
+		fflush(stdout);
+	}
+	lineio_free(&in);
+	agent_close(&a);
+	return 0;
+}
+
+json_t *
+cmd_verdict_json(json_t *id, const struct verdict *v)
+{
+	json_t		*o, *ents, *cur, *arr;
+	const char	*name, *prio;
+	size_t		 i;
+
+	o = json_object();
+	json_object_set(o, "id", id != NULL ? id : json_null());
+	json_object_set_new(o, "intent", v->intent ? json_string(v->intent) :
+	    json_null());
+	json_object_set_new(o, "confidence",
+	    json_real((double)(long)(v->confidence * 1000 + 0.5) / 1000));
+	json_object_set_new(o, "action", json_string(action_name(v->action)));
+	ents = json_object();
+	for (i = 0; i < v->entities.count; i++) {
+		if (v->entities.items[i].type == ENTITY_PASSPORT)
+			continue;	/* masked in logs, not reported */
+		name = entity_type_name(v->entities.items[i].type);
+		cur = json_object_get(ents, name);
+		if (cur == NULL)
+			json_object_set_new(ents, name,
+			    json_string(v->entities.items[i].value));
+		else {
+			if (json_is_string(cur)) {
+				arr = json_array();
+				json_array_append(arr, cur);
+				json_object_set_new(ents, name, arr);
+				cur = arr;
+			}
+			json_array_append_new(cur,
+			    json_string(v->entities.items[i].value));
+		}
+	}
+	if (json_object_size(ents) > 0)
+		json_object_set_new(o, "entities", ents);
+	else
+		json_decref(ents);
+	prio = def_priority_name(v->priority);
+	json_object_set_new(o, "priority", prio ? json_string(prio) :
+	    json_null());
+	json_object_set_new(o, "lang", json_string(lang_name(v->lang)));
+	if (v->reason != NULL)
+		json_object_set_new(o, "reason", json_string(v->reason));
+	return o;
+}
+
+static void
+print_error(size_t lineno, json_t *id, const char *what)
+{
+	json_t	*o;
+
+	o = json_object();
+	if (id != NULL)
+		json_object_set(o, "id", id);
+	json_object_set_new(o, "error", json_string(what));
+	json_object_set_new(o, "line", json_integer((json_int_t)lineno));
+	json_dumpf(o, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(o);
+}
+
+int
+cmd_classify(const struct config *cfg, int argc, char **argv)
+{
+	struct agent	*a;
+	struct lineio	*in;
+	struct verdict	 v;
+	json_error_t	 jerr;
+	json_t		*item, *id, *text, *out;
+	const char	*line;
+	size_t		 len, lineno = 0;
+	int		 toolong, nerr = 0;
+
+	if (open_loaded(cfg, &a) == -1)
+		return 1;
+	in = lineio_new(stdin, LIMIT_JSONL_LINE_BYTES);
+	while (lineio_next(in, &line, &len, &toolong)) {
+		lineno++;
+		if (toolong) {
+			print_error(lineno, NULL, "line too long");
+			nerr++;
+			continue;
+		}
+		if (len == 0)
+			continue;
+		item = json_loadb(line, len, JSON_ALLOW_NUL |
+		    JSON_REJECT_DUPLICATES, &jerr);
+		if (item == NULL || !json_is_object(item)) {
+			print_error(lineno, NULL, item == NULL ? jerr.text :
+			    "not a JSON object");
+			json_decref(item);
+			nerr++;
+			continue;
+		}
+		id = json_object_get(item, "id");
+		text = json_object_get(item, "text");
+		if (!json_is_string(text)) {
+			print_error(lineno, id, "\"text\" must be a string");
+			json_decref(item);
+			nerr++;
+			continue;
+		}
+		classify(a->ctx, json_string_value(text),
+		    json_string_length(text), &v);
+		out = cmd_verdict_json(id, &v);
+		json_dumpf(out, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(out);
+		json_decref(item);
+	}
+	lineio_free(&in);
+	agent_close(&a);
+	fflush(stdout);
+	if (nerr > 0)
+		fprintf(stderr, "hotline: %d line(s) with errors\n", nerr);
+	return 0;
+}

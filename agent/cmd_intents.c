@@ -1,0 +1,196 @@
+/*
+ * Verbs for content editors working on categories: check (lint every file
+ * and see that each example still lands in its own category) and eval
+ * (quality on a labelled set, with what went wrong where).
+ */
+#include "agent/cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/agent.h"
+#include "intents/eval.h"
+#include "lib/limits.h"
+#include "lib/lineio.h"
+#include "lib/xmalloc.h"
+
+static int
+open_classifier(const struct config *cfg, struct agent **a_r)
+{
+	char	*err;
+
+	if (agent_open(cfg, a_r, &err) == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+		return -1;
+	}
+	if (agent_load_classifier(*a_r, stderr) == -1) {
+		fprintf(stderr, "hotline: the categories did not load; "
+		    "errors above\n");
+		agent_close(a_r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_intents_check(const struct config *cfg, int argc, char **argv)
+{
+	struct agent		*a;
+	const struct def_set	*defs;
+	const struct def_intent	*d;
+	struct verdict		 v;
+	size_t			 i, j, nex = 0, bad = 0;
+	int			 nerr = 0;
+
+	if (open_classifier(cfg, &a) == -1)
+		return 1;
+	defs = classifier_defs(a->classifier);
+	for (i = 0; i < defs->n; i++) {
+		d = &defs->intents[i];
+		if (d->nexamples == 0) {
+			fprintf(stderr, "%s:%zu: \"%s\" has no examples\n",
+			    d->file, d->line, d->id);
+			nerr++;
+		}
+		for (j = 0; j < d->nexamples; j++) {
+			nex++;
+			classify(a->ctx, d->examples[j],
+			    strlen(d->examples[j]), &v);
+			if (v.intent != NULL && strcmp(v.intent, d->id) == 0)
+				continue;
+			bad++;
+			fprintf(stderr, "%s:%zu: example classifies as %s "
+			    "(%s, %.2f), not %s: %s\n", d->file,
+			    d->example_lines[j], v.intent ? v.intent : "none",
+			    action_name(v.action), v.confidence, d->id,
+			    d->examples[j]);
+		}
+	}
+	printf("%zu categories, %zu patterns, %zu examples, %zu documents "
+	    "indexed; %zu example(s) classify elsewhere\n", defs->n,
+	    classifier_patterns(a->classifier), nex,
+	    classifier_documents(a->classifier), bad);
+	agent_close(&a);
+	return nerr > 0 || bad > 0 ? 1 : 0;
+}
+
+/* "type=value\n" lines of an eval-format entities object. */
+static char *
+entity_lines(json_t *ents)
+{
+	const char	*k;
+	json_t		*v, *x;
+	char		*s = xstrdup(""), *t;
+	size_t		 i;
+
+	if (!json_is_object(ents))
+		return s;
+	json_object_foreach(ents, k, v) {
+		if (json_is_string(v)) {
+			t = xasprintf("%s%s=%s\n", s, k, json_string_value(v));
+			free(s);
+			s = t;
+		} else if (json_is_array(v)) {
+			json_array_foreach(v, i, x) {
+				if (!json_is_string(x))
+					continue;
+				t = xasprintf("%s%s=%s\n", s, k,
+				    json_string_value(x));
+				free(s);
+				s = t;
+			}
+		}
+	}
+	return s;
+}
+
+static const char *
+str_or_null(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int
+cmd_intents_eval(const struct config *cfg, int argc, char **argv)
+{
+	struct agent	*a;
+	struct eval	*ev;
+	struct lineio	*in;
+	struct verdict	 v;
+	json_error_t	 jerr;
+	json_t		*item, *got, *id;
+	FILE		*fp;
+	const char	*line;
+	char		*gold_ents, *got_ents, idbuf[32];
+	size_t		 len, lineno = 0;
+	int		 toolong, nerr = 0, verbose = 0;
+
+	if (argc >= 1 && strcmp(argv[0], "-v") == 0) {
+		verbose = 1;
+		argc--;
+		argv++;
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage: hotline intents eval [-v] FILE.jsonl\n");
+		return 2;
+	}
+	if ((fp = fopen(argv[0], "r")) == NULL) {
+		perror(argv[0]);
+		return 1;
+	}
+	if (open_classifier(cfg, &a) == -1) {
+		fclose(fp);
+		return 1;
+	}
+	ev = eval_new(classifier_taxonomy(a->classifier));
+	in = lineio_new(fp, LIMIT_JSONL_LINE_BYTES);
+	while (lineio_next(in, &line, &len, &toolong)) {
+		lineno++;
+		if (len == 0 && !toolong)
+			continue;
+		item = toolong ? NULL : json_loadb(line, len, JSON_ALLOW_NUL,
+		    &jerr);
+		if (item == NULL || !json_is_string(json_object_get(item,
+		    "text"))) {
+			fprintf(stderr, "%s:%zu: not an eval item\n", argv[0],
+			    lineno);
+			json_decref(item);
+			nerr++;
+			continue;
+		}
+		classify(a->ctx, str_or_null(item, "text"),
+		    json_string_length(json_object_get(item, "text")), &v);
+		id = json_object_get(item, "id");
+		got = cmd_verdict_json(id, &v);
+		gold_ents = entity_lines(json_object_get(item, "entities"));
+		got_ents = entity_lines(json_object_get(got, "entities"));
+		if (json_is_string(id))
+			snprintf(idbuf, sizeof(idbuf), "%s",
+			    json_string_value(id));
+		else
+			snprintf(idbuf, sizeof(idbuf), "%zu", lineno);
+		eval_add(ev, idbuf, str_or_null(item, "intent"),
+		    str_or_null(item, "expect"), str_or_null(item, "priority"),
+		    gold_ents, v.intent, v.action,
+		    def_priority_name(v.priority), got_ents);
+		if (verbose && (v.intent == NULL || str_or_null(item,
+		    "intent") == NULL || strcmp(v.intent,
+		    str_or_null(item, "intent")) != 0 ||
+		    v.action != ACTION_ANSWER))
+			printf("%-6s %-26s -> %-26s %-8s %.2f  %s\n", idbuf,
+			    str_or_null(item, "intent"),
+			    v.intent ? v.intent : "-", action_name(v.action),
+			    v.confidence, str_or_null(item, "text"));
+		free(gold_ents);
+		free(got_ents);
+		json_decref(got);
+		json_decref(item);
+	}
+	eval_report(ev, stdout);
+	eval_free(&ev);
+	lineio_free(&in);
+	fclose(fp);
+	agent_close(&a);
+	return nerr > 0 ? 1 : 0;
+}

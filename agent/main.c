@@ -1,0 +1,136 @@
+/*
+ * hotline: the support agent of the state services hotline.  main() reads
+ * the global options and the configuration, then runs one verb from the
+ * table; with no verb it starts an interactive chat on the embedded
+ * defaults.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/cmd.h"
+#include "agent/config.h"
+#include "agent/paths.h"
+#include "lib/xmalloc.h"
+
+struct verb {
+	const char	*word;
+	const char	*sub;		/* second word, or NULL */
+	cmd_fn		 fn;
+	const char	*usage;
+};
+
+static const struct verb verbs[] = {
+	{ "chat", NULL, cmd_chat, "chat                 talk to the agent "
+	  "(type a question, read the answer)" },
+	{ "ask", NULL, cmd_ask, "ask TEXT             what a citizen would "
+	  "read in reply to TEXT" },
+	{ "classify", NULL, cmd_classify, "classify < IN.jsonl  one decision "
+	  "line per message (eval format)" },
+	{ "kb", "import", cmd_kb_import, "kb import            load "
+	  "kb/articles into the database" },
+	{ "kb", "history", cmd_kb_history, "kb history ID        versions of "
+	  "an article" },
+	{ "kb", "search", cmd_kb_search, "kb search [-l LANG] QUERY  ranked "
+	  "articles with snippets" },
+	{ "intents", "check", cmd_intents_check, "intents check        lint "
+	  "category files and their examples" },
+	{ "intents", "eval", cmd_intents_eval, "intents eval FILE     quality "
+	  "on a labelled JSON Lines set" },
+	{ "request", "show", cmd_request_show, "request show NUMBER  a "
+	  "registered request" },
+	{ "config", "show", cmd_config_show, "config show          the "
+	  "settings in force" },
+};
+
+#define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
+
+static void
+usage(FILE *fp)
+{
+	size_t	i;
+
+	fprintf(fp, "usage: hotline [-c config] [-d datadir] [-s statedb] "
+	    "[verb ...]\n\nverbs:\n");
+	for (i = 0; i < NVERBS; i++)
+		fprintf(fp, "  %s\n", verbs[i].usage);
+	fprintf(fp, "\nWith no verb, hotline starts a chat.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	 cfg;
+	const char	*cfgpath = NULL, *datadir = NULL, *statedb = NULL;
+	char		*err;
+	size_t		 i;
+	int		 ch, rc;
+
+	while ((ch = getopt(argc, argv, "+c:d:hs:")) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'd':
+			datadir = optarg;
+			break;
+		case 's':
+			statedb = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	config_defaults(&cfg);
+	if (cfgpath == NULL)
+		cfgpath = paths_config_file();
+	if (cfgpath != NULL && config_load(cfgpath, &cfg, &err) == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+		return 1;
+	}
+	if (datadir != NULL) {
+		free(cfg.data_dir);
+		cfg.data_dir = xstrdup(datadir);
+	}
+	if (statedb != NULL) {
+		free(cfg.state_db);
+		cfg.state_db = xstrdup(statedb);
+	}
+	if (argc == 0) {
+		rc = cmd_chat(&cfg, 0, argv);
+		config_clear(&cfg);
+		return rc;
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		config_clear(&cfg);
+		return 0;
+	}
+	for (i = 0; i < NVERBS; i++) {
+		if (strcmp(verbs[i].word, argv[0]) != 0)
+			continue;
+		if (verbs[i].sub == NULL) {
+			rc = verbs[i].fn(&cfg, argc - 1, argv + 1);
+			config_clear(&cfg);
+			return rc;
+		}
+		if (argc > 1 && strcmp(verbs[i].sub, argv[1]) == 0) {
+			rc = verbs[i].fn(&cfg, argc - 2, argv + 2);
+			config_clear(&cfg);
+			return rc;
+		}
+	}
+	fprintf(stderr, "hotline: unknown verb \"%s\"\n", argv[0]);
+	usage(stderr);
+	config_clear(&cfg);
+	return 2;
+}

@@ -1,0 +1,540 @@
+/*
+ * The decision.  Each category's score adds up the weights of its matching
+ * rules and its full-text similarity to the message (best and second-best
+ * example, best article); a softmax over all categories turns scores into
+ * confidences, so a message that is weakly similar to everything gets a low
+ * confidence everywhere.  Then the action: an explicit request for a person
+ * hands off whatever else the message says; a clear winner is answered; two
+ * close ones are clarified; weak evidence goes to a person, or is declined
+ * when nothing in it relates to the portal at all.
+ */
+#include "intents/classifier.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intents/evidence.h"
+#include "intents/rules.h"
+#include "kb/article.h"
+#include "kb/store.h"
+#include "lib/files.h"
+#include "lib/limits.h"
+#include "lib/xmalloc.h"
+
+#define ID_OPERATOR	"handoff.operator"
+#define ID_OOS		"out_of_scope"
+
+struct category {
+	const char	*id;		/* taxonomy's */
+	enum action	 action;
+	const char	*article;	/* defs' */
+	int		 register_request;
+	int		 def;		/* index in defs, -1 none */
+};
+
+struct classifier {
+	struct classifier_config	 cfg;
+	struct taxonomy			 tax;
+	struct def_set			 defs;
+	struct category			*cats;
+	size_t				 ncats;
+	struct rules			*rules;
+	struct evidence			*ev;
+	size_t				**example_doc;	/* [def][example] */
+	int				 operator_cat;
+	int				 oos_cat;
+};
+
+struct classify_ctx {
+	const struct classifier		*c;
+	struct rules_scratch		*rs;
+	struct evidence_scratch		*es;
+	struct rules_result		 rr;
+	struct evidence_result		 er;
+	double				*score;
+	double				*prob;
+};
+
+void
+classifier_config_defaults(struct classifier_config *cfg)
+{
+	cfg->answer_min = 0.55;
+	cfg->margin_min = 0.20;
+	cfg->clarify_min = 0.70;
+	cfg->decline_min = 0.45;
+	cfg->person_min = 4;
+	cfg->temperature = 0.12;
+	cfg->w_rule = 0.25;
+	cfg->w_example = 0.8;
+	cfg->w_example2 = 0.3;
+	cfg->w_article = 0.2;
+}
+
+struct load {
+	def_error_fn	 err;
+	void		*arg;
+	size_t		 nerr;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+lerr(struct load *l, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	va_end(ap);
+	if (l->err != NULL)
+		l->err(l->arg, msg);
+	free(msg);
+	l->nerr++;
+}
+
+static void
+count_err(void *arg, const char *msg)
+{
+	struct load	*l = arg;
+
+	if (l->err != NULL)
+		l->err(l->arg, msg);
+	l->nerr++;
+}
+
+static int
+read_defs(struct classifier *c, const char *dir, struct load *l)
+{
+	char	**paths, *buf, *err;
+	size_t	  n, i, len;
+
+	if (files_list(dir, ".intent", &paths, &n, &err) == -1) {
+		lerr(l, "%s", err);
+		free(err);
+		return -1;
+	}
+	if (n == 0)
+		lerr(l, "%s: no *.intent files", dir);
+	for (i = 0; i < n; i++) {
+		if (files_read(paths[i], LIMIT_EDITOR_FILE_BYTES, &buf, &len,
+		    &err) == -1) {
+			lerr(l, "%s", err);
+			free(err);
+			continue;
+		}
+		deffile_parse(paths[i], buf, len, &c->defs, count_err, l);
+		free(buf);
+	}
+	files_list_free(paths, n);
+	return 0;
+}
+
+struct article_walk {
+	struct classifier	*c;
+	struct load		*l;
+	char			**ids;
+	size_t			  nids;
+};
+
+static int
+add_article(const struct article *a, void *arg)
+{
+	struct article_walk	*w = arg;
+	struct classifier	*c = w->c;
+	char			*text;
+	size_t			 i;
+
+	w->ids = xreallocarray(w->ids, w->nids + 1, sizeof(*w->ids));
+	w->ids[w->nids++] = xstrdup(a->id);
+	text = xasprintf("%s\n%s\n%s", a->title, a->tags, a->summary);
+	for (i = 0; i < c->ncats; i++)
+		if (article_has_category(a, c->cats[i].id))
+			evidence_add(c->ev, i, EVIDENCE_ARTICLE, text);
+	free(text);
+	return 0;
+}
+
+static int
+has_id(char **ids, size_t n, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Ties the definitions to the taxonomy and the articles. */
+static void
+link_defs(struct classifier *c, struct article_walk *w, int *map,
+    struct load *l)
+{
+	struct def_intent	*d;
+	struct category		*cat;
+	enum action		 a;
+	size_t			 i;
+	int			 t;
+
+	for (i = 0; i < c->defs.n; i++) {
+		d = &c->defs.intents[i];
+		map[i] = t = taxonomy_index(&c->tax, d->id);
+		if (t < 0) {
+			lerr(l, "%s:%zu: unknown category \"%s\" (not in the "
+			    "taxonomy)", d->file, d->line, d->id);
+			continue;
+		}
+		cat = &c->cats[t];
+		cat->def = (int)i;
+		if (d->action != NULL && action_parse(d->action, &a) == 0)
+			cat->action = a;
+		if (d->register_request >= 0)
+			cat->register_request = d->register_request;
+		if (d->article == NULL)
+			lerr(l, "%s:%zu: \"%s\" has no article", d->file,
+			    d->line, d->id);
+		else if (!has_id(w->ids, w->nids, d->article))
+			lerr(l, "%s:%zu: unknown article \"%s\"", d->file,
+			    d->line, d->article);
+		else
+			cat->article = d->article;
+	}
+	for (i = 0; i < c->ncats; i++)
+		if (c->cats[i].def < 0)
+			lerr(l, "category \"%s\" has no definition in "
+			    "intents/defs", c->cats[i].id);
+}
+
+static void
+add_examples(struct classifier *c)
+{
+	struct def_intent	*d;
+	size_t			 i, j;
+	int			 t;
+
+	c->example_doc = xcalloc(c->defs.n + 1, sizeof(*c->example_doc));
+	for (i = 0; i < c->defs.n; i++) {
+		d = &c->defs.intents[i];
+		c->example_doc[i] = xcalloc(d->nexamples + 1, sizeof(size_t));
+		t = taxonomy_index(&c->tax, d->id);
+		for (j = 0; j < d->nexamples; j++) {
+			struct normalized	n;
+
+			if (t < 0) {
+				c->example_doc[i][j] = (size_t)-1;
+				continue;
+			}
+			/* Examples are seen as messages are: normalised. */
+			normalize_message(d->examples[j],
+			    strlen(d->examples[j]), &n);
+			c->example_doc[i][j] = evidence_add(c->ev, (size_t)t,
+			    EVIDENCE_EXAMPLE, n.match);
+			normalize_release(&n);
+		}
+	}
+}
+
+struct classifier *
+classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
+    const struct classifier_config *cfg, def_error_fn err, void *arg)
+{
+	struct classifier	*c;
+	struct load		 l = { err, arg, 0 };
+	struct article_walk	 w = { NULL, &l, NULL, 0 };
+	char			*e;
+	int			*map = NULL;
+	size_t			 i;
+
+	c = xcalloc(1, sizeof(*c));
+	c->cfg = *cfg;
+	w.c = c;
+	if (taxonomy_load(paths->taxonomy, &c->tax, &e) == -1) {
+		lerr(&l, "%s", e);
+		free(e);
+		classifier_free(&c);
+		return NULL;
+	}
+	c->ncats = c->tax.n;
+	c->cats = xcalloc(c->ncats, sizeof(*c->cats));
+	for (i = 0; i < c->ncats; i++) {
+		c->cats[i].id = c->tax.items[i].id;
+		c->cats[i].action = c->tax.items[i].action;
+		c->cats[i].def = -1;
+	}
+	c->operator_cat = taxonomy_index(&c->tax, ID_OPERATOR);
+	c->oos_cat = taxonomy_index(&c->tax, ID_OOS);
+	c->ev = evidence_new(c->ncats);
+	read_defs(c, paths->defs, &l);
+	if (kb_store_each(kbdb, add_article, &w, &e) == -1) {
+		lerr(&l, "knowledge base: %s", e);
+		free(e);
+	}
+	if (w.nids == 0)
+		lerr(&l, "the knowledge base has no articles "
+		    "(run: hotline kb import)");
+	map = xcalloc(c->defs.n + 1, sizeof(*map));
+	link_defs(c, &w, map, &l);
+	rules_compile(&c->defs, map, c->ncats, &c->rules, count_err, &l);
+	add_examples(c);
+	if (evidence_build(c->ev, &e) == -1) {
+		lerr(&l, "%s", e);
+		free(e);
+	}
+	for (i = 0; i < w.nids; i++)
+		free(w.ids[i]);
+	free(w.ids);
+	free(map);
+	if (l.nerr > 0)
+		classifier_free(&c);
+	return c;
+}
+
+void
+classifier_free(struct classifier **cp)
+{
+	struct classifier	*c = *cp;
+	size_t			 i;
+
+	if (c == NULL)
+		return;
+	rules_free(&c->rules);
+	evidence_free(&c->ev);
+	if (c->example_doc != NULL)
+		for (i = 0; i < c->defs.n; i++)
+			free(c->example_doc[i]);
+	free(c->example_doc);
+	deffile_set_clear(&c->defs);
+	free(c->cats);
+	taxonomy_clear(&c->tax);
+	free(c);
+	*cp = NULL;
+}
+
+const struct taxonomy *
+classifier_taxonomy(const struct classifier *c)
+{
+	return &c->tax;
+}
+
+const struct def_set *
+classifier_defs(const struct classifier *c)
+{
+	return &c->defs;
+}
+
+size_t
+classifier_patterns(const struct classifier *c)
+{
+	return rules_count(c->rules);
+}
+
+size_t
+classifier_documents(const struct classifier *c)
+{
+	return evidence_docs(c->ev);
+}
+
+size_t
+classifier_example_doc(const struct classifier *c, size_t d, size_t i)
+{
+	if (d >= c->defs.n || i >= c->defs.intents[d].nexamples)
+		return (size_t)-1;
+	return c->example_doc[d][i];
+}
+
+struct classify_ctx *
+classify_ctx_new(const struct classifier *c)
+{
+	struct classify_ctx	*x;
+
+	x = xcalloc(1, sizeof(*x));
+	x->c = c;
+	x->rs = rules_scratch_new(c->rules);
+	x->es = evidence_scratch_new(c->ev);
+	x->rr.score = xcalloc(c->ncats + 1, sizeof(double));
+	x->rr.vetoed = xcalloc(c->ncats + 1, 1);
+	evidence_result_init(c->ev, &x->er);
+	x->score = xcalloc(c->ncats + 1, sizeof(double));
+	x->prob = xcalloc(c->ncats + 1, sizeof(double));
+	return x;
+}
+
+void
+classify_ctx_free(struct classify_ctx **xp)
+{
+	struct classify_ctx	*x = *xp;
+
+	if (x == NULL)
+		return;
+	rules_scratch_free(&x->rs);
+	evidence_scratch_free(&x->es);
+	free(x->rr.score);
+	free(x->rr.vetoed);
+	evidence_result_release(&x->er);
+	free(x->score);
+	free(x->prob);
+	free(x);
+	*xp = NULL;
+}
+
+/* Scores every category and turns the scores into confidences. */
+static void
+weigh(struct classify_ctx *x)
+{
+	const struct classifier_config	*cfg = &x->c->cfg;
+	double				 rule, max = 0, sum = 0;
+	size_t				 i;
+
+	for (i = 0; i < x->c->ncats; i++) {
+		rule = x->rr.score[i];
+		if (rule > 8)
+			rule = 8;
+		x->score[i] = x->rr.vetoed[i] ? 0 :
+		    cfg->w_rule * rule +
+		    cfg->w_example * x->er.example[i] +
+		    cfg->w_example2 * x->er.example2[i] +
+		    cfg->w_article * x->er.article[i];
+		if (x->score[i] > max)
+			max = x->score[i];
+	}
+	/* Softmax against a zero-evidence floor; shifted by max for range. */
+	for (i = 0; i < x->c->ncats; i++) {
+		x->prob[i] = exp((x->score[i] - max) / cfg->temperature);
+		sum += x->prob[i];
+	}
+	for (i = 0; i < x->c->ncats; i++)
+		x->prob[i] /= sum;
+}
+
+static void
+rank(struct classify_ctx *x, struct verdict *v)
+{
+	size_t	i, j, k;
+
+	v->ntop = 0;
+	for (i = 0; i < x->c->ncats; i++) {
+		if (x->score[i] <= 0)
+			continue;
+		for (j = 0; j < v->ntop; j++)
+			if (x->prob[i] > v->top[j].confidence)
+				break;
+		if (j >= CLASSIFY_TOP)
+			continue;
+		k = v->ntop < CLASSIFY_TOP ? v->ntop : CLASSIFY_TOP - 1;
+		for (; k > j; k--)
+			v->top[k] = v->top[k - 1];
+		v->top[j].category = (int)i;
+		v->top[j].confidence = x->prob[i];
+		if (v->ntop < CLASSIFY_TOP)
+			v->ntop++;
+	}
+}
+
+static void
+set_category(const struct classifier *c, struct verdict *v, int cat)
+{
+	v->category = cat;
+	v->intent = cat >= 0 ? c->cats[cat].id : NULL;
+	v->article = cat >= 0 ? c->cats[cat].article : NULL;
+	v->register_request = cat >= 0 ? c->cats[cat].register_request : 0;
+}
+
+static void
+decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
+{
+	const struct classifier		*c = x->c;
+	const struct classifier_config	*cfg = &c->cfg;
+	double				 p1, p2;
+	int				 best;
+
+	v->action = ACTION_HANDOFF;
+	if (v->ntop == 0) {
+		/* Nothing relates to the portal: a polite decline offers a
+		 * person anyway; an empty message is asked to be retyped. */
+		set_category(c, v, n->folded_len == 0 ? -1 : c->oos_cat);
+		v->action = n->folded_len == 0 ? ACTION_CLARIFY :
+		    ACTION_DECLINE;
+		v->reason = n->folded_len == 0 ? "empty message" :
+		    "nothing in the message relates to the portal";
+		return;
+	}
+	best = v->top[0].category;
+	p1 = v->top[0].confidence;
+	p2 = v->ntop > 1 ? v->top[1].confidence : 0;
+	v->confidence = p1;
+	v->margin = p1 - p2;
+	set_category(c, v, best);
+	if (c->operator_cat >= 0 && !x->rr.vetoed[c->operator_cat] &&
+	    x->rr.score[c->operator_cat] >= cfg->person_min) {
+		set_category(c, v, c->operator_cat);
+		v->confidence = x->prob[c->operator_cat] > p1 ?
+		    x->prob[c->operator_cat] : p1;
+		v->action = ACTION_HANDOFF;
+		v->reason = "asked for a person";
+		return;
+	}
+	if (best == c->oos_cat) {
+		v->action = p1 >= cfg->decline_min ? ACTION_DECLINE :
+		    ACTION_HANDOFF;
+		v->reason = p1 >= cfg->decline_min ? "out of scope" :
+		    "not sure it is out of scope";
+		return;
+	}
+	if (p1 >= cfg->answer_min && v->margin >= cfg->margin_min) {
+		v->action = c->cats[best].action;
+		v->reason = v->action == ACTION_HANDOFF ? "asked for a person" :
+		    "confident";
+		return;
+	}
+	if (v->ntop > 1 && p1 + p2 >= cfg->clarify_min &&
+	    c->cats[best].action == ACTION_ANSWER &&
+	    c->cats[v->top[1].category].action == ACTION_ANSWER) {
+		v->action = ACTION_CLARIFY;
+		v->reason = "two close candidates";
+		return;
+	}
+	v->action = ACTION_HANDOFF;
+	v->reason = "not confident";
+}
+
+void
+classify_skip(struct classify_ctx *x, const char *text, size_t len,
+    size_t skip, struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	struct normalized	 n;
+
+	memset(v, 0, sizeof(*v));
+	v->category = -1;
+	v->priority = PRIORITY_NONE;
+	if (len > LIMIT_MESSAGE_BYTES)
+		len = LIMIT_MESSAGE_BYTES;
+	entities_extract(text, len, &v->entities);
+	normalize_message(text, len, &n);
+	v->lang = n.lang;
+	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
+	evidence_score(c->ev, x->es, n.match, n.match_len, skip, &x->er);
+	weigh(x);
+	rank(x, v);
+	decide(x, &n, v);
+	if (v->category >= 0 && c->cats[v->category].def >= 0 &&
+	    c->defs.intents[c->cats[v->category].def].default_priority !=
+	    PRIORITY_NONE)
+		v->priority = rules_priority(c->rules, x->rs,
+		    (size_t)v->category, n.match, n.match_len);
+	normalize_release(&n);
+}
+
+void
+classify(struct classify_ctx *x, const char *text, size_t len,
+    struct verdict *v)
+{
+	classify_skip(x, text, len, (size_t)-1, v);
+}

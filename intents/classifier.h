@@ -1,0 +1,107 @@
+/*
+ * Understanding one message: normalise, find entities, match the editors'
+ * rules, weigh the full-text evidence, and decide what to do with it:
+ * answer, ask which of two categories was meant, hand off to a person, or
+ * decline politely.  A loaded classifier is immutable and shared by all
+ * threads; each thread classifies through its own struct classify_ctx.
+ */
+#ifndef INTENTS_CLASSIFIER_H
+#define INTENTS_CLASSIFIER_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+#include "intents/deffile.h"
+#include "intents/entities.h"
+#include "intents/normalize.h"
+#include "intents/taxonomy.h"
+
+#define CLASSIFY_TOP	3
+
+/* The knobs of the decision, from the configuration file. */
+struct classifier_config {
+	double	answer_min;	/* confidence needed to answer */
+	double	margin_min;	/* lead over the runner-up needed to answer */
+	double	clarify_min;	/* the two best together, to ask which */
+	double	decline_min;	/* out_of_scope confidence to decline */
+	double	person_min;	/* rule weight of an explicit request for a
+				   person that always hands off */
+	double	temperature;	/* softness of confidence (smaller: sharper) */
+	double	w_rule;		/* weight of the rules' evidence */
+	double	w_example;	/* … of the best example */
+	double	w_example2;	/* … of the second best example */
+	double	w_article;	/* … of the best article */
+};
+
+/* The defaults, tuned on the training examples (README has the figures). */
+void	classifier_config_defaults(struct classifier_config *);
+
+struct candidate {
+	int	category;	/* taxonomy index */
+	double	confidence;
+};
+
+struct verdict {
+	int			 category;	/* -1: none */
+	const char		*intent;	/* id, or NULL; borrowed */
+	const char		*article;	/* article id, or NULL; borrowed */
+	double			 confidence;	/* 0..1 */
+	double			 margin;	/* lead over the runner-up */
+	enum action		 action;
+	const char		*reason;	/* why this action; static */
+	struct candidate	 top[CLASSIFY_TOP];
+	size_t			 ntop;
+	int			 priority;	/* PRIORITY_*, incidents only */
+	int			 register_request;
+	enum lang		 lang;
+	struct entity_list	 entities;
+};
+
+struct classifier;
+struct classify_ctx;
+
+/* Where the editors' files are. */
+struct classifier_paths {
+	const char	*taxonomy;	/* intents/taxonomy.json */
+	const char	*defs;		/* intents/defs */
+};
+
+/*
+ * Loads the taxonomy, the category files and the articles of the knowledge
+ * base in kbdb.  Every problem goes to err as "file:line: reason".
+ * Returns a new classifier, or NULL when anything was wrong (nothing half
+ * loaded is ever used).  Free with classifier_free().
+ */
+struct classifier *classifier_load(const struct classifier_paths *,
+	    sqlite3 *kbdb, const struct classifier_config *,
+	    def_error_fn err, void *arg);
+void	classifier_free(struct classifier **);
+
+const struct taxonomy	*classifier_taxonomy(const struct classifier *);
+const struct def_set	*classifier_defs(const struct classifier *);
+/* Numbers for the load report: patterns compiled, documents indexed. */
+size_t	classifier_patterns(const struct classifier *);
+size_t	classifier_documents(const struct classifier *);
+
+struct classify_ctx *classify_ctx_new(const struct classifier *);
+void	classify_ctx_free(struct classify_ctx **);
+
+/*
+ * Classifies text[0..len) (any bytes).  Fills *v, whose borrowed strings
+ * live as long as the classifier.
+ */
+void	classify(struct classify_ctx *, const char *text, size_t len,
+	    struct verdict *v);
+
+/*
+ * The same, leaving out evidence document skip (leave-one-out checks of
+ * the examples); (size_t)-1 leaves out nothing.
+ */
+void	classify_skip(struct classify_ctx *, const char *text, size_t len,
+	    size_t skip, struct verdict *v);
+
+/* Document number of example i of category definition d, for skip. */
+size_t	classifier_example_doc(const struct classifier *, size_t d,
+	    size_t i);
+
+#endif

@@ -1,0 +1,379 @@
+/*
+ * Category files are line-oriented so that an editor can read a diff of one:
+ * "keyword value", whole-line comments, and the value taken literally so a
+ * regular expression needs no escaping beyond its own.  Every limit an
+ * editor could hit (file and line size, counts) is an error with a line
+ * number, never a silent cut.
+ */
+#include "intents/deffile.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/limits.h"
+#include "lib/text.h"
+#include "lib/xmalloc.h"
+
+#define ID_MAX		64
+#define EXAMPLE_MAX	1000
+
+static const char *const priority_names[] = {
+	"critical", "high", "medium", "low"
+};
+
+const char *
+def_priority_name(int p)
+{
+	if (p < PRIORITY_CRITICAL || p > PRIORITY_LOW)
+		return NULL;
+	return priority_names[p];
+}
+
+int
+def_priority_parse(const char *s, size_t len)
+{
+	int	i;
+
+	for (i = PRIORITY_CRITICAL; i <= PRIORITY_LOW; i++)
+		if (strlen(priority_names[i]) == len &&
+		    memcmp(priority_names[i], s, len) == 0)
+			return i;
+	return PRIORITY_NONE;
+}
+
+struct parser {
+	const char		*name;
+	size_t			 line;
+	struct def_set		*set;
+	struct def_intent	*cur;
+	def_error_fn		 err;
+	void			*arg;
+	size_t			 nerr;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+perr(struct parser *p, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512];
+	char	*full;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	full = xasprintf("%s:%zu: %s", p->name, p->line, msg);
+	if (p->err != NULL)
+		p->err(p->arg, full);
+	free(full);
+	p->nerr++;
+}
+
+static int
+is_category_id(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len > ID_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Splits "word rest" into the word and the rest (both trimmed). */
+static void
+split_word(const char *s, size_t len, const char **w, size_t *wlen,
+    const char **rest, size_t *restlen)
+{
+	size_t	i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	*w = s + i;
+	while (i < len && s[i] != ' ' && s[i] != '\t')
+		i++;
+	*wlen = (size_t)(s + i - *w);
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	*rest = s + i;
+	*restlen = len - i;
+	while (*restlen > 0 && ((*rest)[*restlen - 1] == ' ' ||
+	    (*rest)[*restlen - 1] == '\t'))
+		(*restlen)--;
+}
+
+static int
+parse_int(const char *s, size_t len, int min, int max, int *v)
+{
+	size_t	i;
+	int	n = 0;
+
+	if (len == 0 || len > 3)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		n = n * 10 + (s[i] - '0');
+	}
+	if (n < min || n > max)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+static struct def_intent *
+find_mut(struct def_set *set, const char *id, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < set->n; i++)
+		if (strlen(set->intents[i].id) == len &&
+		    memcmp(set->intents[i].id, id, len) == 0)
+			return &set->intents[i];
+	return NULL;
+}
+
+static void
+start_intent(struct parser *p, const char *v, size_t vlen)
+{
+	struct def_intent	*d;
+
+	p->cur = NULL;
+	if (!is_category_id(v, vlen)) {
+		perr(p, "intent: a category id such as login.sms_code");
+		return;
+	}
+	if ((d = find_mut(p->set, v, vlen)) != NULL) {
+		perr(p, "duplicate intent \"%.*s\" (first at %s:%zu)",
+		    (int)vlen, v, d->file, d->line);
+		return;
+	}
+	if (p->set->n >= LIMIT_INTENTS) {
+		perr(p, "more than %d categories", LIMIT_INTENTS);
+		return;
+	}
+	p->set->intents = xreallocarray(p->set->intents, p->set->n + 1,
+	    sizeof(*p->set->intents));
+	d = &p->set->intents[p->set->n++];
+	memset(d, 0, sizeof(*d));
+	d->id = xstrndup(v, vlen);
+	d->register_request = -1;
+	d->default_priority = PRIORITY_NONE;
+	d->file = xstrdup(p->name);
+	d->line = p->line;
+	p->cur = d;
+}
+
+static void
+add_pattern(struct parser *p, enum def_pattern_kind kind, int weight,
+    int priority, const char *pat, size_t plen)
+{
+	struct def_intent	*d = p->cur;
+	struct def_pattern	*dp;
+
+	if (plen == 0) {
+		perr(p, "missing pattern");
+		return;
+	}
+	if (d->npatterns >= LIMIT_RULES_PER_INTENT) {
+		perr(p, "more than %d patterns in \"%s\"",
+		    LIMIT_RULES_PER_INTENT, d->id);
+		return;
+	}
+	d->patterns = xreallocarray(d->patterns, d->npatterns + 1,
+	    sizeof(*d->patterns));
+	dp = &d->patterns[d->npatterns++];
+	dp->kind = kind;
+	dp->weight = weight;
+	dp->priority = priority;
+	dp->pattern = xstrndup(pat, plen);
+	dp->file = xstrdup(p->name);
+	dp->line = p->line;
+}
+
+static void
+add_example(struct parser *p, const char *v, size_t vlen)
+{
+	struct def_intent	*d = p->cur;
+
+	if (vlen == 0) {
+		perr(p, "empty example");
+		return;
+	}
+	if (vlen > EXAMPLE_MAX) {
+		perr(p, "example longer than %d bytes", EXAMPLE_MAX);
+		return;
+	}
+	if (d->nexamples >= LIMIT_EXAMPLES_PER_INTENT) {
+		perr(p, "more than %d examples in \"%s\"",
+		    LIMIT_EXAMPLES_PER_INTENT, d->id);
+		return;
+	}
+	d->examples = xreallocarray(d->examples, d->nexamples + 1,
+	    sizeof(*d->examples));
+	d->example_lines = xreallocarray(d->example_lines, d->nexamples + 1,
+	    sizeof(*d->example_lines));
+	d->examples[d->nexamples] = xstrndup(v, vlen);
+	d->example_lines[d->nexamples] = p->line;
+	d->nexamples++;
+}
+
+static int
+is_kw(const char *k, size_t klen, const char *what)
+{
+	return klen == strlen(what) && memcmp(k, what, klen) == 0;
+}
+
+static void
+keyword(struct parser *p, const char *k, size_t klen, const char *v,
+    size_t vlen)
+{
+	const char	*w, *rest;
+	size_t		 wlen, restlen;
+	int		 n;
+
+	if (is_kw(k, klen, "intent")) {
+		start_intent(p, v, vlen);
+		return;
+	}
+	if (p->cur == NULL) {
+		/* After a broken "intent" line, stay quiet until the next. */
+		if (p->nerr == 0)
+			perr(p, "\"%.*s\" before any \"intent\" line",
+			    (int)klen, k);
+		return;
+	}
+	if (is_kw(k, klen, "action")) {
+		if (!(is_kw(v, vlen, "answer") || is_kw(v, vlen, "handoff") ||
+		    is_kw(v, vlen, "decline")))
+			perr(p, "action: answer, handoff or decline");
+		else if (p->cur->action != NULL)
+			perr(p, "action given twice");
+		else
+			p->cur->action = xstrndup(v, vlen);
+	} else if (is_kw(k, klen, "article")) {
+		if (vlen == 0 || vlen > ID_MAX)
+			perr(p, "article: an article id");
+		else if (p->cur->article != NULL)
+			perr(p, "article given twice");
+		else
+			p->cur->article = xstrndup(v, vlen);
+	} else if (is_kw(k, klen, "register")) {
+		if (is_kw(v, vlen, "yes"))
+			p->cur->register_request = 1;
+		else if (is_kw(v, vlen, "no"))
+			p->cur->register_request = 0;
+		else
+			perr(p, "register: yes or no");
+	} else if (is_kw(k, klen, "rule")) {
+		split_word(v, vlen, &w, &wlen, &rest, &restlen);
+		if (parse_int(w, wlen, 1, 10, &n) == -1)
+			perr(p, "rule: a weight from 1 to 10, then a pattern");
+		else
+			add_pattern(p, DEF_RULE, n, PRIORITY_NONE, rest,
+			    restlen);
+	} else if (is_kw(k, klen, "not")) {
+		add_pattern(p, DEF_NOT, 0, PRIORITY_NONE, v, vlen);
+	} else if (is_kw(k, klen, "priority")) {
+		split_word(v, vlen, &w, &wlen, &rest, &restlen);
+		if (is_kw(w, wlen, "default")) {
+			n = def_priority_parse(rest, restlen);
+			if (n == PRIORITY_NONE)
+				perr(p, "priority default: critical, high, "
+				    "medium or low");
+			else
+				p->cur->default_priority = n;
+		} else if ((n = def_priority_parse(w, wlen)) == PRIORITY_NONE)
+			perr(p, "priority: critical, high, medium, low or "
+			    "default, then a pattern");
+		else
+			add_pattern(p, DEF_PRIORITY, 0, n, rest, restlen);
+	} else if (is_kw(k, klen, "example")) {
+		add_example(p, v, vlen);
+	} else
+		perr(p, "unknown keyword \"%.*s\" (intent, action, article, "
+		    "register, rule, not, priority, example)",
+		    (int)(klen > 40 ? 40 : klen), k);
+}
+
+size_t
+deffile_parse(const char *name, const char *buf, size_t len,
+    struct def_set *set, def_error_fn err, void *arg)
+{
+	struct parser	 p;
+	const char	*line, *nl, *k, *v;
+	size_t		 pos = 0, llen, klen, vlen;
+
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.set = set;
+	p.err = err;
+	p.arg = arg;
+	if (len > LIMIT_EDITOR_FILE_BYTES) {
+		perr(&p, "file larger than %d bytes", LIMIT_EDITOR_FILE_BYTES);
+		return p.nerr;
+	}
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		p.line++;
+		line = buf + pos;
+		nl = memchr(line, '\n', len - pos);
+		llen = nl != NULL ? (size_t)(nl - line) : len - pos;
+		pos += llen + 1;
+		if (llen > 0 && line[llen - 1] == '\r')
+			llen--;
+		if (llen > LIMIT_EDITOR_LINE_BYTES) {
+			perr(&p, "line longer than %d bytes",
+			    LIMIT_EDITOR_LINE_BYTES);
+			continue;
+		}
+		if (!text_is_valid_utf8(line, llen)) {
+			perr(&p, "not valid UTF-8 text");
+			continue;
+		}
+		split_word(line, llen, &k, &klen, &v, &vlen);
+		if (klen == 0 || k[0] == '#')
+			continue;
+		keyword(&p, k, klen, v, vlen);
+	}
+	return p.nerr;
+}
+
+void
+deffile_set_clear(struct def_set *set)
+{
+	struct def_intent	*d;
+	size_t			 i, j;
+
+	for (i = 0; i < set->n; i++) {
+		d = &set->intents[i];
+		free(d->id);
+		free(d->action);
+		free(d->article);
+		for (j = 0; j < d->npatterns; j++) {
+			free(d->patterns[j].pattern);
+			free(d->patterns[j].file);
+		}
+		free(d->patterns);
+		for (j = 0; j < d->nexamples; j++)
+			free(d->examples[j]);
+		free(d->examples);
+		free(d->example_lines);
+		free(d->file);
+	}
+	free(set->intents);
+	set->intents = NULL;
+	set->n = 0;
+}
+
+const struct def_intent *
+deffile_find(const struct def_set *set, const char *id)
+{
+	return find_mut((struct def_set *)set, id, strlen(id));
+}

@@ -1,0 +1,80 @@
+/*
+ * Parser of the editors' category files (docs/categories.md).  Pure: bytes
+ * in, definitions or "file:line: reason" messages out.  Patterns are only
+ * collected here; intents/rules.c compiles them and reports PCRE2 errors
+ * with the same file and line.
+ */
+#ifndef INTENTS_DEFFILE_H
+#define INTENTS_DEFFILE_H
+
+#include <stddef.h>
+
+enum def_pattern_kind {
+	DEF_RULE,	/* evidence with a weight */
+	DEF_NOT,	/* rules the category out */
+	DEF_PRIORITY	/* incident priority */
+};
+
+struct def_pattern {
+	enum def_pattern_kind	 kind;
+	int			 weight;	/* DEF_RULE: 1..10 */
+	int			 priority;	/* DEF_PRIORITY: PRIORITY_* */
+	char			*pattern;
+	char			*file;
+	size_t			 line;
+};
+
+struct def_intent {
+	char			*id;
+	char			*action;	/* NULL: the taxonomy's */
+	char			*article;
+	int			 register_request;	/* -1 unset, 0, 1 */
+	int			 default_priority;	/* PRIORITY_NONE unset */
+	struct def_pattern	*patterns;
+	size_t			 npatterns;
+	char			**examples;
+	size_t			*example_lines;
+	size_t			 nexamples;
+	char			*file;
+	size_t			 line;
+};
+
+struct def_set {
+	struct def_intent	*intents;
+	size_t			 n;
+};
+
+/* Incident priorities, most urgent first. */
+enum {
+	PRIORITY_NONE = -1,
+	PRIORITY_CRITICAL = 0,
+	PRIORITY_HIGH,
+	PRIORITY_MEDIUM,
+	PRIORITY_LOW
+};
+
+/* "critical" … "low"; NULL for PRIORITY_NONE. */
+const char	*def_priority_name(int);
+/* PRIORITY_* for a name, PRIORITY_NONE when unknown. */
+int		 def_priority_parse(const char *, size_t);
+
+/* A callback receiving each error message (borrowed for the call). */
+typedef void	(*def_error_fn)(void *arg, const char *msg);
+
+/*
+ * Parses the file name with contents buf[0..len) and appends its categories
+ * to set.  Each problem is passed to err as "name:line: reason"; parsing
+ * goes on after an error so that an editor sees them all.  Returns the
+ * number of errors.
+ */
+size_t	deffile_parse(const char *name, const char *buf, size_t len,
+	    struct def_set *set, def_error_fn err, void *arg);
+
+/* Frees everything set holds and empties it. */
+void	deffile_set_clear(struct def_set *set);
+
+/* The category of set with id, or NULL. */
+const struct def_intent *deffile_find(const struct def_set *set,
+	    const char *id);
+
+#endif

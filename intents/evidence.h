@@ -1,0 +1,64 @@
+/*
+ * Full-text evidence for the classifier: how close a message is to each
+ * category's example phrases and articles.  The index is built by SQLite
+ * FTS5 with the "hotline" tokenizer (so it stems exactly as the knowledge
+ * base does) and read out through fts5vocab into a compact in-memory form
+ * that scores a message with BM25 in microseconds, without SQL per message.
+ */
+#ifndef INTENTS_EVIDENCE_H
+#define INTENTS_EVIDENCE_H
+
+#include <stddef.h>
+
+struct evidence;
+struct stemmer;
+
+enum evidence_kind {
+	EVIDENCE_EXAMPLE,
+	EVIDENCE_ARTICLE
+};
+
+/* Per-category similarities of one message, each about 0..1. */
+struct evidence_result {
+	double	*example;	/* best example of the category */
+	double	*example2;	/* second best example */
+	double	*article;	/* best article of the category */
+	size_t	 n;
+	size_t	 known_terms;	/* message words the index knows */
+	size_t	 terms;		/* message words */
+};
+
+/* A builder for ncategories categories; add documents, then build. */
+struct evidence	*evidence_new(size_t ncategories);
+/* Adds a document of category; returns its document number. */
+size_t		 evidence_add(struct evidence *, size_t category,
+		    enum evidence_kind, const char *text);
+/*
+ * Indexes the documents with FTS5.  Returns 0, or -1 with an allocated
+ * *errstr_r.  After this the evidence is immutable and may be shared.
+ */
+int		 evidence_build(struct evidence *, char **errstr_r);
+void		 evidence_free(struct evidence **);
+
+/* Result arrays sized for ev; release with evidence_result_release(). */
+void		 evidence_result_init(const struct evidence *,
+		    struct evidence_result *);
+void		 evidence_result_release(struct evidence_result *);
+
+/*
+ * Scores text[0..len) (normalised) against every document, ignoring
+ * document number skip (or none when skip is (size_t)-1: leave-one-out
+ * evaluation).  scratch is per thread and comes from evidence_scratch_new.
+ */
+struct evidence_scratch;
+struct evidence_scratch *evidence_scratch_new(const struct evidence *);
+void		 evidence_scratch_free(struct evidence_scratch **);
+void		 evidence_score(const struct evidence *,
+		    struct evidence_scratch *, const char *text, size_t len,
+		    size_t skip, struct evidence_result *res);
+
+/* Documents and distinct terms indexed. */
+size_t		 evidence_docs(const struct evidence *);
+size_t		 evidence_terms(const struct evidence *);
+
+#endif

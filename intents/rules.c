@@ -1,0 +1,239 @@
+/*
+ * Pattern matching with PCRE2.  Patterns are compiled once per load and
+ * shared read-only by every thread; the match data and the match context
+ * that carries the limits are per thread (struct rules_scratch).  A match
+ * that hits a limit counts as no match: a slow pattern must not turn a
+ * crafted message into a hung worker.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "intents/rules.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/limits.h"
+#include "lib/xmalloc.h"
+
+struct compiled {
+	pcre2_code		*code;
+	size_t			 category;
+	enum def_pattern_kind	 kind;
+	int			 weight;
+	int			 priority;
+};
+
+struct rules {
+	struct compiled	*items;
+	size_t		 n;
+	size_t		 ncategories;
+	int		*default_priority;	/* per category */
+};
+
+struct rules_scratch {
+	pcre2_match_data	*md;
+	pcre2_match_context	*mc;
+	pcre2_jit_stack		*stack;
+};
+
+#define COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | \
+	PCRE2_MATCH_INVALID_UTF)
+
+static pcre2_code *
+compile(const char *pattern, int *errcode, PCRE2_SIZE *erroff)
+{
+	pcre2_code	*code;
+
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS, errcode, erroff, NULL);
+	if (code != NULL)
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+int
+rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
+{
+	pcre2_code	*code;
+	PCRE2_UCHAR	 msg[256];
+	PCRE2_SIZE	 off;
+	int		 ec;
+
+	if ((code = compile(pattern, &ec, &off)) == NULL) {
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		snprintf(errbuf, errsz, "pattern error at offset %zu: %s",
+		    (size_t)off, (const char *)msg);
+		return -1;
+	}
+	pcre2_code_free(code);
+	return 0;
+}
+
+size_t
+rules_compile(const struct def_set *set, const int *map, size_t ncategories,
+    struct rules **rules_r, def_error_fn err, void *arg)
+{
+	struct rules		*r;
+	const struct def_intent	*d;
+	const struct def_pattern *p;
+	struct compiled		*c;
+	PCRE2_UCHAR		 msg[256];
+	PCRE2_SIZE		 off;
+	size_t			 i, j, total = 0, nerr = 0;
+	char			*full;
+	int			 ec;
+
+	r = xcalloc(1, sizeof(*r));
+	r->ncategories = ncategories;
+	r->default_priority = xcalloc(ncategories + 1, sizeof(int));
+	for (i = 0; i < ncategories; i++)
+		r->default_priority[i] = PRIORITY_NONE;
+	for (i = 0; i < set->n; i++)
+		total += set->intents[i].npatterns;
+	r->items = xcalloc(total + 1, sizeof(*r->items));
+	for (i = 0; i < set->n; i++) {
+		d = &set->intents[i];
+		if (map[i] < 0)
+			continue;
+		r->default_priority[map[i]] = d->default_priority;
+		for (j = 0; j < d->npatterns; j++) {
+			p = &d->patterns[j];
+			c = &r->items[r->n];
+			if ((c->code = compile(p->pattern, &ec, &off)) ==
+			    NULL) {
+				pcre2_get_error_message(ec, msg, sizeof(msg));
+				full = xasprintf("%s:%zu: pattern error at "
+				    "offset %zu: %s", p->file, p->line,
+				    (size_t)off, (const char *)msg);
+				if (err != NULL)
+					err(arg, full);
+				free(full);
+				nerr++;
+				continue;
+			}
+			c->category = (size_t)map[i];
+			c->kind = p->kind;
+			c->weight = p->weight;
+			c->priority = p->priority;
+			r->n++;
+		}
+	}
+	*rules_r = r;
+	return nerr;
+}
+
+void
+rules_free(struct rules **rp)
+{
+	struct rules	*r = *rp;
+	size_t		 i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		pcre2_code_free(r->items[i].code);
+	free(r->items);
+	free(r->default_priority);
+	free(r);
+	*rp = NULL;
+}
+
+struct rules_scratch *
+rules_scratch_new(const struct rules *r)
+{
+	struct rules_scratch	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->md = pcre2_match_data_create(4, NULL);
+	s->mc = pcre2_match_context_create(NULL);
+	if (s->md == NULL || s->mc == NULL) {
+		fprintf(stderr, "hotline: out of memory (PCRE2)\n");
+		abort();
+	}
+	pcre2_set_match_limit(s->mc, LIMIT_PCRE2_MATCH);
+	pcre2_set_depth_limit(s->mc, LIMIT_PCRE2_DEPTH);
+	return s;
+}
+
+void
+rules_scratch_free(struct rules_scratch **sp)
+{
+	struct rules_scratch	*s = *sp;
+
+	if (s == NULL)
+		return;
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mc);
+	free(s);
+	*sp = NULL;
+}
+
+/* 1 match, 0 no match, -1 stopped by a limit or an error. */
+static int
+match(const struct compiled *c, struct rules_scratch *s, const char *text,
+    size_t len)
+{
+	int	rc;
+
+	rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, 0, 0, s->md, s->mc);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return -1;
+}
+
+void
+rules_match(const struct rules *r, struct rules_scratch *s,
+    const char *text, size_t len, struct rules_result *res)
+{
+	const struct compiled	*c;
+	size_t			 i;
+	int			 m;
+
+	memset(res->score, 0, r->ncategories * sizeof(*res->score));
+	memset(res->vetoed, 0, r->ncategories);
+	res->n = r->ncategories;
+	res->limit_hits = 0;
+	for (i = 0; i < r->n; i++) {
+		c = &r->items[i];
+		if (c->kind == DEF_PRIORITY)
+			continue;
+		/* A ruled-out category needs no more evidence. */
+		if (res->vetoed[c->category])
+			continue;
+		m = match(c, s, text, len);
+		if (m < 0)
+			res->limit_hits++;
+		if (m != 1)
+			continue;
+		if (c->kind == DEF_NOT)
+			res->vetoed[c->category] = 1;
+		else
+			res->score[c->category] += c->weight;
+	}
+}
+
+int
+rules_priority(const struct rules *r, struct rules_scratch *s,
+    size_t category, const char *text, size_t len)
+{
+	const struct compiled	*c;
+	size_t			 i;
+
+	for (i = 0; i < r->n; i++) {
+		c = &r->items[i];
+		if (c->kind == DEF_PRIORITY && c->category == category &&
+		    match(c, s, text, len) == 1)
+			return c->priority;
+	}
+	return category < r->ncategories ? r->default_priority[category] :
+	    PRIORITY_NONE;
+}
+
+size_t
+rules_count(const struct rules *r)
+{
+	return r->n;
+}

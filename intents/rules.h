@@ -1,0 +1,63 @@
+/*
+ * The editors' patterns compiled with PCRE2 (JIT, UTF, Unicode properties,
+ * caseless) and matched under match and depth limits, so that no message
+ * can make a pattern run away.
+ */
+#ifndef INTENTS_RULES_H
+#define INTENTS_RULES_H
+
+#include <stddef.h>
+
+#include "intents/deffile.h"
+
+struct rules;
+struct rules_scratch;
+
+/* The result of matching one message against every pattern. */
+struct rules_result {
+	double		*score;		/* per category: sum of rule weights */
+	unsigned char	*vetoed;	/* per category: a "not" pattern hit */
+	size_t		 n;		/* number of categories */
+	size_t		 limit_hits;	/* patterns stopped by a limit */
+};
+
+/*
+ * Compiles the patterns of set; category i of the result is the taxonomy
+ * index map[j] of set->intents[j].  Each PCRE2 error goes to err as
+ * "file:line: pattern error at offset N: text".  Returns the number of
+ * errors; *rules_r is set (possibly with fewer patterns) either way and is
+ * freed with rules_free().
+ */
+size_t	rules_compile(const struct def_set *set, const int *map,
+	    size_t ncategories, struct rules **rules_r, def_error_fn err,
+	    void *arg);
+void	rules_free(struct rules **);
+
+/* Per-thread match state; free with rules_scratch_free(). */
+struct rules_scratch *rules_scratch_new(const struct rules *);
+void	rules_scratch_free(struct rules_scratch **);
+
+/*
+ * Matches text[0..len) against every pattern.  res->score and res->vetoed
+ * must have room for the number of categories given to rules_compile.
+ */
+void	rules_match(const struct rules *, struct rules_scratch *,
+	    const char *text, size_t len, struct rules_result *res);
+
+/*
+ * The incident priority of text for category: the first matching priority
+ * pattern's, else the category's default, else PRIORITY_NONE.
+ */
+int	rules_priority(const struct rules *, struct rules_scratch *,
+	    size_t category, const char *text, size_t len);
+
+/* How many patterns were compiled. */
+size_t	rules_count(const struct rules *);
+
+/*
+ * Whether one pattern compiles; for the fuzzers and `intents check`.
+ * Returns 0, or -1 with a message in errbuf.
+ */
+int	rules_try_compile(const char *pattern, char *errbuf, size_t errsz);
+
+#endif

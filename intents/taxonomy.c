@@ -1,0 +1,113 @@
+/*
+ * Loading the category contract with jansson.  The file is ours, but it is
+ * still checked: a category without an id or with an unknown action would
+ * otherwise surface as a wrong answer much later.
+ */
+#include "intents/taxonomy.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/limits.h"
+#include "lib/xmalloc.h"
+
+static const char *const action_names[] = {
+	"answer", "clarify", "handoff", "decline"
+};
+
+const char *
+action_name(enum action a)
+{
+	return action_names[a];
+}
+
+int
+action_parse(const char *s, enum action *a_r)
+{
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, action_names[i]) == 0) {
+			*a_r = (enum action)i;
+			return 0;
+		}
+	return -1;
+}
+
+static char *
+dup_field(json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return xstrdup(s != NULL ? s : "");
+}
+
+int
+taxonomy_load(const char *path, struct taxonomy *t, char **errstr_r)
+{
+	json_error_t	 jerr;
+	json_t		*root, *list, *it;
+	const char	*id, *act;
+	size_t		 i;
+
+	memset(t, 0, sizeof(*t));
+	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		*errstr_r = xasprintf("%s:%d: %s", path, jerr.line, jerr.text);
+		return -1;
+	}
+	list = json_object_get(root, "intents");
+	if (!json_is_array(list) || json_array_size(list) == 0 ||
+	    json_array_size(list) > LIMIT_INTENTS) {
+		*errstr_r = xasprintf("%s: \"intents\" must be a non-empty "
+		    "array", path);
+		json_decref(root);
+		return -1;
+	}
+	t->items = xcalloc(json_array_size(list), sizeof(*t->items));
+	json_array_foreach(list, i, it) {
+		id = json_string_value(json_object_get(it, "id"));
+		act = json_string_value(json_object_get(it, "action"));
+		if (id == NULL || act == NULL ||
+		    action_parse(act, &t->items[i].action) == -1 ||
+		    t->items[i].action == ACTION_CLARIFY) {
+			*errstr_r = xasprintf("%s: intent %zu needs an id and "
+			    "an action (answer, handoff, decline)", path, i);
+			json_decref(root);
+			taxonomy_clear(t);
+			return -1;
+		}
+		t->items[i].id = xstrdup(id);
+		t->items[i].ru = dup_field(it, "ru");
+		t->items[i].en = dup_field(it, "en");
+		t->n++;
+	}
+	json_decref(root);
+	return 0;
+}
+
+void
+taxonomy_clear(struct taxonomy *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->items[i].id);
+		free(t->items[i].ru);
+		free(t->items[i].en);
+	}
+	free(t->items);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+taxonomy_index(const struct taxonomy *t, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->items[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,277 @@
+/*
+ * Parser of editors' article files.  Pure: bytes in, a struct or a
+ * "file:line: reason" out; no I/O.  Strict about the front matter, because
+ * a silently ignored key is an article that never answers anything.
+ */
+#include "kb/article.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/limits.h"
+#include "lib/text.h"
+#include "lib/xmalloc.h"
+
+#define ID_MAX		64
+#define TITLE_MAX	200
+#define TAGS_MAX	1000
+
+struct line {
+	const char	*p;
+	size_t		 len;
+};
+
+/* Takes the next line of buf (without its \n or \r\n) starting at *pos. */
+static int
+next_line(const char *buf, size_t len, size_t *pos, struct line *l)
+{
+	const char	*nl;
+	size_t		 start = *pos;
+
+	if (start >= len)
+		return 0;
+	nl = memchr(buf + start, '\n', len - start);
+	l->p = buf + start;
+	l->len = (nl != NULL ? (size_t)(nl - buf) : len) - start;
+	*pos = start + l->len + (nl != NULL ? 1 : 0);
+	if (l->len > 0 && l->p[l->len - 1] == '\r')
+		l->len--;
+	return 1;
+}
+
+static void
+trim(const char **p, size_t *len)
+{
+	while (*len > 0 && (**p == ' ' || **p == '\t')) {
+		(*p)++;
+		(*len)--;
+	}
+	while (*len > 0 && ((*p)[*len - 1] == ' ' || (*p)[*len - 1] == '\t'))
+		(*len)--;
+}
+
+static int
+is_id(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len > ID_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+line_is(const struct line *l, const char *what)
+{
+	const char	*p = l->p;
+	size_t		 len = l->len;
+
+	trim(&p, &len);
+	return len == strlen(what) && memcmp(p, what, len) == 0;
+}
+
+/* Duplicates buf[from..to), trimmed of blank lines at both ends. */
+static char *
+dup_trimmed(const char *buf, size_t from, size_t to)
+{
+	while (from < to && (buf[from] == '\n' || buf[from] == '\r' ||
+	    buf[from] == ' '))
+		from++;
+	while (to > from && (buf[to - 1] == '\n' || buf[to - 1] == '\r' ||
+	    buf[to - 1] == ' '))
+		to--;
+	return xstrndup(buf + from, to - from);
+}
+
+void
+article_free(struct article **ap)
+{
+	struct article	*a = *ap;
+
+	if (a == NULL)
+		return;
+	free(a->id);
+	free(a->title);
+	free(a->lang);
+	free(a->tags);
+	free(a->categories);
+	free(a->summary);
+	free(a->body);
+	free(a);
+	*ap = NULL;
+}
+
+static int
+set_key(struct article *a, const char *key, size_t klen, const char *v,
+    size_t vlen, const char **why)
+{
+	char	**slot;
+
+	if (klen == 2 && memcmp(key, "id", 2) == 0) {
+		if (!is_id(v, vlen)) {
+			*why = "id: use 1-64 characters a-z, 0-9 and '-'";
+			return -1;
+		}
+		slot = &a->id;
+	} else if (klen == 5 && memcmp(key, "title", 5) == 0) {
+		if (vlen == 0 || vlen > TITLE_MAX) {
+			*why = "title: 1-200 bytes";
+			return -1;
+		}
+		slot = &a->title;
+	} else if (klen == 4 && memcmp(key, "lang", 4) == 0) {
+		if (!(vlen == 2 && (memcmp(v, "ru", 2) == 0 ||
+		    memcmp(v, "en", 2) == 0))) {
+			*why = "lang: ru or en";
+			return -1;
+		}
+		slot = &a->lang;
+	} else if (klen == 4 && memcmp(key, "tags", 4) == 0) {
+		if (vlen > TAGS_MAX) {
+			*why = "tags: at most 1000 bytes";
+			return -1;
+		}
+		slot = &a->tags;
+	} else if (klen == 10 && memcmp(key, "categories", 10) == 0) {
+		if (vlen == 0 || vlen > TAGS_MAX) {
+			*why = "categories: 1-1000 bytes";
+			return -1;
+		}
+		slot = &a->categories;
+	} else {
+		*why = "unknown key (id, title, lang, tags, categories)";
+		return -1;
+	}
+	if (*slot != NULL) {
+		*why = "key given twice";
+		return -1;
+	}
+	*slot = xstrndup(v, vlen);
+	return 0;
+}
+
+int
+article_parse(const char *name, const char *buf, size_t len,
+    struct article **a_r, char **errstr_r)
+{
+	struct article	*a;
+	struct line	 l;
+	size_t		 pos = 0, body_start, more_at = 0, more_end = 0;
+	size_t		 klen, vlen, lineno = 0;
+	const char	*colon, *k, *v, *why = NULL;
+	char		*rest;
+	int		 closed = 0, nmore = 0;
+
+	*a_r = NULL;
+	if (len > LIMIT_EDITOR_FILE_BYTES) {
+		*errstr_r = xasprintf("%s: file larger than %d bytes", name,
+		    LIMIT_EDITOR_FILE_BYTES);
+		return -1;
+	}
+	if (!text_is_valid_utf8(buf, len)) {
+		*errstr_r = xasprintf("%s: not valid UTF-8 text", name);
+		return -1;
+	}
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;	/* a BOM some editors add */
+	a = xcalloc(1, sizeof(*a));
+	if (!next_line(buf, len, &pos, &l) || !line_is(&l, "---")) {
+		lineno = 1;
+		why = "the file must start with a '---' front matter line";
+		goto fail;
+	}
+	lineno = 1;
+	while (next_line(buf, len, &pos, &l)) {
+		lineno++;
+		if (line_is(&l, "---")) {
+			closed = 1;
+			break;
+		}
+		k = l.p;
+		klen = l.len;
+		trim(&k, &klen);
+		if (klen == 0 || k[0] == '#')
+			continue;
+		if ((colon = memchr(k, ':', klen)) == NULL) {
+			why = "expected 'key: value'";
+			goto fail;
+		}
+		v = colon + 1;
+		vlen = klen - (size_t)(v - k);
+		klen = (size_t)(colon - k);
+		trim(&k, &klen);
+		trim(&v, &vlen);
+		if (set_key(a, k, klen, v, vlen, &why) == -1)
+			goto fail;
+	}
+	if (!closed) {
+		why = "front matter not closed by '---'";
+		goto fail;
+	}
+	if (a->id == NULL || a->title == NULL || a->lang == NULL ||
+	    a->categories == NULL) {
+		why = "front matter needs id, title, lang and categories";
+		goto fail;
+	}
+	if (a->tags == NULL)
+		a->tags = xstrdup("");
+	body_start = pos;
+	while (next_line(buf, len, &pos, &l)) {
+		lineno++;
+		if (line_is(&l, ARTICLE_MORE)) {
+			if (nmore++ > 0) {
+				why = "more than one '" ARTICLE_MORE "' line";
+				goto fail;
+			}
+			more_at = (size_t)(l.p - buf);
+			more_end = pos;
+		}
+	}
+	if (nmore == 0) {
+		a->summary = dup_trimmed(buf, body_start, len);
+		a->body = xstrdup(a->summary);
+	} else {
+		a->summary = dup_trimmed(buf, body_start, more_at);
+		/* The full text reads on from the summary without the marker. */
+		rest = dup_trimmed(buf, more_end, len);
+		a->body = xasprintf("%s\n\n%s", a->summary, rest);
+		free(rest);
+	}
+	if (a->summary[0] == '\0') {
+		why = "the article has no text";
+		goto fail;
+	}
+	*a_r = a;
+	return 0;
+fail:
+	*errstr_r = xasprintf("%s:%zu: %s", name, lineno, why);
+	article_free(&a);
+	return -1;
+}
+
+int
+article_has_category(const struct article *a, const char *id)
+{
+	const char	*p = a->categories, *end;
+	size_t		 idlen = strlen(id), n;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		end = p;
+		while (*end != '\0' && *end != ',')
+			end++;
+		n = (size_t)(end - p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == idlen && memcmp(p, id, n) == 0)
+			return 1;
+		p = end;
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * Every ceiling that input can push against, in one place, each with the
+ * reason for its value.  Code refers to these names, never to bare numbers.
+ */
+#ifndef LIB_LIMITS_H
+#define LIB_LIMITS_H
+
+/* A chat message: longer than any real question; a 1 MB paste is cut here. */
+#define LIMIT_MESSAGE_BYTES		(16 * 1024)
+/* Bytes of a message the classifier looks at: questions are short, and the
+ * rules' cost grows with length. */
+#define LIMIT_CLASSIFY_BYTES		(4 * 1024)
+/* Tokens of a message used as FTS evidence. */
+#define LIMIT_QUERY_TERMS		64
+/* Bytes of one token; longer runs are not words. */
+#define LIMIT_TOKEN_BYTES		64
+/* Entities found in one message; more is noise or an attack. */
+#define LIMIT_ENTITIES			16
+/* PCRE2 match limit (backtracking steps) per rule and message. */
+#define LIMIT_PCRE2_MATCH		100000
+/* PCRE2 depth limit (nested backtracking frames) per rule and message. */
+#define LIMIT_PCRE2_DEPTH		1000
+/* A category or article file from an editor. */
+#define LIMIT_EDITOR_FILE_BYTES		(256 * 1024)
+/* Line of an editor's file. */
+#define LIMIT_EDITOR_LINE_BYTES		4096
+/* Categories, rules per category, examples per category. */
+#define LIMIT_INTENTS			256
+#define LIMIT_RULES_PER_INTENT		256
+#define LIMIT_EXAMPLES_PER_INTENT	2000
+/* Files in intents/defs or kb/articles. */
+#define LIMIT_EDITOR_FILES		2000
+/* One JSON Lines input line (classify, eval). */
+#define LIMIT_JSONL_LINE_BYTES		(1024 * 1024 + 4096)
+/* Versions kept per article; older ones are pruned on import. */
+#define LIMIT_ARTICLE_VERSIONS		100
+
+#endif

@@ -1,0 +1,243 @@
+/*
+ * Folding and word splitting.  utf8proc supplies the Unicode tables (case
+ * mapping, general categories) so nothing here hard-codes an alphabet beyond
+ * the two folds Russian needs: ё→е and typographic dashes.
+ */
+#include "lib/text.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+#include "lib/xmalloc.h"
+
+#define CP_REPLACEMENT	0xFFFD
+
+size_t
+text_decode(const char *s, size_t len, int32_t *cp_r)
+{
+	utf8proc_ssize_t	n;
+	utf8proc_int32_t	cp;
+
+	if (len == 0) {
+		*cp_r = CP_REPLACEMENT;
+		return 0;
+	}
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s,
+	    (utf8proc_ssize_t)len, &cp);
+	if (n <= 0 || cp < 0) {
+		*cp_r = CP_REPLACEMENT;
+		return 1;
+	}
+	*cp_r = cp;
+	return (size_t)n;
+}
+
+int
+text_is_word_char(int32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		    (cp >= '0' && cp <= '9');
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ND:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+is_space_like(int32_t cp)
+{
+	if (cp < 0x20 || cp == 0x7f)
+		return 1;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_ZS:
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+	case UTF8PROC_CATEGORY_CC:
+	case UTF8PROC_CATEGORY_CF:	/* zero-width joiners, BOM */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The fold of one code point: lower case, ё→е, dashes → '-'. */
+static int32_t
+fold_cp(int32_t cp)
+{
+	if (cp == 0x0401 || cp == 0x0451)	/* Ё ё */
+		return 0x0435;
+	if (cp >= 0x2010 && cp <= 0x2015)	/* hyphens and dashes */
+		return '-';
+	if (cp == 0x2212)			/* minus sign */
+		return '-';
+	if (cp < 0x80) {
+		if (cp >= 'A' && cp <= 'Z')
+			return cp + ('a' - 'A');
+		return cp;
+	}
+	return utf8proc_tolower(cp);
+}
+
+static size_t
+encode(int32_t cp, char *out)
+{
+	return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
+}
+
+char *
+text_fold(const char *in, size_t len, size_t maxout, size_t *outlen_r)
+{
+	char	*out;
+	size_t	 i = 0, o = 0, n, cap;
+	int32_t	 cp;
+	int	 pending_space = 0;
+	char	 enc[4];
+
+	/* Folding never grows a character beyond 4 bytes from 1. */
+	cap = len < maxout ? len * 3 + 1 : maxout + 1;
+	if (cap > maxout + 1)
+		cap = maxout + 1;
+	out = xmalloc(cap);
+	while (i < len) {
+		n = text_decode(in + i, len - i, &cp);
+		i += n;
+		if (is_space_like(cp)) {
+			pending_space = o > 0;
+			continue;
+		}
+		n = encode(fold_cp(cp), enc);
+		if (o + n + (pending_space ? 1 : 0) > cap - 1)
+			break;
+		if (pending_space) {
+			out[o++] = ' ';
+			pending_space = 0;
+		}
+		memcpy(out + o, enc, n);
+		o += n;
+	}
+	out[o] = '\0';
+	*outlen_r = o;
+	return out;
+}
+
+static int
+is_letter(int32_t cp)
+{
+	return text_is_word_char(cp) && !(cp >= '0' && cp <= '9') &&
+	    utf8proc_category(cp) != UTF8PROC_CATEGORY_ND;
+}
+
+int
+text_next_word(const char *s, size_t len, size_t *pos, size_t *start_r,
+    size_t *wlen_r)
+{
+	size_t	 i = *pos, n, start, end;
+	int32_t	 cp, next, prev = 0;
+
+	/* Skip to the first word character. */
+	while (i < len) {
+		n = text_decode(s + i, len - i, &cp);
+		if (text_is_word_char(cp))
+			break;
+		i += n;
+	}
+	if (i >= len) {
+		*pos = len;
+		return 0;
+	}
+	start = end = i;
+	while (i < len) {
+		n = text_decode(s + i, len - i, &cp);
+		if (text_is_word_char(cp)) {
+			i += n;
+			end = i;
+			prev = cp;
+			continue;
+		}
+		/* An apostrophe or hyphen joins two letters: "кто-то". */
+		if ((cp == '\'' || cp == 0x2019 || cp == '-') &&
+		    is_letter(prev) && i + n < len) {
+			text_decode(s + i + n, len - i - n, &next);
+			if (is_letter(next)) {
+				i += n;
+				continue;
+			}
+		}
+		break;
+	}
+	*start_r = start;
+	*wlen_r = end - start;
+	*pos = i;
+	return 1;
+}
+
+enum text_script
+text_script_of(const char *w, size_t len)
+{
+	size_t			i = 0;
+	int32_t			cp;
+	enum text_script	script = TEXT_SCRIPT_OTHER;
+
+	while (i < len) {
+		i += text_decode(w + i, len - i, &cp);
+		if (cp >= 0x0400 && cp <= 0x052f)
+			return TEXT_SCRIPT_CYRILLIC;
+		if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		    (cp >= 0xc0 && cp <= 0x24f))
+			script = TEXT_SCRIPT_LATIN;
+	}
+	return script;
+}
+
+size_t
+text_fold_word(const char *w, size_t len, char *out, size_t outsz)
+{
+	size_t	 i = 0, o = 0, n;
+	int32_t	 cp;
+	char	 enc[4];
+
+	if (outsz == 0)
+		return 0;
+	while (i < len) {
+		i += text_decode(w + i, len - i, &cp);
+		if (cp == '\'' || cp == 0x2019)
+			continue;
+		n = encode(fold_cp(cp), enc);
+		if (o + n >= outsz) {
+			out[0] = '\0';
+			return 0;
+		}
+		memcpy(out + o, enc, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+int
+text_is_valid_utf8(const char *s, size_t len)
+{
+	size_t	 i = 0, n;
+	int32_t	 cp;
+
+	while (i < len) {
+		if (s[i] == '\0')
+			return 0;
+		n = text_decode(s + i, len - i, &cp);
+		if (cp == CP_REPLACEMENT && n == 1 &&
+		    (unsigned char)s[i] >= 0x80)
+			return 0;
+		i += n;
+	}
+	return 1;
+}

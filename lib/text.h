@@ -1,0 +1,60 @@
+/*
+ * Unicode text handling shared by the knowledge base and the classifier:
+ * the one folding (lower case, ё as е, spaces collapsed, invalid UTF-8
+ * replaced) and the one definition of a word, both from utf8proc's tables.
+ */
+#ifndef LIB_TEXT_H
+#define LIB_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum text_script {
+	TEXT_SCRIPT_OTHER,	/* digits, symbols, other alphabets */
+	TEXT_SCRIPT_LATIN,
+	TEXT_SCRIPT_CYRILLIC
+};
+
+/*
+ * Folds in[0..len) for matching: valid UTF-8 out, lower case, ё/Ё as е,
+ * typographic dashes as '-', every run of white space, control bytes and
+ * NULs as one space, no leading or trailing space.  Invalid bytes become
+ * U+FFFD.  At most maxout bytes are produced (cut on a character boundary).
+ * Returns a NUL-terminated string the caller frees; *outlen_r is its length.
+ */
+char	*text_fold(const char *in, size_t len, size_t maxout,
+	    size_t *outlen_r);
+
+/*
+ * Decodes one code point at s[0..len).  Returns the number of bytes used
+ * (at least 1 when len > 0) and sets *cp_r, or U+FFFD for an invalid
+ * sequence, which then consumes one byte.
+ */
+size_t	 text_decode(const char *s, size_t len, int32_t *cp_r);
+
+/* Whether code point cp is part of a word (a letter, digit or mark). */
+int	 text_is_word_char(int32_t cp);
+
+/*
+ * Finds the next word of s[0..len) at or after *pos.  Returns 1 and sets
+ * *start_r, *wlen_r (bytes) and *pos past the word, or 0 when none is left.
+ * A word is a run of letters, digits and marks; an apostrophe or a hyphen
+ * between letters does not split it.
+ */
+int	 text_next_word(const char *s, size_t len, size_t *pos,
+	    size_t *start_r, size_t *wlen_r);
+
+/* The script of a word: Cyrillic if it has a Cyrillic letter, else Latin if
+ * it has a Latin letter, else other. */
+enum text_script text_script_of(const char *w, size_t len);
+
+/*
+ * Lower-cases word w[0..len) into out (at most outsz-1 bytes, then NUL),
+ * with ё as е.  Returns the length written; 0 when out is too small.
+ */
+size_t	 text_fold_word(const char *w, size_t len, char *out, size_t outsz);
+
+/* Whether s[0..len) is valid UTF-8 with no NUL byte. */
+int	 text_is_valid_utf8(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Every Check suite of the project, one per module; each layer's runner
+ * (tests/check_<layer>.c) lists its own.
+ */
+#ifndef TESTS_SUITES_H
+#define TESTS_SUITES_H
+
+#include <check.h>
+
+/* lib */
+Suite	*pii_suite(void);
+Suite	*text_suite(void);
+Suite	*files_suite(void);
+/* kb */
+Suite	*article_suite(void);
+Suite	*store_suite(void);
+/* intents */
+Suite	*entities_suite(void);
+Suite	*deffile_suite(void);
+Suite	*normalize_suite(void);
+Suite	*classifier_suite(void);
+/* agent */
+Suite	*request_suite(void);
+Suite	*config_suite(void);
+
+/* Runs the suites of one layer; returns the process exit status. */
+int	 tests_run(Suite *(*const *suites)(void), size_t n);
+
+#endif
