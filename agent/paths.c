@@ -45,7 +45,10 @@ running_uninstalled(void)
 		*slash = '\0';
 	if (realpath(HOTLINE_BUILDDIR, built) == NULL)
 		return 0;
-	return strcmp(exe, built) == 0;
+	/* The binary itself, or a test or benchmark below it. */
+	n = (ssize_t)strlen(built);
+	return strncmp(exe, built, (size_t)n) == 0 &&
+	    (exe[n] == '\0' || exe[n] == '/');
 }
 
 char *

@@ -13,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/prefilter.h"
 #include "lib/limits.h"
+#include "lib/text.h"
 #include "lib/xmalloc.h"
+
+#include <utf8proc.h>
 
 struct compiled {
 	pcre2_code		*code;
@@ -27,6 +31,7 @@ struct compiled {
 struct rules {
 	struct compiled	*items;
 	size_t		 n;
+	struct prefilter *prefilter;
 	size_t		 ncategories;
 	int		*default_priority;	/* per category */
 };
@@ -34,11 +39,42 @@ struct rules {
 struct rules_scratch {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
-	pcre2_jit_stack		*stack;
+	unsigned char		*run;	/* per pattern: worth running */
+	int			 unfiltered;
 };
 
-#define COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | \
-	PCRE2_MATCH_INVALID_UTF)
+/*
+ * Not caseless: messages are folded to lower case before matching, and a
+ * caseless pattern is both slower and unable to use the prefilter.
+ */
+#define COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+
+/*
+ * An upper-case letter outside an escape can never match folded text;
+ * returns its offset, or -1.
+ */
+static long
+upper_case_at(const char *pattern)
+{
+	size_t	 i = 0, len = strlen(pattern), n;
+	int32_t	 cp;
+
+	while (i < len) {
+		if (pattern[i] == '\\') {
+			i += 2;
+			/* \p{Lu}, \x{41}: the braces are part of the escape */
+			if (i < len && pattern[i] == '{')
+				while (i < len && pattern[i] != '}')
+					i++;
+			continue;
+		}
+		n = text_decode(pattern + i, len - i, &cp);
+		if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LU)
+			return (long)i;
+		i += n;
+	}
+	return -1;
+}
 
 static pcre2_code *
 compile(const char *pattern, int *errcode, PCRE2_SIZE *erroff)
@@ -58,8 +94,14 @@ rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
 	pcre2_code	*code;
 	PCRE2_UCHAR	 msg[256];
 	PCRE2_SIZE	 off;
+	long		 up;
 	int		 ec;
 
+	if ((up = upper_case_at(pattern)) >= 0) {
+		snprintf(errbuf, errsz, "upper-case letter at offset %ld: "
+		    "messages are matched in lower case", up);
+		return -1;
+	}
 	if ((code = compile(pattern, &ec, &off)) == NULL) {
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		snprintf(errbuf, errsz, "pattern error at offset %zu: %s",
@@ -82,6 +124,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	PCRE2_SIZE		 off;
 	size_t			 i, j, total = 0, nerr = 0;
 	char			*full;
+	long			 up;
 	int			 ec;
 
 	r = xcalloc(1, sizeof(*r));
@@ -92,6 +135,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	for (i = 0; i < set->n; i++)
 		total += set->intents[i].npatterns;
 	r->items = xcalloc(total + 1, sizeof(*r->items));
+	r->prefilter = prefilter_new(total);
 	for (i = 0; i < set->n; i++) {
 		d = &set->intents[i];
 		if (map[i] < 0)
@@ -100,6 +144,16 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		for (j = 0; j < d->npatterns; j++) {
 			p = &d->patterns[j];
 			c = &r->items[r->n];
+			if ((up = upper_case_at(p->pattern)) >= 0) {
+				full = xasprintf("%s:%zu: upper-case letter at "
+				    "offset %ld: messages are matched in lower "
+				    "case", p->file, p->line, up);
+				if (err != NULL)
+					err(arg, full);
+				free(full);
+				nerr++;
+				continue;
+			}
 			if ((c->code = compile(p->pattern, &ec, &off)) ==
 			    NULL) {
 				pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -116,9 +170,11 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			c->kind = p->kind;
 			c->weight = p->weight;
 			c->priority = p->priority;
+			prefilter_add(r->prefilter, r->n, p->pattern);
 			r->n++;
 		}
 	}
+	prefilter_build(r->prefilter);
 	*rules_r = r;
 	return nerr;
 }
@@ -135,6 +191,7 @@ rules_free(struct rules **rp)
 		pcre2_code_free(r->items[i].code);
 	free(r->items);
 	free(r->default_priority);
+	prefilter_free(&r->prefilter);
 	free(r);
 	*rp = NULL;
 }
@@ -153,6 +210,7 @@ rules_scratch_new(const struct rules *r)
 	}
 	pcre2_set_match_limit(s->mc, LIMIT_PCRE2_MATCH);
 	pcre2_set_depth_limit(s->mc, LIMIT_PCRE2_DEPTH);
+	s->run = xcalloc(prefilter_size(r->prefilter) + 1, 1);
 	return s;
 }
 
@@ -165,6 +223,7 @@ rules_scratch_free(struct rules_scratch **sp)
 		return;
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mc);
+	free(s->run);
 	free(s);
 	*sp = NULL;
 }
@@ -196,9 +255,13 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 	memset(res->vetoed, 0, r->ncategories);
 	res->n = r->ncategories;
 	res->limit_hits = 0;
+	if (s->unfiltered)
+		memset(s->run, 1, r->n);
+	else
+		prefilter_scan(r->prefilter, text, len, s->run);
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
-		if (c->kind == DEF_PRIORITY)
+		if (c->kind == DEF_PRIORITY || !s->run[i])
 			continue;
 		/* A ruled-out category needs no more evidence. */
 		if (res->vetoed[c->category])
@@ -213,6 +276,12 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		else
 			res->score[c->category] += c->weight;
 	}
+}
+
+void
+rules_scratch_prefilter(struct rules_scratch *s, int on)
+{
+	s->unfiltered = !on;
 }
 
 int

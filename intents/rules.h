@@ -37,6 +37,9 @@ void	rules_free(struct rules **);
 struct rules_scratch *rules_scratch_new(const struct rules *);
 void	rules_scratch_free(struct rules_scratch **);
 
+/* With on = 0, every pattern runs (no prefilter): to check the prefilter. */
+void	rules_scratch_prefilter(struct rules_scratch *, int on);
+
 /*
  * Matches text[0..len) against every pattern.  res->score and res->vetoed
  * must have room for the number of categories given to rules_compile.

@@ -19,6 +19,7 @@ Suite	*entities_suite(void);
 Suite	*deffile_suite(void);
 Suite	*normalize_suite(void);
 Suite	*classifier_suite(void);
+Suite	*prefilter_suite(void);
 /* agent */
 Suite	*request_suite(void);
 Suite	*config_suite(void);

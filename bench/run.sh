@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs the benchmarks from a built tree and prints their figures.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top}
+set_=${1:-$top/../shared/eval/dev.jsonl}
+[ -f "$set_" ] || set_=$top/tests/data/messages.jsonl
+make -C "$build" -s hotline bench/bench_classify
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "== classifier on $(basename "$set_")"
+"$build/bench/bench_classify" -n "${ROUNDS:-200}" -s "$tmp/bench.db" "$set_"

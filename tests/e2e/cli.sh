@@ -1,0 +1,110 @@
+#!/bin/sh
+# End to end: the hotline command as citizens, editors and operators use it,
+# against a real SQLite state database in a temporary directory.
+. "$(dirname "$0")/lib.sh"
+year=$(TZ=Europe/Moscow date +%Y 2>/dev/null || date +%Y)
+
+# A citizen asks a plain question: the article's answer, no request number.
+out=$("$HOTLINE" ask "забыла пароль от госуслуг, как восстановить?")
+check "a password question is answered from the knowledge base" \
+	contains "$out" "парол"
+check "a plain answer carries no request number" \
+	sh -c "! printf '%s' \"\$1\" | grep -q '$year-[0-9]\{6\}'" _ "$out"
+
+# A complaint is registered under a number the citizen can quote later.
+out=$("$HOTLINE" ask "хочу подать жалобу на грубого оператора горячей линии")
+num=$(printf '%s' "$out" | grep -o "$year-[0-9]\{6,\}" | head -n 1)
+check "a complaint gets a request number" test -n "$num"
+shown=$("$HOTLINE" request show "$num" 2>&1)
+check "request show finds the complaint by its number" \
+	contains "$shown" "feedback.complaint"
+
+# Numbers increase and are never reused.
+out2=$("$HOTLINE" ask "зарегистрируйте жалобу, ведомство не отвечает месяц")
+num2=$(printf '%s' "$out2" | grep -o "$year-[0-9]\{6,\}" | head -n 1)
+check "the next request gets a larger number" \
+	test "$(printf '%s\n%s\n' "$num" "$num2" | sort | tail -n 1)" = "$num2" -a "$num" != "$num2"
+
+# Asking for a person always reaches one, with a number.
+out=$("$HOTLINE" ask "позовите живого оператора, забыл пароль")
+check "asking for a person hands off with a number" \
+	contains "$out" "$year-"
+out=$("$HOTLINE" ask "I need to speak to a human, not a bot")
+check "an English request for a person is answered in English" \
+	contains "$out" "operator"
+
+# Out of scope is declined politely, not answered as if it were ours.
+out=$(printf '%s\n' '{"id":"w","text":"какая завтра погода в питере"}' |
+	"$HOTLINE" classify)
+check "a weather question is not answered" \
+	sh -c "! printf '%s' \"\$1\" | grep -q '\"action\":\"answer\"'" _ "$out"
+
+# classify: one line out per line in, in order; bad lines get an error.
+printf '%s\n' \
+	'{"id":"a","text":"не приходит смс с кодом"}' \
+	'{broken json' \
+	'{"id":"b"}' \
+	'{"id":"c","text":"Check the status of request #2026-120004 please"}' \
+	>"$tmp/in.jsonl"
+"$HOTLINE" classify <"$tmp/in.jsonl" >"$tmp/out.jsonl"
+check "classify writes one line per input line" \
+	test "$(wc -l <"$tmp/out.jsonl")" -eq 4
+check "a malformed line gets an error object and the run goes on" \
+	sh -c "sed -n 2p '$tmp/out.jsonl' | grep -q '\"error\"' &&
+	    sed -n 4p '$tmp/out.jsonl' | grep -q '\"id\":\"c\"'"
+check "a request number is found however it is typed" \
+	grep -q '"request_number":"2026-120004"' "$tmp/out.jsonl"
+
+# Hostile input: NULs, invalid UTF-8, a 1 MB message, FTS5 syntax.
+{
+	printf '{"id":"nul","text":"a\\u0000b"}\n'
+	printf '{"id":"bad","text":"\377\376 пароль"}\n'
+	printf '{"id":"big","text":"'; head -c 1000000 /dev/zero | tr '\0' 'я'
+	printf '"}\n'
+	printf '{"id":"fts","text":"foo\\"bar NEAR( * AND OR NOT"}\n'
+} >"$tmp/hostile.jsonl"
+"$HOTLINE" classify <"$tmp/hostile.jsonl" >"$tmp/hostile.out"
+check "hostile messages each get a line and no crash" \
+	test "$(wc -l <"$tmp/hostile.out")" -eq 4
+check "FTS5 syntax in a search is only text" \
+	"$HOTLINE" kb search 'foo"bar NEAR( * пароль' >/dev/null
+
+# Editors: a broken category file is reported with file and line.
+cp -R "$top_srcdir/intents" "$tmp/data-intents"
+mkdir -p "$tmp/data/intents" "$tmp/data/kb"
+cp -R "$top_srcdir/intents/." "$tmp/data/intents/"
+cp -R "$top_srcdir/kb/articles" "$tmp/data/kb/"
+printf 'intent login.sms_code\nrule 4 (unclosed\n' \
+	>"$tmp/data/intents/defs/zz-broken.intent"
+err=$(HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" intents check 2>&1)
+check "a broken pattern is reported as file:line" \
+	contains "$err" "zz-broken.intent:2: pattern error at offset"
+check "a duplicate category is reported with the first place" \
+	contains "$err" "duplicate intent \"login.sms_code\""
+rm "$tmp/data/intents/defs/zz-broken.intent"
+
+# Editors: an edited article keeps its old text as a version.
+HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" kb import >/dev/null
+printf '\nНовый абзац о сроках.\n' >>"$tmp/data/kb/articles/ru/support-hours.md"
+HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" kb import >"$tmp/imp"
+check "re-import reports the changed article" grep -q "1 changed" "$tmp/imp"
+hist=$(HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" kb history support-hours)
+check "history shows the new version and what changed" \
+	contains "$hist" "ru v2 .*text +"
+printf -- '---\nid: broken\n' >"$tmp/data/kb/articles/ru/broken.md"
+err=$(HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" kb import 2>&1)
+check "a broken article stops the import and names file:line" \
+	contains "$err" "broken.md:"
+
+# Two processes registering at once never share a number.
+for i in 1 2 3 4 5; do
+	"$HOTLINE" ask "жалоба на ведомство номер $i" &
+	"$HOTLINE" ask "хочу пожаловаться на сотрудника $i" &
+done >"$tmp/par.out"
+wait
+total=$(grep -o "$year-[0-9]\{6,\}" "$tmp/par.out" | wc -l)
+uniq=$(grep -o "$year-[0-9]\{6,\}" "$tmp/par.out" | sort -u | wc -l)
+check "parallel registrations get distinct numbers ($uniq of $total)" \
+	test "$total" -eq 10 -a "$uniq" -eq 10
+
+finish
