@@ -19,6 +19,7 @@ int	cmd_classify(const struct config *, int, char **);
 int	cmd_kb_import(const struct config *, int, char **);
 int	cmd_kb_history(const struct config *, int, char **);
 int	cmd_kb_search(const struct config *, int, char **);
+int	cmd_kb_show(const struct config *, int, char **);
 int	cmd_intents_check(const struct config *, int, char **);
 int	cmd_intents_eval(const struct config *, int, char **);
 int	cmd_request_show(const struct config *, int, char **);

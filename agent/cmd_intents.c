@@ -40,9 +40,16 @@ cmd_intents_check(const struct config *cfg, int argc, char **argv)
 	const struct def_set	*defs;
 	const struct def_intent	*d;
 	struct verdict		 v;
-	size_t			 i, j, nex = 0, bad = 0;
-	int			 nerr = 0;
+	size_t			 i, j, nex = 0, bad = 0, skip;
+	size_t			 loo_right = 0, loo_answered = 0;
+	int			 nerr = 0, loo = 0;
 
+	if (argc == 1 && strcmp(argv[0], "-l") == 0)
+		loo = 1;
+	else if (argc != 0) {
+		fprintf(stderr, "usage: hotline intents check [-l]\n");
+		return 2;
+	}
 	if (open_classifier(cfg, &a) == -1)
 		return 1;
 	defs = classifier_defs(a->classifier);
@@ -55,6 +62,23 @@ cmd_intents_check(const struct config *cfg, int argc, char **argv)
 		}
 		for (j = 0; j < d->nexamples; j++) {
 			nex++;
+			if (loo) {
+				/* Would the example be understood had the
+				 * editor not written it?  A measure of how
+				 * well the category generalises. */
+				skip = classifier_example_doc(a->classifier, i,
+				    j);
+				classify_skip(a->ctx, d->examples[j],
+				    strlen(d->examples[j]), skip, &v);
+				if (v.action == ACTION_ANSWER ||
+				    v.action == ACTION_HANDOFF ||
+				    v.action == ACTION_DECLINE) {
+					loo_answered++;
+					loo_right += v.intent != NULL &&
+					    strcmp(v.intent, d->id) == 0;
+				}
+				continue;
+			}
 			classify(a->ctx, d->examples[j],
 			    strlen(d->examples[j]), &v);
 			if (v.intent != NULL && strcmp(v.intent, d->id) == 0)
@@ -67,6 +91,12 @@ cmd_intents_check(const struct config *cfg, int argc, char **argv)
 			    d->examples[j]);
 		}
 	}
+	if (loo)
+		printf("leave-one-out: %zu of %zu examples decided, %zu right "
+		    "(%.3f of decided, %.3f of all)\n", loo_answered, nex,
+		    loo_right, loo_answered ? (double)loo_right /
+		    (double)loo_answered : 0, nex ? (double)loo_right /
+		    (double)nex : 0);
 	printf("%zu categories, %zu patterns, %zu examples, %zu documents "
 	    "indexed; %zu example(s) classify elsewhere\n", defs->n,
 	    classifier_patterns(a->classifier), nex,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "kb/article.h"
 #include "kb/search.h"
 #include "kb/store.h"
 #include "lib/xmalloc.h"
@@ -77,6 +78,15 @@ cmd_kb_history(const struct config *cfg, int argc, char **argv)
 	return rc == 1 ? 0 : 1;
 }
 
+/* Snippets span lines of Markdown; a result list reads better flat. */
+static void
+one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
 int
 cmd_kb_search(const struct config *cfg, int argc, char **argv)
 {
@@ -120,13 +130,47 @@ cmd_kb_search(const struct config *cfg, int argc, char **argv)
 	} else {
 		if (n == 0)
 			printf("nothing found\n");
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			one_line(hits[i].snippet);
 			printf("%2zu. %-28s %s %6.2f  %s\n    %s\n", i + 1,
 			    hits[i].id, hits[i].lang, hits[i].score,
 			    hits[i].title, hits[i].snippet);
+		}
 		kb_hits_free(hits, n);
 	}
 	free(query);
 	agent_close(&a);
 	return rc;
+}
+
+int
+cmd_kb_show(const struct config *cfg, int argc, char **argv)
+{
+	struct agent	*a;
+	struct article	*art = NULL;
+	const char	*lang = "ru";
+	char		*err = NULL;
+	int		 rc;
+
+	if (argc == 3 && strcmp(argv[1], "-l") == 0)
+		lang = argv[2];
+	else if (argc != 1) {
+		fprintf(stderr, "usage: hotline kb show ID [-l ru|en]\n");
+		return 2;
+	}
+	if (open_plain(cfg, &a) == -1)
+		return 1;
+	rc = kb_store_get(a->db, argv[0], lang, &art, &err);
+	if (rc == 1) {
+		printf("# %s\n\n%s\n", art->title, art->body);
+		article_free(&art);
+	} else if (rc == 0)
+		fprintf(stderr, "hotline: no article \"%s\" in %s\n", argv[0],
+		    lang);
+	else {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	}
+	agent_close(&a);
+	return rc == 1 ? 0 : 1;
 }

@@ -49,6 +49,8 @@ static const struct setting settings[] = {
 	  "rule weight of an explicit request for a person" },
 	{ "temperature", SETTING_NUMBER, 0.01, 10, CC(temperature),
 	  "softness of confidences (smaller is sharper)" },
+	{ "weak_yield", SETTING_NUMBER, 0, 100, CC(weak_yield),
+	  "another category's score at which greetings and thanks give way" },
 	{ "weight_rule", SETTING_NUMBER, 0, 10, CC(w_rule),
 	  "weight of a category's rules" },
 	{ "weight_example", SETTING_NUMBER, 0, 10, CC(w_example),

@@ -12,6 +12,7 @@
 #include "agent/cmd.h"
 #include "agent/config.h"
 #include "agent/paths.h"
+#include "lib/log.h"
 #include "lib/xmalloc.h"
 
 struct verb {
@@ -34,8 +35,10 @@ static const struct verb verbs[] = {
 	  "an article" },
 	{ "kb", "search", cmd_kb_search, "kb search [-l LANG] QUERY  ranked "
 	  "articles with snippets" },
-	{ "intents", "check", cmd_intents_check, "intents check        lint "
-	  "category files and their examples" },
+	{ "kb", "show", cmd_kb_show, "kb show ID [-l LANG]  the full text "
+	  "of an article" },
+	{ "intents", "check", cmd_intents_check, "intents check [-l]   lint "
+	  "category files; -l: leave-one-out accuracy" },
 	{ "intents", "eval", cmd_intents_eval, "intents eval FILE     quality "
 	  "on a labelled JSON Lines set" },
 	{ "request", "show", cmd_request_show, "request show NUMBER  a "
@@ -89,6 +92,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	log_init();
 	config_defaults(&cfg);
 	if (cfgpath == NULL)
 		cfgpath = paths_config_file();

@@ -12,6 +12,7 @@
 
 #include "kb/article.h"
 #include "kb/store.h"
+#include "lib/log.h"
 #include "lib/xmalloc.h"
 
 struct phrases {
@@ -137,6 +138,11 @@ agent_reply(struct agent *a, const char *channel, const char *text,
 		    errstr_r) == -1)
 			return -1;
 	}
+	log_msg(LOG_DEBUG, "%s: %s %s %.2f (%s)%s%s: %.*s", channel,
+	    action_name(v->action), v->intent ? v->intent : "-",
+	    v->confidence, v->reason ? v->reason : "-",
+	    r->number[0] ? " request " : "", r->number,
+	    (int)(len > 300 ? 300 : len), text);
 	switch (v->action) {
 	case ACTION_ANSWER:
 	case ACTION_DECLINE:

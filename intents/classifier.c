@@ -32,6 +32,7 @@ struct category {
 	enum action	 action;
 	const char	*article;	/* defs' */
 	int		 register_request;
+	int		 weak;
 	int		 def;		/* index in defs, -1 none */
 };
 
@@ -61,12 +62,13 @@ struct classify_ctx {
 void
 classifier_config_defaults(struct classifier_config *cfg)
 {
-	cfg->answer_min = 0.55;
-	cfg->margin_min = 0.20;
+	cfg->answer_min = 0.70;
+	cfg->margin_min = 0.30;
 	cfg->clarify_min = 0.70;
 	cfg->decline_min = 0.45;
 	cfg->person_min = 4;
 	cfg->temperature = 0.12;
+	cfg->weak_yield = 0.6;
 	cfg->w_rule = 0.25;
 	cfg->w_example = 0.8;
 	cfg->w_example2 = 0.3;
@@ -197,6 +199,7 @@ link_defs(struct classifier *c, struct article_walk *w, int *map,
 			cat->action = a;
 		if (d->register_request >= 0)
 			cat->register_request = d->register_request;
+		cat->weak = d->weak;
 		if (d->article == NULL)
 			lerr(l, "%s:%zu: \"%s\" has no article", d->file,
 			    d->line, d->id);
@@ -389,7 +392,7 @@ static void
 weigh(struct classify_ctx *x)
 {
 	const struct classifier_config	*cfg = &x->c->cfg;
-	double				 rule, max = 0, sum = 0;
+	double				 rule, max = 0, sum = 0, strong = 0;
 	size_t				 i;
 
 	for (i = 0; i < x->c->ncats; i++) {
@@ -401,6 +404,14 @@ weigh(struct classify_ctx *x)
 		    cfg->w_example * x->er.example[i] +
 		    cfg->w_example2 * x->er.example2[i] +
 		    cfg->w_article * x->er.article[i];
+		if (!x->c->cats[i].weak && x->score[i] > strong)
+			strong = x->score[i];
+	}
+	/* "Здравствуйте, забыла пароль" is about the password: a greeting or
+	 * a thanks only answers a message that says nothing else. */
+	for (i = 0; i < x->c->ncats; i++) {
+		if (x->c->cats[i].weak && strong >= cfg->weak_yield)
+			x->score[i] *= 0.25;
 		if (x->score[i] > max)
 			max = x->score[i];
 	}
@@ -504,12 +515,50 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 	v->reason = "not confident";
 }
 
+/*
+ * The text with each e-mail address replaced by one neutral word: the
+ * words inside an address ("mail.ru", "support") are not what the citizen
+ * said.  Returns NULL when there is no address.
+ */
+static char *
+mask_emails(const char *text, size_t len, const struct entity_list *el,
+    size_t *len_r)
+{
+	static const char	 word[] = " xemailx ";
+	char			*out = NULL;
+	size_t			 i, o = 0, from = 0;
+	const struct entity	*e;
+
+	for (i = 0; i < el->count; i++) {
+		e = &el->items[i];
+		if (e->type != ENTITY_EMAIL || e->start + e->len > len ||
+		    e->start < from)
+			continue;
+		if (out == NULL)
+			out = xmalloc(len + LIMIT_ENTITIES * sizeof(word) + 1);
+		memcpy(out + o, text + from, e->start - from);
+		o += e->start - from;
+		memcpy(out + o, word, sizeof(word) - 1);
+		o += sizeof(word) - 1;
+		from = e->start + e->len;
+	}
+	if (out == NULL)
+		return NULL;
+	memcpy(out + o, text + from, len - from);
+	o += len - from;
+	out[o] = '\0';
+	*len_r = o;
+	return out;
+}
+
 void
 classify_skip(struct classify_ctx *x, const char *text, size_t len,
     size_t skip, struct verdict *v)
 {
 	const struct classifier	*c = x->c;
 	struct normalized	 n;
+	char			*masked;
+	size_t			 mlen;
 
 	memset(v, 0, sizeof(*v));
 	v->category = -1;
@@ -517,7 +566,10 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	if (len > LIMIT_MESSAGE_BYTES)
 		len = LIMIT_MESSAGE_BYTES;
 	entities_extract(text, len, &v->entities);
-	normalize_message(text, len, &n);
+	masked = mask_emails(text, len, &v->entities, &mlen);
+	normalize_message(masked != NULL ? masked : text,
+	    masked != NULL ? mlen : len, &n);
+	free(masked);
 	v->lang = n.lang;
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
 	evidence_score(c->ev, x->es, n.match, n.match_len, skip, &x->er);

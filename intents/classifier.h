@@ -27,6 +27,8 @@ struct classifier_config {
 	double	person_min;	/* rule weight of an explicit request for a
 				   person that always hands off */
 	double	temperature;	/* softness of confidence (smaller: sharper) */
+	double	weak_yield;	/* another category's score at which a weak
+				   one (greetings, thanks) gives way */
 	double	w_rule;		/* weight of the rules' evidence */
 	double	w_example;	/* … of the best example */
 	double	w_example2;	/* … of the second best example */

@@ -270,6 +270,13 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 			p->cur->register_request = 0;
 		else
 			perr(p, "register: yes or no");
+	} else if (is_kw(k, klen, "weak")) {
+		if (is_kw(v, vlen, "yes"))
+			p->cur->weak = 1;
+		else if (is_kw(v, vlen, "no"))
+			p->cur->weak = 0;
+		else
+			perr(p, "weak: yes or no");
 	} else if (is_kw(k, klen, "rule")) {
 		split_word(v, vlen, &w, &wlen, &rest, &restlen);
 		if (parse_int(w, wlen, 1, 10, &n) == -1)
@@ -297,7 +304,7 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 		add_example(p, v, vlen);
 	} else
 		perr(p, "unknown keyword \"%.*s\" (intent, action, article, "
-		    "register, rule, not, priority, example)",
+		    "register, weak, rule, not, priority, example)",
 		    (int)(klen > 40 ? 40 : klen), k);
 }
 

@@ -29,6 +29,7 @@ struct def_intent {
 	char			*action;	/* NULL: the taxonomy's */
 	char			*article;
 	int			 register_request;	/* -1 unset, 0, 1 */
+	int			 weak;	/* gives way to any other evidence */
 	int			 default_priority;	/* PRIORITY_NONE unset */
 	struct def_pattern	*patterns;
 	size_t			 npatterns;

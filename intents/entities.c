@@ -11,21 +11,23 @@
  * match consumes its runs, so one span is never claimed twice.  Work per
  * token is bounded, so the whole scan is linear in the length.
  *
- * Shapes are exact on purpose: a number must start and end at a break or
- * a blank, not stick to Latin letters or sit inside a date or decimal, and
- * ИНН and СНИЛС must pass their check digits.  Ambiguous runs are settled
- * by fixed rules: a bare ten-digit run is an ИНН when its check digit holds,
- * else a request number when it starts with a year 2020-2099, else a
- * mobile phone when it starts with 9; eleven bare digits shaped like a
- * phone are a phone unless the check number holds and "СНИЛС" is written
- * near.
+ * Shapes are exact on purpose: a number must start and end where another
+ * could (a break, blanks, a slash, a bracket), not stick to Latin letters
+ * or sit inside a date or decimal, and ИНН and СНИЛС must pass their check
+ * digits.  Ambiguous runs are settled by fixed rules: a bare ten-digit
+ * run is an ИНН when its check digit holds, else a request number when it
+ * starts with a year 2020-2099, else a mobile phone when it starts with 9;
+ * eleven bare digits shaped like a phone are a phone unless the check
+ * number holds and "СНИЛС" is written near; four and six digits with
+ * blanks between are a request number when the four are a year since 2020
+ * and no passport is named near, else a passport.
  */
 #include "intents/entities.h"
 
 #include <string.h>
 
-/* Tokens looked at together: the longest shape (a phone typed as "+7 9 16
- * 123 45 67" is not one) spans six runs. */
+/* Tokens looked at together: the longest shape, a phone such as "8 916
+ * 123 45 67", spans five runs, and its end is judged by the run after. */
 #define WINDOW			8
 /* Bytes between two digit runs of one number: " – " is five. */
 #define JOINT_MAX		8
@@ -51,7 +53,8 @@ enum joint {
 	JOINT_BLANK,		/* blanks only */
 	JOINT_DASH,		/* '-', a typographic dash or minus */
 	JOINT_SLASH,		/* '/' */
-	JOINT_BRACKET		/* '(' or ')' */
+	JOINT_OPEN,		/* '(' */
+	JOINT_CLOSE		/* ')' */
 };
 
 /* Context of a run. */
@@ -172,15 +175,9 @@ entities_snils_valid(const char *d, size_t n)
 			return 0;
 	for (i = 0; i < 9; i++)
 		sum += (d[i] - '0') * (int)(9 - i);
-	if (sum < 100)
-		check = sum;
-	else if (sum <= 101)
-		check = 0;
-	else {
-		check = sum % 101;
-		if (check == 100)
-			check = 0;
-	}
+	/* Below 100 the sum itself; 100 and 101 give 00; above, the sum
+	 * modulo 101, where 100 again gives 00. */
+	check = sum % 101 % 100;
 	return check == (d[9] - '0') * 10 + (d[10] - '0');
 }
 
@@ -326,8 +323,9 @@ mark_at(const char *t, size_t i, size_t end, size_t *n)
 	case '/':
 		return JOINT_SLASH;
 	case '(':
+		return JOINT_OPEN;
 	case ')':
-		return JOINT_BRACKET;
+		return JOINT_CLOSE;
 	}
 	if (i + 2 < end && (unsigned char)t[i] == 0xe2) {
 		c1 = (unsigned char)t[i + 1];
@@ -486,25 +484,28 @@ chain_of(const struct scan *sc)
 	return k;
 }
 
-/* Whether a number can start at the first run: after a break, blanks or
- * a slash (between two numbers), not stuck to a word or a date. */
+/* Whether a number can start at the first run: after a break, blanks, a
+ * slash or a closing bracket (between two numbers), not stuck to a word
+ * or a date. */
 static int
 starts_ok(const struct scan *sc)
 {
 	const struct tok	*k = &sc->win[0];
 
 	return (k->joint == JOINT_BREAK || k->joint == JOINT_BLANK ||
-	    k->joint == JOINT_SLASH) && !(k->flags & RUN_STUCK_BEFORE);
+	    k->joint == JOINT_SLASH || k->joint == JOINT_CLOSE) &&
+	    !(k->flags & RUN_STUCK_BEFORE);
 }
 
-/* Whether a number made of the first m runs ends cleanly. */
+/* Whether a number made of the first m runs ends cleanly: at a break,
+ * blanks, a slash or an opening bracket. */
 static int
 ends_ok(const struct scan *sc, size_t m, size_t chain)
 {
 	if (sc->win[m - 1].flags & RUN_STUCK_AFTER)
 		return 0;
 	return m == chain || sc->win[m].joint == JOINT_BLANK ||
-	    sc->win[m].joint == JOINT_SLASH;
+	    sc->win[m].joint == JOINT_SLASH || sc->win[m].joint == JOINT_OPEN;
 }
 
 /* Copies the digits of runs [0..m) to buf (cap bytes with the NUL);
@@ -525,6 +526,8 @@ digits_of(const struct scan *sc, size_t m, char *buf, size_t cap)
 	return n;
 }
 
+/* Adds an entity unless the list is full or already holds its type and
+ * value. */
 static void
 add(struct entity_list *out, enum entity_type type, size_t start,
     size_t end, const char *value, size_t vlen)
@@ -670,7 +673,8 @@ nsn_first_ok(char c)
 static int
 phone_joint(enum joint j)
 {
-	return j == JOINT_BLANK || j == JOINT_DASH || j == JOINT_BRACKET;
+	return j == JOINT_BLANK || j == JOINT_DASH || j == JOINT_OPEN ||
+	    j == JOINT_CLOSE;
 }
 
 /* "+7 916 204-55-17", "8 (903) 117-20-48", "+7(999)123-45-67": a trunk
