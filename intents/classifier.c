@@ -576,9 +576,8 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	weigh(x);
 	rank(x, v);
 	decide(x, &n, v);
-	if (v->category >= 0 && c->cats[v->category].def >= 0 &&
-	    c->defs.intents[c->cats[v->category].def].default_priority !=
-	    PRIORITY_NONE)
+	/* Only categories with priority lines (incidents) get one. */
+	if (v->category >= 0)
 		v->priority = rules_priority(c->rules, x->rs,
 		    (size_t)v->category, n.match, n.match_len);
 	normalize_release(&n);

@@ -138,8 +138,24 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	r->prefilter = prefilter_new(total);
 	for (i = 0; i < set->n; i++) {
 		d = &set->intents[i];
-		if (map[i] < 0)
+		if (map[i] < 0) {
+			/* Not loaded, but an editor still wants to hear. */
+			for (j = 0; j < d->npatterns; j++) {
+				char	why[300];
+
+				if (rules_try_compile(d->patterns[j].pattern,
+				    why, sizeof(why)) == 0)
+					continue;
+				full = xasprintf("%s:%zu: %s",
+				    d->patterns[j].file, d->patterns[j].line,
+				    why);
+				if (err != NULL)
+					err(arg, full);
+				free(full);
+				nerr++;
+			}
 			continue;
+		}
 		r->default_priority[map[i]] = d->default_priority;
 		for (j = 0; j < d->npatterns; j++) {
 			p = &d->patterns[j];

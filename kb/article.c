@@ -88,6 +88,24 @@ dup_trimmed(const char *buf, size_t from, size_t to)
 	return xstrndup(buf + from, to - from);
 }
 
+/* The line holding the first byte that is not valid UTF-8 text. */
+static size_t
+bad_utf8_line(const char *buf, size_t len)
+{
+	const char	*nl;
+	size_t		 pos = 0, line = 1, l;
+
+	while (pos < len) {
+		nl = memchr(buf + pos, '\n', len - pos);
+		l = nl != NULL ? (size_t)(nl - buf) - pos : len - pos;
+		if (!text_is_valid_utf8(buf + pos, l))
+			return line;
+		pos += l + 1;
+		line++;
+	}
+	return line;
+}
+
 void
 article_free(struct article **ap)
 {
@@ -174,7 +192,8 @@ article_parse(const char *name, const char *buf, size_t len,
 		return -1;
 	}
 	if (!text_is_valid_utf8(buf, len)) {
-		*errstr_r = xasprintf("%s: not valid UTF-8 text", name);
+		*errstr_r = xasprintf("%s:%zu: not valid UTF-8 text", name,
+		    bad_utf8_line(buf, len));
 		return -1;
 	}
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)

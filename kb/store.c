@@ -186,12 +186,14 @@ describe_change(sqlite3_stmt *old, const struct article *a)
 }
 
 enum {
-	ST_OLD, ST_UPSERT, ST_VERSION, ST_FTS_DEL, ST_FTS_ADD, ST_LIVE,
+	ST_OLD, ST_LAST, ST_UPSERT, ST_VERSION, ST_FTS_DEL, ST_FTS_ADD, ST_LIVE,
 	ST_REMOVE, ST_COUNT
 };
 
 static const char *const statements[ST_COUNT] = {
 	"SELECT title, tags, categories, body, version FROM kb_article "
+	"WHERE id = ?1 AND lang = ?2",
+	"SELECT coalesce(max(version), 0) FROM kb_version "
 	"WHERE id = ?1 AND lang = ?2",
 	"INSERT INTO kb_article (id, lang, title, tags, categories, summary,"
 	" body, path, version, updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
@@ -231,7 +233,15 @@ store_one(sqlite3_stmt **st, const struct loaded *l, time_t now,
 			stats->changed++;
 		}
 	} else if (rc == SQLITE_DONE) {
-		change = xstrdup("created");
+		/* A removed article that comes back continues its history. */
+		sqlite3_reset(st[ST_LAST]);
+		sqlite3_bind_text(st[ST_LAST], 1, a->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[ST_LAST], 2, a->lang, -1, SQLITE_STATIC);
+		if (sqlite3_step(st[ST_LAST]) != SQLITE_ROW)
+			return -1;
+		version = sqlite3_column_int(st[ST_LAST], 0) + 1;
+		sqlite3_reset(st[ST_LAST]);
+		change = xstrdup(version > 1 ? "restored" : "created");
 		stats->added++;
 	} else
 		return -1;

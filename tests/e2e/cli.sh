@@ -70,18 +70,20 @@ check "FTS5 syntax in a search is only text" \
 	"$HOTLINE" kb search 'foo"bar NEAR( * пароль' >/dev/null
 
 # Editors: a broken category file is reported with file and line.
-cp -R "$top_srcdir/intents" "$tmp/data-intents"
 mkdir -p "$tmp/data/intents" "$tmp/data/kb"
 cp -R "$top_srcdir/intents/." "$tmp/data/intents/"
 cp -R "$top_srcdir/kb/articles" "$tmp/data/kb/"
-printf 'intent login.sms_code\nrule 4 (unclosed\n' \
+printf 'intent login.sms_code\n' >"$tmp/data/intents/defs/zz-dup.intent"
+printf '# a new category\nintent login.new_thing\nrule 4 (unclosed\n' \
 	>"$tmp/data/intents/defs/zz-broken.intent"
 err=$(HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" intents check 2>&1)
 check "a broken pattern is reported as file:line" \
-	contains "$err" "zz-broken.intent:2: pattern error at offset"
+	contains "$err" "zz-broken.intent:3: pattern error at offset"
+check "a category missing from the taxonomy is named" \
+	contains "$err" "zz-broken.intent:2: unknown category \"login.new_thing\""
 check "a duplicate category is reported with the first place" \
 	contains "$err" "duplicate intent \"login.sms_code\""
-rm "$tmp/data/intents/defs/zz-broken.intent"
+rm "$tmp/data/intents/defs/zz-broken.intent" "$tmp/data/intents/defs/zz-dup.intent"
 
 # Editors: an edited article keeps its old text as a version.
 HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" kb import >/dev/null

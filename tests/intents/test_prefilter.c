@@ -5,6 +5,7 @@
  * of it, which must agree exactly.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +49,8 @@ START_TEST(test_literal_run_is_the_needle)
 	const char *const w2[] = { "смс", "sms", "код", NULL };
 
 	ck_assert(has_needles("\\bпароль\\w*", w1));
-	ck_assert(has_needles("(смс|sms|код)\\s+не", w2));
+	/* A group of literals is a needle set when nothing longer is. */
+	ck_assert(has_needles("(смс|sms|код)\\s+\\d", w2));
 }
 END_TEST
 
