@@ -64,6 +64,8 @@ classifier_config_defaults(struct classifier_config *cfg)
 {
 	cfg->answer_min = 0.70;
 	cfg->margin_min = 0.30;
+	cfg->rival_max = 0.60;
+
 	cfg->clarify_min = 0.70;
 	cfg->decline_min = 0.45;
 	cfg->person_min = 4;
@@ -443,6 +445,7 @@ rank(struct classify_ctx *x, struct verdict *v)
 			v->top[k] = v->top[k - 1];
 		v->top[j].category = (int)i;
 		v->top[j].confidence = x->prob[i];
+		v->top[j].score = x->score[i];
 		if (v->ntop < CLASSIFY_TOP)
 			v->ntop++;
 	}
@@ -462,7 +465,7 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 {
 	const struct classifier		*c = x->c;
 	const struct classifier_config	*cfg = &c->cfg;
-	double				 p1, p2;
+	double				 p1, p2, rival;
 	int				 best;
 
 	v->action = ACTION_HANDOFF;
@@ -498,13 +501,18 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 		    "not sure it is out of scope";
 		return;
 	}
-	if (p1 >= cfg->answer_min && v->margin >= cfg->margin_min) {
+	rival = v->ntop > 1 && v->top[0].score > 0 ?
+	    v->top[1].score / v->top[0].score : 0;
+
+	if (p1 >= cfg->answer_min && v->margin >= cfg->margin_min &&
+	    rival <= cfg->rival_max) {
 		v->action = c->cats[best].action;
 		v->reason = v->action == ACTION_HANDOFF ? "asked for a person" :
 		    "confident";
 		return;
 	}
-	if (v->ntop > 1 && p1 + p2 >= cfg->clarify_min &&
+	if (v->ntop > 1 && (p1 + p2 >= cfg->clarify_min ||
+	    rival > cfg->rival_max) &&
 	    c->cats[best].action == ACTION_ANSWER &&
 	    c->cats[v->top[1].category].action == ACTION_ANSWER) {
 		v->action = ACTION_CLARIFY;

@@ -22,6 +22,9 @@
 struct classifier_config {
 	double	answer_min;	/* confidence needed to answer */
 	double	margin_min;	/* lead over the runner-up needed to answer */
+	double	rival_max;	/* the runner-up's evidence, as a share of the
+				   best one's, above which a message is taken
+				   to be about two things */
 	double	clarify_min;	/* the two best together, to ask which */
 	double	decline_min;	/* out_of_scope confidence to decline */
 	double	person_min;	/* rule weight of an explicit request for a
@@ -41,6 +44,7 @@ void	classifier_config_defaults(struct classifier_config *);
 struct candidate {
 	int	category;	/* taxonomy index */
 	double	confidence;
+	double	score;		/* the evidence before the softmax */
 };
 
 struct verdict {
