@@ -207,7 +207,7 @@ link_defs(struct classifier *c, struct article_walk *w, int *map,
 			    d->line, d->id);
 		else if (!has_id(w->ids, w->nids, d->article))
 			lerr(l, "%s:%zu: unknown article \"%s\"", d->file,
-			    d->line, d->article);
+			    d->article_line, d->article);
 		else
 			cat->article = d->article;
 	}

@@ -261,8 +261,10 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 			perr(p, "article: an article id");
 		else if (p->cur->article != NULL)
 			perr(p, "article given twice");
-		else
+		else {
 			p->cur->article = xstrndup(v, vlen);
+			p->cur->article_line = p->line;
+		}
 	} else if (is_kw(k, klen, "register")) {
 		if (is_kw(v, vlen, "yes"))
 			p->cur->register_request = 1;
@@ -322,6 +324,7 @@ deffile_parse(const char *name, const char *buf, size_t len,
 	p.err = err;
 	p.arg = arg;
 	if (len > LIMIT_EDITOR_FILE_BYTES) {
+		p.line = 1;
 		perr(&p, "file larger than %d bytes", LIMIT_EDITOR_FILE_BYTES);
 		return p.nerr;
 	}

@@ -28,6 +28,7 @@ struct def_intent {
 	char			*id;
 	char			*action;	/* NULL: the taxonomy's */
 	char			*article;
+	size_t			 article_line;
 	int			 register_request;	/* -1 unset, 0, 1 */
 	int			 weak;	/* gives way to any other evidence */
 	int			 default_priority;	/* PRIORITY_NONE unset */

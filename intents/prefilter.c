@@ -244,9 +244,12 @@ parse_branch(struct scan *s, struct nset *out)
 				s->bad = 1;
 				break;
 			}
+			if (s->p[1] >= '0' && s->p[1] <= '9') {
+				s->bad = 1;	/* a back-reference or octal */
+				break;
+			}
 			if ((s->p[1] >= 'a' && s->p[1] <= 'z') ||
-			    (s->p[1] >= 'A' && s->p[1] <= 'Z') ||
-			    (s->p[1] >= '0' && s->p[1] <= '9')) {
+			    (s->p[1] >= 'A' && s->p[1] <= 'Z')) {
 				if (s->p[1] == 'Q' || s->p[1] == 'p' ||
 				    s->p[1] == 'P' || s->p[1] == 'x' ||
 				    s->p[1] == 'g' || s->p[1] == 'k' ||

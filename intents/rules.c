@@ -51,15 +51,34 @@ struct rules_scratch {
 
 /*
  * An upper-case letter outside an escape can never match folded text;
- * returns its offset, or -1.
+ * returns its offset, or -1.  Verbs such as (*UCP) and group names are not
+ * text.
  */
 static long
 upper_case_at(const char *pattern)
 {
 	size_t	 i = 0, len = strlen(pattern), n;
 	int32_t	 cp;
+	char	 close;
 
 	while (i < len) {
+		if (pattern[i] == '(' && i + 1 < len && (pattern[i + 1] == '*' ||
+		    (pattern[i + 1] == '?' && i + 2 < len &&
+		    (pattern[i + 2] == 'P' || pattern[i + 2] == '<' ||
+		    pattern[i + 2] == '\''))) ) {
+			close = pattern[i + 1] == '*' ? ')' : '>';
+			if (pattern[i + 2] == '\'')
+				close = '\'';
+			/* (?<= and (?<! are look-behinds, not names. */
+			if (!(pattern[i + 1] == '?' && pattern[i + 2] == '<' &&
+			    i + 3 < len && (pattern[i + 3] == '=' ||
+			    pattern[i + 3] == '!'))) {
+				i += 3;
+				while (i < len && pattern[i] != close)
+					i++;
+				continue;
+			}
+		}
 		if (pattern[i] == '\\') {
 			i += 2;
 			/* \p{Lu}, \x{41}: the braces are part of the escape */
@@ -76,13 +95,32 @@ upper_case_at(const char *pattern)
 	return -1;
 }
 
+/*
+ * A copy of pattern with "ё" as "е", as messages are folded: an editor may
+ * write either.  Both are two bytes in UTF-8, so offsets stay the same.
+ */
+static char *
+fold_yo(const char *pattern)
+{
+	char	*s = xstrdup(pattern), *p;
+
+	for (p = s; (p = strstr(p, "\xd1\x91")) != NULL; p += 2) {
+		p[0] = (char)0xd0;
+		p[1] = (char)0xb5;
+	}
+	return s;
+}
+
 static pcre2_code *
 compile(const char *pattern, int *errcode, PCRE2_SIZE *erroff)
 {
 	pcre2_code	*code;
+	char		*folded;
 
-	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	folded = fold_yo(pattern);
+	code = pcre2_compile((PCRE2_SPTR)folded, PCRE2_ZERO_TERMINATED,
 	    COMPILE_OPTIONS, errcode, erroff, NULL);
+	free(folded);
 	if (code != NULL)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return code;
@@ -186,7 +224,9 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			c->kind = p->kind;
 			c->weight = p->weight;
 			c->priority = p->priority;
-			prefilter_add(r->prefilter, r->n, p->pattern);
+			full = fold_yo(p->pattern);
+			prefilter_add(r->prefilter, r->n, full);
+			free(full);
 			r->n++;
 		}
 	}

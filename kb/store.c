@@ -187,7 +187,7 @@ describe_change(sqlite3_stmt *old, const struct article *a)
 
 enum {
 	ST_OLD, ST_LAST, ST_UPSERT, ST_VERSION, ST_FTS_DEL, ST_FTS_ADD, ST_LIVE,
-	ST_REMOVE, ST_COUNT
+	ST_REMOVE, ST_PRUNE, ST_COUNT
 };
 
 static const char *const statements[ST_COUNT] = {
@@ -206,6 +206,7 @@ static const char *const statements[ST_COUNT] = {
 	"VALUES (?1,?2,?3,?4,?5)",
 	"SELECT id, lang, version, title, tags, categories FROM kb_article",
 	"DELETE FROM kb_article WHERE id = ?1 AND lang = ?2",
+	"DELETE FROM kb_version WHERE id = ?1 AND lang = ?2 AND version <= ?3",
 };
 
 static int
@@ -290,6 +291,16 @@ store_one(sqlite3_stmt **st, const struct loaded *l, time_t now,
 	sqlite3_bind_text(st[ST_FTS_ADD], 5, a->body, -1, SQLITE_STATIC);
 	if (sqlite3_step(st[ST_FTS_ADD]) != SQLITE_DONE)
 		goto fail;
+	/* History is kept, but not without end. */
+	if (version > LIMIT_ARTICLE_VERSIONS) {
+		sqlite3_reset(st[ST_PRUNE]);
+		sqlite3_bind_text(st[ST_PRUNE], 1, a->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[ST_PRUNE], 2, a->lang, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st[ST_PRUNE], 3,
+		    version - LIMIT_ARTICLE_VERSIONS);
+		if (sqlite3_step(st[ST_PRUNE]) != SQLITE_DONE)
+			goto fail;
+	}
 	free(change);
 	return 0;
 fail:
