@@ -1,0 +1,110 @@
+/*
+ * E-mail triage.  The robot check comes first and alone decides "ignore":
+ * an auto-reply must never be classified, let alone answered.  For a
+ * person's letter the classifier sees the subject (without Re:/Fwd: and
+ * our "[№ …]" tag) and only what the citizen wrote now (quoted replies and
+ * the signature stripped), so that an old answer quoted below or a
+ * signature about licences cannot change the category; a request number
+ * in the subject still counts as an entity.  A letter cannot be asked a
+ * clarifying question in real time, so "clarify" becomes a handoff.
+ */
+#include "agent/triage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xmalloc.h"
+#include "mailbox/mail.h"
+#include "mailbox/robot.h"
+#include "mailbox/strip.h"
+#include "mailbox/thread.h"
+
+/* Our Message-IDs look like <hotline.RANDOM@DOMAIN-OF-OUR-ADDRESS>. */
+#define OWN_ID_PREFIX	"hotline."
+
+static const char *const action_names[] = { "reply", "handoff", "ignore" };
+
+const char *
+triage_action_name(enum triage_action a)
+{
+	return action_names[a];
+}
+
+int
+triage_is_own_message_id(const char *id, void *arg)
+{
+	const char	*own = arg, *at, *dom;
+
+	if (own == NULL || strncmp(id, OWN_ID_PREFIX,
+	    strlen(OWN_ID_PREFIX)) != 0)
+		return 0;
+	if ((at = strrchr(id, '@')) == NULL ||
+	    (dom = strrchr(own, '@')) == NULL)
+		return 0;
+	return strcasecmp(at + 1, dom + 1) == 0;
+}
+
+/* Adds the subject's request number when the text did not give it. */
+static void
+add_subject_number(struct verdict *v, const char *subject)
+{
+	struct entity	*e;
+	char		 number[24];
+	size_t		 i;
+
+	if (!thread_subject_number(subject, number))
+		return;
+	for (i = 0; i < v->entities.count; i++)
+		if (v->entities.items[i].type == ENTITY_REQUEST_NUMBER &&
+		    strcmp(v->entities.items[i].value, number) == 0)
+			return;
+	if (v->entities.count >= LIMIT_ENTITIES)
+		return;
+	e = &v->entities.items[v->entities.count++];
+	memset(e, 0, sizeof(*e));
+	e->type = ENTITY_REQUEST_NUMBER;
+	snprintf(e->value, sizeof(e->value), "%s", number);
+}
+
+int
+triage_letter(struct agent *a, const char *raw, size_t len,
+    const char *own_address, struct triage *t, char **errstr_r)
+{
+	char	*subject, *fresh;
+
+	memset(t, 0, sizeof(*t));
+	if (mail_parse(raw, len, &t->mail, errstr_r) == -1)
+		return -1;
+	t->robot = robot_reason(t->mail, own_address,
+	    triage_is_own_message_id, (void *)own_address);
+	if (t->robot != NULL) {
+		t->action = TRIAGE_IGNORE;
+		return 0;
+	}
+	subject = thread_clean_subject(t->mail->subject);
+	fresh = strip_new_text(t->mail->body, strlen(t->mail->body));
+	t->text = xasprintf("%s\n%s", subject, fresh);
+	free(subject);
+	free(fresh);
+	classify(a->ctx, t->text, strlen(t->text), &t->verdict);
+	add_subject_number(&t->verdict, t->mail->subject);
+	switch (t->verdict.action) {
+	case ACTION_ANSWER:
+	case ACTION_DECLINE:
+		t->action = TRIAGE_REPLY;
+		break;
+	case ACTION_CLARIFY:
+	case ACTION_HANDOFF:
+		t->action = TRIAGE_HANDOFF;
+		break;
+	}
+	return 0;
+}
+
+void
+triage_release(struct triage *t)
+{
+	free(t->text);
+	mail_free(&t->mail);
+	memset(t, 0, sizeof(*t));
+}
