@@ -511,8 +511,10 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 		    "confident";
 		return;
 	}
+	/* Asking "did you mean A or B?" only makes sense when A and B are
+	 * both likely; weak evidence goes to a person instead. */
 	if (v->ntop > 1 && (p1 + p2 >= cfg->clarify_min ||
-	    rival > cfg->rival_max) &&
+	    (rival > cfg->rival_max && p1 >= cfg->answer_min / 2)) &&
 	    c->cats[best].action == ACTION_ANSWER &&
 	    c->cats[v->top[1].category].action == ACTION_ANSWER) {
 		v->action = ACTION_CLARIFY;
