@@ -23,9 +23,7 @@ agent_open(const struct config *cfg, struct agent **agent_r,
 	int			 n;
 
 	a = xcalloc(1, sizeof(*a));
-	a->cfg = *cfg;
-	a->cfg.data_dir = cfg->data_dir ? xstrdup(cfg->data_dir) : NULL;
-	a->cfg.state_db = cfg->state_db ? xstrdup(cfg->state_db) : NULL;
+	config_copy(&a->cfg, cfg);
 	a->data_dir = paths_data_dir(cfg->data_dir);
 	a->state_db = paths_state_db(cfg->state_db);
 	a->articles_dir = xasprintf("%s/kb/articles", a->data_dir);

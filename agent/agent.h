@@ -42,11 +42,22 @@ int	agent_load_classifier(struct agent *, FILE *errs);
 
 void	agent_close(struct agent **);
 
+/* A button of a clarifying question. */
+struct reply_choice {
+	const char	*intent;	/* borrowed from the classifier */
+	char		*label;		/* the article's title */
+};
+
 /* What the citizen reads in reply to one message. */
 struct reply {
-	struct verdict	 verdict;
-	char		*text;		/* plain text (Markdown) */
-	char		 number[REQUEST_NUMBER_MAX];	/* "" unless registered */
+	struct verdict		 verdict;
+	char			*text;		/* plain text (Markdown) */
+	char			*html;		/* text by cmark, no raw HTML */
+	char			 number[REQUEST_NUMBER_MAX]; /* "" unless
+							       registered */
+	int			 registered;	/* number is new */
+	struct reply_choice	 choices[2];	/* ACTION_CLARIFY */
+	size_t			 nchoices;
 };
 
 /*
@@ -58,5 +69,34 @@ struct reply {
 int	agent_reply(struct agent *, const char *channel, const char *text,
 	    size_t len, struct reply *r, char **errstr_r);
 void	reply_release(struct reply *r);
+
+/*
+ * The same for a verdict already in r->verdict (filled by classify or
+ * reply_verdict_for), with the classifier cl and state database db passed
+ * explicitly, for channels with a thread of their own.  When number is a
+ * request number already given to this conversation, a handoff or a
+ * registration reuses it (a handoff sets its status) instead of
+ * registering another.  Fills r->text, r->html, r->number, r->choices.
+ * Returns 0, or -1 with an allocated *errstr_r.
+ */
+int	reply_compose(sqlite3 *db, const struct classifier *cl,
+	    const char *channel, const char *number, struct reply *r,
+	    char **errstr_r);
+
+/* Whether the reply to v registers a request (or reuses the number). */
+int	reply_needs_number(const struct verdict *v);
+
+/*
+ * The verdict for category intent chosen by the citizen from a clarifying
+ * question, in language lang.  Returns 0, or -1 when intent is unknown.
+ */
+int	reply_verdict_for(const struct classifier *cl, const char *intent,
+	    enum lang lang, struct verdict *v);
+
+/*
+ * Markdown md as HTML (cmark, CMARK_OPT_SAFE: raw HTML and javascript:
+ * links left out).  Returns an allocated string.
+ */
+char	*reply_html(const char *md);
 
 #endif

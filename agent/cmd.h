@@ -22,15 +22,24 @@ int	cmd_kb_search(const struct config *, int, char **);
 int	cmd_kb_show(const struct config *, int, char **);
 int	cmd_intents_check(const struct config *, int, char **);
 int	cmd_intents_eval(const struct config *, int, char **);
+int	cmd_triage(const struct config *, int, char **);
 int	cmd_request_show(const struct config *, int, char **);
 int	cmd_config_show(const struct config *, int, char **);
+int	cmd_serve(const struct config *, int, char **);
+int	cmd_mail_fetch(const struct config *, int, char **);
+int	cmd_operator_add(const struct config *, int, char **);
+int	cmd_operator_list(const struct config *, int, char **);
+int	cmd_audit_verify(const struct config *, int, char **);
+int	cmd_retention_run(const struct config *, int, char **);
 
 /*
  * The answer line of the eval format for verdict v of item id (a JSON
  * string or integer; NULL for none): id, intent, confidence, action,
- * entities (omitted when none), priority, and lang.  Returns a new
+ * entities (omitted when none), priority, lang, reason and the top
+ * candidates with their confidences and scores.  Returns a new
  * reference.
  */
-json_t	*cmd_verdict_json(json_t *id, const struct verdict *v);
+json_t	*cmd_verdict_json(const struct taxonomy *tax, json_t *id,
+	    const struct verdict *v);
 
 #endif

@@ -111,10 +111,18 @@ cmd_chat(const struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
-json_t *
-cmd_verdict_json(json_t *id, const struct verdict *v)
+/* Three decimals are plenty for a confidence and keep lines short. */
+static double
+round3(double d)
 {
-	json_t		*o, *ents, *cur, *arr;
+	return (double)(long)(d * 1000 + (d < 0 ? -0.5 : 0.5)) / 1000;
+}
+
+json_t *
+cmd_verdict_json(const struct taxonomy *tax, json_t *id,
+    const struct verdict *v)
+{
+	json_t		*o, *ents, *cur, *arr, *cands, *c;
 	const char	*name, *prio;
 	size_t		 i;
 
@@ -122,8 +130,7 @@ cmd_verdict_json(json_t *id, const struct verdict *v)
 	json_object_set(o, "id", id != NULL ? id : json_null());
 	json_object_set_new(o, "intent", v->intent ? json_string(v->intent) :
 	    json_null());
-	json_object_set_new(o, "confidence",
-	    json_real((double)(long)(v->confidence * 1000 + 0.5) / 1000));
+	json_object_set_new(o, "confidence", json_real(round3(v->confidence)));
 	json_object_set_new(o, "action", json_string(action_name(v->action)));
 	ents = json_object();
 	for (i = 0; i < v->entities.count; i++) {
@@ -155,6 +162,18 @@ cmd_verdict_json(json_t *id, const struct verdict *v)
 	json_object_set_new(o, "lang", json_string(lang_name(v->lang)));
 	if (v->reason != NULL)
 		json_object_set_new(o, "reason", json_string(v->reason));
+	cands = json_array();
+	for (i = 0; i < v->ntop; i++) {
+		c = json_object();
+		json_object_set_new(c, "intent", json_string(
+		    tax->items[v->top[i].category].id));
+		json_object_set_new(c, "confidence", json_real(
+		    round3(v->top[i].confidence)));
+		json_object_set_new(c, "score", json_real(
+		    round3(v->top[i].score)));
+		json_array_append_new(cands, c);
+	}
+	json_object_set_new(o, "candidates", cands);
 	return o;
 }
 
@@ -168,7 +187,7 @@ print_error(size_t lineno, json_t *id, const char *what)
 		json_object_set(o, "id", id);
 	json_object_set_new(o, "error", json_string(what));
 	json_object_set_new(o, "line", json_integer((json_int_t)lineno));
-	json_dumpf(o, stdout, JSON_COMPACT);
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	putchar('\n');
 	json_decref(o);
 }
@@ -216,8 +235,9 @@ cmd_classify(const struct config *cfg, int argc, char **argv)
 		}
 		classify(a->ctx, json_string_value(text),
 		    json_string_length(text), &v);
-		out = cmd_verdict_json(id, &v);
-		json_dumpf(out, stdout, JSON_COMPACT);
+		out = cmd_verdict_json(classifier_taxonomy(a->classifier), id,
+		    &v);
+		json_dumpf(out, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
 		putchar('\n');
 		json_decref(out);
 		json_decref(item);

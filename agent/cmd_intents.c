@@ -192,7 +192,8 @@ cmd_intents_eval(const struct config *cfg, int argc, char **argv)
 		classify(a->ctx, str_or_null(item, "text"),
 		    json_string_length(json_object_get(item, "text")), &v);
 		id = json_object_get(item, "id");
-		got = cmd_verdict_json(id, &v);
+		got = cmd_verdict_json(classifier_taxonomy(a->classifier), id,
+		    &v);
 		gold_ents = entity_lines(json_object_get(item, "entities"));
 		got_ents = entity_lines(json_object_get(got, "entities"));
 		if (json_is_string(id))

@@ -90,7 +90,7 @@ cmd_triage(const struct config *cfg, int argc, char **argv)
 	}
 	for (i = 0; i < argc; i++) {
 		if (files_read(argv[i], MAIL_MAX_BYTES, &buf, &len, &err) ==
-		    -1 || triage_letter(a, buf, len, a->cfg.mail_address ?
+		    -1 || triage_letter(a->ctx, buf, len, a->cfg.mail_address ?
 		    a->cfg.mail_address : CONFIG_MAIL_ADDRESS_DEFAULT, &t,
 		    &err) == -1) {
 			o = json_object();

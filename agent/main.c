@@ -41,10 +41,24 @@ static const struct verb verbs[] = {
 	  "category files; -l: leave-one-out accuracy" },
 	{ "intents", "eval", cmd_intents_eval, "intents eval FILE     quality "
 	  "on a labelled JSON Lines set" },
+	{ "triage", NULL, cmd_triage, "triage [-v] FILE.eml what each "
+	  "letter would get (eval format); sends nothing" },
 	{ "request", "show", cmd_request_show, "request show NUMBER  a "
 	  "registered request" },
 	{ "config", "show", cmd_config_show, "config show          the "
 	  "settings in force" },
+	{ "serve", NULL, cmd_serve, "serve [-n]           the web chat and "
+	  "the operators' console; -n: check and exit" },
+	{ "mail", "fetch", cmd_mail_fetch, "mail fetch           answer the "
+	  "letters in the mail folder once, then exit" },
+	{ "operator", "add", cmd_operator_add, "operator add NAME --role "
+	  "operator|senior|admin  an operator account" },
+	{ "operator", "list", cmd_operator_list, "operator list        the "
+	  "operator accounts" },
+	{ "audit", "verify", cmd_audit_verify, "audit verify         check "
+	  "the journal's hash chain" },
+	{ "retention", "run", cmd_retention_run, "retention run        "
+	  "remove personal data of long-closed requests" },
 };
 
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cmark.h>
+
 #include "kb/article.h"
 #include "kb/store.h"
 #include "lib/log.h"
@@ -49,23 +51,39 @@ static const struct phrases en = {
 	{ "critical", "high", "medium", "low" },
 };
 
-/* The summary of the category's article in lang, else in Russian. */
+/* The summary (or the title) of article id in lang, else in Russian. */
 static char *
-article_text(struct agent *a, const char *id, const char *lang)
+article_text(sqlite3 *db, const char *id, const char *lang, int title)
 {
 	struct article	*art = NULL;
 	char		*err = NULL, *text;
 
 	if (id == NULL)
 		return NULL;
-	if (kb_store_get(a->db, id, lang, &art, &err) != 1 &&
-	    kb_store_get(a->db, id, "ru", &art, &err) != 1) {
+	if (kb_store_get(db, id, lang, &art, &err) != 1) {
 		free(err);
-		return NULL;
+		err = NULL;
+		if (kb_store_get(db, id, "ru", &art, &err) != 1) {
+			free(err);
+			return NULL;
+		}
 	}
-	text = xstrdup(art->summary);
+	text = xstrdup(title ? art->title : art->summary);
 	article_free(&art);
 	return text;
+}
+
+char *
+reply_html(const char *md)
+{
+	char	*html, *out;
+
+	html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_SAFE);
+	if (html == NULL)
+		abort();
+	out = xstrdup(html);
+	free(html);
+	return out;
 }
 
 static char *
@@ -82,11 +100,76 @@ append(char *s, const char *add)
 	return t;
 }
 
+#define NUMBER_MARK	"{number}"
+
+/*
+ * The request number in an article's text: where the editor wrote
+ * {number}, else as a sentence of its own at the end.  Consumes text.
+ */
 static char *
-clarify_text(struct agent *a, const struct verdict *v,
+with_number(char *text, const char *number, const struct phrases *ph)
+{
+	char	*out, *o, *line;
+	const char *p, *m;
+	size_t	 n = 0;
+
+	if (text == NULL || strstr(text, NUMBER_MARK) == NULL) {
+		line = xasprintf(ph->registered, number);
+		text = append(text, line);
+		free(line);
+		return text;
+	}
+	for (p = text; (m = strstr(p, NUMBER_MARK)) != NULL;
+	    p = m + strlen(NUMBER_MARK))
+		n++;
+	o = out = xmalloc(strlen(text) + n * strlen(number) + 1);
+	for (p = text; (m = strstr(p, NUMBER_MARK)) != NULL;
+	    p = m + strlen(NUMBER_MARK)) {
+		memcpy(o, p, (size_t)(m - p));
+		o += m - p;
+		memcpy(o, number, strlen(number));
+		o += strlen(number);
+	}
+	memcpy(o, p, strlen(p) + 1);
+	free(text);
+	return out;
+}
+
+/* The article of category intent, from the editors' definitions. */
+static const char *
+category_article(const struct classifier *cl, const char *intent)
+{
+	const struct def_intent	*d;
+
+	d = deffile_find(classifier_defs(cl), intent);
+	return d != NULL ? d->article : NULL;
+}
+
+static void
+clarify_choices(sqlite3 *db, const struct classifier *cl, struct reply *r,
+    const char *lang)
+{
+	const struct taxonomy	*tax = classifier_taxonomy(cl);
+	const struct taxon	*t;
+	size_t			 i;
+
+	for (i = 0; i < 2 && i < r->verdict.ntop; i++) {
+		t = &tax->items[r->verdict.top[i].category];
+		r->choices[i].intent = t->id;
+		r->choices[i].label = article_text(db,
+		    category_article(cl, t->id), lang, 1);
+		if (r->choices[i].label == NULL)
+			r->choices[i].label = xstrdup(strcmp(lang, "en") == 0 ?
+			    t->en : t->ru);
+	}
+	r->nchoices = i;
+}
+
+static char *
+clarify_text(const struct classifier *cl, const struct verdict *v,
     const struct phrases *ph)
 {
-	const struct taxonomy	*tax = classifier_taxonomy(a->classifier);
+	const struct taxonomy	*tax = classifier_taxonomy(cl);
 	const struct taxon	*t;
 	char			*s, *u;
 	size_t			 i;
@@ -106,16 +189,63 @@ clarify_text(struct agent *a, const struct verdict *v,
 	return u;
 }
 
-static int
-needs_number(const struct verdict *v)
+int
+reply_needs_number(const struct verdict *v)
 {
 	return v->action == ACTION_HANDOFF ||
 	    (v->action == ACTION_ANSWER && v->register_request);
 }
 
 int
+reply_verdict_for(const struct classifier *cl, const char *intent,
+    enum lang lang, struct verdict *v)
+{
+	const struct taxonomy	*tax = classifier_taxonomy(cl);
+	const struct def_intent	*d;
+	enum action		 a;
+	int			 i;
+
+	if (intent == NULL || (i = taxonomy_index(tax, intent)) < 0)
+		return -1;
+	d = deffile_find(classifier_defs(cl), intent);
+	memset(v, 0, sizeof(*v));
+	v->category = i;
+	v->intent = tax->items[i].id;
+	v->article = d != NULL ? d->article : NULL;
+	v->action = tax->items[i].action;
+	if (d != NULL && d->action != NULL && action_parse(d->action,
+	    &a) == 0)
+		v->action = a;
+	v->register_request = d != NULL && d->register_request == 1;
+	v->priority = d != NULL ? d->default_priority : PRIORITY_NONE;
+	v->confidence = 1;
+	v->margin = 1;
+	v->reason = "chosen by the citizen";
+	v->top[0].category = i;
+	v->top[0].confidence = 1;
+	v->ntop = 1;
+	v->lang = lang;
+	return 0;
+}
+
+int
 agent_reply(struct agent *a, const char *channel, const char *text,
     size_t len, struct reply *r, char **errstr_r)
+{
+	memset(r, 0, sizeof(*r));
+	classify(a->ctx, text, len, &r->verdict);
+	log_msg(LOG_DEBUG, "%s: %s %s %.2f (%s): %.*s", channel,
+	    action_name(r->verdict.action),
+	    r->verdict.intent ? r->verdict.intent : "-",
+	    r->verdict.confidence,
+	    r->verdict.reason ? r->verdict.reason : "-",
+	    (int)(len > 300 ? 300 : len), text);
+	return reply_compose(a->db, a->classifier, channel, NULL, r, errstr_r);
+}
+
+int
+reply_compose(sqlite3 *db, const struct classifier *cl, const char *channel,
+    const char *number, struct reply *r, char **errstr_r)
 {
 	const struct phrases	*ph;
 	struct verdict		*v = &r->verdict;
@@ -123,37 +253,37 @@ agent_reply(struct agent *a, const char *channel, const char *text,
 	char			*line;
 	const char		*lang;
 
-	memset(r, 0, sizeof(*r));
-	classify(a->ctx, text, len, v);
+	r->text = r->html = NULL;
+	r->number[0] = '\0';
+	r->registered = 0;
+	r->nchoices = 0;
 	ph = v->lang == LANG_EN ? &en : &ru;
 	lang = lang_name(v->lang);
-	if (needs_number(v)) {
+	if (reply_needs_number(v) && number != NULL && number[0] != '\0') {
+		snprintf(r->number, sizeof(r->number), "%s", number);
+		if (v->action == ACTION_HANDOFF && request_set_status(db,
+		    number, "handoff", time(NULL), errstr_r) == -1)
+			return -1;
+	} else if (reply_needs_number(v)) {
 		memset(&rn, 0, sizeof(rn));
 		rn.channel = channel;
 		rn.category = v->intent;
 		rn.priority = def_priority_name(v->priority);
 		rn.status = v->action == ACTION_HANDOFF ? "handoff" : "new";
 		rn.summary = NULL;
-		if (request_register(a->db, &rn, time(NULL), r->number,
+		if (request_register(db, &rn, time(NULL), r->number,
 		    errstr_r) == -1)
 			return -1;
+		r->registered = 1;
 	}
-	log_msg(LOG_DEBUG, "%s: %s %s %.2f (%s)%s%s: %.*s", channel,
-	    action_name(v->action), v->intent ? v->intent : "-",
-	    v->confidence, v->reason ? v->reason : "-",
-	    r->number[0] ? " request " : "", r->number,
-	    (int)(len > 300 ? 300 : len), text);
 	switch (v->action) {
 	case ACTION_ANSWER:
 	case ACTION_DECLINE:
-		r->text = article_text(a, v->article, lang);
+		r->text = article_text(db, v->article, lang, 0);
 		if (r->text == NULL)
 			r->text = xstrdup(ph->clarify_tail);
-		if (r->number[0] != '\0') {
-			line = xasprintf(ph->registered, r->number);
-			r->text = append(r->text, line);
-			free(line);
-		}
+		if (r->number[0] != '\0')
+			r->text = with_number(r->text, r->number, ph);
 		if (v->priority >= 0 && v->priority <= 3) {
 			line = xasprintf(ph->priority,
 			    ph->levels[v->priority]);
@@ -162,27 +292,37 @@ agent_reply(struct agent *a, const char *channel, const char *text,
 		}
 		break;
 	case ACTION_CLARIFY:
-		r->text = clarify_text(a, v, ph);
+		r->text = clarify_text(cl, v, ph);
+		clarify_choices(db, cl, r, lang);
 		break;
 	case ACTION_HANDOFF:
 		/* Asked for a person: the article says what happens next;
 		 * otherwise say why a person takes over. */
 		if (v->article != NULL &&
 		    strcmp(v->intent, "handoff.operator") == 0) {
-			r->text = article_text(a, v->article, lang);
-			line = xasprintf(ph->registered, r->number);
-			r->text = append(r->text, line);
-			free(line);
+			r->text = article_text(db, v->article, lang, 0);
+			r->text = with_number(r->text, r->number, ph);
 		} else
 			r->text = xasprintf(ph->handoff, r->number);
 		break;
 	}
+	if (r->text == NULL)
+		r->text = xstrdup(ph->clarify_tail);
+	r->html = reply_html(r->text);
 	return 0;
 }
 
 void
 reply_release(struct reply *r)
 {
+	size_t	i;
+
 	free(r->text);
-	r->text = NULL;
+	free(r->html);
+	r->text = r->html = NULL;
+	for (i = 0; i < r->nchoices; i++) {
+		free(r->choices[i].label);
+		r->choices[i].label = NULL;
+	}
+	r->nchoices = 0;
 }

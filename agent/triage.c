@@ -14,13 +14,14 @@
 #include <string.h>
 
 #include "lib/xmalloc.h"
+#include "mailbox/compose.h"
 #include "mailbox/mail.h"
 #include "mailbox/robot.h"
 #include "mailbox/strip.h"
 #include "mailbox/thread.h"
 
 /* Our Message-IDs look like <hotline.RANDOM@DOMAIN-OF-OUR-ADDRESS>. */
-#define OWN_ID_PREFIX	"hotline."
+#define OWN_ID_PREFIX	COMPOSE_ID_PREFIX
 
 static const char *const action_names[] = { "reply", "handoff", "ignore" };
 
@@ -67,7 +68,7 @@ add_subject_number(struct verdict *v, const char *subject)
 }
 
 int
-triage_letter(struct agent *a, const char *raw, size_t len,
+triage_letter(struct classify_ctx *ctx, const char *raw, size_t len,
     const char *own_address, struct triage *t, char **errstr_r)
 {
 	char	*subject, *fresh;
@@ -86,7 +87,7 @@ triage_letter(struct agent *a, const char *raw, size_t len,
 	t->text = xasprintf("%s\n%s", subject, fresh);
 	free(subject);
 	free(fresh);
-	classify(a->ctx, t->text, strlen(t->text), &t->verdict);
+	classify(ctx, t->text, strlen(t->text), &t->verdict);
 	add_subject_number(&t->verdict, t->mail->subject);
 	switch (t->verdict.action) {
 	case ACTION_ANSWER:

@@ -29,12 +29,13 @@ struct triage {
 };
 
 /*
- * Triages the raw letter raw[0..len).  own_address is the hotline's
- * address.  Returns 0 and fills *t (release with triage_release), or -1
- * with an allocated *errstr_r when the letter cannot be read at all (it
- * then belongs in quarantine).
+ * Triages the raw letter raw[0..len), classifying with the calling
+ * thread's ctx.  own_address is the hotline's address.  Returns 0 and
+ * fills *t (release with triage_release), or -1 with an allocated
+ * *errstr_r when the letter cannot be read at all (it then belongs in
+ * quarantine).
  */
-int	triage_letter(struct agent *, const char *raw, size_t len,
+int	triage_letter(struct classify_ctx *ctx, const char *raw, size_t len,
 	    const char *own_address, struct triage *t, char **errstr_r);
 void	triage_release(struct triage *t);
 

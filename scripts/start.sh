@@ -1,6 +1,7 @@
 #!/bin/sh
 # Quick start: installs what is missing, builds in build/, and starts the
-# agent on its embedded defaults (an interactive chat in this terminal).
+# web chat and the operators' console on their embedded defaults; the
+# first start prints the operator account's random password.
 set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -10,4 +11,4 @@ mkdir -p build
 cd build
 [ -f Makefile ] || "$top"/configure -q
 make -s -j"$(nproc)" hotline
-exec ./hotline chat
+exec ./hotline serve

@@ -20,9 +20,21 @@ Suite	*deffile_suite(void);
 Suite	*normalize_suite(void);
 Suite	*classifier_suite(void);
 Suite	*prefilter_suite(void);
+/* mailbox */
+Suite	*mail_suite(void);
+Suite	*strip_suite(void);
+Suite	*robot_suite(void);
+Suite	*thread_suite(void);
+Suite	*compose_suite(void);
+Suite	*transport_suite(void);
 /* agent */
 Suite	*request_suite(void);
 Suite	*config_suite(void);
+Suite	*sla_suite(void);
+Suite	*audit_suite(void);
+Suite	*operator_suite(void);
+Suite	*conv_suite(void);
+Suite	*http_suite(void);
 
 /* Runs the suites of one layer; returns the process exit status. */
 int	 tests_run(Suite *(*const *suites)(void), size_t n);

@@ -1,0 +1,36 @@
+/*
+ * The handlers of the JSON API (docs/api.md), one per route: the citizen's
+ * chat (api_chat.c), the operators' console (api_operator.c), the event
+ * streams (events.c) and /metrics.  Each reads a struct http_req that
+ * http.c has authenticated and fills its answer.
+ */
+#ifndef AGENT_API_H
+#define AGENT_API_H
+
+#include "agent/http.h"
+
+void	api_chat_session(struct http_req *);
+void	api_chat_conversation(struct http_req *);
+void	api_chat_message(struct http_req *);
+void	api_chat_choose(struct http_req *);
+void	api_chat_handoff(struct http_req *);
+void	api_chat_attachment(struct http_req *);
+void	api_chat_rating(struct http_req *);
+void	api_chat_events(struct http_req *);
+
+void	api_op_login(struct http_req *);
+void	api_op_logout(struct http_req *);
+void	api_op_me(struct http_req *);
+void	api_op_queue(struct http_req *);
+void	api_op_read(struct http_req *);
+void	api_op_take(struct http_req *);
+void	api_op_reply(struct http_req *);
+void	api_op_transfer(struct http_req *);
+void	api_op_release(struct http_req *);
+void	api_op_close(struct http_req *);
+void	api_op_kb_search(struct http_req *);
+void	api_op_events(struct http_req *);
+
+void	api_metrics(struct http_req *);
+
+#endif

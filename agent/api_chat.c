@@ -1,0 +1,281 @@
+/*
+ * The citizen's API (docs/api.md, "Citizen"): sessions, the conversation,
+ * messages, choices, handoff, attachments and the rating.  Each answer
+ * follows a committed transaction; then the conversation's event streams,
+ * and the operators' when the queue changed, are woken.
+ */
+#include "agent/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/attach.h"
+#include "agent/conv.h"
+#include "agent/events.h"
+#include "agent/ratelimit.h"
+#include "lib/log.h"
+#include "lib/xmalloc.h"
+
+static void
+env_of(struct http_req *req, struct conv_env *env)
+{
+	env->db = req->w->db;
+	env->cl = req->w->brain->cl;
+	env->ctx = req->w->ctx;
+	env->holidays = &req->w->brain->holidays;
+	env->now = req->now;
+}
+
+static void
+server_error(struct http_req *req, char *err)
+{
+	log_msg(LOG_ERROR, "%s %s: %s", req->method, req->path,
+	    err != NULL ? err : "?");
+	free(err);
+	http_error(req, 500, "the server failed; please try again");
+}
+
+/* Answers a citizen's action: the new messages, or the error. */
+static void
+finish(struct http_req *req, int rc, struct conv_result *res, char *err)
+{
+	if (rc == -1) {
+		if (res->status >= 500)
+			server_error(req, err);
+		else {
+			http_error(req, res->status, err);
+			free(err);
+		}
+		return;
+	}
+	hub_publish(req->srv->hub, req->conv, res->queue_changed);
+	http_json(req, 200, json_pack("{s:o}", "messages",
+	    res->messages != NULL ? res->messages : json_array()));
+}
+
+/* Counts a message of this chat; answers 429 and returns -1 over. */
+static int
+throttle(struct http_req *req)
+{
+	char	key[32];
+	int	wait;
+
+	snprintf(key, sizeof(key), "c%lld", (long long)req->conv);
+	wait = ratelimit_hit(req->srv->messages, key,
+	    req->w->brain->cfg.messages_per_minute, req->now);
+	if (wait == 0)
+		return 0;
+	req->retry_after = wait;
+	http_error(req, 429, "too many messages: please wait a little");
+	return -1;
+}
+
+static const char *
+string_field(struct http_req *req, const char *name)
+{
+	json_t	*v = req->json != NULL ? json_object_get(req->json, name) :
+	    NULL;
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+void
+api_chat_session(struct http_req *req)
+{
+	const char	*lang = "ru";
+	json_t		*v, *view;
+	char		 token[TOKEN_MAX], *err = NULL;
+	int64_t		 id;
+	int		 wait;
+
+	wait = ratelimit_hit(req->srv->sessions, req->ip,
+	    req->w->brain->cfg.sessions_per_minute, req->now);
+	if (wait > 0) {
+		req->retry_after = wait;
+		http_error(req, 429, "too many new chats from your address");
+		return;
+	}
+	if (req->json != NULL && (v = json_object_get(req->json,
+	    "lang")) != NULL) {
+		if (!json_is_string(v) || (strcmp(json_string_value(v),
+		    "ru") != 0 && strcmp(json_string_value(v), "en") != 0)) {
+			http_error(req, 400, "lang is \"ru\" or \"en\"");
+			return;
+		}
+		lang = json_string_value(v);
+	}
+	if (conv_create(req->w->db, "chat", lang, req->now, token, &id,
+	    &err) == -1 || (view = conv_view(req->w->db, id, req->now,
+	    &err)) == NULL) {
+		server_error(req, err);
+		return;
+	}
+	http_json(req, 201, json_pack("{s:s, s:o}", "token", token,
+	    "conversation", view));
+}
+
+void
+api_chat_conversation(struct http_req *req)
+{
+	json_t	*view;
+	char	*err = NULL;
+
+	if ((view = conv_view(req->w->db, req->conv, req->now,
+	    &err)) == NULL) {
+		server_error(req, err);
+		return;
+	}
+	http_json(req, 200, view);
+}
+
+void
+api_chat_message(struct http_req *req)
+{
+	struct conv_env		 env;
+	struct conv_result	 res;
+	json_t			*t;
+	char			*err = NULL;
+	int			 rc;
+
+	t = req->json != NULL ? json_object_get(req->json, "text") : NULL;
+	if (!json_is_string(t)) {
+		http_error(req, 400, "\"text\" must be a string");
+		return;
+	}
+	if (throttle(req) == -1)
+		return;
+	env_of(req, &env);
+	rc = conv_message(&env, req->conv, json_string_value(t),
+	    json_string_length(t), &res, &err);
+	finish(req, rc, &res, err);
+}
+
+void
+api_chat_choose(struct http_req *req)
+{
+	struct conv_env		 env;
+	struct conv_result	 res;
+	const char		*intent;
+	char			*err = NULL;
+	int			 rc;
+
+	if ((intent = string_field(req, "intent")) == NULL) {
+		http_error(req, 400, "\"intent\" must be a string");
+		return;
+	}
+	if (throttle(req) == -1)
+		return;
+	env_of(req, &env);
+	rc = conv_choose(&env, req->conv, intent, &res, &err);
+	finish(req, rc, &res, err);
+}
+
+void
+api_chat_handoff(struct http_req *req)
+{
+	struct conv_env		 env;
+	struct conv_result	 res;
+	char			*err = NULL;
+	int			 rc;
+
+	if (throttle(req) == -1)
+		return;
+	env_of(req, &env);
+	rc = conv_handoff(&env, req->conv, &res, &err);
+	finish(req, rc, &res, err);
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes s (RFC 3986 section 2.1); NULL when malformed. */
+static char *
+percent_decode(const char *s)
+{
+	char	*out, *o;
+	int	 hi, lo;
+
+	if (s == NULL || strlen(s) > 1024)
+		return NULL;
+	o = out = xmalloc(strlen(s) + 1);
+	for (; *s != '\0'; s++) {
+		if (*s != '%') {
+			*o++ = *s;
+			continue;
+		}
+		if ((hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0 ||
+		    (hi == 0 && lo == 0)) {
+			free(out);
+			return NULL;
+		}
+		*o++ = (char)(hi * 16 + lo);
+		s += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+void
+api_chat_attachment(struct http_req *req)
+{
+	struct conv_env		 env;
+	struct conv_result	 res;
+	char			*name, *err = NULL;
+	int			 rc;
+
+	if (throttle(req) == -1)
+		return;
+	name = percent_decode(http_header(req, "X-Filename"));
+	env_of(req, &env);
+	rc = attach_store(&env, req->srv->attach_dir, req->conv, name,
+	    (const unsigned char *)req->body, req->body_len, &res, &err);
+	free(name);
+	if (rc == -1) {
+		finish(req, rc, &res, err);
+		return;
+	}
+	hub_publish(req->srv->hub, req->conv, res.queue_changed);
+	http_json(req, 201, json_pack("{s:O, s:o}", "attachment",
+	    json_object_get(json_array_get(res.messages, 0), "attachment"),
+	    "messages", res.messages));
+}
+
+void
+api_chat_rating(struct http_req *req)
+{
+	json_t	*score, *comment;
+	char	*err = NULL;
+	int	 status;
+
+	score = req->json != NULL ? json_object_get(req->json, "score") : NULL;
+	comment = req->json != NULL ? json_object_get(req->json, "comment") :
+	    NULL;
+	if (!json_is_integer(score) || (comment != NULL &&
+	    !json_is_string(comment) && !json_is_null(comment))) {
+		http_error(req, 400, "\"score\" is 1 to 5, \"comment\" text");
+		return;
+	}
+	if (conv_rate(req->w->db, req->conv, json_integer_value(score) < 1 ||
+	    json_integer_value(score) > 5 ? 0 : (int)json_integer_value(score),
+	    json_is_string(comment) ? json_string_value(comment) : NULL,
+	    req->now, &status, &err) == -1) {
+		if (status >= 500)
+			server_error(req, err);
+		else {
+			http_error(req, status, err);
+			free(err);
+		}
+		return;
+	}
+	hub_publish(req->srv->hub, req->conv, 0);
+	http_json(req, 200, json_object());
+}

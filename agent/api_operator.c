@@ -1,0 +1,280 @@
+/*
+ * The operators' API (docs/api.md, "Operators") and /metrics.  http.c has
+ * checked the session cookie and, for POST, the CSRF token; the queue
+ * functions check ownership and roles and journal what was done.
+ */
+#include "agent/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "agent/events.h"
+#include "agent/metrics.h"
+#include "agent/queue.h"
+#include "kb/article.h"
+#include "kb/search.h"
+#include "kb/store.h"
+#include "lib/log.h"
+#include "lib/xmalloc.h"
+
+/* Hits of an operator's knowledge-base search; bytes of its query. */
+#define KB_HITS		10
+#define KB_QUERY_MAX	500
+
+static void
+fail(struct http_req *req, int status, char *err)
+{
+	if (status >= 500) {
+		log_msg(LOG_ERROR, "%s %s: %s", req->method, req->path,
+		    err != NULL ? err : "?");
+		http_error(req, 500, "the server failed; please try again");
+	} else
+		http_error(req, status, err != NULL ? err : "refused");
+	free(err);
+}
+
+static const char *
+string_field(struct http_req *req, const char *name)
+{
+	json_t	*v = req->json != NULL ? json_object_get(req->json, name) :
+	    NULL;
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static json_t *
+who(const struct operator_session *s)
+{
+	return json_pack("{s:{s:s, s:s}, s:s}", "operator", "name", s->name,
+	    "role", s->role, "csrf", s->csrf);
+}
+
+void
+api_op_login(struct http_req *req)
+{
+	struct operator_session	 s;
+	const char		*name, *pw;
+	char			 token[OPERATOR_TOKEN_MAX], *err = NULL;
+	int			 status, retry;
+
+	name = string_field(req, "name");
+	pw = string_field(req, "password");
+	if (name == NULL || pw == NULL) {
+		http_error(req, 400, "\"name\" and \"password\" are needed");
+		return;
+	}
+	if (operator_login(req->w->db, name, pw, req->ip, req->now, token,
+	    &s, &status, &retry, &err) == -1) {
+		req->retry_after = retry;
+		fail(req, status, err);
+		return;
+	}
+	req->cookie = xasprintf("hl_session=%s; HttpOnly; SameSite=Strict; "
+	    "Path=/; Max-Age=%d", token, OPERATOR_SESSION_TTL);
+	http_json(req, 200, who(&s));
+}
+
+void
+api_op_logout(struct http_req *req)
+{
+	char	*err = NULL;
+
+	if (operator_logout(req->w->db, req->op_token, req->now,
+	    &err) == -1) {
+		fail(req, 500, err);
+		return;
+	}
+	req->cookie = xstrdup("hl_session=; HttpOnly; SameSite=Strict; "
+	    "Path=/; Max-Age=0");
+	http_json(req, 200, json_object());
+}
+
+void
+api_op_me(struct http_req *req)
+{
+	http_json(req, 200, who(&req->op));
+}
+
+void
+api_op_queue(struct http_req *req)
+{
+	json_t	*items;
+	char	*err = NULL;
+
+	if ((items = queue_list(req->w->db, req->now, &err)) == NULL) {
+		fail(req, 500, err);
+		return;
+	}
+	http_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+void
+api_op_read(struct http_req *req)
+{
+	json_t	*out;
+	char	*err = NULL;
+	int	 status;
+
+	if (queue_read(req->w->db, req->id, req->op.name, req->now, &out,
+	    &status, &err) == -1) {
+		fail(req, status, err);
+		return;
+	}
+	http_json(req, 200, out);
+}
+
+/* Wakes the conversation's citizen and the operators' consoles. */
+static void
+changed(struct http_req *req)
+{
+	hub_publish(req->srv->hub, req->id, 1);
+}
+
+void
+api_op_take(struct http_req *req)
+{
+	json_t	*item;
+	char	*err = NULL;
+	int	 status;
+
+	if (queue_take(req->w->db, req->id, req->op.name, req->op.role,
+	    req->now, &item, &status, &err) == -1) {
+		fail(req, status, err);
+		return;
+	}
+	changed(req);
+	http_json(req, 200, json_pack("{s:o}", "item", item));
+}
+
+void
+api_op_reply(struct http_req *req)
+{
+	json_t	*t, *msg;
+	char	*err = NULL;
+	int	 status;
+
+	t = req->json != NULL ? json_object_get(req->json, "text") : NULL;
+	if (!json_is_string(t)) {
+		http_error(req, 400, "\"text\" must be a string");
+		return;
+	}
+	if (queue_reply(req->w->db, req->id, req->op.name,
+	    json_string_value(t), json_string_length(t), req->now, &msg,
+	    &status, &err) == -1) {
+		fail(req, status, err);
+		return;
+	}
+	changed(req);
+	http_json(req, 200, json_pack("{s:o}", "message", msg));
+}
+
+void
+api_op_transfer(struct http_req *req)
+{
+	json_t	*item;
+	char	*err = NULL;
+	int	 status;
+
+	if (queue_transfer(req->w->db, req->id, req->op.name,
+	    string_field(req, "queue"), req->now, &item, &status,
+	    &err) == -1) {
+		fail(req, status, err);
+		return;
+	}
+	changed(req);
+	http_json(req, 200, json_pack("{s:o}", "item", item));
+}
+
+void
+api_op_release(struct http_req *req)
+{
+	char	*err = NULL;
+	int	 status;
+
+	if (queue_release(req->w->db, req->id, req->op.name, req->now,
+	    &status, &err) == -1) {
+		fail(req, status, err);
+		return;
+	}
+	changed(req);
+	http_json(req, 200, json_object());
+}
+
+void
+api_op_close(struct http_req *req)
+{
+	char	*err = NULL;
+	int	 status;
+
+	if (queue_close(req->w->db, req->id, req->op.name,
+	    string_field(req, "resolution"), req->now, &status,
+	    &err) == -1) {
+		fail(req, status, err);
+		return;
+	}
+	changed(req);
+	http_json(req, 200, json_object());
+}
+
+void
+api_op_kb_search(struct http_req *req)
+{
+	struct kb_hit	*hits = NULL;
+	struct article	*a;
+	const char	*q, *lang;
+	json_t		*arr, *h;
+	char		*err = NULL;
+	size_t		 n = 0, i;
+
+	q = http_query(req, "q");
+	lang = http_query(req, "lang");
+	if (q == NULL || strlen(q) > KB_QUERY_MAX) {
+		http_error(req, 400, "q is the text to search for");
+		return;
+	}
+	if (lang != NULL && strcmp(lang, "ru") != 0 && strcmp(lang, "en") != 0)
+		lang = NULL;
+	if (kb_search(req->w->db, q, strlen(q), lang, KB_HITS, &hits, &n,
+	    &err) == -1) {
+		fail(req, 500, err);
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		h = json_pack("{s:s, s:s, s:s, s:s}", "id", hits[i].id, "lang",
+		    hits[i].lang, "title", hits[i].title, "snippet",
+		    hits[i].snippet);
+		a = NULL;
+		if (kb_store_get(req->w->db, hits[i].id, hits[i].lang, &a,
+		    &err) == 1) {
+			json_object_set_new(h, "summary",
+			    json_string(a->summary));
+			article_free(&a);
+		} else {
+			free(err);
+			err = NULL;
+		}
+		json_array_append_new(arr, h);
+	}
+	kb_hits_free(hits, n);
+	http_json(req, 200, json_pack("{s:o}", "hits", arr));
+}
+
+void
+api_metrics(struct http_req *req)
+{
+	char	*text, *err = NULL;
+
+	if ((text = metrics_render(req->w->db, req->now, &err)) == NULL) {
+		fail(req, 500, err);
+		return;
+	}
+	req->resp = MHD_create_response_from_buffer(strlen(text), text,
+	    MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(req->resp, "Content-Type",
+	    "text/plain; version=0.0.4; charset=utf-8");
+	http_secure(req->resp);
+	req->status = 200;
+}

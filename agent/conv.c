@@ -1,0 +1,862 @@
+/*
+ * Conversations, their messages and the citizen's flow.  Classification
+ * runs before the write lock (it is pure and the slow part); the message,
+ * the reply, a request number and a queue item then commit in one
+ * transaction.  The words of an explicit request for a person ("оператор",
+ * "human") reach one even when the classifier would read them otherwise.
+ */
+#include "agent/conv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/agent.h"
+#include "agent/metrics.h"
+#include "agent/queue.h"
+#include "agent/state.h"
+#include "agent/stmt.h"
+#include "lib/sqldb.h"
+#include "lib/text.h"
+#include "lib/xmalloc.h"
+
+/* A whole message that is only a request for a person, once folded. */
+static const char *const person_words[] = {
+	"оператор", "оператора", "живой оператор", "человек", "позовите "
+	"оператора", "соедините с оператором", "human", "operator",
+	"a human", "agent", "person",
+};
+
+#define NPERSON_WORDS	(sizeof(person_words) / sizeof(person_words[0]))
+
+static const char *const schema[] = {
+	"CREATE TABLE conversation ("
+	" id INTEGER PRIMARY KEY,"
+	" token_hash BLOB NOT NULL UNIQUE,"
+	" channel TEXT NOT NULL,"
+	" lang TEXT NOT NULL CHECK (lang IN ('ru', 'en')),"
+	" state TEXT NOT NULL"
+	"  CHECK (state IN ('bot', 'queued', 'operator', 'closed')),"
+	" number TEXT,"
+	" rating INTEGER CHECK (rating BETWEEN 1 AND 5),"
+	" rating_comment TEXT,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL);"
+	"CREATE TABLE attachment ("
+	" id INTEGER PRIMARY KEY,"
+	" conv INTEGER NOT NULL REFERENCES conversation (id),"
+	" number TEXT,"
+	" name TEXT NOT NULL,"
+	" type TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" deleted INTEGER NOT NULL DEFAULT 0,"
+	" at INTEGER NOT NULL);"
+	"CREATE TABLE message ("
+	" id INTEGER PRIMARY KEY,"
+	" conv INTEGER NOT NULL REFERENCES conversation (id),"
+	" sender TEXT NOT NULL"
+	"  CHECK (sender IN ('citizen', 'bot', 'operator', 'system')),"
+	" text TEXT NOT NULL,"
+	" html TEXT,"
+	" choices TEXT,"
+	" author TEXT,"
+	" number TEXT,"
+	" attachment INTEGER REFERENCES attachment (id),"
+	" category TEXT,"
+	" candidates TEXT,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX message_conv ON message (conv, id);"
+	"CREATE INDEX attachment_conv ON attachment (conv);",
+};
+
+static const char *const sql_message_cols =
+    "SELECT m.id, m.sender, m.text, m.html, m.choices, m.author, m.number, "
+    "m.at, a.id, a.name, a.size, a.type FROM message m LEFT JOIN "
+    "attachment a ON a.id = m.attachment ";
+
+int
+conv_schema(sqlite3 *db, char **errstr_r)
+{
+	return sqldb_migrate(db, "conv", schema,
+	    sizeof(schema) / sizeof(schema[0]), errstr_r);
+}
+
+static int
+dberr(sqlite3 *db, char **errstr_r)
+{
+	*errstr_r = xasprintf("conversation: sqlite: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+size_t
+conv_chars(const char *s, size_t len)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Inside a write transaction: the conversation row for token. */
+static int
+insert(sqlite3 *db, const char *token, const char *channel,
+    const char *lang, time_t now, int64_t *id_r, char **errstr_r)
+{
+	sqlite3_stmt	*st = NULL;
+	unsigned char	 th[TOKEN_HASH_LEN];
+	int		 rc;
+
+	token_hash(token, strlen(token), th);
+	if (sqlite3_prepare_v2(db, "INSERT INTO conversation (token_hash, "
+	    "channel, lang, state, created, updated) VALUES (?1, ?2, ?3, "
+	    "'bot', ?4, ?4)", -1, &st, NULL) != SQLITE_OK)
+		return dberr(db, errstr_r);
+	sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, strcmp(lang, "en") == 0 ? "en" : "ru", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(db, errstr_r);
+	*id_r = sqlite3_last_insert_rowid(db);
+	return 0;
+}
+
+int
+conv_create(sqlite3 *db, const char *channel, const char *lang, time_t now,
+    char token_r[TOKEN_MAX], int64_t *id_r, char **errstr_r)
+{
+
+	token_new(token_r);
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (insert(db, token_r, channel, lang, now, id_r, errstr_r) == -1) {
+		state_rollback(db);
+		return -1;
+	}
+	return state_commit(db, errstr_r);
+}
+
+int
+conv_insert(sqlite3 *db, const char *channel, const char *lang, time_t now,
+    int64_t *id_r, char **errstr_r)
+{
+	char	token[TOKEN_MAX];
+
+	token_new(token);
+	return insert(db, token, channel, lang, now, id_r, errstr_r);
+}
+
+int
+conv_auth(sqlite3 *db, const char *t, size_t len, int64_t *id_r,
+    char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 th[TOKEN_HASH_LEN];
+	int		 rc;
+
+	if (!token_valid(t, len))
+		return 0;
+	token_hash(t, len, th);
+	if ((st = stmt_get(db, "SELECT id FROM conversation WHERE "
+	    "token_hash = ?1")) == NULL)
+		return dberr(db, errstr_r);
+	sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id_r = sqlite3_column_int64(st, 0);
+	stmt_put(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(db, errstr_r);
+}
+
+int
+conv_info(sqlite3 *db, int64_t id, struct conv_info *ci, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	const char	*s;
+	int		 rc;
+
+	if ((st = stmt_get(db, "SELECT state, lang, number, rating, "
+	    "created, channel FROM conversation WHERE id = ?1")) == NULL)
+		return dberr(db, errstr_r);
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(ci, 0, sizeof(*ci));
+		ci->id = id;
+		snprintf(ci->state, sizeof(ci->state), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		snprintf(ci->lang, sizeof(ci->lang), "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+		if ((s = (const char *)sqlite3_column_text(st, 2)) != NULL)
+			snprintf(ci->number, sizeof(ci->number), "%s", s);
+		ci->rating = sqlite3_column_int(st, 3);
+		ci->created = sqlite3_column_int64(st, 4);
+		snprintf(ci->channel, sizeof(ci->channel), "%s",
+		    (const char *)sqlite3_column_text(st, 5));
+	}
+	stmt_put(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(db, errstr_r);
+}
+
+static void
+set_text(json_t *o, const char *key, sqlite3_stmt *st, int col)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, col);
+
+	if (s != NULL)
+		json_object_set_new(o, key, json_stringn(s,
+		    (size_t)sqlite3_column_bytes(st, col)));
+}
+
+/* One row of sql_message_cols as a message object. */
+static json_t *
+message_json(sqlite3_stmt *st)
+{
+	json_t		*m, *a, *ch;
+	const char	*s;
+
+	m = json_object();
+	json_object_set_new(m, "id", json_integer(sqlite3_column_int64(st,
+	    0)));
+	set_text(m, "from", st, 1);
+	set_text(m, "text", st, 2);
+	set_text(m, "html", st, 3);
+	if ((s = (const char *)sqlite3_column_text(st, 4)) != NULL &&
+	    (ch = json_loads(s, 0, NULL)) != NULL)
+		json_object_set_new(m, "choices", ch);
+	set_text(m, "author", st, 5);
+	set_text(m, "request_number", st, 6);
+	json_object_set_new(m, "at", json_integer(sqlite3_column_int64(st,
+	    7)));
+	if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+		a = json_object();
+		json_object_set_new(a, "id",
+		    json_integer(sqlite3_column_int64(st, 8)));
+		set_text(a, "name", st, 9);
+		json_object_set_new(a, "size",
+		    json_integer(sqlite3_column_int64(st, 10)));
+		set_text(a, "type", st, 11);
+		json_object_set_new(m, "attachment", a);
+	}
+	return m;
+}
+
+json_t *
+conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
+    char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	json_t		*arr;
+	char		*sql;
+	int		 rc;
+
+	sql = xasprintf("%s WHERE m.conv = ?1 AND m.id > ?2 ORDER BY m.id "
+	    "LIMIT ?3", sql_message_cols);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		dberr(db, errstr_r);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit);
+	arr = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, message_json(st));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		dberr(db, errstr_r);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *
+conv_message_get(sqlite3 *db, int64_t msg, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	json_t		*m = NULL;
+	char		*sql;
+	int		 rc;
+
+	sql = xasprintf("%s WHERE m.id = ?1", sql_message_cols);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		dberr(db, errstr_r);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, msg);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		m = message_json(st);
+	sqlite3_finalize(st);
+	if (m == NULL)
+		*errstr_r = xstrdup("conversation: no such message");
+	return m;
+}
+
+json_t *
+conv_view(sqlite3 *db, int64_t id, time_t now, char **errstr_r)
+{
+	struct conv_info	 ci;
+	json_t			*v, *msgs;
+	int			 wait;
+
+	if (conv_info(db, id, &ci, errstr_r) != 1) {
+		if (*errstr_r == NULL)
+			*errstr_r = xstrdup("conversation: unknown");
+		return NULL;
+	}
+	if ((msgs = conv_messages(db, id, 0, CONV_PAGE * 20,
+	    errstr_r)) == NULL)
+		return NULL;
+	v = json_object();
+	json_object_set_new(v, "state", json_string(ci.state));
+	json_object_set_new(v, "lang", json_string(ci.lang));
+	json_object_set_new(v, "request_number", ci.number[0] != '\0' ?
+	    json_string(ci.number) : json_null());
+	wait = queue_wait_estimate(db, id, now);
+	json_object_set_new(v, "wait_estimate", wait >= 0 ?
+	    json_integer(wait) : json_null());
+	json_object_set_new(v, "rating", ci.rating > 0 ?
+	    json_integer(ci.rating) : json_null());
+	json_object_set_new(v, "messages", msgs);
+	return v;
+}
+
+int64_t
+conv_add(sqlite3 *db, int64_t conv, const char *from, const char *text,
+    const char *html, json_t *choices, const char *author,
+    const char *number, int64_t attachment, time_t now, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	char		*ch = NULL;
+	int		 rc;
+
+	if ((st = stmt_get(db, "INSERT INTO message (conv, sender, text, "
+	    "html, choices, author, number, attachment, at) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9)")) == NULL)
+		return dberr(db, errstr_r);
+	if (choices != NULL)
+		ch = json_dumps(choices, JSON_COMPACT);
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+	if (html != NULL)
+		sqlite3_bind_text(st, 4, html, -1, SQLITE_STATIC);
+	if (ch != NULL)
+		sqlite3_bind_text(st, 5, ch, -1, SQLITE_STATIC);
+	if (author != NULL)
+		sqlite3_bind_text(st, 6, author, -1, SQLITE_STATIC);
+	if (number != NULL && number[0] != '\0')
+		sqlite3_bind_text(st, 7, number, -1, SQLITE_STATIC);
+	if (attachment > 0)
+		sqlite3_bind_int64(st, 8, attachment);
+	sqlite3_bind_int64(st, 9, now);
+	rc = sqlite3_step(st);
+	stmt_put(st);
+	free(ch);
+	if (rc != SQLITE_DONE)
+		return dberr(db, errstr_r);
+	return sqlite3_last_insert_rowid(db);
+}
+
+/* The top candidates of v as a JSON array text (the caller frees). */
+static char *
+candidates_json(const struct classifier *cl, const struct verdict *v)
+{
+	const struct taxonomy	*tax = classifier_taxonomy(cl);
+	json_t			*cands, *c;
+	char			*js;
+	size_t			 i;
+
+	cands = json_array();
+	for (i = 0; i < v->ntop; i++) {
+		c = json_object();
+		json_object_set_new(c, "intent", json_string(
+		    tax->items[v->top[i].category].id));
+		json_object_set_new(c, "confidence", json_real(
+		    (double)(long)(v->top[i].confidence * 1000 + 0.5) /
+		    1000));
+		json_array_append_new(cands, c);
+	}
+	js = json_dumps(cands, JSON_COMPACT);
+	json_decref(cands);
+	return js;
+}
+
+int64_t
+conv_add_citizen(sqlite3 *db, int64_t conv, const char *text,
+    const struct classifier *cl, const struct verdict *v, time_t now,
+    char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	char		*js;
+	int		 rc;
+
+	if ((st = stmt_get(db, "INSERT INTO message (conv, sender, text, "
+	    "category, candidates, at) VALUES (?1, 'citizen', ?2, ?3, ?4, "
+	    "?5)")) == NULL)
+		return dberr(db, errstr_r);
+	js = candidates_json(cl, v);
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	if (v->intent != NULL)
+		sqlite3_bind_text(st, 3, v->intent, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, js, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	rc = sqlite3_step(st);
+	stmt_put(st);
+	free(js);
+	if (rc != SQLITE_DONE)
+		return dberr(db, errstr_r);
+	return sqlite3_last_insert_rowid(db);
+}
+
+static int
+exec_conv(sqlite3 *db, const char *sql, int64_t conv, const char *s,
+    time_t now, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	/* sql is always a literal: a cache key. */
+	if ((st = stmt_get(db, sql)) == NULL)
+		return dberr(db, errstr_r);
+	sqlite3_bind_int64(st, 1, conv);
+	if (s != NULL)
+		sqlite3_bind_text(st, 2, s, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	stmt_put(st);
+	if (rc != SQLITE_DONE)
+		return dberr(db, errstr_r);
+	return 0;
+}
+
+int
+conv_set_state(sqlite3 *db, int64_t conv, const char *state, time_t now,
+    char **errstr_r)
+{
+	return exec_conv(db, "UPDATE conversation SET state = ?2, updated = "
+	    "?3 WHERE id = ?1", conv, state, now, errstr_r);
+}
+
+int
+conv_set_number(sqlite3 *db, int64_t conv, const char *number,
+    char **errstr_r)
+{
+	return exec_conv(db, "UPDATE conversation SET number = ?2 WHERE "
+	    "id = ?1", conv, number, 0, errstr_r);
+}
+
+/* Appends a message just written, from its values, to res->messages. */
+static void
+push_new(struct conv_result *res, int64_t id, const char *from,
+    const char *text, const char *html, json_t *choices, const char *number,
+    time_t at)
+{
+	json_t	*m;
+
+	m = json_object();
+	json_object_set_new(m, "id", json_integer(id));
+	json_object_set_new(m, "from", json_string(from));
+	json_object_set_new(m, "text", json_string(text));
+	if (html != NULL)
+		json_object_set_new(m, "html", json_string(html));
+	if (choices != NULL)
+		json_object_set(m, "choices", choices);
+	if (number != NULL && number[0] != '\0')
+		json_object_set_new(m, "request_number", json_string(number));
+	json_object_set_new(m, "at", json_integer(at));
+	json_array_append_new(res->messages, m);
+}
+
+/* Appends message msg, read back, to res->messages. */
+static int
+push(sqlite3 *db, struct conv_result *res, int64_t msg, char **errstr_r)
+{
+	json_t	*m;
+
+	if (msg < 0)
+		return -1;
+	if ((m = conv_message_get(db, msg, errstr_r)) == NULL)
+		return -1;
+	json_array_append_new(res->messages, m);
+	return 0;
+}
+
+static json_t *
+choices_json(const struct reply *r)
+{
+	json_t	*arr, *c;
+	size_t	 i;
+
+	if (r->nchoices == 0)
+		return NULL;
+	arr = json_array();
+	for (i = 0; i < r->nchoices; i++) {
+		c = json_object();
+		json_object_set_new(c, "intent",
+		    json_string(r->choices[i].intent));
+		json_object_set_new(c, "label",
+		    json_string(r->choices[i].label));
+		json_array_append_new(arr, c);
+	}
+	return arr;
+}
+
+/*
+ * The bot's turn, in one transaction: the citizen's message (text may be
+ * NULL for a button), the reply to r->verdict, a number, a queue item.
+ */
+static int
+bot_turn(const struct conv_env *env, const struct conv_info *ci,
+    const char *text, struct reply *r, struct conv_result *res,
+    char **errstr_r)
+{
+	sqlite3		*db = env->db;
+	json_t		*choices = NULL;
+	int64_t		 cm = 0, bm;
+	const char	*lang = lang_name(r->verdict.lang);
+	int		 early;
+
+	/* A plain answer writes nothing: compose it outside the lock. */
+	early = !reply_needs_number(&r->verdict);
+	if (early && reply_compose(db, env->cl, "chat", ci->number, r,
+	    errstr_r) == -1)
+		return -1;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (text != NULL && (cm = conv_add_citizen(db, ci->id, text, env->cl,
+	    &r->verdict, env->now, errstr_r)) == -1)
+		goto fail;
+	if (!early && reply_compose(db, env->cl, "chat", ci->number, r,
+	    errstr_r) == -1)
+		goto fail;
+	choices = choices_json(r);
+	bm = conv_add(db, ci->id, "bot", r->text, r->html, choices, NULL,
+	    r->number, 0, env->now, errstr_r);
+	if (bm == -1)
+		goto fail;
+	if (r->registered && conv_set_number(db, ci->id, r->number,
+	    errstr_r) == -1)
+		goto fail;
+	if (strcmp(lang, ci->lang) != 0 && exec_conv(db, "UPDATE "
+	    "conversation SET lang = ?2, updated = ?3 WHERE id = ?1", ci->id,
+	    lang, env->now, errstr_r) == -1)
+		goto fail;
+	if (r->verdict.action == ACTION_HANDOFF) {
+		if (queue_enqueue(db, ci->id, r->verdict.reason, 1,
+		    env->holidays, env->now, errstr_r) == -1 ||
+		    conv_set_state(db, ci->id, "queued", env->now,
+		    errstr_r) == -1)
+			goto fail;
+		res->queue_changed = 1;
+	} else {
+		if (strcmp(ci->state, "bot") != 0 && conv_set_state(db,
+		    ci->id, "bot", env->now, errstr_r) == -1)
+			goto fail;
+		if (r->registered) {
+			if (queue_enqueue(db, ci->id, "registered request", 0,
+			    env->holidays, env->now, errstr_r) == -1)
+				goto fail;
+			res->queue_changed = 1;
+		}
+	}
+	if (state_commit(db, errstr_r) == -1)
+		goto out;
+	if (cm > 0)
+		push_new(res, cm, "citizen", text, NULL, NULL, NULL, env->now);
+	push_new(res, bm, "bot", r->text, r->html, choices, r->number,
+	    env->now);
+	json_decref(choices);
+	metrics_decision(action_name(r->verdict.action));
+	return 0;
+fail:
+	state_rollback(db);
+out:
+	json_decref(choices);
+	return -1;
+}
+
+static int
+asks_for_person(const char *text, size_t len)
+{
+	char	*f;
+	size_t	 flen, i;
+	int	 yes = 0;
+
+	if (len > 64)
+		return 0;
+	f = text_fold(text, len, 128, &flen);
+	while (flen > 0 && (f[flen - 1] == '!' || f[flen - 1] == '.' ||
+	    f[flen - 1] == '?'))
+		f[--flen] = '\0';
+	for (i = 0; i < NPERSON_WORDS && !yes; i++)
+		yes = strcmp(f, person_words[i]) == 0;
+	free(f);
+	return yes;
+}
+
+static int
+begin_turn(const struct conv_env *env, int64_t id, struct conv_info *ci,
+    struct conv_result *res, char **errstr_r)
+{
+	int	rc;
+
+	res->messages = json_array();
+	res->queue_changed = 0;
+	res->status = 500;
+	if ((rc = conv_info(env->db, id, ci, errstr_r)) == 1)
+		return 0;
+	if (rc == 0) {
+		res->status = 404;
+		*errstr_r = xstrdup("no such conversation");
+	}
+	json_decref(res->messages);
+	res->messages = NULL;
+	return -1;
+}
+
+static void
+end_turn(struct conv_result *res)
+{
+	json_decref(res->messages);
+	res->messages = NULL;
+}
+
+/* A person has the conversation: the message goes to them only. */
+static int
+to_person(const struct conv_env *env, const struct conv_info *ci,
+    const char *text, struct conv_result *res, char **errstr_r)
+{
+	int64_t	m;
+
+	if (state_begin(env->db, errstr_r) == -1)
+		return -1;
+	if ((m = conv_add(env->db, ci->id, "citizen", text, NULL, NULL, NULL,
+	    NULL, 0, env->now, errstr_r)) == -1 || exec_conv(env->db,
+	    "UPDATE conversation SET updated = ?3 WHERE id = ?1", ci->id,
+	    NULL, env->now, errstr_r) == -1) {
+		state_rollback(env->db);
+		return -1;
+	}
+	if (state_commit(env->db, errstr_r) == -1)
+		return -1;
+	res->queue_changed = 1;
+	return push(env->db, res, m, errstr_r);
+}
+
+int
+conv_message(const struct conv_env *env, int64_t id, const char *text,
+    size_t len, struct conv_result *res, char **errstr_r)
+{
+	struct conv_info	 ci;
+	struct reply		 r;
+	struct timespec		 t0, t1;
+	char			*t;
+	size_t			 i;
+	int			 rc, blank = 1;
+
+	for (i = 0; i < len && blank; i++)
+		blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
+		    text[i] == '\r';
+	if (blank || conv_chars(text, len) > CONV_TEXT_MAX ||
+	    memchr(text, '\0', len) != NULL ||
+	    !text_is_valid_utf8(text, len)) {
+		res->messages = NULL;
+		res->status = 400;
+		*errstr_r = xasprintf("a message is 1 to %d characters of "
+		    "text", CONV_TEXT_MAX);
+		return -1;
+	}
+	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
+		return -1;
+	metrics_message("chat");
+	t = xstrndup(text, len);
+	if (strcmp(ci.state, "queued") == 0 ||
+	    strcmp(ci.state, "operator") == 0) {
+		rc = to_person(env, &ci, t, res, errstr_r);
+		free(t);
+		if (rc == -1)
+			end_turn(res);
+		return rc;
+	}
+	memset(&r, 0, sizeof(r));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	classify(env->ctx, text, len, &r.verdict);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	metrics_classify((double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (r.verdict.action != ACTION_HANDOFF && asks_for_person(text,
+	    len)) {
+		enum lang	l = r.verdict.lang;
+
+		if (reply_verdict_for(env->cl, "handoff.operator", l,
+		    &r.verdict) == 0)
+			r.verdict.reason = "asked for a person";
+	}
+	rc = bot_turn(env, &ci, t, &r, res, errstr_r);
+	reply_release(&r);
+	free(t);
+	if (rc == -1)
+		end_turn(res);
+	return rc;
+}
+
+/* Whether intent was offered by the last clarifying question of conv. */
+static int
+was_offered(sqlite3 *db, int64_t conv, const char *intent)
+{
+	sqlite3_stmt	*st;
+	json_t		*ch, *c;
+	const char	*s;
+	size_t		 i;
+	int		 yes = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT choices FROM message WHERE conv = "
+	    "?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, conv);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    (ch = json_loads(s, 0, NULL)) != NULL) {
+		json_array_foreach(ch, i, c)
+			if (json_is_string(json_object_get(c, "intent")) &&
+			    strcmp(json_string_value(json_object_get(c,
+			    "intent")), intent) == 0)
+				yes = 1;
+		json_decref(ch);
+	}
+	sqlite3_finalize(st);
+	return yes;
+}
+
+int
+conv_choose(const struct conv_env *env, int64_t id, const char *intent,
+    struct conv_result *res, char **errstr_r)
+{
+	struct conv_info	 ci;
+	struct reply		 r;
+	int			 rc;
+
+	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	if (strcmp(ci.state, "queued") == 0 ||
+	    strcmp(ci.state, "operator") == 0 || !was_offered(env->db, id,
+	    intent) || reply_verdict_for(env->cl, intent,
+	    strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU,
+	    &r.verdict) == -1) {
+		res->status = 400;
+		*errstr_r = xstrdup("that choice is not on offer");
+		end_turn(res);
+		return -1;
+	}
+	rc = bot_turn(env, &ci, NULL, &r, res, errstr_r);
+	reply_release(&r);
+	if (rc == -1)
+		end_turn(res);
+	return rc;
+}
+
+int
+conv_handoff(const struct conv_env *env, int64_t id,
+    struct conv_result *res, char **errstr_r)
+{
+	struct conv_info	 ci;
+	struct reply		 r;
+	int			 rc;
+
+	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
+		return -1;
+	if (strcmp(ci.state, "queued") == 0 ||
+	    strcmp(ci.state, "operator") == 0)
+		return 0;	/* a person has it already */
+	memset(&r, 0, sizeof(r));
+	if (reply_verdict_for(env->cl, "handoff.operator",
+	    strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU,
+	    &r.verdict) == -1) {
+		*errstr_r = xstrdup("no handoff.operator category");
+		end_turn(res);
+		return -1;
+	}
+	r.verdict.reason = "asked for a person (button)";
+	rc = bot_turn(env, &ci, NULL, &r, res, errstr_r);
+	reply_release(&r);
+	if (rc == -1)
+		end_turn(res);
+	return rc;
+}
+
+int
+conv_rate(sqlite3 *db, int64_t id, int score, const char *comment,
+    time_t now, int *status_r, char **errstr_r)
+{
+	struct conv_info	 ci;
+	sqlite3_stmt		*st = NULL;
+	int			 rc;
+
+	*status_r = 500;
+	if (score < 1 || score > 5 || (comment != NULL &&
+	    conv_chars(comment, strlen(comment)) > CONV_COMMENT_MAX)) {
+		*status_r = 400;
+		*errstr_r = xasprintf("a score is 1 to 5, a comment at most "
+		    "%d characters", CONV_COMMENT_MAX);
+		return -1;
+	}
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if ((rc = conv_info(db, id, &ci, errstr_r)) != 1) {
+		if (rc == 0) {
+			*status_r = 404;
+			*errstr_r = xstrdup("no such conversation");
+		}
+		goto fail;
+	}
+	if (strcmp(ci.state, "closed") != 0 || ci.rating > 0) {
+		*status_r = 409;
+		*errstr_r = xstrdup(ci.rating > 0 ? "rated already" :
+		    "a conversation is rated once it is closed");
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(db, "UPDATE conversation SET rating = ?2, "
+	    "rating_comment = ?3, updated = ?4 WHERE id = ?1", -1, &st,
+	    NULL) != SQLITE_OK) {
+		dberr(db, errstr_r);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, score);
+	if (comment != NULL)
+		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dberr(db, errstr_r);
+		goto fail;
+	}
+	return state_commit(db, errstr_r);
+fail:
+	state_rollback(db);
+	return -1;
+}

@@ -1,0 +1,161 @@
+/*
+ * Chat conversations in the state database: a conversation per citizen
+ * session (reached only with its random token), its messages from the
+ * citizen, the bot, operators and the system, and the citizen's side of
+ * the flow: a message gets the bot's answer, a clarifying question with
+ * buttons, or a handoff; a chosen button gets that category's answer;
+ * while a person owns the conversation the bot stays silent.  Every change
+ * is one committed transaction before the caller answers, so a killed
+ * process loses nothing it has confirmed.
+ */
+#ifndef AGENT_CONV_H
+#define AGENT_CONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "agent/request.h"
+#include "agent/sla.h"
+#include "agent/token.h"
+#include "intents/classifier.h"
+
+/* Characters of one chat message (docs/api.md). */
+#define CONV_TEXT_MAX		4000
+/* Characters of a rating comment. */
+#define CONV_COMMENT_MAX	2000
+/* Messages a conversation view or an event stream sends at once. */
+#define CONV_PAGE		500
+
+/* What a conversation needs from its channel. */
+struct conv_env {
+	sqlite3				*db;	/* this thread's connection */
+	const struct classifier		*cl;
+	struct classify_ctx		*ctx;	/* this thread's */
+	const struct sla_holidays	*holidays;	/* may be NULL */
+	time_t				 now;
+};
+
+/* What a citizen's action produced. */
+struct conv_result {
+	json_t	*messages;		/* new messages, oldest first */
+	int	 queue_changed;		/* operators should look again */
+	int	 status;		/* on -1: the HTTP status */
+};
+
+struct conv_info {
+	int64_t	id;
+	char	state[16];		/* bot, queued, operator, closed */
+	char	channel[16];		/* chat, email, ... */
+	char	lang[4];
+	char	number[REQUEST_NUMBER_MAX];	/* "" when none */
+	int	rating;			/* 0 when none */
+	int64_t	created;
+};
+
+/* Creates or upgrades the tables.  Returns 0, or -1 with *errstr_r. */
+int	conv_schema(sqlite3 *db, char **errstr_r);
+
+/*
+ * Starts a conversation in lang ("ru" or "en") on channel ("chat").
+ * Returns 0 with its new token in token_r and id in *id_r, or -1 with an
+ * allocated *errstr_r.
+ */
+int	conv_create(sqlite3 *db, const char *channel, const char *lang,
+	    time_t now, char token_r[TOKEN_MAX], int64_t *id_r,
+	    char **errstr_r);
+
+/*
+ * Inside a write transaction: the same for a channel whose citizen never
+ * holds the token (e-mail), in state "bot".  Returns 0 with *id_r, or -1
+ * with an allocated *errstr_r.
+ */
+int	conv_insert(sqlite3 *db, const char *channel, const char *lang,
+	    time_t now, int64_t *id_r, char **errstr_r);
+
+/* Finds the conversation of token t[0..len).  Returns 1 with *id_r, 0 when
+ * there is none, -1 with *errstr_r. */
+int	conv_auth(sqlite3 *db, const char *t, size_t len, int64_t *id_r,
+	    char **errstr_r);
+
+/* Reads conversation id.  Returns 1 with *ci, 0 when unknown, -1. */
+int	conv_info(sqlite3 *db, int64_t id, struct conv_info *ci,
+	    char **errstr_r);
+
+/*
+ * The citizen's view of conversation id (docs/api.md "conversation").
+ * Returns a new reference, or NULL with *errstr_r.
+ */
+json_t	*conv_view(sqlite3 *db, int64_t id, time_t now, char **errstr_r);
+
+/*
+ * Messages of conversation id after message id after, at most limit, as a
+ * JSON array of message objects.  Returns a new reference, or NULL with
+ * *errstr_r.
+ */
+json_t	*conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
+	    char **errstr_r);
+
+/*
+ * The citizen sends text[0..len) (valid UTF-8).  Returns 0 with res
+ * filled (release res->messages), or -1 with res->status and an allocated
+ * *errstr_r.
+ */
+int	conv_message(const struct conv_env *, int64_t id, const char *text,
+	    size_t len, struct conv_result *res, char **errstr_r);
+
+/* The citizen picks intent from the last clarifying question.  Returns as
+ * conv_message. */
+int	conv_choose(const struct conv_env *, int64_t id, const char *intent,
+	    struct conv_result *res, char **errstr_r);
+
+/* The citizen presses "a person, please".  Returns as conv_message. */
+int	conv_handoff(const struct conv_env *, int64_t id,
+	    struct conv_result *res, char **errstr_r);
+
+/*
+ * The citizen rates a closed conversation: score 1..5 and an optional
+ * comment (NULL).  Returns 0, or -1 with *status_r (400 bad score, 409 not
+ * closed or rated already, 500) and an allocated *errstr_r.
+ */
+int	conv_rate(sqlite3 *db, int64_t id, int score, const char *comment,
+	    time_t now, int *status_r, char **errstr_r);
+
+/*
+ * Inside a write transaction: appends a message to conversation conv.
+ * from is citizen, bot, operator or system; html, choices (a JSON array),
+ * author, number may be NULL, attachment 0.  Returns the new message's id,
+ * or -1 with *errstr_r.
+ */
+int64_t	conv_add(sqlite3 *db, int64_t conv, const char *from,
+	    const char *text, const char *html, json_t *choices,
+	    const char *author, const char *number, int64_t attachment,
+	    time_t now, char **errstr_r);
+
+/*
+ * Inside a write transaction: appends the citizen's text to conv with the
+ * category and top candidates of v (what queue_enqueue shows operators).
+ * Returns the new message's id, or -1 with *errstr_r.
+ */
+int64_t	conv_add_citizen(sqlite3 *db, int64_t conv, const char *text,
+	    const struct classifier *cl, const struct verdict *v, time_t now,
+	    char **errstr_r);
+
+/* Inside a write transaction: sets the state of conv.  Returns 0 or -1. */
+int	conv_set_state(sqlite3 *db, int64_t conv, const char *state,
+	    time_t now, char **errstr_r);
+
+/* Inside a write transaction: gives conv the request number.  0 or -1. */
+int	conv_set_number(sqlite3 *db, int64_t conv, const char *number,
+	    char **errstr_r);
+
+/* Message id as JSON, for replies to operators.  New reference or NULL. */
+json_t	*conv_message_get(sqlite3 *db, int64_t msg, char **errstr_r);
+
+/* The number of Unicode characters in valid UTF-8 s[0..len). */
+size_t	conv_chars(const char *s, size_t len);
+
+#endif

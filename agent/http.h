@@ -1,0 +1,75 @@
+/*
+ * The HTTP side of `hotline serve` on libmicrohttpd: one route table
+ * (method, path, who may call it, how large a body), request bodies read
+ * with a cap, JSON parsed by jansson after a depth check, errors as
+ * {"error", "message"} with the status docs/api.md gives, static files of
+ * www/, and the security headers on every answer.  Handlers fill a struct
+ * http_req and never touch the daemon.
+ */
+#ifndef AGENT_HTTP_H
+#define AGENT_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "agent/operator.h"
+#include "agent/serve.h"
+
+struct MHD_Connection;
+struct MHD_Response;
+
+struct http_req {
+	struct server		*srv;
+	struct worker		*w;
+	struct MHD_Connection	*conn;
+	const char		*method;
+	const char		*path;
+	int64_t			 id;		/* the number in the path */
+	const char		*body;
+	size_t			 body_len;
+	json_t			*json;		/* the parsed body, or NULL */
+	char			 ip[64];
+	time_t			 now;
+	int64_t			 conv;		/* citizen routes */
+	struct operator_session	 op;		/* operator routes */
+	const char		*op_token;
+	/* The answer. */
+	int			 status;
+	json_t			*out;		/* a JSON answer */
+	struct MHD_Response	*resp;		/* or one the handler made */
+	char			*cookie;	/* Set-Cookie */
+	int			 retry_after;	/* 429, 503 */
+};
+
+/* Sets a JSON answer with status; takes the reference to out. */
+void	http_json(struct http_req *, int status, json_t *out);
+
+/* Sets an error answer {"error": code-of-status, "message": message}. */
+void	http_error(struct http_req *, int status, const char *message);
+
+/* A request header's value, or NULL. */
+const char *http_header(struct http_req *, const char *name);
+
+/* A query argument's value, or NULL. */
+const char *http_query(struct http_req *, const char *name);
+
+/*
+ * Starts the daemon on the configured address with srv's limits.  Returns
+ * 0 (srv->port set), or -1 with an allocated *errstr_r.
+ */
+int	http_start(struct server *srv, const struct config *cfg,
+	    char **errstr_r);
+
+/* Stops the daemon: event streams end first, then every connection. */
+void	http_stop(struct server *srv);
+
+/* The deepest nesting of arrays and objects in JSON text s[0..len). */
+int	http_json_depth(const char *s, size_t len);
+
+/* The security headers every answer carries, on resp. */
+void	http_secure(struct MHD_Response *resp);
+
+#endif

@@ -1,0 +1,841 @@
+/*
+ * The queue of items for operators.  An item's id is its conversation's
+ * id.  The order is a rank (critical 0 ... low 4, sla_priority_rank) and
+ * then the nearest deadline: the first reaction until a person has
+ * answered, the resolution after.  Each operator action runs in one write
+ * transaction together with its journal entry and the message the citizen
+ * sees, so the console, the citizen and the journal never disagree.
+ */
+#include "agent/queue.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/audit.h"
+#include "agent/conv.h"
+#include "agent/state.h"
+#include "intents/entities.h"
+#include "lib/pii.h"
+#include "lib/sqldb.h"
+#include "lib/xmalloc.h"
+
+/* Seconds an operator takes to pick a chat up when there is no history:
+ * seed 1.3.2's 20-45 s. */
+#define DEFAULT_PICKUP	45
+/* Citizen messages whose entities an item shows. */
+#define ENTITY_MESSAGES	50
+
+struct phrase {
+	const char	*ru;
+	const char	*en;
+};
+
+static const struct phrase joined = {
+	"Оператор %s подключился к разговору.",
+	"Operator %s has joined the conversation."
+};
+static const struct phrase waiting_long = {
+	"Все операторы сейчас заняты. Ожидаемое время ожидания — около %s "
+	"мин. Переписка сохранена, оставайтесь в чате.",
+	"All operators are busy right now. The expected wait is about %s "
+	"min. The conversation is saved; please stay in the chat."
+};
+static const struct phrase released = {
+	"Оператор вернул разговор боту. Задайте вопрос или напишите "
+	"«оператор», чтобы снова позвать специалиста.",
+	"The operator has handed the conversation back to the bot. Ask a "
+	"question, or type \"operator\" to reach a person again."
+};
+static const struct phrase closed_rate = {
+	"Обращение закрыто. Пожалуйста, оцените работу поддержки от 1 до 5.",
+	"Your request is closed. Please rate our support from 1 to 5."
+};
+static const struct phrase transferred = {
+	"Разговор передан другому специалисту, пожалуйста, подождите.",
+	"The conversation has been passed to another specialist, please wait."
+};
+
+static const char *const queues[] = { "general", "english", "senior" };
+
+static const char *const schema[] = {
+	"CREATE TABLE queue_item ("
+	" id INTEGER PRIMARY KEY REFERENCES conversation (id),"
+	" number TEXT,"
+	" channel TEXT NOT NULL,"
+	" queue TEXT NOT NULL"
+	"  CHECK (queue IN ('general', 'english', 'senior')),"
+	" state TEXT NOT NULL"
+	"  CHECK (state IN ('queued', 'operator', 'closed')),"
+	" waiting INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" category TEXT,"
+	" candidates TEXT,"
+	" reason TEXT,"
+	" priority TEXT NOT NULL,"
+	" rank INTEGER NOT NULL,"
+	" entities TEXT,"
+	" lang TEXT NOT NULL,"
+	" owner TEXT,"
+	" created INTEGER NOT NULL,"
+	" first_deadline INTEGER NOT NULL,"
+	" final_deadline INTEGER NOT NULL,"
+	" first_reaction INTEGER,"
+	" taken INTEGER,"
+	" escalated INTEGER NOT NULL DEFAULT 0,"
+	" breached_first INTEGER NOT NULL DEFAULT 0,"
+	" breached_final INTEGER NOT NULL DEFAULT 0,"
+	" breaches INTEGER NOT NULL DEFAULT 0,"
+	" wait_told INTEGER NOT NULL DEFAULT 0,"
+	" closed INTEGER,"
+	" resolution TEXT);"
+	"CREATE INDEX queue_item_state ON queue_item (state, rank);",
+};
+
+#define ITEM_COLS \
+	"id, number, channel, queue, state, category, candidates, reason, " \
+	"priority, entities, lang, owner, created, first_deadline, " \
+	"final_deadline, first_reaction, taken, escalated, kind"
+
+int
+queue_schema(sqlite3 *db, char **errstr_r)
+{
+	return sqldb_migrate(db, "queue", schema,
+	    sizeof(schema) / sizeof(schema[0]), errstr_r);
+}
+
+static int
+dberr(sqlite3 *db, char **errstr_r)
+{
+	if (errstr_r != NULL)
+		*errstr_r = xasprintf("queue: sqlite: %s",
+		    sqlite3_errmsg(db));
+	return -1;
+}
+
+/*
+ * Prepares sql and binds its parameters from types: 'i' an int64_t, 't' a
+ * string (NULL binds NULL).  Returns the statement, or NULL with *errstr_r.
+ */
+static sqlite3_stmt *
+prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	const char	*s;
+	int		 i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		dberr(db, errstr_r);
+		return NULL;
+	}
+	va_start(ap, types);
+	for (i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else if ((s = va_arg(ap, const char *)) != NULL)
+			sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+	}
+	va_end(ap);
+	return st;
+}
+
+/* Steps st to completion and finalizes it.  Returns 0 or -1. */
+static int
+done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
+{
+	int	rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return dberr(db, errstr_r);
+	return 0;
+}
+
+static const char *
+say(const struct phrase *p, const char *lang)
+{
+	return strcmp(lang, "en") == 0 ? p->en : p->ru;
+}
+
+/* The entities of conv's citizen messages, values masked. */
+static char *
+conv_entities(sqlite3 *db, int64_t conv)
+{
+	struct entity_list	 el;
+	sqlite3_stmt		*st;
+	json_t			*o;
+	const char		*text, *name;
+	char			*masked, *js;
+	size_t			 i;
+
+	o = json_object();
+	st = prep(db, NULL, "SELECT text FROM message WHERE conv = ?1 AND "
+	    "sender = 'citizen' ORDER BY id DESC LIMIT " "50", "i", conv);
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		text = (const char *)sqlite3_column_text(st, 0);
+		entities_extract(text, (size_t)sqlite3_column_bytes(st, 0),
+		    &el);
+		for (i = 0; i < el.count; i++) {
+			name = entity_type_name(el.items[i].type);
+			if (json_object_get(o, name) != NULL)
+				continue;
+			masked = pii_mask(el.items[i].value,
+			    strlen(el.items[i].value));
+			json_object_set_new(o, name, json_string(masked));
+			free(masked);
+		}
+	}
+	sqlite3_finalize(st);
+	js = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return js;
+}
+
+int
+queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
+    const struct sla_holidays *h, time_t now, char **errstr_r)
+{
+	struct sla_deadlines	 d;
+	struct conv_info	 ci;
+	sqlite3_stmt		*st;
+	const char		*s, *kind;
+	char			*category = NULL, *cands = NULL, *prio = NULL;
+	char			*ents = NULL, state[16] = "";
+	int			 rc = -1;
+
+	if (conv_info(db, conv, &ci, errstr_r) != 1) {
+		if (*errstr_r == NULL)
+			*errstr_r = xstrdup("queue: no such conversation");
+		return -1;
+	}
+	st = prep(db, errstr_r, "SELECT state FROM queue_item WHERE id = ?1",
+	    "i", conv);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(state, sizeof(state), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (strcmp(state, "queued") == 0 || strcmp(state, "operator") == 0) {
+		/* Open already: a person will see the handoff. */
+		return done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+		    "waiting = max(waiting, ?2), reason = coalesce(?3, reason) "
+		    "WHERE id = ?1", "iit", conv, (int64_t)waiting, reason),
+		    errstr_r);
+	}
+
+	/* The citizen's question, not the words that asked for a person. */
+	st = prep(db, errstr_r, "SELECT category, candidates FROM message "
+	    "WHERE conv = ?1 AND sender = 'citizen' AND category IS NOT NULL "
+	    "ORDER BY category = 'handoff.operator', id DESC LIMIT 1", "i",
+	    conv);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		if ((s = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			category = xstrdup(s);
+		if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
+			cands = xstrdup(s);
+	}
+	sqlite3_finalize(st);
+	if (ci.number[0] != '\0') {
+		st = prep(db, errstr_r, "SELECT priority, channel FROM request "
+		    "WHERE number = ?1", "t", ci.number);
+		if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+		    (s = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			prio = xstrdup(s);
+		sqlite3_finalize(st);
+	}
+	kind = sla_kind(category, prio);
+	if (prio == NULL)
+		prio = xstrdup("normal");
+	if (sla_deadlines(kind, now, h, &d) == -1) {
+		*errstr_r = xstrdup("queue: no deadlines for this kind");
+		goto out;
+	}
+	ents = conv_entities(db, conv);
+	rc = done(db, prep(db, errstr_r, "INSERT OR REPLACE INTO queue_item "
+	    "(id, number, channel, queue, state, waiting, kind, category, "
+	    "candidates, reason, priority, rank, entities, lang, created, "
+	    "first_deadline, final_deadline) VALUES (?1, ?2, ?3, ?4, "
+	    "'queued', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	    "itttitttttittiii", conv,
+	    ci.number[0] != '\0' ? ci.number : NULL, ci.channel,
+	    strcmp(ci.lang, "en") == 0 ? "english" : "general",
+	    (int64_t)waiting, kind, category, cands, reason, prio,
+	    (int64_t)sla_priority_rank(prio), ents, ci.lang, (int64_t)now,
+	    (int64_t)d.first, (int64_t)d.final), errstr_r);
+out:
+	free(category);
+	free(cands);
+	free(prio);
+	free(ents);
+	return rc;
+}
+
+int
+queue_wait_estimate(sqlite3 *db, int64_t conv, time_t now)
+{
+	sqlite3_stmt	*st;
+	int64_t		 pos = -1, avg = DEFAULT_PICKUP, waited = 0;
+
+	st = prep(db, NULL, "SELECT (SELECT count(*) FROM queue_item o WHERE "
+	    "o.state = 'queued' AND o.waiting = 1 AND o.queue = q.queue AND "
+	    "(o.rank < q.rank OR (o.rank = q.rank AND o.created < q.created)))"
+	    ", ?2 - q.created FROM queue_item q WHERE q.id = ?1 AND "
+	    "q.state = 'queued' AND q.waiting = 1", "ii", conv, (int64_t)now);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		pos = sqlite3_column_int64(st, 0);
+		waited = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (pos < 0)
+		return -1;
+	st = prep(db, NULL, "SELECT avg(taken - created) FROM (SELECT taken, "
+	    "created FROM queue_item WHERE taken IS NOT NULL ORDER BY taken "
+	    "DESC LIMIT 50)", "");
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		avg = (int64_t)sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	if (avg < 10)
+		avg = 10;
+	/* Those ahead, and this one's own turn, less what is waited. */
+	avg = (pos + 1) * avg - waited;
+	return (int)(avg < 10 ? 10 : avg);
+}
+
+/* One row of ITEM_COLS as an item object. */
+static json_t *
+item_json(sqlite3_stmt *st, time_t now)
+{
+	json_t		*o, *j;
+	const char	*s, *state;
+	int64_t		 created, first, final, deadline;
+
+	o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st,
+	    0)));
+	s = (const char *)sqlite3_column_text(st, 1);
+	json_object_set_new(o, "request_number", s ? json_string(s) :
+	    json_null());
+	json_object_set_new(o, "channel", json_string((const char *)
+	    sqlite3_column_text(st, 2)));
+	json_object_set_new(o, "queue", json_string((const char *)
+	    sqlite3_column_text(st, 3)));
+	state = (const char *)sqlite3_column_text(st, 4);
+	json_object_set_new(o, "state", json_string(state));
+	s = (const char *)sqlite3_column_text(st, 5);
+	json_object_set_new(o, "category", s ? json_string(s) : json_null());
+	s = (const char *)sqlite3_column_text(st, 6);
+	j = s != NULL ? json_loads(s, 0, NULL) : NULL;
+	json_object_set_new(o, "candidates", j ? j : json_array());
+	s = (const char *)sqlite3_column_text(st, 7);
+	json_object_set_new(o, "reason", s ? json_string(s) : json_null());
+	json_object_set_new(o, "priority", json_string((const char *)
+	    sqlite3_column_text(st, 8)));
+	s = (const char *)sqlite3_column_text(st, 9);
+	j = s != NULL ? json_loads(s, 0, NULL) : NULL;
+	json_object_set_new(o, "entities", j ? j : json_object());
+	json_object_set_new(o, "lang", json_string((const char *)
+	    sqlite3_column_text(st, 10)));
+	s = (const char *)sqlite3_column_text(st, 11);
+	json_object_set_new(o, "owner", s ? json_string(s) : json_null());
+	created = sqlite3_column_int64(st, 12);
+	first = sqlite3_column_int64(st, 13);
+	final = sqlite3_column_int64(st, 14);
+	deadline = sqlite3_column_type(st, 15) == SQLITE_NULL &&
+	    first < final ? first : final;
+	json_object_set_new(o, "waiting", json_integer(
+	    sqlite3_column_type(st, 16) != SQLITE_NULL ?
+	    sqlite3_column_int64(st, 16) - created : now - created));
+	json_object_set_new(o, "deadline", json_integer(deadline));
+	json_object_set_new(o, "overdue", json_boolean(strcmp(state,
+	    "closed") != 0 && now > deadline));
+	json_object_set_new(o, "escalated", json_boolean(
+	    sqlite3_column_int(st, 17)));
+	json_object_set_new(o, "kind", json_string((const char *)
+	    sqlite3_column_text(st, 18)));
+	return o;
+}
+
+json_t *
+queue_list(sqlite3 *db, time_t now, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	json_t		*arr;
+	int		 rc;
+
+	st = prep(db, errstr_r, "SELECT " ITEM_COLS ", CASE WHEN "
+	    "first_reaction IS NULL AND first_deadline < final_deadline THEN "
+	    "first_deadline ELSE final_deadline END AS dl FROM queue_item "
+	    "WHERE state <> 'closed' ORDER BY rank, dl, id", "");
+	if (st == NULL)
+		return NULL;
+	arr = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, item_json(st, now));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		dberr(db, errstr_r);
+		return NULL;
+	}
+	return arr;
+}
+
+/* Item id as JSON: 1 with *item_r, 0 unknown, -1 error. */
+static int
+item_get(sqlite3 *db, int64_t id, time_t now, json_t **item_r,
+    char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*item_r = NULL;
+	if ((st = prep(db, errstr_r, "SELECT " ITEM_COLS " FROM queue_item "
+	    "WHERE id = ?1", "i", id)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*item_r = item_json(st, now);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(db, errstr_r);
+}
+
+static int
+journal(sqlite3 *db, const char *op, const char *action, int64_t id,
+    const char *detail, time_t now, char **errstr_r)
+{
+	char		*actor;
+	const char	*number = NULL;
+	sqlite3_stmt	*st;
+	char		 num[REQUEST_NUMBER_MAX] = "";
+	int		 rc;
+
+	st = prep(db, NULL, "SELECT number FROM conversation WHERE id = ?1",
+	    "i", id);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL) {
+		snprintf(num, sizeof(num), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		number = num;
+	}
+	sqlite3_finalize(st);
+	actor = op != NULL ? xasprintf("operator:%s", op) : xstrdup("system");
+	rc = audit_append(db, actor, action, id, number, detail, now,
+	    errstr_r);
+	free(actor);
+	return rc;
+}
+
+int
+queue_read(sqlite3 *db, int64_t id, const char *op, time_t now,
+    json_t **out_r, int *status_r, char **errstr_r)
+{
+	json_t	*item, *msgs;
+	int	 rc;
+
+	*status_r = 500;
+	if ((rc = item_get(db, id, now, &item, errstr_r)) != 1) {
+		if (rc == 0) {
+			*status_r = 404;
+			*errstr_r = xstrdup("no such item");
+		}
+		return -1;
+	}
+	if ((msgs = conv_messages(db, id, 0, CONV_PAGE * 20,
+	    errstr_r)) == NULL) {
+		json_decref(item);
+		return -1;
+	}
+	if (state_begin(db, errstr_r) == -1)
+		goto fail;
+	if (journal(db, op, "read transcript", id, NULL, now,
+	    errstr_r) == -1) {
+		state_rollback(db);
+		goto fail;
+	}
+	if (state_commit(db, errstr_r) == -1)
+		goto fail;
+	*out_r = json_pack("{s:o, s:o}", "item", item, "messages", msgs);
+	return 0;
+fail:
+	json_decref(item);
+	json_decref(msgs);
+	return -1;
+}
+
+/* Reads item id's state, owner, queue and language inside the caller's
+ * transaction and checks that op may act on it. */
+struct held {
+	char	state[16];
+	char	owner[64];
+	char	queue[16];
+	char	lang[4];
+	char	number[REQUEST_NUMBER_MAX];
+};
+
+static int
+hold(sqlite3 *db, int64_t id, const char *op, int must_own,
+    struct held *h, int *status_r, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	const char	*s;
+	int		 rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((st = prep(db, errstr_r, "SELECT state, owner, queue, lang, "
+	    "number FROM queue_item WHERE id = ?1", "i", id)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(h->state, sizeof(h->state), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
+			snprintf(h->owner, sizeof(h->owner), "%s", s);
+		snprintf(h->queue, sizeof(h->queue), "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		snprintf(h->lang, sizeof(h->lang), "%s",
+		    (const char *)sqlite3_column_text(st, 3));
+		if ((s = (const char *)sqlite3_column_text(st, 4)) != NULL)
+			snprintf(h->number, sizeof(h->number), "%s", s);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {
+		*status_r = 404;
+		*errstr_r = xstrdup("no such item");
+		return -1;
+	}
+	if (rc != SQLITE_ROW)
+		return dberr(db, errstr_r);
+	if (strcmp(h->state, "closed") == 0) {
+		*status_r = 409;
+		*errstr_r = xstrdup("the item is closed");
+		return -1;
+	}
+	if (h->owner[0] != '\0' && strcmp(h->owner, op) != 0) {
+		*status_r = 409;
+		*errstr_r = xasprintf("%s has taken it", h->owner);
+		return -1;
+	}
+	if (must_own && h->owner[0] == '\0') {
+		*status_r = 409;
+		*errstr_r = xstrdup("take the item first");
+		return -1;
+	}
+	return 0;
+}
+
+/* Tells the citizen of conversation id what happened: phrase p in lang. */
+static int
+tell(sqlite3 *db, int64_t id, const struct phrase *p, const char *lang,
+    const char *arg, time_t now, char **errstr_r)
+{
+	char	*text;
+	int64_t	 m;
+
+	text = xasprintf(say(p, lang), arg);
+	m = conv_add(db, id, "system", text, NULL, NULL, NULL, NULL, 0, now,
+	    errstr_r);
+	free(text);
+	return m == -1 ? -1 : 0;
+}
+
+int
+queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
+    time_t now, json_t **item_r, int *status_r, char **errstr_r)
+{
+	struct held	h;
+
+	*status_r = 500;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+		goto fail;
+	if (strcmp(h.queue, "senior") == 0 && strcmp(role, "senior") != 0 &&
+	    strcmp(role, "admin") != 0) {
+		*status_r = 403;
+		*errstr_r = xstrdup("the senior queue is for seniors");
+		goto fail;
+	}
+	if (h.owner[0] == '\0' && (done(db, prep(db, errstr_r, "UPDATE "
+	    "queue_item SET owner = ?2, state = 'operator', taken = "
+	    "coalesce(taken, ?3) WHERE id = ?1", "iti", id, op, (int64_t)now),
+	    errstr_r) == -1 || conv_set_state(db, id, "operator", now,
+	    errstr_r) == -1 || tell(db, id, &joined, h.lang, op, now,
+	    errstr_r) == -1 || journal(db, op, "take", id, NULL, now,
+	    errstr_r) == -1))
+		goto fail;
+	if (state_commit(db, errstr_r) == -1)
+		return -1;
+	if (item_get(db, id, now, item_r, errstr_r) != 1)
+		return -1;
+	return 0;
+fail:
+	state_rollback(db);
+	return -1;
+}
+
+int
+queue_reply(sqlite3 *db, int64_t id, const char *op, const char *text,
+    size_t len, time_t now, json_t **msg_r, int *status_r, char **errstr_r)
+{
+	struct held	 h;
+	char		*t;
+	int64_t		 m;
+
+	*status_r = 400;
+	if (len == 0 || conv_chars(text, len) > CONV_TEXT_MAX ||
+	    memchr(text, '\0', len) != NULL) {
+		*errstr_r = xasprintf("a reply is 1 to %d characters",
+		    CONV_TEXT_MAX);
+		return -1;
+	}
+	*status_r = 500;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (hold(db, id, op, 1, &h, status_r, errstr_r) == -1)
+		goto fail;
+	t = xstrndup(text, len);
+	m = conv_add(db, id, "operator", t, NULL, NULL, op, NULL, 0, now,
+	    errstr_r);
+	free(t);
+	if (m == -1 || done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	    "first_reaction = coalesce(first_reaction, ?2) WHERE id = ?1",
+	    "ii", id, (int64_t)now), errstr_r) == -1 ||
+	    journal(db, op, "reply", id, NULL, now, errstr_r) == -1)
+		goto fail;
+	if (state_commit(db, errstr_r) == -1)
+		return -1;
+	if ((*msg_r = conv_message_get(db, m, errstr_r)) == NULL)
+		return -1;
+	return 0;
+fail:
+	state_rollback(db);
+	return -1;
+}
+
+int
+queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *queue,
+    time_t now, json_t **item_r, int *status_r, char **errstr_r)
+{
+	struct held	h;
+	size_t		i;
+
+	*status_r = 400;
+	for (i = 0; i < sizeof(queues) / sizeof(queues[0]); i++)
+		if (queue != NULL && strcmp(queues[i], queue) == 0)
+			break;
+	if (i == sizeof(queues) / sizeof(queues[0])) {
+		*errstr_r = xstrdup("the queue is general, english or senior");
+		return -1;
+	}
+	*status_r = 500;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+		goto fail;
+	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET queue = ?2, "
+	    "owner = NULL, state = 'queued' WHERE id = ?1", "it", id, queue),
+	    errstr_r) == -1 || conv_set_state(db, id, "queued", now,
+	    errstr_r) == -1 || tell(db, id, &transferred, h.lang, NULL, now,
+	    errstr_r) == -1 || journal(db, op, "transfer", id, queue, now,
+	    errstr_r) == -1)
+		goto fail;
+	if (state_commit(db, errstr_r) == -1)
+		return -1;
+	if (item_get(db, id, now, item_r, errstr_r) != 1)
+		return -1;
+	return 0;
+fail:
+	state_rollback(db);
+	return -1;
+}
+
+int
+queue_release(sqlite3 *db, int64_t id, const char *op, time_t now,
+    int *status_r, char **errstr_r)
+{
+	struct held	h;
+
+	*status_r = 500;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+		goto fail;
+	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
+	    "'closed', closed = ?2, resolution = 'handed back to the bot' "
+	    "WHERE id = ?1", "ii", id, (int64_t)now), errstr_r) == -1 ||
+	    conv_set_state(db, id, "bot", now, errstr_r) == -1 ||
+	    tell(db, id, &released, h.lang, NULL, now, errstr_r) == -1 ||
+	    journal(db, op, "release", id, NULL, now, errstr_r) == -1)
+		goto fail;
+	return state_commit(db, errstr_r);
+fail:
+	state_rollback(db);
+	return -1;
+}
+
+int
+queue_close(sqlite3 *db, int64_t id, const char *op, const char *resolution,
+    time_t now, int *status_r, char **errstr_r)
+{
+	struct held	h;
+
+	*status_r = 400;
+	if (resolution == NULL || resolution[0] == '\0' ||
+	    conv_chars(resolution, strlen(resolution)) >
+	    QUEUE_RESOLUTION_MAX) {
+		*errstr_r = xasprintf("a resolution is 1 to %d characters",
+		    QUEUE_RESOLUTION_MAX);
+		return -1;
+	}
+	*status_r = 500;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+		goto fail;
+	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
+	    "'closed', closed = ?2, resolution = ?3, owner = coalesce(owner, "
+	    "?4) WHERE id = ?1", "iitt", id, (int64_t)now, resolution, op),
+	    errstr_r) == -1 || conv_set_state(db, id, "closed", now,
+	    errstr_r) == -1 || tell(db, id, &closed_rate, h.lang, NULL, now,
+	    errstr_r) == -1 || journal(db, op, "close", id, NULL, now,
+	    errstr_r) == -1)
+		goto fail;
+	if (h.number[0] != '\0' && (request_set_status(db, h.number, "closed",
+	    now, errstr_r) == -1 || journal(db, op, "status change", id,
+	    "closed", now, errstr_r) == -1))
+		goto fail;
+	return state_commit(db, errstr_r);
+fail:
+	state_rollback(db);
+	return -1;
+}
+
+/* Escalates item id for breaching deadline what ("first", "final"). */
+static int
+escalate(sqlite3 *db, int64_t id, const char *prio, const char *what,
+    time_t now, char **errstr_r)
+{
+	const char	*up = sla_priority_up(prio);
+	char		*detail;
+	int		 rc;
+
+	detail = xasprintf("%s deadline passed: priority %s, senior queue",
+	    what, up);
+	rc = done(db, prep(db, errstr_r, strcmp(what, "first") == 0 ?
+	    "UPDATE queue_item SET priority = ?2, rank = ?3, queue = "
+	    "'senior', escalated = 1, breaches = breaches + 1, "
+	    "breached_first = 1 WHERE id = ?1" :
+	    "UPDATE queue_item SET priority = ?2, rank = ?3, queue = "
+	    "'senior', escalated = 1, breaches = breaches + 1, "
+	    "breached_final = 1 WHERE id = ?1", "iti", id, up,
+	    (int64_t)sla_priority_rank(up)), errstr_r);
+	if (rc == 0)
+		rc = journal(db, NULL, "escalate", id, detail, now, errstr_r);
+	free(detail);
+	return rc;
+}
+
+int
+queue_tick(sqlite3 *db, const struct sla_holidays *h, time_t now,
+    queue_touch_fn touch, void *arg, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	int64_t		*ids = NULL, id;
+	char		 prio[16], lang[4], what[8], mins[16];
+	size_t		 n = 0, i;
+	int		 nesc = 0, wait;
+
+	(void)h;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	st = prep(db, errstr_r, "SELECT id, lang FROM queue_item WHERE state "
+	    "= 'queued' AND waiting = 1 AND wait_told = 0 AND created <= ?1",
+	    "i", (int64_t)now - SLA_WAIT_TARGET);
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		snprintf(lang, sizeof(lang), "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+		wait = queue_wait_estimate(db, id, now);
+		snprintf(mins, sizeof(mins), "%d", wait > 60 ?
+		    (wait + 59) / 60 : 1);
+		if (tell(db, id, &waiting_long, lang, mins, now,
+		    errstr_r) == -1)
+			goto fail;
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		ids[n++] = id;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (i = 0; i < n; i++)
+		if (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+		    "wait_told = 1 WHERE id = ?1", "i", ids[i]),
+		    errstr_r) == -1)
+			goto fail;
+	st = prep(db, errstr_r, "SELECT id, priority, CASE WHEN "
+	    "first_reaction IS NULL AND breached_first = 0 AND "
+	    "first_deadline < ?1 THEN 'first' ELSE 'final' END FROM "
+	    "queue_item WHERE state <> 'closed' AND ((first_reaction IS NULL "
+	    "AND breached_first = 0 AND first_deadline < ?1) OR "
+	    "(breached_final = 0 AND final_deadline < ?1))", "i",
+	    (int64_t)now);
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		snprintf(prio, sizeof(prio), "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+		snprintf(what, sizeof(what), "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		if (escalate(db, id, prio, what, now, errstr_r) == -1)
+			goto fail;
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		ids[n++] = id;
+		nesc++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (state_commit(db, errstr_r) == -1) {
+		free(ids);
+		return -1;
+	}
+	for (i = 0; touch != NULL && i < n; i++)
+		touch(arg, ids[i]);
+	free(ids);
+	return nesc;
+fail:
+	sqlite3_finalize(st);
+	state_rollback(db);
+	free(ids);
+	return -1;
+}
+
+int
+queue_stats(sqlite3 *db, time_t now, int64_t *length_r, int64_t *oldest_r,
+    int64_t *breaches_r, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(db, errstr_r, "SELECT (SELECT count(*) FROM queue_item "
+	    "WHERE state = 'queued'), (SELECT coalesce(max(?1 - created), 0) "
+	    "FROM queue_item WHERE state = 'queued'), (SELECT "
+	    "coalesce(sum(breaches), 0) FROM queue_item)", "i",
+	    (int64_t)now)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*length_r = sqlite3_column_int64(st, 0);
+		*oldest_r = sqlite3_column_int64(st, 1);
+		*breaches_r = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return dberr(db, errstr_r);
+	return 0;
+}

@@ -1,0 +1,92 @@
+/*
+ * The operators' queue: an item per conversation handed to a person or
+ * holding a request that a person must follow up (complaints, incidents),
+ * with the reason, the category and its top-3 candidates, the entities the
+ * citizen gave (masked), the priority and the SLA deadlines.  One operator
+ * owns an item at a time.  Taking, replying, transferring, handing back to
+ * the bot and closing each commit with their journal entry; overdue items
+ * escalate by themselves on queue_tick.
+ */
+#ifndef AGENT_QUEUE_H
+#define AGENT_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "agent/sla.h"
+
+/* Characters of a resolution note. */
+#define QUEUE_RESOLUTION_MAX	2000
+
+/* Called by queue_tick for each conversation it wrote to. */
+typedef void	(*queue_touch_fn)(void *arg, int64_t conv);
+
+/* Creates or upgrades the tables.  Returns 0, or -1 with *errstr_r. */
+int	queue_schema(sqlite3 *db, char **errstr_r);
+
+/*
+ * Inside a write transaction: queues conversation conv for a person with
+ * reason; waiting is 1 when the citizen now waits for a person (a
+ * handoff), 0 for a registered request to follow up while the bot goes
+ * on.  Category, candidates, priority and entities come from the
+ * conversation's messages; the queue from its language; the deadlines from
+ * sla_deadlines.  An item closed before is opened again.  Returns 0, or -1
+ * with *errstr_r.
+ */
+int	queue_enqueue(sqlite3 *db, int64_t conv, const char *reason,
+	    int waiting, const struct sla_holidays *h, time_t now,
+	    char **errstr_r);
+
+/* Seconds a citizen waiting in conv may expect, or -1 when not queued. */
+int	queue_wait_estimate(sqlite3 *db, int64_t conv, time_t now);
+
+/* The open items, sorted by priority then deadline: a new JSON array, or
+ * NULL with *errstr_r. */
+json_t	*queue_list(sqlite3 *db, time_t now, char **errstr_r);
+
+/*
+ * Operator op (role role) reads item id with its transcript, journalled.
+ * Returns 0 with *out_r {"item", "messages"}, or -1 with *status_r (404,
+ * 500) and *errstr_r.
+ */
+int	queue_read(sqlite3 *db, int64_t id, const char *op, time_t now,
+	    json_t **out_r, int *status_r, char **errstr_r);
+
+/*
+ * The operator actions.  Each returns 0 (with *item_r or *msg_r when
+ * asked, a new reference), or -1 with *status_r (400 bad input, 403 role,
+ * 404 unknown, 409 owned by another or closed, 500) and an allocated
+ * *errstr_r.
+ */
+int	queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
+	    time_t now, json_t **item_r, int *status_r, char **errstr_r);
+int	queue_reply(sqlite3 *db, int64_t id, const char *op,
+	    const char *text, size_t len, time_t now, json_t **msg_r,
+	    int *status_r, char **errstr_r);
+int	queue_transfer(sqlite3 *db, int64_t id, const char *op,
+	    const char *queue, time_t now, json_t **item_r, int *status_r,
+	    char **errstr_r);
+int	queue_release(sqlite3 *db, int64_t id, const char *op, time_t now,
+	    int *status_r, char **errstr_r);
+int	queue_close(sqlite3 *db, int64_t id, const char *op,
+	    const char *resolution, time_t now, int *status_r,
+	    char **errstr_r);
+
+/*
+ * The SLA clock's tick: tells citizens waiting longer than SLA_WAIT_TARGET
+ * the expected wait (once), and escalates items past a deadline (priority
+ * up, senior queue, journalled).  Calls touch for every conversation it
+ * wrote to.  Returns the number of escalations, or -1 with *errstr_r.
+ */
+int	queue_tick(sqlite3 *db, const struct sla_holidays *h, time_t now,
+	    queue_touch_fn touch, void *arg, char **errstr_r);
+
+/* For /metrics: open items, the oldest wait and SLA breaches so far. */
+int	queue_stats(sqlite3 *db, time_t now, int64_t *length_r,
+	    int64_t *oldest_r, int64_t *breaches_r, char **errstr_r);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * The `serve` verb: the web chat and the operators' console.  The main
+ * thread owns the process: it opens the state database, loads the brain,
+ * starts the HTTP daemon and then only waits for signals and the clock:
+ * SIGHUP reloads the configuration, categories and articles into a new
+ * brain (a failure keeps the old one and says why), SIGTERM and SIGINT
+ * stop, and every few seconds the SLA clock ticks, event streams get their
+ * keep-alive, and once a day the retention job runs.  `serve -n` checks
+ * the configuration, categories and articles without touching the state
+ * and exits 0 or 1.
+ */
+#include "agent/serve.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "agent/cmd.h"
+#include "agent/events.h"
+#include "agent/http.h"
+#include "agent/mailrun.h"
+#include "agent/operator.h"
+#include "agent/paths.h"
+#include "agent/queue.h"
+#include "agent/ratelimit.h"
+#include "agent/retention.h"
+#include "agent/state.h"
+#include "agent/stmt.h"
+#include "kb/store.h"
+#include "lib/log.h"
+#include "lib/sqldb.h"
+#include "lib/xmalloc.h"
+
+/* Seconds between SLA ticks, and between retention runs. */
+#define SLA_TICK		5
+#define RETENTION_EVERY		86400
+
+static void
+print_err(void *arg, const char *msg)
+{
+	fprintf((FILE *)arg, "%s\n", msg);
+	log_msg(LOG_WARN, "%s", msg);
+}
+
+static void
+brain_put(struct brain *b)
+{
+	if (b == NULL || atomic_fetch_sub(&b->refs, 1) != 1)
+		return;
+	classifier_free(&b->cl);
+	config_clear(&b->cfg);
+	free(b);
+}
+
+/* Loads a brain for cfg from the articles in db and the category files. */
+static struct brain *
+brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
+    FILE *errs)
+{
+	struct classifier_paths	 p;
+	struct brain		*b;
+	const char		*why;
+	char			*tax, *defs;
+
+	b = xcalloc(1, sizeof(*b));
+	atomic_init(&b->refs, 1);
+	config_copy(&b->cfg, cfg);
+	if (cfg->holidays != NULL && sla_holidays_parse(cfg->holidays,
+	    strlen(cfg->holidays), &b->holidays, &why) == -1) {
+		fprintf(errs, "holidays: %s\n", why);
+		brain_put(b);
+		return NULL;
+	}
+	tax = xasprintf("%s/intents/taxonomy.json", data_dir);
+	defs = xasprintf("%s/intents/defs", data_dir);
+	p.taxonomy = tax;
+	p.defs = defs;
+	b->cl = classifier_load(&p, db, &cfg->classifier, print_err, errs);
+	free(tax);
+	free(defs);
+	if (b->cl == NULL) {
+		brain_put(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void
+worker_free(void *arg)
+{
+	struct worker	*w = arg;
+
+	classify_ctx_free(&w->ctx);
+	brain_put(w->brain);
+	stmt_forget(w->db);
+	sqldb_close(&w->db);
+	free(w);
+}
+
+struct worker *
+serve_worker(struct server *srv)
+{
+	struct worker	*w;
+	struct brain	*b;
+	char		*err = NULL;
+
+	if ((w = pthread_getspecific(srv->worker_key)) == NULL) {
+		w = xcalloc(1, sizeof(*w));
+		w->srv = srv;
+		/* Checkpoints (and their fsync) are the main thread's job,
+		 * never a request's. */
+		if (state_open(srv->state_db, &w->db, &err) == -1 ||
+		    sqldb_exec(w->db, "PRAGMA wal_autocheckpoint=0",
+		    &err) == -1) {
+			log_msg(LOG_ERROR, "%s", err);
+			free(err);
+			sqldb_close(&w->db);
+			free(w);
+			return NULL;
+		}
+		pthread_setspecific(srv->worker_key, w);
+	}
+	pthread_mutex_lock(&srv->brain_lock);
+	b = srv->brain;
+	if (b != w->brain)
+		atomic_fetch_add(&b->refs, 1);
+	pthread_mutex_unlock(&srv->brain_lock);
+	if (b != w->brain) {
+		classify_ctx_free(&w->ctx);
+		brain_put(w->brain);
+		w->brain = b;
+		w->ctx = classify_ctx_new(b->cl);
+	}
+	return w;
+}
+
+char *
+serve_attach_dir(const char *state_db)
+{
+	const char	*slash = strrchr(state_db, '/');
+
+	if (slash == NULL)
+		return xstrdup("attachments");
+	return xasprintf("%.*s/attachments", (int)(slash - state_db),
+	    state_db);
+}
+
+static void
+set_limits(struct server *srv, const struct config *cfg)
+{
+	atomic_store(&srv->max_connections, cfg->max_connections);
+	atomic_store(&srv->per_ip_connections, cfg->per_ip_connections);
+}
+
+/* SIGHUP: a new configuration, articles and categories, or the old. */
+static void
+reload(struct server *srv, sqlite3 *db, const struct config *running)
+{
+	struct config		 cfg;
+	struct kb_import_stats	 st;
+	struct brain		*b, *old;
+	char			*err = NULL, *articles;
+
+	config_defaults(&cfg);
+	if (running->path != NULL && config_load(running->path, &cfg,
+	    &err) == -1) {
+		log_msg(LOG_ERROR, "reload failed, keeping the old "
+		    "configuration: %s", err);
+		free(err);
+		config_clear(&cfg);
+		return;
+	}
+	/* The state and the data stay where the process found them. */
+	free(cfg.data_dir);
+	free(cfg.state_db);
+	cfg.data_dir = xstrdup(srv->data_dir);
+	cfg.state_db = xstrdup(srv->state_db);
+	articles = xasprintf("%s/kb/articles", srv->data_dir);
+	if (kb_store_import(db, articles, time(NULL), stderr, &st,
+	    &err) == -1) {
+		log_msg(LOG_ERROR, "reload failed, keeping the old articles "
+		    "and categories: %s", err);
+		free(err);
+		free(articles);
+		config_clear(&cfg);
+		return;
+	}
+	free(articles);
+	if ((b = brain_load(&cfg, db, srv->data_dir, stderr)) == NULL) {
+		log_msg(LOG_ERROR, "reload failed, keeping the old categories "
+		    "(see above)");
+		config_clear(&cfg);
+		return;
+	}
+	pthread_mutex_lock(&srv->brain_lock);
+	old = srv->brain;
+	srv->brain = b;
+	pthread_mutex_unlock(&srv->brain_lock);
+	brain_put(old);
+	set_limits(srv, &cfg);
+	log_msg(LOG_WARN, "reloaded: %d articles added, %d changed, %d "
+	    "removed", st.added, st.changed, st.removed);
+	config_clear(&cfg);
+}
+
+/* `serve -n`: everything checked, nothing changed. */
+static int
+check_only(const struct config *cfg)
+{
+	struct kb_import_stats	 st;
+	struct brain		*b;
+	sqlite3			*mem = NULL;
+	char			*data, *articles, *err = NULL, addr[64];
+	int			 port, rc = 1;
+
+	data = paths_data_dir(cfg->data_dir);
+	articles = xasprintf("%s/kb/articles", data);
+	if (config_listen_parse(cfg->listen, addr, sizeof(addr),
+	    &port) == -1)
+		fprintf(stderr, "hotline: listen: an address and port\n");
+	else if (mailrun_check(cfg, &err) == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else if (sqldb_open(":memory:", &mem, &err) == -1 ||
+	    kb_store_open(mem, &err) == -1 ||
+	    kb_store_import(mem, articles, time(NULL), stderr, &st,
+	    &err) == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else if ((b = brain_load(cfg, mem, data, stderr)) == NULL)
+		fprintf(stderr, "hotline: the categories did not load (see "
+		    "above)\n");
+	else {
+		printf("hotline: configuration OK: %zu patterns, %d articles, "
+		    "listen %s\n", classifier_patterns(b->cl), st.added,
+		    cfg->listen ? cfg->listen : CONFIG_LISTEN_DEFAULT);
+		brain_put(b);
+		rc = 0;
+	}
+	sqldb_close(&mem);
+	free(articles);
+	free(data);
+	return rc;
+}
+
+/* On first start: an admin account with a random password, printed. */
+static int
+first_admin(sqlite3 *db, char *pw, size_t pwsz, char **errstr_r)
+{
+	unsigned char	raw[18];
+	int		n;
+
+	pw[0] = '\0';
+	if ((n = operator_count(db, errstr_r)) == -1)
+		return -1;
+	if (n > 0)
+		return 0;
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(pw, pwsz, raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return operator_add(db, "admin", "admin", pw, time(NULL), errstr_r);
+}
+
+static void
+touch(void *arg, int64_t conv)
+{
+	hub_publish(((struct server *)arg)->hub, conv, 1);
+}
+
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void
+announce(const struct server *srv, const struct config *cfg, const char *pw)
+{
+	char	addr[64], host[80];
+	int	port;
+
+	if (config_listen_parse(cfg->listen, addr, sizeof(addr), &port) == -1)
+		snprintf(addr, sizeof(addr), "127.0.0.1");
+	if (strcmp(addr, "0.0.0.0") == 0)
+		snprintf(addr, sizeof(addr), "127.0.0.1");
+	snprintf(host, sizeof(host), strchr(addr, ':') != NULL ? "[%s]" :
+	    "%s", addr);
+	printf("chat: http://%s:%d/\n", host, srv->port);
+	printf("console: http://%s:%d/operator\n", host, srv->port);
+	if (pw[0] != '\0')
+		printf("operator: admin / %s\n", pw);
+	fflush(stdout);
+}
+
+/* The main thread's loop: signals and the clock.  Returns on a stop. */
+static void
+run(struct server *srv, sqlite3 *db, const struct config *cfg,
+    const sigset_t *set)
+{
+	struct timespec	 ts = { 1, 0 };
+	time_t		 now, next_tick = 0, next_ka, next_ret = 0;
+	unsigned long	 ka_tick = 0;
+	char		*err = NULL;
+	int		 sig, n;
+
+	next_ka = time(NULL) + 1;
+	for (;;) {
+		sig = sigtimedwait(set, NULL, &ts);
+		if (sig == SIGTERM || sig == SIGINT)
+			return;
+		if (sig == SIGHUP)
+			reload(srv, db, cfg);
+		now = time(NULL);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+		/* Only this thread swaps srv->brain: no lock to read it. */
+		if (now >= next_tick) {
+			if ((n = queue_tick(db, &srv->brain->holidays, now,
+			    touch, srv, &err)) == -1) {
+				log_msg(LOG_ERROR, "sla: %s", err);
+				free(err);
+				err = NULL;
+			} else if (n > 0)
+				log_msg(LOG_WARN, "sla: %d item(s) escalated",
+				    n);
+			next_tick = now + SLA_TICK;
+		}
+		if (now >= next_ka) {
+			hub_keepalive(srv->hub, ka_tick++,
+			    srv->brain->cfg.keepalive_seconds);
+			next_ka = now + 1;
+		}
+		if (now >= next_ret) {
+			if ((n = retention_run(db, srv->attach_dir,
+			    srv->brain->cfg.retention_days, now,
+			    &err)) == -1) {
+				log_msg(LOG_ERROR, "retention: %s", err);
+				free(err);
+				err = NULL;
+			} else if (n > 0)
+				log_msg(LOG_WARN, "retention: personal data "
+				    "removed from %d conversation(s)", n);
+			next_ret = now + RETENTION_EVERY;
+		}
+	}
+}
+
+int
+cmd_serve(const struct config *cfg, int argc, char **argv)
+{
+	struct server	 srv;
+	struct mailrun	*mail = NULL;
+	sqlite3		*db = NULL;
+	sigset_t	 set;
+	char		*err = NULL, pw[64];
+	int		 rc = 1, n;
+
+	if (argc == 1 && strcmp(argv[0], "-n") == 0)
+		return check_only(cfg);
+	if (argc != 0) {
+		fprintf(stderr, "usage: hotline serve [-n]\n");
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "hotline: libsodium failed to start\n");
+		return 1;
+	}
+	/* Memory statistics take a global mutex on every allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	memset(&srv, 0, sizeof(srv));
+	pthread_mutex_init(&srv.brain_lock, NULL);
+	pthread_key_create(&srv.worker_key, worker_free);
+	srv.data_dir = paths_data_dir(cfg->data_dir);
+	srv.state_db = paths_state_db(cfg->state_db);
+	srv.www_dir = cfg->www_dir != NULL ? xstrdup(cfg->www_dir) :
+	    xasprintf("%s/www", srv.data_dir);
+	srv.attach_dir = serve_attach_dir(srv.state_db);
+	srv.hub = hub_new();
+	srv.sessions = ratelimit_new(60);
+	srv.messages = ratelimit_new(60);
+	srv.conns = ratelimit_new(60);
+	set_limits(&srv, cfg);
+
+	if (state_open(srv.state_db, &db, &err) == -1)
+		goto fail;
+	if ((n = kb_store_count(db, &err)) == -1)
+		goto fail;
+	if (n == 0) {
+		struct kb_import_stats	 st;
+		char			*articles;
+
+		articles = xasprintf("%s/kb/articles", srv.data_dir);
+		n = kb_store_import(db, articles, time(NULL), stderr, &st,
+		    &err);
+		free(articles);
+		if (n == -1)
+			goto fail;
+	}
+	if ((srv.brain = brain_load(cfg, db, srv.data_dir, stderr)) == NULL) {
+		err = xstrdup("the categories did not load (see above; "
+		    "hotline intents check)");
+		goto fail;
+	}
+	if (first_admin(db, pw, sizeof(pw), &err) == -1)
+		goto fail;
+
+	raise_nofile();
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (http_start(&srv, cfg, &err) == -1)
+		goto fail;
+	if (mailrun_start(&srv, cfg, &mail, &err) == -1) {
+		http_stop(&srv);
+		goto fail;
+	}
+	announce(&srv, cfg, pw);
+	sodium_memzero(pw, sizeof(pw));
+	log_msg(LOG_INFO, "serving on port %d", srv.port);
+
+	run(&srv, db, cfg, &set);
+	mailrun_stop(&mail);
+	http_stop(&srv);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "hotline: %s\n", err != NULL ? err : "failed");
+	free(err);
+out:
+	brain_put(srv.brain);
+	stmt_forget(db);
+	sqldb_close(&db);
+	hub_free(&srv.hub);
+	ratelimit_free(&srv.sessions);
+	ratelimit_free(&srv.messages);
+	ratelimit_free(&srv.conns);
+	pthread_key_delete(srv.worker_key);
+	free(srv.data_dir);
+	free(srv.state_db);
+	free(srv.www_dir);
+	free(srv.attach_dir);
+	return rc;
+}

@@ -1,0 +1,558 @@
+/*
+ * Tests of the chat flow and the queue (agent/conv.c, agent/queue.c,
+ * agent/attach.c, agent/retention.c) with the real categories and
+ * articles: a bot answer with sanitised HTML, clarify then choose, a
+ * complaint with a number, a handoff, one owner at a time (409 for
+ * another), the senior queue (403), a reply, the bot's silence, close and
+ * rating, the SLA tick, attachments checked by content, retention, and
+ * everything still there after the database file is reopened.
+ */
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "agent/attach.h"
+#include "agent/audit.h"
+#include "agent/conv.h"
+#include "agent/queue.h"
+#include "agent/retention.h"
+#include "agent/serve.h"
+#include "agent/state.h"
+#include "agent/stmt.h"
+#include "kb/store.h"
+#include "lib/sqldb.h"
+
+Suite	*conv_suite(void);
+
+static char			 dir[64], dbpath[128], attdir[128];
+static struct classifier	*cl;
+static struct classify_ctx	*cx;
+static sqlite3			*db;
+static struct conv_env		 env;
+
+static void
+print_err(void *arg, const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void
+world_setup(void)
+{
+	struct classifier_config	 cfg;
+	struct classifier_paths		 p;
+	struct kb_import_stats		 st;
+	char				*err = NULL;
+
+	snprintf(dir, sizeof(dir), "/tmp/hotline-conv-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
+	snprintf(attdir, sizeof(attdir), "%s/attachments", dir);
+	if (state_open(dbpath, &db, &err) == -1 ||
+	    kb_store_import(db, HOTLINE_SRCDIR "/kb/articles", 1000, stderr,
+	    &st, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		abort();
+	}
+	classifier_config_defaults(&cfg);
+	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
+	p.defs = HOTLINE_SRCDIR "/intents/defs";
+	if ((cl = classifier_load(&p, db, &cfg, print_err, NULL)) == NULL)
+		abort();
+	cx = classify_ctx_new(cl);
+	env.db = db;
+	env.cl = cl;
+	env.ctx = cx;
+	env.holidays = NULL;
+	env.now = time(NULL);
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	return remove(path);
+}
+
+static void
+world_teardown(void)
+{
+	classify_ctx_free(&cx);
+	classifier_free(&cl);
+	stmt_forget(db);
+	sqldb_close(&db);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int64_t
+new_chat(const char *lang)
+{
+	char	 token[TOKEN_MAX], *err = NULL;
+	int64_t	 id, again;
+
+	ck_assert_int_eq(conv_create(db, "chat", lang, env.now, token, &id,
+	    &err), 0);
+	ck_assert_int_eq(conv_auth(db, token, strlen(token), &again, &err),
+	    1);
+	ck_assert_int_eq(again, id);
+	return id;
+}
+
+/* Sends text; returns the last message's JSON (borrowed via *res). */
+static json_t *
+say(int64_t id, const char *text, struct conv_result *res)
+{
+	char	*err = NULL;
+
+	ck_assert_msg(conv_message(&env, id, text, strlen(text), res,
+	    &err) == 0, "%s", err);
+	return json_array_get(res->messages,
+	    json_array_size(res->messages) - 1);
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void
+info(int64_t id, struct conv_info *ci)
+{
+	char	*err = NULL;
+
+	ck_assert_int_eq(conv_info(db, id, ci, &err), 1);
+}
+
+START_TEST(test_question_gets_an_answer_with_html)
+{
+	struct conv_result	 res;
+	json_t			*m;
+	int64_t			 id = new_chat("ru");
+
+	m = say(id, "не приходит смс с кодом", &res);
+	ck_assert_uint_eq(json_array_size(res.messages), 2);
+	ck_assert_str_eq(str(json_array_get(res.messages, 0), "from"),
+	    "citizen");
+	ck_assert_str_eq(str(m, "from"), "bot");
+	ck_assert(strstr(str(m, "html"), "<p>") != NULL);
+	ck_assert_ptr_null(json_object_get(m, "request_number"));
+	json_decref(res.messages);
+}
+END_TEST
+
+START_TEST(test_markup_stays_text_and_html_has_none)
+{
+	struct conv_result	 res;
+	json_t			*m;
+	char			*html;
+	int64_t			 id = new_chat("ru");
+
+	m = say(id, "<script>alert(1)</script> забыл пароль", &res);
+	ck_assert_str_eq(str(json_array_get(res.messages, 0), "text"),
+	    "<script>alert(1)</script> забыл пароль");
+	ck_assert(strstr(str(m, "html"), "<script") == NULL);
+	json_decref(res.messages);
+	html = reply_html("hi <script>x</script> [a](javascript:alert(1))");
+	ck_assert(strstr(html, "<script") == NULL);
+	ck_assert(strstr(html, "javascript:") == NULL);
+	free(html);
+}
+END_TEST
+
+START_TEST(test_bad_text_is_refused)
+{
+	struct conv_result	 res;
+	char			*err = NULL, *big;
+	int64_t			 id = new_chat("ru");
+
+	ck_assert_int_eq(conv_message(&env, id, "   ", 3, &res, &err), -1);
+	ck_assert_int_eq(res.status, 400);
+	free(err);
+	big = malloc(CONV_TEXT_MAX + 2);
+	memset(big, 'a', CONV_TEXT_MAX + 1);
+	big[CONV_TEXT_MAX + 1] = '\0';
+	ck_assert_int_eq(conv_message(&env, id, big, CONV_TEXT_MAX + 1, &res,
+	    &err), -1);
+	ck_assert_int_eq(res.status, 400);
+	free(err);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_clarify_then_choose)
+{
+	struct conv_result	 res;
+	json_t			*m, *ch;
+	char			*err = NULL, intent[64];
+	int64_t			 id = new_chat("ru");
+
+	m = say(id, "не могу войти", &res);
+	ch = json_object_get(m, "choices");
+	ck_assert_msg(json_array_size(ch) == 2, "no choices: %s",
+	    str(m, "text"));
+	ck_assert(str(json_array_get(ch, 0), "label") != NULL);
+	snprintf(intent, sizeof(intent), "%s",
+	    str(json_array_get(ch, 1), "intent"));
+	json_decref(res.messages);
+	ck_assert_int_eq(conv_choose(&env, id, "feedback.complaint", &res,
+	    &err), -1);
+	ck_assert_int_eq(res.status, 400);
+	free(err);
+	ck_assert_msg(conv_choose(&env, id, intent, &res, &err) == 0, "%s",
+	    err);
+	ck_assert_uint_eq(json_array_size(res.messages), 1);
+	ck_assert(str(json_array_get(res.messages, 0), "html") != NULL);
+	json_decref(res.messages);
+}
+END_TEST
+
+START_TEST(test_complaint_gets_a_number_and_a_queue_item)
+{
+	struct conv_result	 res;
+	struct conv_info	 ci;
+	json_t			*m, *items, *it;
+	char			*err = NULL;
+	size_t			 i;
+	int			 found = 0;
+	int64_t			 id = new_chat("ru");
+
+	m = say(id, "хочу подать жалобу на грубого оператора горячей линии",
+	    &res);
+	ck_assert(str(m, "request_number") != NULL);
+	info(id, &ci);
+	ck_assert_str_eq(ci.number, str(m, "request_number"));
+	ck_assert_str_eq(ci.state, "bot");
+	json_decref(res.messages);
+	items = queue_list(db, env.now, &err);
+	json_array_foreach(items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id) {
+			ck_assert_str_eq(str(it, "kind"), "complaint");
+			found = 1;
+		}
+	ck_assert(found);
+	json_decref(items);
+}
+END_TEST
+
+/* Hands conversation id off with the word and checks the queue item. */
+static void
+hand_off(int64_t id)
+{
+	struct conv_result	 res;
+	struct conv_info	 ci;
+	json_t			*items, *it, *item = NULL;
+	char			*err = NULL;
+	size_t			 i;
+
+	say(id, "мой телефон +7 916 123-45-17, не приходит смс", &res);
+	json_decref(res.messages);
+	say(id, "оператор", &res);
+	json_decref(res.messages);
+	info(id, &ci);
+	ck_assert_str_eq(ci.state, "queued");
+	ck_assert(ci.number[0] != '\0');
+	items = queue_list(db, env.now, &err);
+	json_array_foreach(items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id)
+			item = it;
+	ck_assert_ptr_nonnull(item);
+	ck_assert_str_eq(str(item, "category"), "login.sms_code");
+	ck_assert_uint_ge(json_array_size(json_object_get(item,
+	    "candidates")), 1);
+	ck_assert(strstr(str(json_object_get(item, "entities"), "phone"),
+	    "*") != NULL);
+	ck_assert(strstr(str(json_object_get(item, "entities"), "phone"),
+	    "9161234") == NULL);
+	ck_assert_str_eq(str(item, "request_number"), ci.number);
+	json_decref(items);
+}
+
+START_TEST(test_handoff_take_reply_close_rate)
+{
+	struct conv_result	 res;
+	struct conv_info	 ci;
+	json_t			*item, *msg, *out;
+	char			*err = NULL;
+	int			 status;
+	int64_t			 id = new_chat("ru");
+
+	hand_off(id);
+	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
+	    &item, &status, &err), 0);
+	ck_assert_str_eq(str(item, "owner"), "anna");
+	json_decref(item);
+	ck_assert_int_eq(queue_take(db, id, "boris", "operator", env.now,
+	    &item, &status, &err), -1);
+	ck_assert_int_eq(status, 409);
+	ck_assert(strstr(err, "anna") != NULL);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(queue_reply(db, id, "boris", "hi", 2, env.now, &msg,
+	    &status, &err), -1);
+	ck_assert_int_eq(status, 409);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(queue_reply(db, id, "anna", "Здравствуйте!",
+	    strlen("Здравствуйте!"), env.now, &msg, &status, &err), 0);
+	ck_assert_str_eq(str(msg, "from"), "operator");
+	ck_assert_str_eq(str(msg, "author"), "anna");
+	json_decref(msg);
+	/* While a person has it, the bot says nothing. */
+	say(id, "спасибо, жду", &res);
+	ck_assert_uint_eq(json_array_size(res.messages), 1);
+	json_decref(res.messages);
+	ck_assert_int_eq(conv_rate(db, id, 5, NULL, env.now, &status, &err),
+	    -1);
+	ck_assert_int_eq(status, 409);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(queue_read(db, id, "anna", env.now, &out, &status,
+	    &err), 0);
+	ck_assert_uint_ge(json_array_size(json_object_get(out, "messages")),
+	    6);
+	json_decref(out);
+	ck_assert_int_eq(queue_close(db, id, "anna", "код пришёл", env.now,
+	    &status, &err), 0);
+	info(id, &ci);
+	ck_assert_str_eq(ci.state, "closed");
+	ck_assert_int_eq(conv_rate(db, id, 9, NULL, env.now, &status, &err),
+	    -1);
+	ck_assert_int_eq(status, 400);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(conv_rate(db, id, 5, "спасибо", env.now, &status,
+	    &err), 0);
+	ck_assert_int_eq(conv_rate(db, id, 4, NULL, env.now, &status, &err),
+	    -1);
+	ck_assert_int_eq(status, 409);
+	free(err);
+	err = NULL;
+	info(id, &ci);
+	ck_assert_int_eq(ci.rating, 5);
+	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
+	    &item, &status, &err), -1);
+	ck_assert_int_eq(status, 409);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_senior_queue_and_release)
+{
+	struct conv_info	 ci;
+	json_t			*item;
+	char			*err = NULL;
+	int			 status;
+	int64_t			 id = new_chat("ru");
+
+	hand_off(id);
+	ck_assert_int_eq(queue_transfer(db, id, "anna", "nowhere", env.now,
+	    &item, &status, &err), -1);
+	ck_assert_int_eq(status, 400);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(queue_transfer(db, id, "anna", "senior", env.now,
+	    &item, &status, &err), 0);
+	ck_assert_str_eq(str(item, "queue"), "senior");
+	json_decref(item);
+	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
+	    &item, &status, &err), -1);
+	ck_assert_int_eq(status, 403);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(queue_take(db, id, "olga", "senior", env.now, &item,
+	    &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_release(db, id, "olga", env.now, &status,
+	    &err), 0);
+	info(id, &ci);
+	ck_assert_str_eq(ci.state, "bot");
+}
+END_TEST
+
+START_TEST(test_button_and_english_reach_a_person)
+{
+	struct conv_result	 res;
+	struct conv_info	 ci;
+	char			*err = NULL;
+	json_t			*items, *it;
+	size_t			 i;
+	int64_t			 id = new_chat("en");
+
+	say(id, "I need to speak to a human", &res);
+	json_decref(res.messages);
+	info(id, &ci);
+	ck_assert_str_eq(ci.state, "queued");
+	items = queue_list(db, env.now, &err);
+	json_array_foreach(items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id)
+			ck_assert_str_eq(str(it, "queue"), "english");
+	json_decref(items);
+	id = new_chat("ru");
+	ck_assert_int_eq(conv_handoff(&env, id, &res, &err), 0);
+	json_decref(res.messages);
+	info(id, &ci);
+	ck_assert_str_eq(ci.state, "queued");
+	ck_assert_int_ge(queue_wait_estimate(db, id, env.now), 10);
+}
+END_TEST
+
+START_TEST(test_sla_tick_tells_the_wait_and_escalates)
+{
+	json_t		*items, *it, *msgs;
+	char		*err = NULL, *what = NULL;
+	size_t		 i;
+	int64_t		 n, id = new_chat("ru");
+	int		 seen = 0;
+
+	hand_off(id);
+	ck_assert_int_ge(queue_tick(db, NULL, env.now + 61, NULL, NULL,
+	    &err), 0);
+	msgs = conv_messages(db, id, 0, 100, &err);
+	json_array_foreach(msgs, i, it)
+		if (strcmp(str(it, "from"), "system") == 0 &&
+		    strstr(str(it, "text"), "мин") != NULL)
+			seen = 1;
+	ck_assert(seen);
+	json_decref(msgs);
+	/* 15 minutes without a first reaction. */
+	ck_assert_int_ge(queue_tick(db, NULL, env.now + 16 * 60, NULL, NULL,
+	    &err), 1);
+	items = queue_list(db, env.now + 16 * 60, &err);
+	json_array_foreach(items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id) {
+			ck_assert(json_is_true(json_object_get(it,
+			    "escalated")));
+			ck_assert_str_eq(str(it, "queue"), "senior");
+			ck_assert_str_eq(str(it, "priority"), "medium");
+		}
+	json_decref(items);
+	ck_assert_int_eq(audit_verify(db, &n, &what, &err), 0);
+}
+END_TEST
+
+START_TEST(test_attachments_are_checked_by_content)
+{
+	static const unsigned char	 pdf[] = "%PDF-1.4\n1 0 obj\n";
+	static const unsigned char	 exe[] = "MZ\x90\0\3\0\0\0";
+	struct conv_result		 res;
+	struct conv_info		 ci;
+	json_t				*a;
+	char				*err = NULL;
+	int				 i;
+	int64_t				 id = new_chat("ru");
+
+	ck_assert_msg(attach_store(&env, attdir, id, "../../scan.pdf", pdf,
+	    sizeof(pdf) - 1, &res, &err) == 0, "%s", err);
+	a = json_object_get(json_array_get(res.messages, 0), "attachment");
+	ck_assert_str_eq(str(a, "type"), "application/pdf");
+	ck_assert_str_eq(str(a, "name"), "scan.pdf");
+	json_decref(res.messages);
+	info(id, &ci);
+	ck_assert(ci.number[0] != '\0');
+	ck_assert_int_eq(attach_store(&env, attdir, id, "virus.pdf", exe,
+	    sizeof(exe) - 1, &res, &err), -1);
+	ck_assert_int_eq(res.status, 415);
+	free(err);
+	err = NULL;
+	for (i = 1; i < SERVE_UPLOADS_MAX; i++) {
+		ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
+		    sizeof(pdf) - 1, &res, &err), 0);
+		json_decref(res.messages);
+	}
+	ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
+	    sizeof(pdf) - 1, &res, &err), -1);
+	ck_assert_int_eq(res.status, 429);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_retention_removes_personal_data)
+{
+	json_t		*msgs, *m;
+	char		*err = NULL, *what = NULL;
+	size_t		 i;
+	int		 status;
+	int64_t		 n, id = new_chat("ru");
+
+	hand_off(id);
+	ck_assert_int_eq(queue_close(db, id, "anna", "done", env.now,
+	    &status, &err), 0);
+	ck_assert_int_eq(retention_run(db, attdir, 30, env.now + 86400,
+	    &err), 0);
+	ck_assert_int_ge(retention_run(db, attdir, 30, env.now + 31 * 86400,
+	    &err), 1);
+	msgs = conv_messages(db, id, 0, 100, &err);
+	json_array_foreach(msgs, i, m)
+		ck_assert_str_eq(str(m, "text"), RETENTION_REMOVED);
+	json_decref(msgs);
+	ck_assert_int_eq(audit_verify(db, &n, &what, &err), 0);
+}
+END_TEST
+
+START_TEST(test_everything_survives_a_reopen)
+{
+	struct conv_info	 ci;
+	char			*err = NULL, number[REQUEST_NUMBER_MAX];
+	json_t			*items, *it, *msgs;
+	size_t			 i, nmsgs;
+	int			 found = 0;
+	int64_t			 id = new_chat("ru");
+
+	hand_off(id);
+	info(id, &ci);
+	snprintf(number, sizeof(number), "%s", ci.number);
+	msgs = conv_messages(db, id, 0, 100, &err);
+	nmsgs = json_array_size(msgs);
+	json_decref(msgs);
+	/* As if the process died: no clean shutdown, a new connection. */
+	stmt_forget(db);
+	sqldb_close(&db);
+	ck_assert_int_eq(state_open(dbpath, &db, &err), 0);
+	env.db = db;
+	info(id, &ci);
+	ck_assert_str_eq(ci.number, number);
+	ck_assert_str_eq(ci.state, "queued");
+	msgs = conv_messages(db, id, 0, 100, &err);
+	ck_assert_uint_eq(json_array_size(msgs), nmsgs);
+	json_decref(msgs);
+	items = queue_list(db, env.now, &err);
+	json_array_foreach(items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id)
+			found = 1;
+	ck_assert(found);
+	json_decref(items);
+}
+END_TEST
+
+Suite *
+conv_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("conv");
+	tc = tcase_create("flow");
+	tcase_add_unchecked_fixture(tc, world_setup, world_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_question_gets_an_answer_with_html);
+	tcase_add_test(tc, test_markup_stays_text_and_html_has_none);
+	tcase_add_test(tc, test_bad_text_is_refused);
+	tcase_add_test(tc, test_clarify_then_choose);
+	tcase_add_test(tc, test_complaint_gets_a_number_and_a_queue_item);
+	tcase_add_test(tc, test_handoff_take_reply_close_rate);
+	tcase_add_test(tc, test_senior_queue_and_release);
+	tcase_add_test(tc, test_button_and_english_reach_a_person);
+	tcase_add_test(tc, test_sla_tick_tells_the_wait_and_escalates);
+	tcase_add_test(tc, test_attachments_are_checked_by_content);
+	tcase_add_test(tc, test_retention_removes_personal_data);
+	tcase_add_test(tc, test_everything_survives_a_reopen);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,230 @@
+/*
+ * Tests of agent/operator.c: accounts and their checks, argon2id sign-in,
+ * lock-out after five failures for fifteen minutes (the right password
+ * too), sessions that end on sign-out and expiry, the CSRF comparison and
+ * who may take which queue.  Sign-ins are journalled.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/audit.h"
+#include "agent/operator.h"
+#include "agent/state.h"
+#include "lib/sqldb.h"
+
+Suite	*operator_suite(void);
+
+#define NOW	((time_t)1772355600)
+
+static sqlite3	*db;
+
+static void
+setup(void)
+{
+	char	*err = NULL;
+
+	ck_assert_msg(state_open(":memory:", &db, &err) == 0, "%s", err);
+	ck_assert_msg(operator_add(db, "anna", "operator", "correct horse",
+	    NOW, &err) == 0, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	sqldb_close(&db);
+}
+
+static int
+login(const char *name, const char *pw, time_t now, int *status,
+    char token[OPERATOR_TOKEN_MAX], struct operator_session *s)
+{
+	char	*err = NULL;
+	int	 retry, rc;
+
+	rc = operator_login(db, name, pw, "127.0.0.1", now, token, s, status,
+	    &retry, &err);
+	free(err);
+	return rc;
+}
+
+START_TEST(test_right_password_signs_in)
+{
+	struct operator_session	s, again;
+	char			token[OPERATOR_TOKEN_MAX], *err = NULL;
+	int			status;
+
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_str_eq(s.name, "anna");
+	ck_assert_str_eq(s.role, "operator");
+	ck_assert_uint_eq(strlen(token), 43);
+	ck_assert_int_eq(operator_auth(db, token, NOW + 60, &again, &err), 1);
+	ck_assert_str_eq(again.csrf, s.csrf);
+	/* The database keeps no usable copy of the cookie. */
+	ck_assert_int_eq(operator_auth(db, "x", NOW, &again, &err), 0);
+}
+END_TEST
+
+START_TEST(test_wrong_password_and_unknown_name_are_401)
+{
+	struct operator_session	s;
+	char			token[OPERATOR_TOKEN_MAX];
+	int			status;
+
+	ck_assert_int_eq(login("anna", "wrong horse", NOW, &status, token,
+	    &s), -1);
+	ck_assert_int_eq(status, 401);
+	ck_assert_int_eq(login("nobody", "correct horse", NOW, &status, token,
+	    &s), -1);
+	ck_assert_int_eq(status, 401);
+	ck_assert_int_eq(login("Anna; DROP", "x", NOW, &status, token, &s),
+	    -1);
+	ck_assert_int_eq(status, 401);
+}
+END_TEST
+
+START_TEST(test_five_failures_lock_for_fifteen_minutes)
+{
+	struct operator_session	s;
+	char			token[OPERATOR_TOKEN_MAX];
+	int			status, i;
+
+	for (i = 0; i < OPERATOR_FAILURES_MAX; i++) {
+		ck_assert_int_eq(login("anna", "guess", NOW + i, &status,
+		    token, &s), -1);
+		ck_assert_int_eq(status, 401);
+	}
+	ck_assert_int_eq(login("anna", "correct horse", NOW + 10, &status,
+	    token, &s), -1);
+	ck_assert_int_eq(status, 429);
+	ck_assert_int_eq(login("anna", "correct horse", NOW + 4 +
+	    OPERATOR_LOCKOUT - 1, &status, token, &s), -1);
+	ck_assert_int_eq(status, 429);
+	ck_assert_int_eq(login("anna", "correct horse", NOW + 4 +
+	    OPERATOR_LOCKOUT, &status, token, &s), 0);
+}
+END_TEST
+
+START_TEST(test_success_resets_the_failure_count)
+{
+	struct operator_session	s;
+	char			token[OPERATOR_TOKEN_MAX];
+	int			status, i;
+
+	for (i = 0; i < OPERATOR_FAILURES_MAX - 1; i++)
+		login("anna", "guess", NOW, &status, token, &s);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_int_eq(login("anna", "guess", NOW, &status, token, &s), -1);
+	ck_assert_int_eq(status, 401);
+}
+END_TEST
+
+START_TEST(test_sessions_end_on_logout_and_expiry)
+{
+	struct operator_session	s, t;
+	char			token[OPERATOR_TOKEN_MAX], *err = NULL;
+	int			status;
+
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_int_eq(operator_auth(db, token, NOW + OPERATOR_SESSION_TTL,
+	    &t, &err), 0);
+	ck_assert_int_eq(operator_logout(db, token, NOW, &err), 0);
+	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
+}
+END_TEST
+
+START_TEST(test_csrf_token_must_match)
+{
+	struct operator_session	s;
+	char			token[OPERATOR_TOKEN_MAX], forged[64];
+	int			status;
+
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert(operator_csrf_ok(&s, s.csrf));
+	ck_assert(!operator_csrf_ok(&s, NULL));
+	ck_assert(!operator_csrf_ok(&s, ""));
+	snprintf(forged, sizeof(forged), "%s", s.csrf);
+	forged[0] = forged[0] == 'A' ? 'B' : 'A';
+	ck_assert(!operator_csrf_ok(&s, forged));
+	forged[strlen(forged) - 1] = '\0';
+	ck_assert(!operator_csrf_ok(&s, forged));
+}
+END_TEST
+
+START_TEST(test_accounts_are_checked)
+{
+	char	*err = NULL;
+
+	ck_assert_int_eq(operator_add(db, "anna", "senior", "another pass",
+	    NOW, &err), -1);
+	ck_assert(strstr(err, "exists") != NULL);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(operator_add(db, "Anna", "operator", "long enough",
+	    NOW, &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(operator_add(db, "boris", "root", "long enough",
+	    NOW, &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(operator_add(db, "boris", "senior", "short", NOW,
+	    &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(operator_count(db, &err), 1);
+}
+END_TEST
+
+START_TEST(test_roles_decide_the_senior_queue)
+{
+	ck_assert(operator_may_take("operator", "general"));
+	ck_assert(operator_may_take("operator", "english"));
+	ck_assert(!operator_may_take("operator", "senior"));
+	ck_assert(operator_may_take("senior", "senior"));
+	ck_assert(operator_may_take("admin", "senior"));
+	ck_assert(!operator_may_take("guest", "general"));
+}
+END_TEST
+
+START_TEST(test_sign_ins_are_journalled)
+{
+	struct operator_session	s;
+	char			token[OPERATOR_TOKEN_MAX], *err = NULL, *what;
+	int64_t			n;
+	int			status;
+
+	login("anna", "guess", NOW, &status, token, &s);
+	login("anna", "correct horse", NOW, &status, token, &s);
+	ck_assert_int_eq(audit_verify(db, &n, &what, &err), 0);
+	/* operator add, failed login, login */
+	ck_assert_int_eq(n, 3);
+}
+END_TEST
+
+Suite *
+operator_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("operator");
+	tc = tcase_create("accounts");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_right_password_signs_in);
+	tcase_add_test(tc, test_wrong_password_and_unknown_name_are_401);
+	tcase_add_test(tc, test_five_failures_lock_for_fifteen_minutes);
+	tcase_add_test(tc, test_success_resets_the_failure_count);
+	tcase_add_test(tc, test_sessions_end_on_logout_and_expiry);
+	tcase_add_test(tc, test_csrf_token_must_match);
+	tcase_add_test(tc, test_accounts_are_checked);
+	tcase_add_test(tc, test_roles_decide_the_senior_queue);
+	tcase_add_test(tc, test_sign_ins_are_journalled);
+	suite_add_tcase(s, tc);
+	return s;
+}

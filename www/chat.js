@@ -1,0 +1,859 @@
+// The citizen chat of the Госуслуги hotline.  Plain ES2020 module, no
+// framework; talks to the JSON API of docs/api.md.  Text typed by people
+// (citizens, operators) is always put in the page with textContent; only the
+// `html` of bot messages is inserted as markup, and even that goes through
+// an allow-list (the server already sanitises it; this is a second fence).
+
+const MAX_TEXT = 4000;
+const MAX_FILE = 10 * 1024 * 1024;
+const FILE_TYPES = {
+  'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png',
+};
+const FILE_EXT = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+const TOKEN_KEY = 'hotline.token';
+const LANG_KEY = 'hotline.lang';
+
+// ---------------------------------------------------------------- strings
+
+function plural(n, one, few, many) {
+  const m10 = n % 10, m100 = n % 100;
+  if (m10 === 1 && m100 !== 11) return one;
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+  return many;
+}
+
+const STR = {
+  ru: {
+    pageTitle: 'Госуслуги — помощник горячей линии',
+    skip: 'Перейти к полю сообщения',
+    title: 'Помощник Госуслуг',
+    subtitle: 'Горячая линия · круглосуточно',
+    langButton: 'EN', langButtonLang: 'en', langLabel: 'Switch to English',
+    operator: 'Оператор',
+    operatorDesc: 'Позвать живого человека — оператора горячей линии',
+    operatorQueued: 'В очереди',
+    logLabel: 'Переписка',
+    introTitle: 'Здравствуйте!',
+    introText: 'Я помощник горячей линии Госуслуг. Опишите вопрос своими словами — отвечу сразу. Если нужен человек, нажмите «Оператор».',
+    suggestLabel: 'Частые вопросы:',
+    suggestions: ['Не приходит СМС-код', 'Как подтвердить учётную запись', 'Хочу подать жалобу'],
+    typing: 'Помощник печатает…',
+    dismiss: 'Закрыть',
+    attach: 'Прикрепить документ: PDF, JPG или PNG до 10 МБ',
+    inputLabel: 'Ваше сообщение',
+    placeholder: 'Напишите вопрос…',
+    send: 'Отправить',
+    hint: 'Enter — отправить, Shift+Enter — новая строка',
+    you: 'Вы',
+    bot: 'Помощник',
+    system: 'Служба поддержки',
+    operatorName: (n) => (n ? `Оператор ${n}` : 'Оператор'),
+    reqNum: 'Номер обращения',
+    copy: 'Копировать',
+    copied: 'Скопировано',
+    reqBanner: 'Обращение №',
+    choose: 'Уточните, пожалуйста, что вы имели в виду:',
+    queued: 'Вы в очереди к оператору.',
+    waitAbout: (s) => {
+      if (s == null) return 'Оператор ответит, как только освободится.';
+      if (s < 60) return 'Примерное ожидание — меньше минуты.';
+      const m = Math.round(s / 60);
+      return `Примерное ожидание — около ${m} ${plural(m, 'минуты', 'минут', 'минут')}.`;
+    },
+    withOperator: (n) => (n ? `С вами на связи оператор ${n}.` : 'С вами на связи оператор.'),
+    backToBot: 'Вы снова общаетесь с помощником. Оператор доступен по кнопке «Оператор».',
+    closedTitle: 'Разговор завершён',
+    rateLegend: 'Оцените, пожалуйста, помощь: от 1 (плохо) до 5 (отлично)',
+    rateNames: ['1 — очень плохо', '2 — плохо', '3 — удовлетворительно', '4 — хорошо', '5 — отлично'],
+    commentLabel: 'Комментарий (необязательно)',
+    rateSend: 'Отправить оценку',
+    rateNeedScore: 'Выберите оценку от 1 до 5.',
+    thanks: 'Спасибо за оценку! Она помогает нам работать лучше.',
+    thanksNoRate: 'Спасибо, что обратились на горячую линию Госуслуг.',
+    newChat: 'Задать новый вопрос',
+    attachment: 'Вложение',
+    uploading: (name, p) => (p == null ? `Загружаем «${name}»…` : `Загружаем «${name}»: ${p}%`),
+    uploadOk: (name) => `Файл «${name}» получен.`,
+    badType: 'Можно прикрепить только PDF, JPG или PNG.',
+    tooBig: 'Файл больше 10 МБ. Уменьшите его или сохраните в другом формате.',
+    emptyFile: 'Файл пустой — выберите другой.',
+    tooLong: `Сообщение длиннее ${MAX_TEXT} символов — сократите его, пожалуйста.`,
+    err429: (s) => `Слишком много запросов подряд. Подождите ${s} ${plural(s, 'секунду', 'секунды', 'секунд')} и попробуйте снова.`,
+    err429files: 'К одному обращению можно приложить не больше 10 файлов.',
+    err413text: `Сообщение слишком длинное — не больше ${MAX_TEXT} символов.`,
+    err413file: 'Файл слишком большой — не больше 10 МБ.',
+    err415: 'Этот файл не принят: можно только PDF, JPG или PNG.',
+    err400: 'Сообщение не принято. Проверьте текст и попробуйте снова.',
+    err409: 'Это действие сейчас недоступно. Обновите страницу.',
+    err5xx: 'Сервис временно перегружен. Попробуйте через минуту — ваш разговор сохранится.',
+    errNet: 'Нет связи с сервером. Проверьте интернет и попробуйте снова.',
+    errStart: 'Не удалось начать разговор. Пробуем ещё раз…',
+    offline: 'Связь прервалась — переподключаемся…',
+    kb: 'КБ', mb: 'МБ',
+  },
+  en: {
+    pageTitle: 'Gosuslugi — hotline assistant',
+    skip: 'Skip to the message box',
+    title: 'Gosuslugi assistant',
+    subtitle: 'Hotline · 24/7',
+    langButton: 'RU', langButtonLang: 'ru', langLabel: 'Переключить на русский',
+    operator: 'Operator',
+    operatorDesc: 'Talk to a person — a hotline operator',
+    operatorQueued: 'In queue',
+    logLabel: 'Conversation',
+    introTitle: 'Hello!',
+    introText: 'I am the Gosuslugi hotline assistant. Describe your question in your own words and I will answer at once. To talk to a person, press “Operator”.',
+    suggestLabel: 'Common questions:',
+    suggestions: ['SMS code does not arrive', 'How to verify my account', 'I want to file a complaint'],
+    typing: 'The assistant is typing…',
+    dismiss: 'Dismiss',
+    attach: 'Attach a document: PDF, JPG or PNG up to 10 MB',
+    inputLabel: 'Your message',
+    placeholder: 'Type your question…',
+    send: 'Send',
+    hint: 'Enter to send, Shift+Enter for a new line',
+    you: 'You',
+    bot: 'Assistant',
+    system: 'Support service',
+    operatorName: (n) => (n ? `Operator ${n}` : 'Operator'),
+    reqNum: 'Request number',
+    copy: 'Copy',
+    copied: 'Copied',
+    reqBanner: 'Request no.',
+    choose: 'Please tell me which one you meant:',
+    queued: 'You are in the queue for an operator.',
+    waitAbout: (s) => {
+      if (s == null) return 'An operator will answer as soon as one is free.';
+      if (s < 60) return 'Estimated wait: less than a minute.';
+      const m = Math.round(s / 60);
+      return `Estimated wait: about ${m} minute${m === 1 ? '' : 's'}.`;
+    },
+    withOperator: (n) => (n ? `Operator ${n} is with you.` : 'An operator is with you.'),
+    backToBot: 'You are talking to the assistant again. Press “Operator” to reach a person.',
+    closedTitle: 'The conversation is closed',
+    rateLegend: 'Please rate the help: from 1 (poor) to 5 (excellent)',
+    rateNames: ['1 — very poor', '2 — poor', '3 — fair', '4 — good', '5 — excellent'],
+    commentLabel: 'Comment (optional)',
+    rateSend: 'Send rating',
+    rateNeedScore: 'Choose a score from 1 to 5.',
+    thanks: 'Thank you for your rating! It helps us do better.',
+    thanksNoRate: 'Thank you for contacting the Gosuslugi hotline.',
+    newChat: 'Ask a new question',
+    attachment: 'Attachment',
+    uploading: (name, p) => (p == null ? `Uploading “${name}”…` : `Uploading “${name}”: ${p}%`),
+    uploadOk: (name) => `File “${name}” received.`,
+    badType: 'Only PDF, JPG or PNG files can be attached.',
+    tooBig: 'The file is larger than 10 MB. Please make it smaller or save it in another format.',
+    emptyFile: 'The file is empty — please choose another one.',
+    tooLong: `The message is longer than ${MAX_TEXT} characters — please shorten it.`,
+    err429: (s) => `Too many requests in a row. Please wait ${s} second${s === 1 ? '' : 's'} and try again.`,
+    err429files: 'At most 10 files can be attached to one request.',
+    err413text: `The message is too long — at most ${MAX_TEXT} characters.`,
+    err413file: 'The file is too large — at most 10 MB.',
+    err415: 'This file was not accepted: only PDF, JPG or PNG.',
+    err400: 'The message was not accepted. Please check it and try again.',
+    err409: 'This action is not available now. Please reload the page.',
+    err5xx: 'The service is busy right now. Please try again in a minute — your conversation is kept.',
+    errNet: 'No connection to the server. Check your internet connection and try again.',
+    errStart: 'Could not start the conversation. Trying again…',
+    offline: 'Connection lost — reconnecting…',
+    kb: 'KB', mb: 'MB',
+  },
+};
+
+let lang = pickLang();
+function t(key, ...args) {
+  const v = STR[lang][key] ?? STR.ru[key];
+  return typeof v === 'function' ? v(...args) : v;
+}
+function pickLang() {
+  const saved = localStorage.getItem(LANG_KEY);
+  if (saved === 'ru' || saved === 'en') return saved;
+  return 'ru';
+}
+
+// ---------------------------------------------------------------- state
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  messages: $('messages'), main: $('main'), intro: $('intro'), suggestions: $('suggestions'),
+  banner: $('banner'), bannerText: $('banner-text'), bannerRequest: $('banner-request'),
+  connection: $('connection'), typing: $('typing'),
+  notice: $('notice'), noticeText: $('notice-text'), noticeClose: $('notice-close'),
+  upload: $('upload'), uploadText: $('upload-text'), uploadProgress: $('upload-progress'),
+  composer: $('composer'), form: $('form'), text: $('text'), send: $('send'),
+  attach: $('attach'), file: $('file'), lang: $('lang'),
+  operator: $('operator'), operatorLabel: $('operator-label'),
+  closed: $('closed'), rating: $('rating'), stars: $('stars'), comment: $('comment'),
+  rateSend: $('rate-send'), thanks: $('thanks'), newChat: $('new-chat'),
+};
+
+let token = localStorage.getItem(TOKEN_KEY);
+const conv = {
+  state: 'bot', lang: 'ru', request_number: null, wait_estimate: null, rating: null,
+  messages: new Map(), // id -> message
+};
+let operatorAuthor = null;
+let busy = false;
+let es = null;
+let esRetry = 0;
+let esTimer = null;
+let needSync = false;
+let rated = false;
+
+// ---------------------------------------------------------------- API
+
+class ApiError extends Error {
+  constructor(status, code, message, retryAfter) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status; this.code = code; this.retryAfter = retryAfter;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', e.message);
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) { try { data = JSON.parse(text); } catch { data = null; } }
+  if (!res.ok) {
+    throw new ApiError(res.status, data?.error, data?.message,
+      parseInt(res.headers.get('Retry-After') || '', 10) || null);
+  }
+  return data || {};
+}
+
+function errorText(err, what) {
+  const s = err.status;
+  if (s === 0) return t('errNet');
+  if (s === 429) {
+    if (what === 'file' && !err.retryAfter) return t('err429files');
+    if (what === 'file' && /attach|file|count|upload/i.test(err.code || '')) return t('err429files');
+    return t('err429', err.retryAfter || 30);
+  }
+  if (s === 413) return what === 'file' ? t('err413file') : t('err413text');
+  if (s === 415) return t('err415');
+  if (s === 409) return t('err409');
+  if (s >= 500) return t('err5xx');
+  if (s === 400) return what === 'file' ? t('badType') : t('err400');
+  return `${t('err400')} (${s})`;
+}
+
+// ---------------------------------------------------------------- notices
+
+let noticeTimer = null;
+function showError(msg) {
+  els.noticeText.textContent = msg;
+  els.notice.hidden = false;
+  els.notice.classList.remove('notice-ok');
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(hideError, 15000);
+}
+function hideError() { els.notice.hidden = true; }
+els.noticeClose.addEventListener('click', () => { hideError(); els.text.focus(); });
+
+let uploadTimer = null;
+function showUpload(msg, kind, pct) {
+  clearTimeout(uploadTimer);
+  if (kind !== 'progress') {
+    uploadTimer = setTimeout(() => { els.upload.hidden = true; }, kind === 'ok' ? 8000 : 20000);
+  }
+  els.upload.hidden = false;
+  els.upload.className = `upload upload-${kind}`;
+  els.uploadText.textContent = msg;
+  if (pct == null) { els.uploadProgress.hidden = true; } else {
+    els.uploadProgress.hidden = false; els.uploadProgress.value = pct;
+  }
+}
+
+// ---------------------------------------------------------------- bot HTML
+
+// A second fence around the server's sanitised HTML: rebuild it element by
+// element from an allow-list; never assign innerHTML on the live document.
+const ALLOWED = new Set(['P', 'BR', 'UL', 'OL', 'LI', 'STRONG', 'B', 'EM', 'I', 'CODE', 'PRE',
+  'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'A', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH',
+  'TD', 'HR', 'DEL', 'S', 'SPAN']);
+const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'TEMPLATE', 'NOSCRIPT',
+  'SVG', 'MATH', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'LINK', 'META', 'BASE',
+  'IMG', 'VIDEO', 'AUDIO', 'SOURCE', 'FRAME', 'FRAMESET']);
+
+export function safeFragment(html) {
+  const doc = new DOMParser().parseFromString(String(html), 'text/html');
+  const frag = document.createDocumentFragment();
+  for (const n of Array.from(doc.body.childNodes)) {
+    const c = cleanNode(n);
+    if (c) frag.append(c);
+  }
+  return frag;
+}
+function cleanNode(node) {
+  if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.data);
+  if (node.nodeType !== Node.ELEMENT_NODE) return null;
+  const tag = node.tagName.toUpperCase();
+  if (DROP.has(tag)) return null;
+  const out = ALLOWED.has(tag) ? document.createElement(tag.toLowerCase()) : document.createDocumentFragment();
+  if (tag === 'A') {
+    const href = (node.getAttribute('href') || '').trim();
+    if (/^(https?:|mailto:|tel:)/i.test(href) || /^\/(?!\/)/.test(href) || href.startsWith('#')) {
+      out.setAttribute('href', href);
+      if (/^https?:/i.test(href)) { out.target = '_blank'; out.rel = 'noopener noreferrer'; }
+    }
+  }
+  if ((tag === 'TD' || tag === 'TH') && /^\d{1,2}$/.test(node.getAttribute('colspan') || '')) {
+    out.setAttribute('colspan', node.getAttribute('colspan'));
+  }
+  for (const c of Array.from(node.childNodes)) {
+    const cc = cleanNode(c);
+    if (cc) out.append(cc);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- rendering
+
+const timeFmt = () => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { hour: '2-digit', minute: '2-digit' });
+
+function fmtSize(n) {
+  if (n == null) return '';
+  if (n < 1024 * 1024) return `${Math.max(1, Math.round(n / 1024))} ${t('kb')}`;
+  return `${(n / 1024 / 1024).toFixed(1).replace('.', lang === 'ru' ? ',' : '.')} ${t('mb')}`;
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+function whoLabel(m) {
+  switch (m.from) {
+    case 'citizen': return t('you');
+    case 'bot': return t('bot');
+    case 'operator': return t('operatorName', m.author);
+    default: return t('system');
+  }
+}
+
+function renderMessage(m) {
+  const li = el('li', `msg msg-${['citizen', 'bot', 'operator'].includes(m.from) ? m.from : 'system'}`);
+  li.dataset.id = String(m.id);
+  const meta = el('p', 'meta');
+  const who = el('span', 'who', whoLabel(m));
+  if (m.from === 'citizen') who.classList.add('visually-hidden');
+  meta.append(who);
+  if (m.at) {
+    const time = el('time', 'time', timeFmt().format(new Date(m.at * 1000)));
+    time.dateTime = new Date(m.at * 1000).toISOString();
+    meta.append(' ', time);
+  }
+  li.append(meta);
+
+  const body = el('div', 'body');
+  const att = m.attachment;
+  if (att && (!m.text || m.text === att.name)) {
+    // The attachment card below says it all.
+  } else if (m.from === 'bot' && typeof m.html === 'string' && m.html.trim() !== '') {
+    body.classList.add('rich');
+    body.append(safeFragment(m.html));
+  } else if (m.text) {
+    body.classList.add('plain');
+    body.textContent = m.text; // citizen, operator, system text: never markup
+  }
+  // Screen readers pronounce by lang: say which one the text is in.
+  const sample = m.text || body.textContent;
+  if (sample) body.lang = /[а-яё]/i.test(sample) ? 'ru' : 'en';
+  if (body.childNodes.length) li.append(body);
+
+  if (att) {
+    const card = el('p', 'attachment');
+    const icon = el('span', 'icon-doc');
+    icon.setAttribute('aria-hidden', 'true');
+    card.append(icon, el('span', 'visually-hidden', `${t('attachment')}: `));
+    card.append(el('span', 'att-name', att.name || ''), el('span', 'att-size', fmtSize(att.size)));
+    li.append(card);
+  }
+
+  // The number stands out once: on the first message that brings it.
+  if (m.request_number && firstWithNumber(m)) li.append(renderRequestNumber(m.request_number));
+
+  if (Array.isArray(m.choices) && m.choices.length) {
+    const group = el('div', 'choices');
+    group.setAttribute('role', 'group');
+    const gid = `choices-${m.id}`;
+    // The bot's question says it already; the label is for screen readers.
+    const lab = el('p', 'choices-label visually-hidden', t('choose'));
+    lab.id = gid;
+    group.setAttribute('aria-labelledby', gid);
+    group.append(lab);
+    for (const c of m.choices) {
+      const b = el('button', 'btn btn-choice', c.label || c.intent);
+      b.type = 'button';
+      b.dataset.intent = c.intent;
+      b.addEventListener('click', () => choose(c, group));
+      group.append(b);
+    }
+    li.append(group);
+  }
+  return li;
+}
+
+function firstWithNumber(m) {
+  for (const other of conv.messages.values()) {
+    if (other.request_number === m.request_number && Number(other.id) < Number(m.id)) return false;
+  }
+  return true;
+}
+
+function renderRequestNumber(num) {
+  const box = el('div', 'reqnum');
+  const label = el('span', 'reqnum-label', t('reqNum'));
+  const value = el('strong', 'reqnum-value', num);
+  const copy = el('button', 'btn btn-copy', t('copy'));
+  copy.type = 'button';
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(num);
+      copy.textContent = t('copied');
+      setTimeout(() => { copy.textContent = t('copy'); }, 2000);
+    } catch { /* clipboard not allowed: the number is selectable text */ }
+  });
+  box.append(label, value, copy);
+  return box;
+}
+
+function lastCitizenId() {
+  let last = -Infinity;
+  for (const m of conv.messages.values()) if (m.from === 'citizen' && m.id > last) last = m.id;
+  return last;
+}
+
+// Choices stay usable only on the newest clarifying question the citizen
+// has not answered yet.
+function refreshChoices() {
+  const lastC = lastCitizenId();
+  let newest = -Infinity;
+  for (const m of conv.messages.values()) if (m.choices?.length && m.id > newest) newest = m.id;
+  for (const li of els.messages.querySelectorAll('li.msg')) {
+    const id = Number(li.dataset.id);
+    const off = id !== newest || lastC > id || conv.state === 'closed';
+    for (const b of li.querySelectorAll('.btn-choice')) b.disabled = off;
+  }
+}
+
+function addMessages(list, { scroll = true } = {}) {
+  let added = false;
+  for (const m of list || []) {
+    if (!m || m.id == null) continue;
+    const id = Number(m.id);
+    if (conv.messages.has(id)) continue; // de-duplicate: POST answers and the event stream overlap
+    conv.messages.set(id, m);
+    const li = renderMessage(m);
+    // Keep id order even when the stream and a POST answer arrive out of order.
+    let before = null;
+    for (const other of els.messages.children) {
+      if (Number(other.dataset.id) > id) { before = other; break; }
+    }
+    els.messages.insertBefore(li, before);
+    if (m.request_number) setRequestNumber(m.request_number);
+    if (m.from === 'operator' && m.author) operatorAuthor = m.author;
+    added = true;
+  }
+  if (added) {
+    els.intro.hidden = conv.messages.size > 0;
+    applyState(); // the banner names the operator, shows the number
+    if (scroll) scrollDown();
+  }
+}
+
+function scrollDown() {
+  requestAnimationFrame(() => { els.main.scrollTop = els.main.scrollHeight; });
+}
+
+function rerenderAll() {
+  els.messages.replaceChildren();
+  const list = Array.from(conv.messages.values()).sort((a, b) => a.id - b.id);
+  conv.messages.clear();
+  addMessages(list, { scroll: false });
+  applyState();
+}
+
+function setRequestNumber(num) {
+  if (!num) return;
+  conv.request_number = num;
+  applyState();
+}
+
+function applyState() {
+  const s = conv.state;
+  // Banner: the queue with its estimate, the operator, the request number.
+  let text = '';
+  if (s === 'queued') text = `${t('queued')} ${t('waitAbout', conv.wait_estimate)}`;
+  else if (s === 'operator') text = t('withOperator', operatorAuthor);
+  else if (s === 'bot' && conv.wasWithPerson) text = t('backToBot');
+  els.bannerText.textContent = text;
+  if (conv.request_number) {
+    els.bannerRequest.hidden = false;
+    els.bannerRequest.textContent = `${t('reqBanner')} ${conv.request_number}`;
+  } else {
+    els.bannerRequest.hidden = true;
+  }
+  els.banner.hidden = !text && !conv.request_number;
+  els.banner.dataset.state = s;
+
+  // The operator button is there at all times; while a person is already
+  // on the way it says so instead of queueing twice.
+  const withPerson = s === 'queued' || s === 'operator';
+  els.operator.disabled = withPerson || s === 'closed';
+  els.operatorLabel.textContent = s === 'queued' ? t('operatorQueued') : t('operator');
+
+  const closed = s === 'closed';
+  els.composer.hidden = closed;
+  els.closed.hidden = !closed;
+  if (closed) {
+    const done = rated || conv.rating != null;
+    els.rating.hidden = done;
+    els.thanks.hidden = !done;
+    if (conv.rating == null && !rated) els.thanks.textContent = t('thanks');
+  }
+  refreshChoices();
+}
+
+function applyConversation(c) {
+  if (!c) return;
+  if (c.lang) conv.lang = c.lang;
+  if ('rating' in c) conv.rating = c.rating;
+  if (c.request_number) conv.request_number = c.request_number;
+  if ('wait_estimate' in c) conv.wait_estimate = c.wait_estimate;
+  addMessages(c.messages);
+  setState(c.state);
+}
+
+function setState(s) {
+  if (!s) return;
+  const prev = conv.state;
+  if ((prev === 'queued' || prev === 'operator') && s === 'bot') conv.wasWithPerson = true;
+  if (s === 'queued' || s === 'operator') conv.wasWithPerson = false;
+  conv.state = s;
+  applyState();
+  if (s === 'closed' && prev !== 'closed' && !els.rating.hidden) {
+    // Bring the rating into view; keyboard users land on the first score.
+    setTimeout(() => els.closed.scrollIntoView({ block: 'end' }), 0);
+  }
+}
+
+// ---------------------------------------------------------------- static text
+
+function applyLang() {
+  document.documentElement.lang = lang;
+  document.title = t('pageTitle');
+  for (const n of document.querySelectorAll('[data-i18n]')) n.textContent = t(n.dataset.i18n);
+  for (const n of document.querySelectorAll('[data-i18n-label]')) n.setAttribute('aria-label', t(n.dataset.i18nLabel));
+  for (const n of document.querySelectorAll('[data-i18n-placeholder]')) n.placeholder = t(n.dataset.i18nPlaceholder);
+  els.lang.textContent = t('langButton');
+  els.lang.lang = t('langButtonLang');
+  els.lang.setAttribute('aria-label', t('langLabel'));
+  els.suggestions.replaceChildren();
+  for (const s of t('suggestions')) {
+    const b = el('button', 'btn btn-choice', s);
+    b.type = 'button';
+    b.addEventListener('click', () => { els.text.value = s; sendText(); });
+    els.suggestions.append(b);
+  }
+  els.stars.replaceChildren();
+  t('rateNames').forEach((name, i) => {
+    const id = `score-${i + 1}`;
+    const input = el('input', 'visually-hidden');
+    input.type = 'radio'; input.name = 'score'; input.value = String(i + 1); input.id = id;
+    const label = el('label', 'star');
+    label.htmlFor = id;
+    label.append(el('span', 'star-num', String(i + 1)), el('span', 'visually-hidden', name.replace(/^\d+/, '')));
+    label.title = name;
+    els.stars.append(input, label);
+  });
+  rerenderAll();
+}
+
+els.lang.addEventListener('click', () => {
+  lang = lang === 'ru' ? 'en' : 'ru';
+  localStorage.setItem(LANG_KEY, lang);
+  applyLang();
+});
+
+// ---------------------------------------------------------------- sessions
+
+async function newSession() {
+  const data = await api('POST', '/api/chat/sessions', { lang });
+  token = data.token;
+  localStorage.setItem(TOKEN_KEY, token);
+  conv.messages.clear();
+  els.messages.replaceChildren();
+  conv.request_number = null; conv.rating = null; conv.wait_estimate = null;
+  conv.wasWithPerson = false; rated = false; operatorAuthor = null;
+  conv.state = 'bot';
+  applyConversation(data.conversation || {});
+  els.intro.hidden = conv.messages.size > 0;
+  applyState();
+}
+
+async function start() {
+  try {
+    if (token) {
+      try {
+        applyConversation(await api('GET', '/api/chat/conversation'));
+      } catch (e) {
+        if (e.status === 401 || e.status === 403 || e.status === 404) {
+          token = null;
+          localStorage.removeItem(TOKEN_KEY);
+        } else throw e;
+      }
+    }
+    if (!token) await newSession();
+    hideError();
+    openEvents();
+  } catch (e) {
+    showError(e.status === 0 ? t('errNet') : `${t('errStart')} ${errorText(e)}`);
+    setTimeout(start, e.retryAfter ? e.retryAfter * 1000 : 5000);
+  }
+}
+
+// Fetch the whole conversation again: fills any gap the event stream left
+// (between the first GET and the stream's opening, or across a reconnect).
+async function sync() {
+  if (!token) return;
+  try { applyConversation(await api('GET', '/api/chat/conversation')); } catch { /* the stream retries */ }
+}
+
+// ---------------------------------------------------------------- live events
+
+function openEvents() {
+  if (es) es.close();
+  clearTimeout(esTimer);
+  // `last` asks only for what we have not got (the server otherwise replays
+  // the whole conversation); on its own reconnects EventSource sends
+  // Last-Event-ID instead.
+  let last = 0;
+  for (const id of conv.messages.keys()) if (id > last) last = id;
+  const url = `/api/chat/events?token=${encodeURIComponent(token)}${last ? `&last=${last}` : ''}`;
+  const src = new EventSource(url);
+  es = src;
+  src.addEventListener('open', () => {
+    if (es !== src) return;
+    esRetry = 0;
+    els.connection.hidden = true;
+    if (needSync) sync(); // after an outage: make sure nothing was missed
+    needSync = false;
+  });
+  src.addEventListener('message', (e) => {
+    let m; try { m = JSON.parse(e.data); } catch { return; }
+    addMessages([m]);
+    if (m.from !== 'citizen') els.typing.hidden = true;
+  });
+  src.addEventListener('state', (e) => {
+    let s; try { s = JSON.parse(e.data); } catch { return; }
+    if ('wait_estimate' in s) conv.wait_estimate = s.wait_estimate;
+    if (s.request_number) conv.request_number = s.request_number;
+    setState(s.state || conv.state);
+  });
+  src.addEventListener('error', () => {
+    if (es !== src) return;
+    els.connection.textContent = t('offline');
+    els.connection.hidden = false;
+    needSync = true; // when it is back (by itself or anew), catch up
+    // EventSource reconnects by itself (sending Last-Event-ID) unless the
+    // server refused the stream outright; then we start a new one.
+    if (src.readyState === EventSource.CLOSED) {
+      esRetry = Math.min(esRetry + 1, 6);
+      esTimer = setTimeout(openEvents, 1000 * 2 ** esRetry);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- actions
+
+function setBusy(b) {
+  busy = b;
+  els.send.disabled = b;
+  els.form.setAttribute('aria-busy', b ? 'true' : 'false');
+}
+
+async function post(path, body, what) {
+  hideError();
+  setBusy(true);
+  const slow = setTimeout(() => { els.typing.hidden = false; scrollDown(); }, 250);
+  try {
+    const data = await api('POST', path, body);
+    addMessages(data.messages);
+    return data;
+  } catch (e) {
+    if (e.status === 401) { // the session is gone: start a new one
+      localStorage.removeItem(TOKEN_KEY); token = null;
+      try { await newSession(); openEvents(); } catch { /* shown below */ }
+    }
+    showError(errorText(e, what));
+    return null;
+  } finally {
+    clearTimeout(slow);
+    els.typing.hidden = true;
+    setBusy(false);
+  }
+}
+
+async function sendText() {
+  const text = els.text.value.trim();
+  if (!text || busy) return;
+  if (!els.upload.classList.contains('upload-progress')) els.upload.hidden = true;
+  if (Array.from(text).length > MAX_TEXT) { showError(t('tooLong')); return; }
+  const data = await post('/api/chat/messages', { text });
+  if (data) {
+    els.text.value = '';
+    autoGrow();
+    if (data.messages?.some((m) => m.from === 'system')) sync();
+  }
+  els.text.focus();
+}
+
+async function choose(choice, group) {
+  if (busy) return;
+  for (const b of group.querySelectorAll('button')) b.disabled = true;
+  const data = await post('/api/chat/choose', { intent: choice.intent });
+  if (!data) refreshChoices();
+  els.text.focus();
+}
+
+async function handoff() {
+  if (busy) return;
+  const data = await post('/api/chat/handoff', {});
+  if (data) {
+    if (conv.state === 'bot') setState('queued');
+    sync();
+  }
+  els.text.focus();
+}
+
+els.form.addEventListener('submit', (e) => { e.preventDefault(); sendText(); });
+els.text.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    sendText();
+  }
+});
+function autoGrow() {
+  const lines = els.text.value.split('\n').length + Math.floor(els.text.value.length / 60);
+  els.text.rows = Math.max(1, Math.min(5, lines));
+}
+els.text.addEventListener('input', autoGrow);
+els.operator.addEventListener('click', handoff);
+
+// ---------------------------------------------------------------- attachments
+
+function fileType(f) {
+  if (FILE_TYPES[f.type]) return f.type;
+  const ext = (f.name.split('.').pop() || '').toLowerCase();
+  return FILE_EXT[ext] || null;
+}
+
+function upload(file) {
+  hideError();
+  const type = fileType(file);
+  if (!type) { showUpload(t('badType'), 'error'); return; }
+  if (file.size > MAX_FILE) { showUpload(t('tooBig'), 'error'); return; }
+  if (file.size === 0) { showUpload(t('emptyFile'), 'error'); return; }
+  const name = file.name || `scan.${FILE_TYPES[type]}`;
+  showUpload(t('uploading', name, 0), 'progress', 0);
+  els.attach.disabled = true;
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', '/api/chat/attachments');
+  xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+  xhr.setRequestHeader('Content-Type', type);
+  xhr.setRequestHeader('X-Filename', encodeURIComponent(name));
+  xhr.setRequestHeader('Accept', 'application/json');
+  xhr.upload.addEventListener('progress', (e) => {
+    if (e.lengthComputable) {
+      const p = Math.round((e.loaded / e.total) * 100);
+      showUpload(t('uploading', name, p), 'progress', p);
+    }
+  });
+  xhr.addEventListener('load', () => {
+    els.attach.disabled = false;
+    let data = null;
+    try { data = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+    if (xhr.status >= 200 && xhr.status < 300) {
+      showUpload(t('uploadOk', name), 'ok');
+      addMessages(data?.messages);
+    } else {
+      const err = new ApiError(xhr.status, data?.error, data?.message,
+        parseInt(xhr.getResponseHeader('Retry-After') || '', 10) || null);
+      showUpload(errorText(err, 'file'), 'error');
+    }
+  });
+  xhr.addEventListener('error', () => {
+    els.attach.disabled = false;
+    showUpload(t('errNet'), 'error');
+  });
+  xhr.send(file);
+}
+
+els.attach.addEventListener('click', () => els.file.click());
+els.file.addEventListener('change', () => {
+  const f = els.file.files?.[0];
+  els.file.value = '';
+  if (f) upload(f);
+});
+els.main.addEventListener('dragover', (e) => { e.preventDefault(); });
+els.main.addEventListener('drop', (e) => {
+  e.preventDefault();
+  const f = e.dataTransfer?.files?.[0];
+  if (f && conv.state !== 'closed') upload(f);
+});
+
+// ---------------------------------------------------------------- rating
+
+els.rating.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const picked = els.rating.querySelector('input[name="score"]:checked');
+  if (!picked) { showError(t('rateNeedScore')); return; }
+  const body = { score: Number(picked.value) };
+  const comment = els.comment.value.trim();
+  if (comment) body.comment = comment;
+  els.rateSend.disabled = true;
+  try {
+    await api('POST', '/api/chat/rating', body);
+    rated = true;
+    conv.rating = body.score;
+    hideError();
+    applyState();
+    els.thanks.focus();
+  } catch (err) {
+    showError(errorText(err));
+  } finally {
+    els.rateSend.disabled = false;
+  }
+});
+
+els.newChat.addEventListener('click', async () => {
+  try {
+    await newSession();
+    openEvents();
+    hideError();
+    els.text.focus();
+  } catch (e) {
+    showError(errorText(e));
+  }
+});
+
+// ---------------------------------------------------------------- go
+
+applyLang();
+start();

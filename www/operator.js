@@ -1,0 +1,871 @@
+// The operators' console of the Госуслуги hotline.  Plain ES2020 module;
+// talks to the operator part of docs/api.md.  The CSRF token lives only in
+// memory; every POST carries it.  Citizen and operator text is always put
+// in the page with textContent.
+
+const T = {
+  title: 'Консоль операторов — горячая линия Госуслуг',
+  prio: { critical: 'критический', high: 'высокий', medium: 'средний', low: 'низкий', normal: 'обычный' },
+  channel: { chat: 'чат', email: 'почта', messenger: 'мессенджер' },
+  queue: { general: 'общая', english: 'англоязычная', senior: 'старший специалист' },
+  state: { queued: 'ждёт оператора', operator: 'у оператора', closed: 'закрыто', bot: 'у бота' },
+  from: { citizen: 'Гражданин', bot: 'Помощник (бот)', operator: 'Оператор', system: 'Система' },
+  entity: { phone: 'телефон', inn: 'ИНН', snils: 'СНИЛС', passport: 'паспорт', email: 'почта', request_number: 'номер обращения' },
+  role: { operator: 'оператор', senior: 'старший', admin: 'администратор' },
+  kind: (k) => (!k ? '' : k === 'chat' ? 'разговор' : k === 'complaint' ? 'жалоба'
+    : k.startsWith('incident') ? 'инцидент' : k),
+  free: 'свободно',
+  mine: 'у вас',
+  ownedBy: (n) => `взял(а) ${n}`,
+  alreadyTaken: (n) => `Уже взял(а) ${n}.`,
+  waiting: 'ждёт',
+  sla: 'SLA',
+  slaLeft: (t, d) => `до ${t}, осталось ${d}`,
+  slaClosed: (t) => `был до ${t}; обращение закрыто`,
+  slaOver: (t, d) => `просрочен с ${t} (на ${d})`,
+  overdue: 'просрочено',
+  escalated: 'эскалировано',
+  noNumber: (id) => `Разговор №${id}`,
+  request: (n) => `Обращение ${n}`,
+  empty: 'Очередь пуста — все обращения разобраны.',
+  online: 'в сети',
+  offline: 'нет связи — переподключаемся…',
+  badLogin: 'Неверное имя пользователя или пароль.',
+  locked: (m) => `Слишком много неудачных попыток. Вход заблокирован${m ? ` примерно на ${m} мин` : ''}.`,
+  needLogin: 'Введите имя пользователя и пароль.',
+  sessionGone: 'Сессия закончилась — войдите снова.',
+  err403: 'Действие запрещено (нет прав или устарел токен защиты). Обновите страницу.',
+  err403short: 'Действие запрещено',
+  err409short: 'Конфликт',
+  err404: 'Обращение не найдено — возможно, оно уже закрыто.',
+  err409: 'Обращение уже у другого оператора.',
+  err413: 'Текст слишком длинный.',
+  err429: (s) => `Слишком много запросов. Повторите через ${s} с.`,
+  err5xx: 'Сервер перегружен или недоступен. Повторите через минуту.',
+  errNet: 'Нет связи с сервером.',
+  err400: (m) => `Запрос отклонён${m ? `: ${m}` : '.'}`,
+  taken: 'Обращение за вами. Можно отвечать.',
+  replied: 'Ответ отправлен — гражданин видит его сразу.',
+  transferred: (q) => `Передано в очередь «${q}».`,
+  released: 'Разговор возвращён боту.',
+  closed: 'Обращение закрыто. Гражданину предложено оценить помощь.',
+  needResolution: 'Опишите итог обращения, чтобы закрыть его.',
+  needReply: 'Напишите ответ.',
+  kbNone: 'Ничего не найдено.',
+  kbFound: (n) => `Найдено статей: ${n}. Нажмите на статью, чтобы вставить её краткое содержание в ответ.`,
+  kbSearching: 'Ищем…',
+  kbInserted: (t) => `Вставлено: «${t}».`,
+  choices: 'Уточняющий вопрос, варианты:',
+  attachment: 'Вложение',
+  candidates: 'Кандидаты',
+  reason: 'Причина передачи',
+  entities: 'Данные (маскированы)',
+  category: 'Категория',
+  facts: {
+    state: 'Состояние', channel: 'Вид и канал', queue: 'Очередь', lang: 'Язык', priority: 'Приоритет',
+    waiting: 'Ожидание', deadline: 'Срок (SLA)', owner: 'Ответственный',
+  },
+};
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  whoami: $('whoami'), me: $('me'), conn: $('conn'), logout: $('logout'),
+  loginView: $('login-view'), login: $('login'), loginName: $('login-name'),
+  loginPassword: $('login-password'), loginError: $('login-error'), loginSubmit: $('login-submit'),
+  app: $('app'), queue: $('queue'), queueCount: $('queue-count'), queueEmpty: $('queue-empty'),
+  queueRefresh: $('queue-refresh'),
+  detailEmpty: $('detail-empty'), detailBody: $('detail-body'), dTitle: $('d-title'),
+  dBadges: $('d-badges'), dFacts: $('d-facts'), status: $('action-status'),
+  take: $('take'), transferQueue: $('transfer-queue'), transfer: $('transfer'),
+  release: $('release'), reload: $('reload'),
+  transcript: $('transcript'), replyForm: $('reply-form'), reply: $('reply'), replySend: $('reply-send'),
+  closeForm: $('close-form'), resolution: $('resolution'), close: $('close'),
+  kbForm: $('kb-form'), kbQ: $('kb-q'), kbLang: $('kb-lang'), kbStatus: $('kb-status'), kbHits: $('kb-hits'),
+};
+
+let csrf = null;          // kept in memory only
+let me = null;            // {name, role}
+let items = [];           // the queue as the server sorted it
+let fetchedAt = 0;        // Date.now() when `items` arrived (waiting times tick from it)
+let selectedId = null;    // the open conversation
+let detail = null;        // {item, messages}
+let detailAt = 0;
+let es = null;
+let esTimer = null;
+let esRetry = 0;
+let queueTimer = null;
+let focusId = null;       // the queue entry with the roving tab stop
+
+// ------------------------------------------------------------------ API
+
+class ApiError extends Error {
+  constructor(status, data, retryAfter) {
+    super(data?.message || data?.error || `HTTP ${status}`);
+    this.status = status; this.data = data || {}; this.retryAfter = retryAfter;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (method !== 'GET') {
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+    init.body = JSON.stringify(body ?? {});
+  }
+  let res;
+  try { res = await fetch(path, init); } catch (e) { throw new ApiError(0, { message: e.message }); }
+  const text = await res.text();
+  let data = null;
+  if (text) { try { data = JSON.parse(text); } catch { data = null; } }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data, parseInt(res.headers.get('Retry-After') || '', 10) || null);
+    if (res.status === 401 && !path.endsWith('/login') && !path.endsWith('/me')) {
+      showLogin(T.sessionGone);
+    }
+    throw err;
+  }
+  return data || {};
+}
+
+function errText(e) {
+  switch (true) {
+    case e.status === 0: return T.errNet;
+    case e.status === 401: return T.sessionGone;
+    case e.status === 403: return e.data?.message ? `${T.err403short}: ${e.data.message}` : T.err403;
+    case e.status === 404: return T.err404;
+    case e.status === 409: return e.data?.message ? `${T.err409short}: ${e.data.message}` : T.err409;
+    case e.status === 413: return T.err413;
+    case e.status === 429: return T.err429(e.retryAfter || 30);
+    case e.status >= 500: return T.err5xx;
+    default: return T.err400(e.data?.message);
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+function dur(sec) {
+  sec = Math.max(0, Math.floor(sec));
+  if (sec < 60) return `${sec} с`;
+  if (sec < 3600) return `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
+  const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60);
+  if (h < 48) return `${h} ч ${String(m).padStart(2, '0')} мин`;
+  return `${Math.floor(h / 24)} д ${h % 24} ч`;
+}
+function durWords(sec) {
+  sec = Math.max(0, Math.floor(Math.abs(sec)));
+  if (sec < 60) return `${sec} с`;
+  if (sec < 3600) return `${Math.floor(sec / 60)} мин`;
+  const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60);
+  if (h < 48) return m ? `${h} ч ${m} мин` : `${h} ч`;
+  return `${Math.floor(h / 24)} д ${h % 24} ч`;
+}
+function clock(unix) {
+  const d = new Date(unix * 1000);
+  const now = new Date();
+  const opts = d.toDateString() === now.toDateString()
+    ? { hour: '2-digit', minute: '2-digit' }
+    : { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' };
+  return new Intl.DateTimeFormat('ru-RU', opts).format(d);
+}
+function score(c) {
+  const v = Number(c);
+  return Number.isFinite(v) ? v.toFixed(2) : '—';
+}
+function waitingNow(item, base) {
+  if (item.waiting == null) return null;
+  // The server stops the clock when someone takes the item.
+  if (item.state !== 'queued' || item.owner) return item.waiting;
+  return item.waiting + (Date.now() - base) / 1000;
+}
+function isOverdue(item) {
+  if (item.overdue) return true;
+  return item.state !== 'closed' && item.deadline != null && item.deadline * 1000 < Date.now();
+}
+function ownerText(item) {
+  if (!item.owner) return T.free;
+  if (me && item.owner === me.name) return T.mine;
+  return T.ownedBy(item.owner);
+}
+function entitiesText(ent) {
+  if (!ent || typeof ent !== 'object') return '';
+  return Object.entries(ent)
+    .map(([k, v]) => `${T.entity[k] || k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+    .join('; ');
+}
+function candidatesText(item) {
+  return (item.candidates || []).slice(0, 3)
+    .map((c) => `${c.intent} ${score(c.confidence ?? c.score)}`).join(' · ');
+}
+
+// A second fence around the server's sanitised bot HTML (allow-list rebuild).
+const ALLOWED = new Set(['P', 'BR', 'UL', 'OL', 'LI', 'STRONG', 'B', 'EM', 'I', 'CODE', 'PRE',
+  'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'A', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH',
+  'TD', 'HR', 'DEL', 'S', 'SPAN']);
+const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'TEMPLATE', 'NOSCRIPT',
+  'SVG', 'MATH', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'LINK', 'META', 'BASE',
+  'IMG', 'VIDEO', 'AUDIO', 'SOURCE', 'FRAME', 'FRAMESET']);
+function safeFragment(html) {
+  const doc = new DOMParser().parseFromString(String(html), 'text/html');
+  const frag = document.createDocumentFragment();
+  for (const n of Array.from(doc.body.childNodes)) { const c = clean(n); if (c) frag.append(c); }
+  return frag;
+}
+function clean(node) {
+  if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.data);
+  if (node.nodeType !== Node.ELEMENT_NODE) return null;
+  const tag = node.tagName.toUpperCase();
+  if (DROP.has(tag)) return null;
+  const out = ALLOWED.has(tag) ? document.createElement(tag.toLowerCase()) : document.createDocumentFragment();
+  if (tag === 'A') {
+    const href = (node.getAttribute('href') || '').trim();
+    if (/^(https?:|mailto:|tel:)/i.test(href) || /^\/(?!\/)/.test(href)) {
+      out.setAttribute('href', href);
+      out.target = '_blank'; out.rel = 'noopener noreferrer';
+    }
+  }
+  for (const c of Array.from(node.childNodes)) { const cc = clean(c); if (cc) out.append(cc); }
+  return out;
+}
+
+function setStatus(msg, kind = 'info') {
+  els.status.textContent = msg || '';
+  els.status.className = `action-status is-${kind}`;
+}
+
+// ------------------------------------------------------------------ sign-in
+
+function showLogin(msg) {
+  closeEvents();
+  csrf = null; me = null;
+  els.app.hidden = true;
+  els.whoami.hidden = true;
+  els.loginView.hidden = false;
+  els.loginError.hidden = !msg;
+  els.loginError.textContent = msg || '';
+  document.title = T.title;
+  setTimeout(() => (els.loginName.value ? els.loginPassword : els.loginName).focus(), 0);
+}
+
+function showApp() {
+  els.loginView.hidden = true;
+  els.app.hidden = false;
+  els.whoami.hidden = false;
+  els.me.textContent = `${me.name}${me.role ? ` · ${T.role[me.role] || me.role}` : ''}`;
+  loadQueue().then(() => {
+    if (document.activeElement === document.body || !document.activeElement) focusQueue();
+  });
+  openEvents();
+}
+
+els.login.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const name = els.loginName.value.trim();
+  const password = els.loginPassword.value;
+  if (!name || !password) { els.loginError.textContent = T.needLogin; els.loginError.hidden = false; return; }
+  els.loginSubmit.disabled = true;
+  try {
+    const data = await api('POST', '/api/operator/login', { name, password });
+    csrf = data.csrf;
+    me = data.operator || { name };
+    els.loginPassword.value = '';
+    els.loginError.hidden = true;
+    showApp();
+  } catch (err) {
+    let msg;
+    if (err.status === 401 || err.status === 403) msg = T.badLogin;
+    else if (err.status === 429) msg = T.locked(err.retryAfter ? Math.ceil(err.retryAfter / 60) : 15);
+    else msg = errText(err);
+    els.loginError.textContent = msg;
+    els.loginError.hidden = false;
+    els.loginPassword.select();
+  } finally {
+    els.loginSubmit.disabled = false;
+  }
+});
+
+els.logout.addEventListener('click', async () => {
+  try { await api('POST', '/api/operator/logout', {}); } catch { /* signed out locally anyway */ }
+  selectedId = null; detail = null; items = [];
+  els.queue.replaceChildren();
+  els.detailBody.hidden = true; els.detailEmpty.hidden = false;
+  showLogin();
+});
+
+// ------------------------------------------------------------------ the queue
+
+async function loadQueue() {
+  try {
+    const data = await api('GET', '/api/operator/queue');
+    setQueue(data.items || []);
+  } catch (e) {
+    if (e.status !== 401) setStatus(errText(e), 'error');
+  }
+}
+function loadQueueSoon() {
+  clearTimeout(queueTimer);
+  queueTimer = setTimeout(loadQueue, 150);
+}
+
+function itemSignature(it) {
+  const { waiting, ...rest } = it; // waiting changes every second
+  return JSON.stringify(rest);
+}
+
+function setQueue(list) {
+  const before = new Map(items.map((i) => [i.id, i]));
+  items = list;
+  fetchedAt = Date.now();
+  renderQueue(before);
+  const cur = selectedId != null && items.find((i) => i.id === selectedId);
+  if (cur && detail) {
+    const changed = itemSignature(cur) !== itemSignature(detail.item);
+    detail.item = cur;
+    detailAt = fetchedAt;
+    renderFacts();
+    // The item changed (a new owner, a transfer…): fetch the transcript now.
+    if (changed) loadDetail(selectedId, { quiet: true });
+  }
+}
+
+// A queue event may mean a new citizen message in the open conversation
+// (the item itself need not change), and the event does not say which
+// conversation: look again, at most once every two seconds, since every
+// transcript read is journalled.
+let refetchAt = 0;
+let refetchTimer = null;
+function refetchOpen() {
+  if (selectedId == null || !detail || detail.item.state === 'closed') return;
+  const wait = Math.max(0, refetchAt + 2000 - Date.now());
+  clearTimeout(refetchTimer);
+  refetchTimer = setTimeout(() => {
+    refetchAt = Date.now();
+    if (selectedId != null) loadDetail(selectedId, { quiet: true });
+  }, wait);
+}
+
+function renderQueue(before = new Map()) {
+  const waitingCount = items.filter((i) => i.state !== 'closed' && !i.owner).length;
+  els.queueCount.textContent = `(${items.length})`;
+  document.title = waitingCount ? `(${waitingCount}) ${T.title}` : T.title;
+  els.queueEmpty.hidden = items.length > 0;
+  if (focusId == null || !items.some((i) => i.id === focusId)) {
+    focusId = selectedId != null && items.some((i) => i.id === selectedId) ? selectedId : items[0]?.id ?? null;
+  }
+  const hadFocus = els.queue.contains(document.activeElement);
+  const frag = document.createDocumentFragment();
+  for (const it of items) {
+    const li = el('li');
+    const b = el('button', 'q-item');
+    b.type = 'button';
+    b.dataset.id = String(it.id);
+    b.tabIndex = it.id === focusId ? 0 : -1;
+    if (it.id === selectedId) b.setAttribute('aria-current', 'true');
+    b.classList.add(`prio-${it.priority || 'normal'}`);
+    if (isOverdue(it)) b.classList.add('is-overdue');
+    if (it.escalated) b.classList.add('is-escalated');
+    if (!before.has(it.id) && before.size) b.classList.add('is-new');
+
+    const l1 = el('span', 'q-line q-head');
+    l1.append(el('strong', 'q-num', it.request_number || T.noNumber(it.id)));
+    l1.append(el('span', `badge badge-prio prio-${it.priority || 'normal'}`, T.prio[it.priority] || it.priority || ''));
+    if (isOverdue(it)) l1.append(el('span', 'badge badge-overdue', T.overdue));
+    if (it.escalated) l1.append(el('span', 'badge badge-escalated', T.escalated));
+    b.append(l1);
+
+    b.append(el('span', 'q-line q-meta',
+      [T.kind(it.kind), T.channel[it.channel] || it.channel, T.queue[it.queue] || it.queue, (it.lang || '').toUpperCase()]
+        .filter(Boolean).join(' · ')));
+
+    const cat = el('span', 'q-line q-cat');
+    cat.append(el('span', 'q-category', it.category || '—'));
+    const cands = candidatesText(it);
+    if (cands) cat.append(el('span', 'q-cands', cands));
+    b.append(cat);
+
+    if (it.reason) b.append(el('span', 'q-line q-reason', it.reason));
+    const ents = entitiesText(it.entities);
+    if (ents) b.append(el('span', 'q-line q-ent', ents));
+
+    const times = el('span', 'q-line q-times');
+    const w = el('span', 'tick-wait');
+    w.dataset.id = String(it.id);
+    times.append(w);
+    if (it.deadline != null) {
+      const s = el('span', 'tick-sla');
+      s.dataset.id = String(it.id);
+      times.append(s);
+    }
+    b.append(times);
+    b.append(el('span', `q-line q-owner${it.owner ? '' : ' is-free'}`, ownerText(it)));
+
+    b.addEventListener('click', () => { focusId = it.id; openItem(it.id); });
+    b.addEventListener('focus', () => { focusId = it.id; updateRoving(); });
+    li.append(b);
+    frag.append(li);
+  }
+  els.queue.replaceChildren(frag);
+  tick();
+  if (hadFocus) focusQueue();
+}
+
+function updateRoving() {
+  for (const b of els.queue.querySelectorAll('.q-item')) {
+    b.tabIndex = Number(b.dataset.id) === focusId ? 0 : -1;
+  }
+}
+function focusQueue() {
+  const b = els.queue.querySelector(`.q-item[data-id="${focusId}"]`) || els.queue.querySelector('.q-item');
+  if (b) b.focus();
+}
+function moveFocus(delta) {
+  if (!items.length) return;
+  if (!els.queue.contains(document.activeElement)) { focusQueue(); return; }
+  let i = items.findIndex((x) => x.id === focusId);
+  i = i < 0 ? 0 : Math.max(0, Math.min(items.length - 1, i + delta));
+  focusId = items[i].id;
+  updateRoving();
+  focusQueue();
+}
+
+// Ticking clocks: waiting time and the SLA deadline, every second.
+function tick() {
+  const now = Date.now() / 1000;
+  for (const n of document.querySelectorAll('.tick-wait, .tick-sla')) {
+    const inDetail = n.closest('#d-facts');
+    const id = Number(n.dataset.id);
+    const it = inDetail ? detail?.item : items.find((i) => i.id === id);
+    if (!it) continue;
+    if (n.classList.contains('tick-wait')) {
+      const w = waitingNow(it, inDetail ? detailAt : fetchedAt);
+      n.textContent = w == null ? '' : `${inDetail ? '' : `${T.waiting} `}${dur(w)}`;
+    } else if (it.deadline != null) {
+      const left = it.deadline - now;
+      if (it.state === 'closed') {
+        n.textContent = `${inDetail ? '' : `${T.sla} `}${T.slaClosed(clock(it.deadline))}`;
+        n.classList.remove('is-over', 'is-soon');
+        continue;
+      }
+      const over = left < 0 || it.overdue;
+      n.textContent = `${inDetail ? '' : `${T.sla} `}${over ? T.slaOver(clock(it.deadline), durWords(left)) : T.slaLeft(clock(it.deadline), durWords(left))}`;
+      n.classList.toggle('is-over', over);
+      n.classList.toggle('is-soon', !over && left < 300);
+    }
+  }
+}
+setInterval(tick, 1000);
+
+els.queueRefresh.addEventListener('click', loadQueue);
+
+// ------------------------------------------------------------------ the open item
+
+async function openItem(id) {
+  selectedId = id;
+  for (const b of els.queue.querySelectorAll('.q-item')) {
+    if (Number(b.dataset.id) === id) b.setAttribute('aria-current', 'true');
+    else b.removeAttribute('aria-current');
+  }
+  setStatus('');
+  els.reply.value = '';
+  els.resolution.value = '';
+  els.kbHits.replaceChildren();
+  els.kbStatus.textContent = '';
+  await loadDetail(id);
+  if (detail?.item?.lang) els.kbLang.value = detail.item.lang === 'en' ? 'en' : 'ru';
+  els.dTitle.focus();
+}
+
+async function loadDetail(id, { quiet = false } = {}) {
+  try {
+    const data = await api('GET', `/api/operator/conversations/${encodeURIComponent(id)}`);
+    if (selectedId !== id) return;
+    const msgs = data.messages || [];
+    const item = data.item || items.find((i) => i.id === id) || { id };
+    if (quiet && detail && detail.item.id === id) {
+      // Keep what the operator is looking at; add only what is new.
+      detail.item = item;
+      detailAt = Date.now();
+      renderFacts();
+      for (const m of msgs) addTranscriptMessage(m);
+      return;
+    }
+    detail = { item, messages: msgs };
+    detailAt = Date.now();
+    renderDetail();
+  } catch (e) {
+    if (!quiet) setStatus(errText(e), 'error');
+  }
+}
+
+function renderFacts() {
+  const it = detail.item;
+  els.dTitle.textContent = it.request_number ? T.request(it.request_number) : T.noNumber(it.id);
+  els.dBadges.replaceChildren();
+  els.dBadges.append(el('span', `badge badge-prio prio-${it.priority || 'normal'}`, T.prio[it.priority] || it.priority || ''));
+  if (isOverdue(it)) els.dBadges.append(el('span', 'badge badge-overdue', T.overdue));
+  if (it.escalated) els.dBadges.append(el('span', 'badge badge-escalated', T.escalated));
+
+  const f = els.dFacts;
+  f.replaceChildren();
+  const add = (k, v, cls) => {
+    if (v == null || v === '') return null;
+    const wrap = el('div', `fact${cls ? ` ${cls}` : ''}`);
+    const dd = el('dd');
+    if (v instanceof Node) dd.append(v); else dd.textContent = v;
+    wrap.append(el('dt', null, k), dd);
+    f.append(wrap);
+    return dd;
+  };
+  add(T.facts.state, T.state[it.state] || it.state);
+  add(T.facts.owner, ownerText(it));
+  const w = el('span', 'tick-wait'); w.dataset.id = String(it.id);
+  add(T.facts.waiting, w);
+  if (it.deadline != null) {
+    const s = el('span', 'tick-sla'); s.dataset.id = String(it.id);
+    add(T.facts.deadline, s);
+  }
+  add(T.facts.channel, [T.kind(it.kind), T.channel[it.channel] || it.channel].filter(Boolean).join(', '));
+  add(T.facts.queue, T.queue[it.queue] || it.queue);
+  add(T.facts.lang, (it.lang || '').toUpperCase());
+  add(T.facts.priority, T.prio[it.priority] || it.priority);
+  const cat = el('span');
+  cat.append(el('strong', 'cat-code', it.category || '—'));
+  const list = (it.candidates || []).slice(0, 3);
+  if (list.length) {
+    const ol = el('ol', 'cands');
+    ol.setAttribute('aria-label', T.candidates);
+    for (const c of list) {
+      const li = el('li');
+      li.append(el('span', 'cand-intent', c.intent), ' ', el('span', 'cand-score', score(c.confidence ?? c.score)));
+      ol.append(li);
+    }
+    cat.append(ol);
+  }
+  add(T.category, cat, 'wide');
+  add(T.reason, it.reason);
+  add(T.entities, entitiesText(it.entities));
+  tick();
+  updateActions();
+}
+
+function updateActions() {
+  const it = detail?.item;
+  if (!it) return;
+  const mine = !!(me && it.owner === me.name);
+  const other = !!(it.owner && !mine);
+  const closed = it.state === 'closed';
+  els.take.hidden = mine;
+  els.take.disabled = closed;
+  els.take.textContent = other ? `Взять (сейчас: ${it.owner})` : 'Взять';
+  for (const b of [els.transfer, els.transferQueue, els.release, els.replySend, els.reply, els.close, els.resolution]) {
+    b.disabled = closed || other;
+  }
+  if (it.queue) els.transferQueue.value = it.queue === 'general' ? 'senior' : 'general';
+}
+
+function renderMessage(m) {
+  const li = el('li', `t-msg t-${['citizen', 'bot', 'operator'].includes(m.from) ? m.from : 'system'}`);
+  li.dataset.id = String(m.id);
+  const meta = el('p', 't-meta');
+  const who = el('span', 't-who', m.from === 'operator' && m.author ? `${T.from.operator} ${m.author}` : (T.from[m.from] || m.from));
+  if (m.from === 'system') who.classList.add('visually-hidden');
+  meta.append(who);
+  if (m.at) {
+    const time = el('time', null, clock(m.at));
+    time.dateTime = new Date(m.at * 1000).toISOString();
+    meta.append(m.from === 'system' ? ' ' : ' · ', time);
+  }
+  li.append(meta);
+  const body = el('div', 't-body');
+  if (m.from === 'bot' && typeof m.html === 'string' && m.html.trim()) {
+    body.classList.add('rich');
+    body.append(safeFragment(m.html));
+  } else {
+    body.classList.add('plain');
+    body.textContent = m.text ?? ''; // people's text: never markup
+  }
+  li.append(body);
+  if (m.request_number) li.append(el('p', 't-req', `№ ${m.request_number}`));
+  if (Array.isArray(m.choices) && m.choices.length) {
+    const p = el('div', 't-choices');
+    p.append(el('span', null, T.choices));
+    const ul = el('ul');
+    for (const c of m.choices) ul.append(el('li', null, `${c.label || c.intent} (${c.intent})`));
+    p.append(ul);
+    li.append(p);
+  }
+  if (m.attachment) {
+    const a = m.attachment;
+    li.append(el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} КБ` : ''}`));
+  }
+  return li;
+}
+
+function renderDetail() {
+  els.detailEmpty.hidden = true;
+  els.detailBody.hidden = false;
+  renderFacts();
+  els.transcript.replaceChildren(...detail.messages.slice().sort((a, b) => a.id - b.id).map(renderMessage));
+  els.transcript.scrollTop = els.transcript.scrollHeight;
+}
+
+function addTranscriptMessage(m) {
+  if (!detail || !m || detail.messages.some((x) => x.id === m.id)) return;
+  const t = els.transcript;
+  const nearBottom = t.scrollHeight - t.scrollTop - t.clientHeight < 60;
+  detail.messages.push(m);
+  t.append(renderMessage(m));
+  if (nearBottom || m.from === 'operator') t.scrollTop = t.scrollHeight;
+}
+
+function replaceItem(it) {
+  if (!it) return;
+  if (detail && detail.item.id === it.id) { detail.item = it; detailAt = Date.now(); renderFacts(); }
+  const i = items.findIndex((x) => x.id === it.id);
+  if (i >= 0) { items[i] = it; renderQueue(new Map(items.map((x) => [x.id, x]))); }
+}
+
+// ------------------------------------------------------------------ actions
+
+async function take() {
+  if (!detail) return false;
+  const id = detail.item.id;
+  try {
+    const data = await api('POST', `/api/operator/conversations/${id}/take`, {});
+    replaceItem(data.item || { ...detail.item, owner: me.name, state: 'operator' });
+    setStatus(T.taken, 'ok');
+    return true;
+  } catch (e) {
+    if (e.status === 409) {
+      let owner = e.data?.owner || e.data?.item?.owner;
+      if (!owner) {
+        try {
+          const d = await api('GET', `/api/operator/conversations/${id}`);
+          owner = d.item?.owner;
+          if (d.item) replaceItem(d.item);
+        } catch { /* keep the generic text */ }
+      }
+      setStatus(owner ? T.alreadyTaken(owner) : T.err409, 'error');
+    } else {
+      setStatus(errText(e), 'error');
+    }
+    return false;
+  }
+}
+
+els.take.addEventListener('click', async () => {
+  if (await take()) els.reply.focus();
+});
+
+async function sendReply() {
+  if (!detail) return;
+  const text = els.reply.value.trim();
+  if (!text) { setStatus(T.needReply, 'error'); els.reply.focus(); return; }
+  if (!me || detail.item.owner !== me.name) {
+    if (!(await take())) return;
+  }
+  els.replySend.disabled = true;
+  try {
+    const data = await api('POST', `/api/operator/conversations/${detail.item.id}/reply`, { text });
+    addTranscriptMessage(data.message);
+    els.reply.value = '';
+    setStatus(T.replied, 'ok');
+  } catch (e) {
+    setStatus(errText(e), 'error');
+  } finally {
+    els.replySend.disabled = false;
+    els.reply.focus();
+  }
+}
+els.replyForm.addEventListener('submit', (e) => { e.preventDefault(); sendReply(); });
+els.reply.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); sendReply(); }
+});
+
+els.transfer.addEventListener('click', async () => {
+  if (!detail) return;
+  const q = els.transferQueue.value;
+  try {
+    const data = await api('POST', `/api/operator/conversations/${detail.item.id}/transfer`, { queue: q });
+    replaceItem(data.item || { ...detail.item, queue: q });
+    setStatus(T.transferred(T.queue[q] || q), 'ok');
+    loadQueueSoon();
+  } catch (e) { setStatus(errText(e), 'error'); }
+});
+
+els.release.addEventListener('click', async () => {
+  if (!detail) return;
+  try {
+    await api('POST', `/api/operator/conversations/${detail.item.id}/release`, {});
+    setStatus(T.released, 'ok');
+    loadQueueSoon();
+    loadDetail(detail.item.id, { quiet: true });
+  } catch (e) { setStatus(errText(e), 'error'); }
+});
+
+els.closeForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  if (!detail) return;
+  const resolution = els.resolution.value.trim();
+  if (!resolution) { setStatus(T.needResolution, 'error'); els.resolution.focus(); return; }
+  try {
+    await api('POST', `/api/operator/conversations/${detail.item.id}/close`, { resolution });
+    detail.item = { ...detail.item, state: 'closed' };
+    renderFacts();
+    setStatus(T.closed, 'ok');
+    els.resolution.value = '';
+    loadQueueSoon();
+    loadDetail(detail.item.id, { quiet: true });
+  } catch (err) { setStatus(errText(err), 'error'); }
+});
+
+els.reload.addEventListener('click', () => { if (selectedId != null) loadDetail(selectedId); });
+
+// ------------------------------------------------------------------ knowledge base
+
+els.kbForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const q = els.kbQ.value.trim();
+  if (!q) return;
+  els.kbStatus.textContent = T.kbSearching;
+  els.kbHits.replaceChildren();
+  try {
+    const data = await api('GET', `/api/operator/kb/search?q=${encodeURIComponent(q)}&lang=${encodeURIComponent(els.kbLang.value)}`);
+    const hits = data.hits || [];
+    els.kbStatus.textContent = hits.length ? T.kbFound(hits.length) : T.kbNone;
+    for (const h of hits) {
+      const li = el('li');
+      const b = el('button', 'kb-hit');
+      b.type = 'button';
+      b.append(el('strong', 'kb-title', h.title || h.id));
+      if (h.snippet) b.append(snippet(String(h.snippet)));
+      b.append(el('span', 'kb-id', `${h.id}${h.lang ? ` · ${h.lang}` : ''}`));
+      b.addEventListener('click', () => insertSummary(h));
+      li.append(b);
+      els.kbHits.append(li);
+    }
+  } catch (err) {
+    els.kbStatus.textContent = errText(err);
+  }
+});
+
+// The search marks matched words as [word]: show them highlighted, as text.
+function snippet(text) {
+  const out = el('span', 'kb-snippet');
+  const re = /\[([^\[\]]{1,80})\]/g;
+  let last = 0, m;
+  while ((m = re.exec(text)) !== null) {
+    out.append(text.slice(last, m.index), el('mark', null, m[1]));
+    last = m.index + m[0].length;
+  }
+  out.append(text.slice(last));
+  return out;
+}
+
+function insertSummary(h) {
+  const text = String(h.summary || h.snippet || h.title || '').trim();
+  if (!text) return;
+  const ta = els.reply;
+  if (ta.disabled) { setStatus(T.err409, 'error'); return; }
+  const start = ta.selectionStart ?? ta.value.length;
+  const end = ta.selectionEnd ?? ta.value.length;
+  const before = ta.value.slice(0, start);
+  const sep = before && !before.endsWith('\n') ? '\n\n' : '';
+  ta.setRangeText(sep + text, start, end, 'end');
+  ta.focus();
+  setStatus(T.kbInserted(h.title || h.id), 'ok');
+}
+
+// ------------------------------------------------------------------ live events
+
+function closeEvents() {
+  if (es) es.close();
+  es = null;
+  clearTimeout(esTimer);
+}
+
+function openEvents() {
+  closeEvents();
+  const src = new EventSource('/api/operator/events', { withCredentials: true });
+  es = src;
+  src.addEventListener('open', () => {
+    if (es !== src) return;
+    esRetry = 0;
+    els.conn.textContent = T.online;
+    els.conn.className = 'conn is-online';
+    loadQueue(); // catch up with whatever changed while we were away
+  });
+  src.addEventListener('queue', (e) => {
+    let data = null;
+    try { data = e.data ? JSON.parse(e.data) : null; } catch { data = null; }
+    if (data && Array.isArray(data.items)) setQueue(data.items);
+    else loadQueueSoon();
+    refetchOpen();
+  });
+  // Not in docs/api.md yet: a message for a conversation, if the server sends one.
+  src.addEventListener('message', (e) => {
+    let data = null;
+    try { data = JSON.parse(e.data); } catch { return; }
+    const cid = data?.conversation ?? data?.conversation_id ?? data?.item_id;
+    if (data?.message && cid === selectedId) addTranscriptMessage(data.message);
+  });
+  src.addEventListener('error', async () => {
+    if (es !== src) return;
+    els.conn.textContent = T.offline;
+    els.conn.className = 'conn is-offline';
+    if (src.readyState === EventSource.CLOSED) {
+      // Refused outright: maybe the session ended.
+      try { await api('GET', '/api/operator/me'); } catch (err) {
+        if (err.status === 401) { showLogin(T.sessionGone); return; }
+      }
+      esRetry = Math.min(esRetry + 1, 5);
+      esTimer = setTimeout(openEvents, 1000 * 2 ** esRetry);
+    }
+  });
+}
+
+// ------------------------------------------------------------------ keyboard
+
+document.addEventListener('keydown', (e) => {
+  if (els.app.hidden || e.ctrlKey || e.metaKey || e.altKey) return;
+  const tgt = e.target;
+  const typing = tgt instanceof HTMLElement && (tgt.closest('input, textarea, select') || tgt.isContentEditable);
+  if (typing) {
+    if (e.key === 'Escape') tgt.blur();
+    return;
+  }
+  const inQueue = els.queue.contains(tgt);
+  switch (e.key) {
+    case 'j': moveFocus(1); break;
+    case 'k': moveFocus(-1); break;
+    case 'ArrowDown': if (!inQueue) return; moveFocus(1); break;
+    case 'ArrowUp': if (!inQueue) return; moveFocus(-1); break;
+    case 'o': if (focusId != null) openItem(focusId); break;
+    case 't': if (detail && !els.take.hidden && !els.take.disabled) els.take.click(); break;
+    case 'r': if (detail && !els.reply.disabled) els.reply.focus(); break;
+    case '/': els.kbQ.focus(); break;
+    case 'q': focusQueue(); break;
+    default: return;
+  }
+  e.preventDefault();
+});
+
+// ------------------------------------------------------------------ go
+
+(async function init() {
+  try {
+    const data = await api('GET', '/api/operator/me');
+    csrf = data.csrf;
+    me = data.operator;
+    showApp();
+  } catch {
+    showLogin();
+  }
+}());
