@@ -3,7 +3,9 @@
  * runs outside groups, and the needles of mandatory groups, per top-level
  * branch; anything it does not understand (inline options, \Q, classes as
  * the only content of a branch) makes the pattern "always run".  A needle
- * must be at least NEEDLE_MIN bytes so that it says something.
+ * must be at least NEEDLE_MIN characters so that it says something, and
+ * of two candidate sets the one whose shortest needle has more characters
+ * wins: "почт" filters, "по" does not.
  *
  * Scanning indexes needles by their first two bytes: one table look-up per
  * byte of the message, then a memcmp for the few needles starting there.
@@ -15,7 +17,7 @@
 
 #include "lib/xmalloc.h"
 
-#define NEEDLE_MIN	2	/* bytes; a Cyrillic letter is two */
+#define NEEDLE_MIN	2	/* characters: one letter says nothing */
 #define NEEDLES_MAX	256	/* per pattern; more is not a filter */
 
 struct nset {
@@ -53,6 +55,18 @@ nset_clear(struct nset *ns)
 	ns->n = 0;
 }
 
+/* Characters of UTF-8 text s[0..len): the bytes that start one. */
+static size_t
+chars(const char *s, size_t len)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 /* The shortest needle of a set: the set is as selective as that one. */
 static size_t
 nset_quality(const struct nset *ns)
@@ -60,7 +74,7 @@ nset_quality(const struct nset *ns)
 	size_t	i, q = (size_t)-1, l;
 
 	for (i = 0; i < ns->n; i++)
-		if ((l = strlen(ns->s[i])) < q)
+		if ((l = chars(ns->s[i], strlen(ns->s[i]))) < q)
 			q = l;
 	return ns->n == 0 ? 0 : q;
 }
@@ -164,15 +178,106 @@ consider(struct nset *best, struct nset *cand)
 	nset_clear(cand);
 }
 
+/*
+ * The literal run being read, as variants: a small class such as [эе]
+ * multiplies them ("пришл[ао]" is "пришла" or "пришло"), so editors' spelling
+ * classes still give needles.  prev is the run before its last atom, for a
+ * quantifier that makes that atom optional.
+ */
+#define VARIANTS	16
+#define VARIANT_MAX	128
+
+struct run {
+	char	s[VARIANTS][VARIANT_MAX];
+	size_t	len[VARIANTS];
+	size_t	n;	/* 0: no literal yet */
+	int	full;	/* a variant ran out of room */
+};
+
 static void
-end_run(struct nset *best, const char *run, size_t len)
+run_reset(struct run *r)
+{
+	r->n = 0;
+	r->full = 0;
+}
+
+/* Appends one of the choices c[0..nc) (UTF-8 characters) to every variant. */
+static void
+run_append(struct run *r, const char *const *c, const size_t *cl, size_t nc)
+{
+	struct run	old = *r;
+	size_t		i, k;
+
+	if (old.n == 0) {
+		old.n = 1;
+		old.len[0] = 0;
+	}
+	if (old.n * nc > VARIANTS) {
+		r->full = 1;
+		return;
+	}
+	r->n = 0;
+	for (i = 0; i < old.n; i++)
+		for (k = 0; k < nc; k++) {
+			if (old.len[i] + cl[k] >= VARIANT_MAX) {
+				r->full = 1;
+				continue;
+			}
+			memcpy(r->s[r->n], old.s[i], old.len[i]);
+			memcpy(r->s[r->n] + old.len[i], c[k], cl[k]);
+			r->len[r->n] = old.len[i] + cl[k];
+			r->n++;
+		}
+}
+
+/* Offers the variants of a finished run as one needle set. */
+static void
+end_run(struct nset *best, struct run *r)
 {
 	struct nset	cand = { NULL, 0, 1 };
+	size_t		i;
 
-	if (len < NEEDLE_MIN)
+	if (r->n == 0 || r->full) {
+		run_reset(r);
 		return;
-	nset_add(&cand, run, len);
+	}
+	for (i = 0; i < r->n; i++) {
+		if (chars(r->s[i], r->len[i]) < NEEDLE_MIN) {
+			nset_clear(&cand);
+			run_reset(r);
+			return;
+		}
+		nset_add(&cand, r->s[i], r->len[i]);
+	}
+	run_reset(r);
 	consider(best, &cand);
+}
+
+/*
+ * A class of a few plain characters, such as [эе] or [аоы], as choices;
+ * returns how many, or 0 for anything else (ranges, negation, escapes).
+ */
+static size_t
+small_class(const char *p, const char *end, const char **c, size_t *cl,
+    const char **after)
+{
+	size_t	n = 0, l;
+
+	if (++p >= end || *p == '^' || *p == ']')
+		return 0;
+	while (p < end && *p != ']') {
+		if (*p == '\\' || *p == '[' || *p == '-' || n == 4)
+			return 0;
+		l = charlen(p, end);
+		c[n] = p;
+		cl[n] = l;
+		n++;
+		p += l;
+	}
+	if (p >= end)
+		return 0;
+	*after = p + 1;
+	return n;
 }
 
 /*
@@ -182,12 +287,15 @@ end_run(struct nset *best, const char *run, size_t len)
 static void
 parse_branch(struct scan *s, struct nset *out)
 {
-	char		 run[512];
-	size_t		 rlen = 0, last = 0, cl;
+	struct run	 cur, prev;
 	struct nset	 grp;
+	const char	*c[4], *after;
+	size_t		 cl[4], nc;
 	int		 min, look;
 
 	memset(out, 0, sizeof(*out));
+	run_reset(&cur);
+	run_reset(&prev);
 	while (s->p < s->end && *s->p != '|' && *s->p != ')' && !s->bad) {
 		switch (*s->p) {
 		case '(':
@@ -217,8 +325,7 @@ parse_branch(struct scan *s, struct nset *out)
 					break;
 				}
 			}
-			end_run(out, run, rlen);
-			rlen = 0;
+			end_run(out, &cur);
 			memset(&grp, 0, sizeof(grp));
 			parse_alt(s, &grp);
 			if (s->p >= s->end || *s->p != ')') {
@@ -234,8 +341,14 @@ parse_branch(struct scan *s, struct nset *out)
 				consider(out, &grp);
 			continue;
 		case '[':
-			end_run(out, run, rlen);
-			rlen = 0;
+			if ((nc = small_class(s->p, s->end, c, cl, &after)) >
+			    0) {
+				prev = cur;
+				run_append(&cur, c, cl, nc);
+				s->p = after;
+				break;
+			}
+			end_run(out, &cur);
 			skip_class(s);
 			quantifier(s);
 			continue;
@@ -259,25 +372,21 @@ parse_branch(struct scan *s, struct nset *out)
 					break;
 				}
 				/* \s \w \d \b …: no literal. */
-				end_run(out, run, rlen);
-				rlen = 0;
+				end_run(out, &cur);
 				s->p += 2;
 				quantifier(s);
 				continue;
 			}
-			last = rlen;
-			cl = charlen(s->p + 1, s->end);
-			if (rlen + cl < sizeof(run)) {
-				memcpy(run + rlen, s->p + 1, cl);
-				rlen += cl;
-			}
-			s->p += 1 + cl;
+			prev = cur;
+			c[0] = s->p + 1;
+			cl[0] = charlen(s->p + 1, s->end);
+			run_append(&cur, c, cl, 1);
+			s->p += 1 + cl[0];
 			break;
 		case '.':
 		case '^':
 		case '$':
-			end_run(out, run, rlen);
-			rlen = 0;
+			end_run(out, &cur);
 			s->p++;
 			quantifier(s);
 			continue;
@@ -287,28 +396,24 @@ parse_branch(struct scan *s, struct nset *out)
 			s->bad = 1;	/* a quantifier with nothing before */
 			continue;
 		default:
-			last = rlen;
-			cl = charlen(s->p, s->end);
-			if (rlen + cl < sizeof(run)) {
-				memcpy(run + rlen, s->p, cl);
-				rlen += cl;
-			}
-			s->p += cl;
+			prev = cur;
+			c[0] = s->p;
+			cl[0] = charlen(s->p, s->end);
+			run_append(&cur, c, cl, 1);
+			s->p += cl[0];
 			break;
 		}
 		if (s->bad)
 			break;
-		/* A quantifier binds to the last character of the run. */
+		/* A quantifier binds to the last atom of the run. */
 		min = quantifier(s);
 		if (min == 0) {
-			end_run(out, run, last);
-			rlen = 0;
-		} else if (min > 0) {
-			end_run(out, run, rlen);
-			rlen = 0;
-		}
+			end_run(out, &prev);
+			run_reset(&cur);
+		} else if (min > 0)
+			end_run(out, &cur);
 	}
-	end_run(out, run, rlen);
+	end_run(out, &cur);
 }
 
 /* Alternatives up to ')' or the end: the union of the branches' sets. */
