@@ -12,10 +12,54 @@
 
 #include "intents/classifier.h"
 
+/* The hotline's own e-mail address unless the configuration says. */
+#define CONFIG_MAIL_ADDRESS_DEFAULT	"support@hotline.test"
+
+/* The mail channel's folders, and its SMTP server, unless the
+ * configuration says. */
+#define CONFIG_IMAP_FOLDER_DEFAULT	"INBOX"
+#define CONFIG_IMAP_QUARANTINE_DEFAULT	"Quarantine"
+#define CONFIG_SMTP_URL_DEFAULT		"smtp://127.0.0.1:25"
+
+/* What `hotline serve` listens on unless the configuration says. */
+#define CONFIG_LISTEN_DEFAULT	"127.0.0.1:8080"
+
 struct config {
+	char				*path;		/* the file read, or NULL */
 	char				*data_dir;	/* kb/, intents/ */
 	char				*state_db;	/* SQLite state */
 	struct classifier_config	 classifier;
+	/* hotline serve; a NULL string is the default */
+	char				*listen;	/* address:port */
+	char				*www_dir;	/* <data_dir>/www */
+	char				*mail_address;	/* our own e-mail address */
+	char				*holidays;	/* YYYY-MM-DD,... */
+	int				 retention_days;
+	int				 threads;
+	int				 max_connections;
+	int				 per_ip_connections;
+	int				 connection_timeout;	/* seconds */
+	int				 sessions_per_minute;	/* per IP */
+	int				 messages_per_minute;	/* per chat */
+	int				 keepalive_seconds;	/* SSE */
+	/* the mail channel; no imap_host: none */
+	char				*imap_host;
+	int				 imap_port;	/* 0: by security */
+	char				*imap_security;	/* none, starttls, tls */
+	char				*imap_user;
+	char				*imap_password;
+	char				*imap_password_file;
+	char				*imap_folder;
+	char				*imap_quarantine;
+	int				 imap_poll_seconds;
+	char				*smtp_url;
+	char				*smtp_security;	/* none, starttls, tls */
+	char				*smtp_user;
+	char				*smtp_password;
+	char				*smtp_password_file;
+	char				*mail_ca_file;	/* extra trusted CAs */
+	int				 auto_replies_per_hour;	/* per address */
+	int				 auto_replies_per_day;
 };
 
 /* Fills cfg with the embedded defaults (paths NULL: decided by paths.c). */
@@ -31,6 +75,16 @@ int	config_parse(const char *name, const char *buf, size_t len,
 
 /* Reads and parses the file at path.  Same returns as config_parse. */
 int	config_load(const char *path, struct config *cfg, char **errstr_r);
+
+/* Fills dst with a deep copy of src (release with config_clear). */
+void	config_copy(struct config *dst, const struct config *src);
+
+/*
+ * Splits the listen setting s ("127.0.0.1:8080", "[::1]:8080") into a
+ * numeric address and a port.  Pure.  Returns 0, or -1 when malformed.
+ */
+int	config_listen_parse(const char *s, char *addr, size_t addrsz,
+	    int *port_r);
 
 /* Frees the strings of cfg. */
 void	config_clear(struct config *cfg);

@@ -33,6 +33,13 @@ static const char *const sql_scrub[] = {
 	"UPDATE conversation SET rating_comment = NULL WHERE id = ?1",
 	"UPDATE request SET summary = NULL WHERE number = (SELECT number "
 	"FROM conversation WHERE id = ?1)",
+	/* E-mail: who wrote, about what; only our random ids stay. */
+	"UPDATE mail_thread SET address = '" RETENTION_REMOVED "', rcpt = '', "
+	"subject = '', last_id = NULL, refs = NULL WHERE conv = ?1",
+	"UPDATE mail_sent SET rcpt = '', letter = NULL WHERE conv = ?1",
+	"UPDATE mail_seen SET message_id = NULL, reason = NULL WHERE conv = ?1",
+	"UPDATE mail_suppressed SET address = NULL, message_id = NULL WHERE "
+	"number = (SELECT number FROM conversation WHERE id = ?1)",
 };
 
 static int

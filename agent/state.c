@@ -11,6 +11,7 @@
 
 #include "agent/audit.h"
 #include "agent/conv.h"
+#include "agent/mailchan.h"
 #include "agent/operator.h"
 #include "agent/queue.h"
 #include "agent/request.h"
@@ -31,7 +32,8 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    conv_schema(db, errstr_r) == -1 ||
 	    queue_schema(db, errstr_r) == -1 ||
 	    operator_schema(db, errstr_r) == -1 ||
-	    audit_schema(db, errstr_r) == -1) {
+	    audit_schema(db, errstr_r) == -1 ||
+	    mailchan_schema(db, errstr_r) == -1) {
 		sqldb_close(&db);
 		return -1;
 	}

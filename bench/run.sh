@@ -13,3 +13,7 @@ echo "== classifier on $(basename "$set_")"
 echo "== hotline serve: 1,000 chat sessions and 10,000 event streams"
 "$build/bench/bench_serve" -H "$build/hotline" -n 1000 -m 10000 -d 10
 "$build/bench/bench_serve" -H "$build/hotline" -n 1000 -m 10000 -d 10 -r 4000
+if command -v msmtpd >/dev/null && [ -x /usr/sbin/dovecot ]; then
+	echo "== mail channel: 2,000 letters through dovecot and msmtpd"
+	sh "$top/bench/bench_mail.sh" -H "$build/hotline" -n 2000
+fi

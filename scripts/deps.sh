@@ -3,8 +3,12 @@
 # is missing.  Run as root; idempotent.
 set -e
 build="build-essential autoconf automake pkg-config libpcre2-dev
-libsqlite3-dev libjansson-dev libutf8proc-dev libstemmer-dev check"
-test="clang libclang-rt-14-dev"
+libsqlite3-dev libjansson-dev libutf8proc-dev libstemmer-dev check
+libetpan-dev libxml2-dev libcurl4-gnutls-dev libgnutls28-dev
+libmicrohttpd-dev libsodium-dev libcmark-dev sqlite3 curl"
+# Browser tests: Debian's chromium driven by playwright-core (npm).  Mail
+# tests: a real IMAP server (dovecot) and SMTP server (msmtpd).
+test="clang libclang-rt-14-dev chromium nodejs dovecot-imapd msmtp-mta"
 case "${1:-build}" in
 build) want=$build ;;
 test) want="$build $test" ;;
@@ -15,6 +19,10 @@ for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done
+# Some nodejs builds bring npm along, Debian's does not.
+if [ "${1:-build}" = test ] && ! command -v npm >/dev/null; then
+	missing="$missing npm"
+fi
 [ -z "$missing" ] && exit 0
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive

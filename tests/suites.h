@@ -35,6 +35,7 @@ Suite	*audit_suite(void);
 Suite	*operator_suite(void);
 Suite	*conv_suite(void);
 Suite	*http_suite(void);
+Suite	*mailchan_suite(void);
 
 /* Runs the suites of one layer; returns the process exit status. */
 int	 tests_run(Suite *(*const *suites)(void), size_t n);

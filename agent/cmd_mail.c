@@ -1,0 +1,135 @@
+/*
+ * `hotline mail fetch`: one pass of the mail channel for cron and tests:
+ * pending letters are submitted first, every letter in the folder not yet
+ * done is answered, acknowledged, noted or quarantined, operators' replies
+ * go out, and a summary line is printed.  Exit 0, or 1 when the IMAP
+ * server could not be reached or the database failed.
+ */
+#include "agent/cmd.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/mailrun.h"
+#include "agent/paths.h"
+#include "agent/serve.h"
+#include "agent/state.h"
+#include "agent/stmt.h"
+#include "kb/store.h"
+#include "lib/sqldb.h"
+#include "lib/xmalloc.h"
+
+static void
+print_err(void *arg, const char *msg)
+{
+	fprintf((FILE *)arg, "%s\n", msg);
+}
+
+/* The state database with its tables and, on a fresh one, the articles. */
+static int
+open_state(const struct config *cfg, const char *path, const char *data,
+    sqlite3 **db_r, char **errstr_r)
+{
+	struct kb_import_stats	 st;
+	char			*articles;
+	int			 n;
+
+	if (state_open(path, db_r, errstr_r) == -1)
+		return -1;
+	if (mailchan_schema(*db_r, errstr_r) == -1 ||
+	    sqldb_exec(*db_r, "PRAGMA synchronous=FULL", errstr_r) == -1 ||
+	    (n = kb_store_count(*db_r, errstr_r)) == -1)
+		return -1;
+	if (n > 0)
+		return 0;
+	articles = xasprintf("%s/kb/articles", data);
+	n = kb_store_import(*db_r, articles, time(NULL), stderr, &st,
+	    errstr_r);
+	free(articles);
+	return n;
+}
+
+int
+cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
+{
+	struct classifier_paths	 p;
+	struct mailchan_env	 env;
+	struct mailrun_stats	 st;
+	struct sla_holidays	 h;
+	struct classifier	*cl = NULL;
+	struct classify_ctx	*ctx = NULL;
+	sqlite3			*db = NULL;
+	const char		*why;
+	char			*path, *data, *attach, *tax, *defs, *err = NULL;
+	int			 rc = 1;
+
+	if (argc != 0) {
+		fprintf(stderr, "usage: hotline mail fetch\n");
+		return 2;
+	}
+	if (cfg->imap_host == NULL) {
+		fprintf(stderr, "hotline: no imap_host in the configuration\n");
+		return 1;
+	}
+	if (mailrun_check(cfg, &err) == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+		return 1;
+	}
+	/* A server that hangs up must be an error, not the end of us. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&h, 0, sizeof(h));
+	if (cfg->holidays != NULL && sla_holidays_parse(cfg->holidays,
+	    strlen(cfg->holidays), &h, &why) == -1) {
+		fprintf(stderr, "hotline: holidays: %s\n", why);
+		return 1;
+	}
+	path = paths_state_db(cfg->state_db);
+	data = paths_data_dir(cfg->data_dir);
+	attach = serve_attach_dir(path);
+	tax = xasprintf("%s/intents/taxonomy.json", data);
+	defs = xasprintf("%s/intents/defs", data);
+	if (open_state(cfg, path, data, &db, &err) == -1)
+		goto out;
+	p.taxonomy = tax;
+	p.defs = defs;
+	if ((cl = classifier_load(&p, db, &cfg->classifier, print_err,
+	    stderr)) == NULL) {
+		err = xstrdup("the categories did not load (see above)");
+		goto out;
+	}
+	ctx = classify_ctx_new(cl);
+	memset(&env, 0, sizeof(env));
+	env.db = db;
+	env.cl = cl;
+	env.ctx = ctx;
+	env.cfg = cfg;
+	env.holidays = &h;
+	env.attach_dir = attach;
+	env.now = time(NULL);
+	rc = mailrun_once(&env, path, &st, &err) == 0 ? 0 : 1;
+	printf("mail: %d letters: %d answered, %d acknowledged, %d to "
+	    "operators, %d robots, %d quarantined, %d other; %d letters sent, "
+	    "%d refused\n", st.letters, st.answered, st.acknowledged,
+	    st.to_operator, st.robots, st.quarantined, st.other, st.sent,
+	    st.failed);
+out:
+	if (err != NULL) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	}
+	classify_ctx_free(&ctx);
+	classifier_free(&cl);
+	if (db != NULL)
+		stmt_forget(db);
+	sqldb_close(&db);
+	free(path);
+	free(data);
+	free(attach);
+	free(tax);
+	free(defs);
+	return rc;
+}

@@ -1,0 +1,1190 @@
+/*
+ * One letter, one transaction.  The robot check (agent/triage.c, RFC 3834)
+ * decides first: a robot's letter becomes at most a note on the request it
+ * refers to, is never answered and changes no state.  A person's letter
+ * joins the request whose letter of ours it answers (our Message-IDs are
+ * random, so only a holder of our letter can name one), or whose number
+ * its subject carries when it comes from that request's citizen (a number
+ * alone is guessable); otherwise it opens a request.  While a person has
+ * the request the letter goes to them; else the bot answers from the
+ * knowledge base, declines, or acknowledges and queues the request for
+ * operators.  Automatic letters to one address are capped per hour and
+ * day.  The outcome, the request, the conversation and queue item and the
+ * letter we owe (status pending) commit together under the write lock,
+ * after checking again under the lock that no one took the letter
+ * meanwhile; only then does anything leave the machine.
+ */
+#include "agent/mailchan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agent/agent.h"
+#include "agent/attach.h"
+#include "agent/conv.h"
+#include "agent/queue.h"
+#include "agent/state.h"
+#include "agent/triage.h"
+#include "intents/normalize.h"
+#include "lib/log.h"
+#include "lib/sqldb.h"
+#include "lib/xmalloc.h"
+#include "mailbox/compose.h"
+#include "mailbox/mail.h"
+#include "mailbox/thread.h"
+
+/* Operators' replies turned into letters per call. */
+#define OPERATOR_BATCH	100
+
+struct phrases {
+	const char	*greeting;
+	const char	*ack;		/* %s number, %d hours */
+	const char	*footer;	/* %s number */
+	const char	*automatic;
+	const char	*sign;
+	const char	*op_sign;
+	const char	*subject;	/* when the citizen gave none */
+	const char	*from_name;
+};
+
+static const struct phrases ru = {
+	"Здравствуйте!",
+	"Ваше обращение зарегистрировано под номером %s. Чтобы ответить "
+	"точно, мы передали его специалисту: ответ придёт на этот адрес в "
+	"течение %d часов.",
+	"Номер обращения: %s. Чтобы дополнить обращение, ответьте на это "
+	"письмо, не меняя тему.",
+	"Это письмо отправлено автоматически.",
+	"С уважением,\nгорячая линия Госуслуг",
+	"С уважением,\nспециалист горячей линии Госуслуг",
+	"Обращение",
+	"Горячая линия Госуслуг",
+};
+
+static const struct phrases en = {
+	"Hello,",
+	"Your request is registered under number %s. To give you an exact "
+	"answer we have passed it to a specialist, who will reply to this "
+	"address within %d hours.",
+	"Request number: %s. To add to your request, reply to this letter "
+	"without changing the subject.",
+	"This letter was sent automatically.",
+	"Kind regards,\nGosuslugi hotline",
+	"Kind regards,\nGosuslugi hotline specialist",
+	"Your request",
+	"Горячая линия Госуслуг",
+};
+
+/* What can become of a letter: the outcome column of mail_seen. */
+static const char *const outcomes[] = {
+	"answered",	/* an answer or a polite decline went out */
+	"acknowledged",	/* an acknowledgement; the operators have it */
+	"to operator",	/* a follow-up for the person who has the request */
+	"capped",	/* registered, but over the cap of automatic letters */
+	"unanswerable",	/* registered, but no address to answer */
+	"note",		/* a robot's letter noted on its request */
+	"robot",	/* a robot's letter about nothing of ours */
+	"duplicate",	/* the same Message-ID was handled already */
+	"quarantine",	/* unreadable, too large or tried too often */
+};
+
+enum outcome {
+	O_ANSWERED, O_ACKNOWLEDGED, O_TO_OPERATOR, O_CAPPED, O_UNANSWERABLE,
+	O_NOTE, O_ROBOT, O_DUPLICATE, O_QUARANTINE
+};
+
+static const char *const schema[] = {
+	"CREATE TABLE mail_state ("
+	" folder TEXT PRIMARY KEY,"
+	" uidvalidity INTEGER NOT NULL,"
+	" last_uid INTEGER NOT NULL DEFAULT 0,"
+	" try_uid INTEGER NOT NULL DEFAULT 0,"
+	" tries INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE mail_seen ("
+	" id INTEGER PRIMARY KEY,"
+	" folder TEXT NOT NULL,"
+	" uidvalidity INTEGER NOT NULL,"
+	" uid INTEGER NOT NULL,"
+	" message_id TEXT,"
+	" outcome TEXT NOT NULL,"
+	" reason TEXT,"
+	" conv INTEGER,"
+	" number TEXT,"
+	" at INTEGER NOT NULL,"
+	" UNIQUE (folder, uidvalidity, uid));"
+	"CREATE INDEX mail_seen_message_id ON mail_seen (message_id);"
+	"CREATE TABLE mail_thread ("
+	" conv INTEGER PRIMARY KEY REFERENCES conversation (id),"
+	" number TEXT NOT NULL,"
+	" address TEXT NOT NULL,"
+	" rcpt TEXT NOT NULL,"
+	" subject TEXT NOT NULL,"
+	" last_id TEXT,"
+	" refs TEXT);"
+	"CREATE INDEX mail_thread_number ON mail_thread (number, address);"
+	"CREATE TABLE mail_sent ("
+	" id INTEGER PRIMARY KEY,"
+	" message_id TEXT NOT NULL UNIQUE,"
+	" conv INTEGER NOT NULL,"
+	" number TEXT NOT NULL,"
+	" rcpt TEXT NOT NULL,"
+	" message INTEGER UNIQUE,"
+	" auto INTEGER NOT NULL,"
+	" status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),"
+	" letter BLOB,"
+	" tries INTEGER NOT NULL DEFAULT 0,"
+	" next_try INTEGER NOT NULL DEFAULT 0,"
+	" error TEXT,"
+	" created INTEGER NOT NULL,"
+	" sent INTEGER);"
+	"CREATE INDEX mail_sent_status ON mail_sent (status, next_try);"
+	"CREATE INDEX mail_sent_rcpt ON mail_sent (rcpt, created);"
+	"CREATE TABLE mail_suppressed ("
+	" id INTEGER PRIMARY KEY,"
+	" address TEXT,"
+	" message_id TEXT,"
+	" reason TEXT NOT NULL,"
+	" number TEXT,"
+	" at INTEGER NOT NULL);",
+};
+
+int
+mailchan_schema(sqlite3 *db, char **errstr_r)
+{
+	return sqldb_migrate(db, "mailchan", schema,
+	    sizeof(schema) / sizeof(schema[0]), errstr_r);
+}
+
+static int
+dberr(sqlite3 *db, char **errstr_r)
+{
+	if (errstr_r != NULL)
+		*errstr_r = xasprintf("mail: sqlite: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+/*
+ * Prepares sql and binds its parameters from types: 'i' an int64_t, 'n'
+ * an int64_t with 0 as NULL, 't' a string (NULL binds NULL), 'b' a
+ * pointer and a size_t length (a blob).
+ * Returns the statement, or NULL with *errstr_r.
+ */
+static sqlite3_stmt *
+prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	const char	*s;
+	const void	*p;
+	size_t		 n;
+	int64_t		 v;
+	int		 i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		dberr(db, errstr_r);
+		return NULL;
+	}
+	va_start(ap, types);
+	for (i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else if (types[i] == 'n') {
+			if ((v = va_arg(ap, int64_t)) != 0)
+				sqlite3_bind_int64(st, i + 1, v);
+		} else if (types[i] == 'b') {
+			p = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			sqlite3_bind_blob64(st, i + 1, p, n, SQLITE_TRANSIENT);
+		} else if ((s = va_arg(ap, const char *)) != NULL)
+			sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+	}
+	va_end(ap);
+	return st;
+}
+
+/* Steps st to completion and finalizes it.  Returns 0, or -1. */
+static int
+done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
+{
+	int	rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return dberr(db, errstr_r);
+	return 0;
+}
+
+/* The first column of the first row of st as an integer: 1 with *v_r, 0
+ * when there is no row, -1. */
+static int
+one_int(sqlite3 *db, sqlite3_stmt *st, int64_t *v_r, char **errstr_r)
+{
+	int	rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v_r = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(db, errstr_r);
+}
+
+static const char *
+own_address(const struct mailchan_env *env)
+{
+	return env->cfg->mail_address != NULL ? env->cfg->mail_address :
+	    CONFIG_MAIL_ADDRESS_DEFAULT;
+}
+
+int
+mailchan_seen(sqlite3 *db, const struct mailchan_where *w,
+    int *quarantine_r, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*quarantine_r = 0;
+	if ((st = prep(db, errstr_r, "SELECT outcome = ?4 FROM mail_seen "
+	    "WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3", "tiit",
+	    w->folder, (int64_t)w->uidvalidity, (int64_t)w->uid,
+	    outcomes[O_QUARANTINE])) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*quarantine_r = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(db, errstr_r);
+}
+
+int
+mailchan_try(sqlite3 *db, const struct mailchan_where *w, char **errstr_r)
+{
+	int64_t	tries = 0;
+
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (done(db, prep(db, errstr_r, "INSERT INTO mail_state (folder, "
+	    "uidvalidity, try_uid, tries) VALUES (?1, ?2, ?3, 1) ON CONFLICT "
+	    "(folder) DO UPDATE SET tries = CASE WHEN try_uid = ?3 AND "
+	    "uidvalidity = ?2 THEN tries + 1 ELSE 1 END, last_uid = CASE WHEN "
+	    "uidvalidity = ?2 THEN last_uid ELSE 0 END, uidvalidity = ?2, "
+	    "try_uid = ?3", "tii", w->folder, (int64_t)w->uidvalidity,
+	    (int64_t)w->uid), errstr_r) == -1 ||
+	    one_int(db, prep(db, errstr_r, "SELECT tries FROM mail_state WHERE "
+	    "folder = ?1", "t", w->folder), &tries, errstr_r) != 1) {
+		state_rollback(db);
+		if (*errstr_r == NULL)
+			*errstr_r = xstrdup("mail: no state row");
+		return -1;
+	}
+	if (state_commit(db, errstr_r) == -1)
+		return -1;
+	return (int)tries;
+}
+
+/*
+ * Inside the transaction: whether w, or a letter with message_id, was
+ * handled already (by us before, or by another process meanwhile).
+ * Returns the outcome to report (O_QUARANTINE for an earlier quarantine
+ * too), or -1 when it is new; -2 on a database error.
+ */
+static int
+handled(sqlite3 *db, const struct mailchan_where *w, const char *message_id,
+    int *quarantine_r, char **errstr_r)
+{
+	int64_t	v;
+	int	rc;
+
+	if ((rc = mailchan_seen(db, w, quarantine_r, errstr_r)) == -1)
+		return -2;
+	if (rc == 1)
+		return *quarantine_r ? O_QUARANTINE : O_DUPLICATE;
+	if (message_id == NULL)
+		return -1;
+	rc = one_int(db, prep(db, errstr_r, "SELECT 1 FROM mail_seen WHERE "
+	    "message_id = ?1 LIMIT 1", "t", message_id), &v, errstr_r);
+	if (rc == -1)
+		return -2;
+	return rc == 1 ? O_DUPLICATE : -1;
+}
+
+/* Inside the transaction: the letter's row, and the folder's last UID. */
+static int
+record(sqlite3 *db, const struct mailchan_where *w, const char *message_id,
+    enum outcome o, const struct mailchan_result *res, time_t now,
+    char **errstr_r)
+{
+	if (done(db, prep(db, errstr_r, "INSERT INTO mail_seen (folder, "
+	    "uidvalidity, uid, message_id, outcome, reason, conv, number, at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", "tiitttnti",
+	    w->folder, (int64_t)w->uidvalidity, (int64_t)w->uid, message_id,
+	    outcomes[o], res->reason[0] != '\0' ? res->reason : NULL,
+	    res->conv, res->number[0] != '\0' ? res->number : NULL,
+	    (int64_t)now), errstr_r) == -1)
+		return -1;
+	return done(db, prep(db, errstr_r, "INSERT INTO mail_state (folder, "
+	    "uidvalidity, last_uid) VALUES (?1, ?2, ?3) ON CONFLICT (folder) "
+	    "DO UPDATE SET last_uid = CASE WHEN uidvalidity = ?2 THEN "
+	    "max(last_uid, ?3) ELSE ?3 END, uidvalidity = ?2", "tii",
+	    w->folder, (int64_t)w->uidvalidity, (int64_t)w->uid), errstr_r);
+}
+
+/* Records a letter that changes nothing but its own row. */
+static int
+record_only(const struct mailchan_env *env, const struct mailchan_where *w,
+    const char *message_id, enum outcome o, struct mailchan_result *res,
+    char **errstr_r)
+{
+	int	q, h;
+
+	if (state_begin(env->db, errstr_r) == -1)
+		return -1;
+	if ((h = handled(env->db, w, message_id, &q, errstr_r)) == -2)
+		goto fail;
+	if (h >= 0 && (h != O_DUPLICATE || o != O_DUPLICATE)) {
+		state_rollback(env->db);
+		res->outcome = outcomes[h];
+		res->quarantine = q;
+		return 0;
+	}
+	if (record(env->db, w, message_id, o, res, env->now, errstr_r) == -1)
+		goto fail;
+	res->outcome = outcomes[o];
+	res->quarantine = o == O_QUARANTINE;
+	return state_commit(env->db, errstr_r);
+fail:
+	state_rollback(env->db);
+	return -1;
+}
+
+int
+mailchan_refuse(const struct mailchan_env *env,
+    const struct mailchan_where *w, const char *reason, char **errstr_r)
+{
+	struct mailchan_result	res;
+
+	memset(&res, 0, sizeof(res));
+	snprintf(res.reason, sizeof(res.reason), "%s", reason);
+	return record_only(env, w, NULL, O_QUARANTINE, &res, errstr_r);
+}
+
+static int
+suppress(sqlite3 *db, const char *address, const char *message_id,
+    const char *reason, const char *number, time_t now, char **errstr_r)
+{
+	log_msg(LOG_INFO, "mail: not answered: %s", reason);
+	return done(db, prep(db, errstr_r, "INSERT INTO mail_suppressed "
+	    "(address, message_id, reason, number, at) VALUES (?1, ?2, ?3, "
+	    "?4, ?5)", "tttti", address, message_id,
+	    reason, number != NULL && number[0] != '\0' ? number : NULL,
+	    (int64_t)now), errstr_r);
+}
+
+/*
+ * The conversation letter m belongs to: the one whose letter of ours it
+ * refers to (In-Reply-To, then References newest first), else the one
+ * whose request number its subject carries if m comes from that
+ * request's citizen.  Returns 1 with *conv_r, 0 when none, -1.
+ */
+static int
+thread_of(sqlite3 *db, const struct mail *m, int64_t *conv_r,
+    char **errstr_r)
+{
+	char	number[THREAD_NUMBER_SIZE];
+	size_t	i;
+	int	rc;
+
+	if (m->in_reply_to != NULL && (rc = one_int(db, prep(db, errstr_r,
+	    "SELECT conv FROM mail_sent WHERE message_id = ?1", "t",
+	    m->in_reply_to), conv_r, errstr_r)) != 0)
+		return rc;
+	for (i = m->nreferences; i > 0; i--)
+		if ((rc = one_int(db, prep(db, errstr_r, "SELECT conv FROM "
+		    "mail_sent WHERE message_id = ?1", "t",
+		    m->references[i - 1]), conv_r, errstr_r)) != 0)
+			return rc;
+	if (m->from_addr == NULL || !thread_subject_number(m->subject,
+	    number))
+		return 0;
+	return one_int(db, prep(db, errstr_r, "SELECT conv FROM mail_thread "
+	    "WHERE number = ?1 AND address = ?2 ORDER BY conv DESC LIMIT 1",
+	    "tt", number, m->from_addr), conv_r, errstr_r);
+}
+
+/* The identifiers a reply to m refers to, "\n"-joined, oldest first. */
+static char *
+refs_of(const struct mail *m)
+{
+	char	*s = xstrdup(""), *t;
+	size_t	 i, from = 0;
+
+	/* The thread's first and the newest: what compose keeps. */
+	if (m->nreferences > COMPOSE_MAX_REFERENCES)
+		from = m->nreferences - COMPOSE_MAX_REFERENCES + 1;
+	for (i = 0; i < m->nreferences; i++) {
+		if (i > 0 && i < from)
+			continue;
+		if (!compose_valid_id(m->references[i]))
+			continue;
+		t = xasprintf("%s%s%s", s, s[0] != '\0' ? "\n" : "",
+		    m->references[i]);
+		free(s);
+		s = t;
+	}
+	if (compose_valid_id(m->message_id)) {
+		t = xasprintf("%s%s%s", s, s[0] != '\0' ? "\n" : "",
+		    m->message_id);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Splits "\n"-joined ids s (modified) into an array (the caller frees
+ * the array only). */
+static const char **
+split_refs(char *s, size_t *n_r)
+{
+	const char	**v = NULL;
+	char		 *p, *nl;
+	size_t		  n = 0;
+
+	for (p = s; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl = '\0';
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = p;
+	}
+	*n_r = n;
+	return v;
+}
+
+/*
+ * Inside the transaction: composes a letter to rcpt in conversation conv
+ * and stores it pending.  refs are "\n"-joined (NULL: none).
+ */
+static int
+queue_letter(const struct mailchan_env *env, int64_t conv,
+    const char *number, const char *rcpt, const char *subject,
+    const char *in_reply_to, const char *refs, const char *text,
+    const char *html, int automatic, int64_t message, int english,
+    int64_t *id_r, char **errstr_r)
+{
+	const struct phrases	*ph = english ? &en : &ru;
+	struct compose		 c;
+	char			 id[COMPOSE_ID_SIZE], *subj, *bytes, *rs;
+	const char		**rv;
+	size_t			 blen, nrefs;
+	int			 rc;
+
+	if (compose_message_id(own_address(env), id, sizeof(id)) == -1) {
+		*errstr_r = xstrdup("mail: mail_address has no domain");
+		return -1;
+	}
+	subj = compose_subject(number, subject, ph->subject);
+	rs = xstrdup(refs != NULL ? refs : "");
+	rv = split_refs(rs, &nrefs);
+	memset(&c, 0, sizeof(c));
+	c.from = own_address(env);
+	c.from_name = ph->from_name;
+	c.to = rcpt;
+	c.subject = subj;
+	c.message_id = id;
+	c.in_reply_to = in_reply_to;
+	c.references = rv;
+	c.nreferences = nrefs;
+	c.date = env->now;
+	c.auto_replied = automatic;
+	c.text = text;
+	c.html = html;
+	rc = compose_letter(&c, &bytes, &blen, errstr_r);
+	free(subj);
+	free(rv);
+	free(rs);
+	if (rc == -1)
+		return -1;
+	rc = done(env->db, prep(env->db, errstr_r, "INSERT INTO mail_sent "
+	    "(message_id, conv, number, rcpt, message, auto, status, letter, "
+	    "created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)",
+	    "tittnibi", id, conv, number, rcpt, message, (int64_t)automatic,
+	    bytes, blen, (int64_t)env->now), errstr_r);
+	free(bytes);
+	if (rc == 0 && id_r != NULL)
+		*id_r = sqlite3_last_insert_rowid(env->db);
+	return rc;
+}
+
+/* The citizen's words for the conversation: subject and new text, cut on
+ * a character boundary. */
+static char *
+citizen_text(const struct triage *t)
+{
+	char	*s = xstrdup(t->text);
+	size_t	 len = strlen(s);
+
+	if (len > MAILCHAN_TEXT_MAX) {
+		len = MAILCHAN_TEXT_MAX;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+		s[len] = '\0';
+	}
+	return s;
+}
+
+/* Where letters to the writer of m go: Reply-To when it is an address we
+ * can write, else From; NULL when neither. */
+static const char *
+answer_address(const struct mail *m)
+{
+	if (m->reply_to != NULL && compose_valid_address(m->reply_to))
+		return m->reply_to;
+	if (m->from_addr != NULL && compose_valid_address(m->from_addr))
+		return m->from_addr;
+	return NULL;
+}
+
+/* An attachment written to disk before the transaction that records it. */
+struct saved {
+	const struct mail_attachment	*a;
+	char				 hex[ATTACH_HEX_SIZE];
+	const char			*type;
+};
+
+/* A declared media type we repeat: "type/subtype" of safe characters. */
+static const char *
+safe_type(const char *t)
+{
+	size_t	i;
+
+	if (t == NULL || strchr(t, '/') == NULL || strlen(t) > 100)
+		return "application/octet-stream";
+	for (i = 0; t[i] != '\0'; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789/.+-",
+		    t[i]) == NULL)
+			return "application/octet-stream";
+	return t;
+}
+
+/* Writes m's attachments (at most MAILCHAN_ATTACHMENTS_MAX, each under
+ * the mailbox layer's cap) to the attachment directory. */
+static size_t
+save_attachments(const struct mailchan_env *env, const struct mail *m,
+    struct saved *sv)
+{
+	const struct mail_attachment	*a;
+	char				*err = NULL;
+	size_t				 i, n = 0;
+
+	for (i = 0; i < m->nattachments && n < MAILCHAN_ATTACHMENTS_MAX; i++) {
+		a = &m->attachments[i];
+		if (a->data == NULL || a->size == 0 || env->attach_dir == NULL)
+			continue;
+		if (attach_save(env->attach_dir, a->data, a->size, sv[n].hex,
+		    &err) == -1) {
+			log_msg(LOG_ERROR, "mail: attachment not kept: %s",
+			    err);
+			free(err);
+			err = NULL;
+			continue;
+		}
+		sv[n].a = a;
+		sv[n].type = attach_type(a->data, a->size);
+		if (sv[n].type == NULL)
+			sv[n].type = safe_type(a->content_type);
+		n++;
+	}
+	return n;
+}
+
+/* Inside the transaction: the saved attachments on conv, and a note of
+ * those left out. */
+static int
+record_attachments(const struct mailchan_env *env, const struct mail *m,
+    const struct saved *sv, size_t nsv, int64_t conv, const char *number,
+    char **errstr_r)
+{
+	char	*note;
+	size_t	 i, left;
+	int64_t	 rc;
+
+	for (i = 0; i < nsv; i++)
+		if (attach_record(env->db, conv, number, sv[i].a->filename,
+		    sv[i].type, sv[i].a->size, sv[i].hex, env->now,
+		    errstr_r) == -1)
+			return -1;
+	left = m->nattachments - nsv;
+	if (left == 0)
+		return 0;
+	note = xasprintf("Вложений не сохранено: %zu (больше %d МиБ, больше %d "
+	    "в письме, пустые или не записались).", left,
+	    MAIL_MAX_ATTACHMENT_BYTES / (1024 * 1024),
+	    MAILCHAN_ATTACHMENTS_MAX);
+	rc = conv_add(env->db, conv, "system", note, NULL, NULL, NULL, number,
+	    0, env->now, errstr_r);
+	free(note);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Inside the transaction: the thread row of a new e-mail conversation. */
+static int
+thread_insert(const struct mailchan_env *env, int64_t conv,
+    const char *number, const struct mail *m, const char *rcpt,
+    char **errstr_r)
+{
+	char	*subject, *refs;
+	int	 rc;
+
+	subject = thread_clean_subject(m->subject);
+	refs = refs_of(m);
+	rc = done(env->db, prep(env->db, errstr_r, "INSERT INTO mail_thread "
+	    "(conv, number, address, rcpt, subject, last_id, refs) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7)", "itttttt", conv, number,
+	    m->from_addr != NULL ? m->from_addr : "", rcpt != NULL ? rcpt : "",
+	    subject, compose_valid_id(m->message_id) ? m->message_id : NULL,
+	    refs), errstr_r);
+	free(subject);
+	free(refs);
+	return rc;
+}
+
+/* Inside the transaction: the thread's newest letter from the citizen;
+ * where letters go changes only on a letter from the citizen's address. */
+static int
+thread_update(const struct mailchan_env *env, int64_t conv,
+    const struct mail *m, const char *rcpt, char **errstr_r)
+{
+	char	*refs;
+	int	 rc;
+
+	if (!compose_valid_id(m->message_id))
+		return 0;
+	refs = refs_of(m);
+	rc = done(env->db, prep(env->db, errstr_r, "UPDATE mail_thread SET "
+	    "last_id = ?2, refs = ?3, rcpt = CASE WHEN address = ?4 AND ?5 IS "
+	    "NOT NULL THEN ?5 ELSE rcpt END WHERE conv = ?1", "itttt", conv,
+	    m->message_id, refs, m->from_addr != NULL ? m->from_addr : "",
+	    rcpt), errstr_r);
+	free(refs);
+	return rc;
+}
+
+/* A robot's letter: a note on the request it is about, never an answer
+ * and never a change of state (RFC 3834 2). */
+static int
+take_robot(const struct mailchan_env *env, const struct mailchan_where *w,
+    const struct triage *t, struct mailchan_result *res, char **errstr_r)
+{
+	struct conv_info	 ci;
+	const struct mail	*m = t->mail;
+	char			*note;
+	int64_t			 conv = 0, msg;
+	int			 h, q, rc;
+
+	snprintf(res->reason, sizeof(res->reason), "%s", t->robot);
+	if (state_begin(env->db, errstr_r) == -1)
+		return -1;
+	if ((h = handled(env->db, w, m->message_id, &q, errstr_r)) == -2)
+		goto fail;
+	if (h >= 0) {
+		state_rollback(env->db);
+		res->outcome = outcomes[h];
+		res->quarantine = q;
+		return 0;
+	}
+	if ((rc = thread_of(env->db, m, &conv, errstr_r)) == -1)
+		goto fail;
+	if (rc == 1 && conv_info(env->db, conv, &ci, errstr_r) == 1) {
+		note = xasprintf("Автоматическое письмо оставлено без ответа "
+		    "(%s): «%.200s»", t->robot, m->subject);
+		msg = conv_add(env->db, conv, "system", note, NULL, NULL, NULL,
+		    ci.number, 0, env->now, errstr_r);
+		free(note);
+		if (msg == -1)
+			goto fail;
+		res->conv = conv;
+		snprintf(res->number, sizeof(res->number), "%s", ci.number);
+	}
+	if (suppress(env->db, m->from_addr, m->message_id, t->robot,
+	    res->number, env->now, errstr_r) == -1 ||
+	    record(env->db, w, m->message_id, res->conv ? O_NOTE : O_ROBOT,
+	    res, env->now, errstr_r) == -1)
+		goto fail;
+	res->outcome = outcomes[res->conv ? O_NOTE : O_ROBOT];
+	return state_commit(env->db, errstr_r);
+fail:
+	state_rollback(env->db);
+	return -1;
+}
+
+/*
+ * Inside the transaction: whether an automatic letter may go to rcpt
+ * (1), or why not (0, with res->reason).
+ */
+static int
+may_answer(const struct mailchan_env *env, const char *rcpt,
+    struct mailchan_result *res, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	int64_t		 hour = 0, day = 0;
+	int		 rc;
+
+	if (rcpt == NULL) {
+		snprintf(res->reason, sizeof(res->reason), "no address to "
+		    "answer to");
+		return 0;
+	}
+	if (strcasecmp(rcpt, own_address(env)) == 0) {
+		snprintf(res->reason, sizeof(res->reason), "Reply-To is our "
+		    "own address");
+		return 0;
+	}
+	if ((st = prep(env->db, errstr_r, "SELECT coalesce(sum(created > ?2), "
+	    "0), count(*) FROM mail_sent WHERE rcpt = ?1 AND auto = 1 AND "
+	    "created > ?3", "tii", rcpt, (int64_t)env->now - 3600,
+	    (int64_t)env->now - 86400)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		hour = sqlite3_column_int64(st, 0);
+		day = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return dberr(env->db, errstr_r);
+	if (hour >= env->cfg->auto_replies_per_hour) {
+		snprintf(res->reason, sizeof(res->reason), "%lld automatic "
+		    "letters to this address in the last hour",
+		    (long long)hour);
+		return 0;
+	}
+	if (day >= env->cfg->auto_replies_per_day) {
+		snprintf(res->reason, sizeof(res->reason), "%lld automatic "
+		    "letters to this address in the last day",
+		    (long long)day);
+		return 0;
+	}
+	return 1;
+}
+
+/* The letter's text: greeting, body, the number, signature. */
+static char *
+letter_text(const struct phrases *ph, const char *body, const char *number,
+    const char *sign, int automatic)
+{
+	char	*footer, *s;
+
+	footer = xasprintf(ph->footer, number);
+	s = xasprintf("%s\n\n%s\n\n%s\n\n%s%s%s", ph->greeting, body, footer,
+	    sign, automatic ? "\n\n" : "", automatic ? ph->automatic : "");
+	free(footer);
+	return s;
+}
+
+/* The request status after the bot's turn on v. */
+static const char *
+status_after(const struct verdict *v)
+{
+	if (v->action == ACTION_HANDOFF)
+		return "handoff";
+	return v->register_request ? "new" : "answered";
+}
+
+/*
+ * Inside the transaction: the bot's turn on a person's letter in
+ * conversation ci (its request number set): the reply, the queue, the
+ * letter or the reason there is none.
+ */
+static int
+bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
+    const struct mail *m, struct reply *r, struct mailchan_result *res,
+    enum outcome *o_r, char **errstr_r)
+{
+	const struct phrases	*ph = r->verdict.lang == LANG_EN ? &en : &ru;
+	const char		*rcpt = answer_address(m);
+	char			*body, *text, *html;
+	char			*refs;
+	int			 handoff, ok, rc;
+
+	handoff = r->verdict.action == ACTION_HANDOFF;
+	if (handoff)
+		body = xasprintf(ph->ack, ci->number, MAILCHAN_ANSWER_HOURS);
+	else {
+		if (reply_compose(env->db, env->cl, "email", ci->number, r,
+		    errstr_r) == -1)
+			return -1;
+		body = xstrdup(r->text);
+	}
+	text = letter_text(ph, body, ci->number, ph->sign, 1);
+	free(body);
+	html = reply_html(text);
+	rc = -1;
+	if (request_set_status(env->db, ci->number, status_after(&r->verdict),
+	    env->now, errstr_r) == -1 || conv_add(env->db, ci->id, "bot", text,
+	    html, NULL, NULL, ci->number, 0, env->now, errstr_r) == -1)
+		goto out;
+	if (handoff) {
+		if (queue_enqueue(env->db, ci->id, r->verdict.reason, 1,
+		    env->holidays, env->now, errstr_r) == -1 ||
+		    conv_set_state(env->db, ci->id, "queued", env->now,
+		    errstr_r) == -1)
+			goto out;
+		res->queue_changed = 1;
+	} else {
+		if (strcmp(ci->state, "bot") != 0 && conv_set_state(env->db,
+		    ci->id, "bot", env->now, errstr_r) == -1)
+			goto out;
+		if (r->verdict.register_request) {
+			if (queue_enqueue(env->db, ci->id, "registered request",
+			    0, env->holidays, env->now, errstr_r) == -1)
+				goto out;
+			res->queue_changed = 1;
+		}
+	}
+	*o_r = handoff ? O_ACKNOWLEDGED : O_ANSWERED;
+	if ((ok = may_answer(env, rcpt, res, errstr_r)) == -1)
+		goto out;
+	if (ok == 0) {
+		*o_r = rcpt == NULL || strcasecmp(rcpt, own_address(env)) == 0 ?
+		    O_UNANSWERABLE : O_CAPPED;
+		rc = suppress(env->db, rcpt, m->message_id, res->reason,
+		    ci->number, env->now, errstr_r);
+		goto out;
+	}
+	refs = refs_of(m);
+	rc = queue_letter(env, ci->id, ci->number, rcpt, m->subject,
+	    m->message_id, refs, text, html, 1, 0, ph == &en, &res->letter,
+	    errstr_r);
+	free(refs);
+	if (rc == 0)
+		res->letters = 1;
+out:
+	free(text);
+	free(html);
+	return rc;
+}
+
+/* A person's letter. */
+static int
+take_person(const struct mailchan_env *env, const struct mailchan_where *w,
+    const struct triage *t, struct mailchan_result *res, char **errstr_r)
+{
+	struct saved		 sv[MAILCHAN_ATTACHMENTS_MAX];
+	struct request_new	 rn;
+	struct conv_info	 ci;
+	struct reply		 r;
+	const struct mail	*m = t->mail;
+	enum outcome		 o;
+	int64_t			 conv = 0;
+	size_t			 nsv;
+	char			*text;
+	int			 h, q, rc;
+
+	memset(&r, 0, sizeof(r));
+	r.verdict = t->verdict;
+	if (t->action == TRIAGE_HANDOFF && r.verdict.action != ACTION_HANDOFF) {
+		/* A letter cannot be asked which of two things it meant. */
+		r.verdict.action = ACTION_HANDOFF;
+		r.verdict.reason = "not sure enough to answer a letter";
+	}
+	text = citizen_text(t);
+	nsv = save_attachments(env, m, sv);
+	if (state_begin(env->db, errstr_r) == -1) {
+		free(text);
+		return -1;
+	}
+	if ((h = handled(env->db, w, m->message_id, &q, errstr_r)) == -2)
+		goto fail;
+	if (h >= 0) {
+		state_rollback(env->db);
+		free(text);
+		res->outcome = outcomes[h];
+		res->quarantine = q;
+		return 0;
+	}
+	if ((rc = thread_of(env->db, m, &conv, errstr_r)) == -1)
+		goto fail;
+	if (rc == 1 && conv_info(env->db, conv, &ci, errstr_r) != 1) {
+		if (*errstr_r == NULL)
+			*errstr_r = xstrdup("mail: a thread without its "
+			    "conversation");
+		goto fail;
+	}
+	if (rc == 0) {
+		memset(&rn, 0, sizeof(rn));
+		rn.channel = "email";
+		rn.category = r.verdict.intent;
+		rn.priority = def_priority_name(r.verdict.priority);
+		rn.status = status_after(&r.verdict);
+		rn.summary = text;
+		if (conv_insert(env->db, "email", lang_name(r.verdict.lang),
+		    env->now, &conv, errstr_r) == -1 ||
+		    request_register(env->db, &rn, env->now, ci.number,
+		    errstr_r) == -1 || conv_set_number(env->db, conv, ci.number,
+		    errstr_r) == -1 || thread_insert(env, conv, ci.number, m,
+		    answer_address(m), errstr_r) == -1 ||
+		    conv_info(env->db, conv, &ci, errstr_r) != 1)
+			goto fail;
+	} else if (thread_update(env, conv, m, answer_address(m),
+	    errstr_r) == -1)
+		goto fail;
+	res->conv = conv;
+	snprintf(res->number, sizeof(res->number), "%s", ci.number);
+	if (conv_add_citizen(env->db, conv, text, env->cl, &r.verdict,
+	    env->now, errstr_r) == -1 || record_attachments(env, m, sv, nsv,
+	    conv, ci.number, errstr_r) == -1)
+		goto fail;
+	if (strcmp(ci.state, "queued") == 0 ||
+	    strcmp(ci.state, "operator") == 0) {
+		/* A person has the request: the letter is theirs. */
+		o = O_TO_OPERATOR;
+		res->queue_changed = 1;
+	} else if (bot_turn(env, &ci, m, &r, res, &o, errstr_r) == -1)
+		goto fail;
+	if (record(env->db, w, m->message_id, o, res, env->now,
+	    errstr_r) == -1)
+		goto fail;
+	if (state_commit(env->db, errstr_r) == -1)
+		goto out;
+	res->outcome = outcomes[o];
+	reply_release(&r);
+	free(text);
+	return 0;
+fail:
+	state_rollback(env->db);
+out:
+	res->letters = 0;
+	res->queue_changed = 0;
+	reply_release(&r);
+	free(text);
+	return -1;
+}
+
+int
+mailchan_take(const struct mailchan_env *env, const struct mailchan_where *w,
+    const char *raw, size_t len, struct mailchan_result *res,
+    char **errstr_r)
+{
+	struct triage	 t;
+	char		*err = NULL;
+	int		 rc, q;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = mailchan_seen(env->db, w, &q, errstr_r)) == -1)
+		return -1;
+	if (rc == 1) {
+		res->outcome = outcomes[q ? O_QUARANTINE : O_DUPLICATE];
+		res->quarantine = q;
+		return 0;
+	}
+	if (triage_letter(env->ctx, raw, len, own_address(env), &t,
+	    &err) == -1) {
+		snprintf(res->reason, sizeof(res->reason), "%s", err);
+		free(err);
+		return record_only(env, w, NULL, O_QUARANTINE, res, errstr_r);
+	}
+	if (t.action == TRIAGE_IGNORE)
+		rc = take_robot(env, w, &t, res, errstr_r);
+	else
+		rc = take_person(env, w, &t, res, errstr_r);
+	triage_release(&t);
+	return rc;
+}
+
+/* An operator's reply waiting to become a letter. */
+struct op_reply {
+	int64_t	 msg;
+	int64_t	 conv;
+	char	*text;
+	char	*number;
+	char	*rcpt;
+	char	*subject;
+	char	*last_id;
+	char	*refs;
+	int	 english;
+};
+
+static char *
+col_dup(sqlite3_stmt *st, int col)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, col);
+
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+int
+mailchan_operator_letters(const struct mailchan_env *env, char **errstr_r)
+{
+	struct op_reply	*ops = NULL, *op;
+	sqlite3_stmt	*st;
+	char		*text;
+	size_t		 n = 0, i;
+	int64_t		 v;
+	int		 rc, made = 0;
+
+	if ((st = prep(env->db, errstr_r, "SELECT m.id, m.conv, m.text, "
+	    "t.number, t.rcpt, t.subject, t.last_id, t.refs, c.lang = 'en' "
+	    "FROM message m JOIN conversation c ON c.id = m.conv JOIN "
+	    "mail_thread t ON t.conv = m.conv WHERE m.sender = 'operator' AND "
+	    "m.id > (SELECT coalesce(max(message), 0) FROM mail_sent) AND "
+	    "c.channel = 'email' ORDER BY m.id LIMIT ?1", "i",
+	    (int64_t)OPERATOR_BATCH)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ops = xreallocarray(ops, n + 1, sizeof(*ops));
+		op = &ops[n++];
+		op->msg = sqlite3_column_int64(st, 0);
+		op->conv = sqlite3_column_int64(st, 1);
+		op->text = col_dup(st, 2);
+		op->number = col_dup(st, 3);
+		op->rcpt = col_dup(st, 4);
+		op->subject = col_dup(st, 5);
+		op->last_id = col_dup(st, 6);
+		op->refs = col_dup(st, 7);
+		op->english = sqlite3_column_int(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dberr(env->db, errstr_r);
+		made = -1;
+		goto out;
+	}
+	for (i = 0; i < n && made >= 0; i++) {
+		op = &ops[i];
+		if (state_begin(env->db, errstr_r) == -1) {
+			made = -1;
+			break;
+		}
+		/* Another process may have made it meanwhile. */
+		if ((rc = one_int(env->db, prep(env->db, errstr_r, "SELECT 1 "
+		    "FROM mail_sent WHERE message = ?1", "i", op->msg), &v,
+		    errstr_r)) != 0) {
+			state_rollback(env->db);
+			if (rc == -1)
+				made = -1;
+			continue;
+		}
+		text = letter_text(op->english ? &en : &ru, op->text != NULL ?
+		    op->text : "", op->number, op->english ? en.op_sign :
+		    ru.op_sign, 0);
+		if (op->rcpt == NULL || !compose_valid_address(op->rcpt))
+			rc = suppress(env->db, op->rcpt, NULL, "operator's "
+			    "reply: no address to answer to", op->number,
+			    env->now, errstr_r);
+		else
+			rc = queue_letter(env, op->conv, op->number, op->rcpt,
+			    op->subject, op->last_id, op->refs, text, NULL, 0,
+			    op->msg, op->english, NULL, errstr_r);
+		free(text);
+		if (rc == -1 || state_commit(env->db, errstr_r) == -1) {
+			if (rc == -1)
+				state_rollback(env->db);
+			made = -1;
+			break;
+		}
+		made++;
+	}
+out:
+	for (i = 0; i < n; i++) {
+		free(ops[i].text);
+		free(ops[i].number);
+		free(ops[i].rcpt);
+		free(ops[i].subject);
+		free(ops[i].last_id);
+		free(ops[i].refs);
+	}
+	free(ops);
+	return made;
+}
+
+int
+mailchan_pending(sqlite3 *db, time_t now, size_t max,
+    struct mailchan_out **out_r, size_t *n_r, char **errstr_r)
+{
+	struct mailchan_out	*out = NULL, *o;
+	sqlite3_stmt		*st;
+	const void		*p;
+	size_t			 n = 0;
+	int			 rc;
+
+	*out_r = NULL;
+	*n_r = 0;
+	if ((st = prep(db, errstr_r, "SELECT id, rcpt, letter, conv FROM "
+	    "mail_sent WHERE status = 'pending' AND next_try <= ?1 ORDER BY id "
+	    "LIMIT ?2", "ii", (int64_t)now, (int64_t)max)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out = xreallocarray(out, n + 1, sizeof(*out));
+		o = &out[n++];
+		o->id = sqlite3_column_int64(st, 0);
+		o->rcpt = col_dup(st, 1);
+		o->len = (size_t)sqlite3_column_bytes(st, 2);
+		p = sqlite3_column_blob(st, 2);
+		o->letter = xmalloc(o->len + 1);
+		if (o->len > 0)
+			memcpy(o->letter, p, o->len);
+		o->letter[o->len] = '\0';
+		o->conv = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		mailchan_out_free(out, n);
+		return dberr(db, errstr_r);
+	}
+	*out_r = out;
+	*n_r = n;
+	return 0;
+}
+
+void
+mailchan_out_free(struct mailchan_out *out, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(out[i].rcpt);
+		free(out[i].letter);
+	}
+	free(out);
+}
+
+int
+mailchan_sent(sqlite3 *db, int64_t id, const char *err, int permanent,
+    time_t now, char **errstr_r)
+{
+	int	rc;
+
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (err == NULL)
+		rc = done(db, prep(db, errstr_r, "UPDATE mail_sent SET "
+		    "status = 'sent', sent = ?2, letter = NULL, error = NULL "
+		    "WHERE id = ?1", "ii", id, (int64_t)now), errstr_r);
+	else
+		/* Back off 30 s doubling to an hour; give up for good. */
+		rc = done(db, prep(db, errstr_r, "UPDATE mail_sent SET tries = "
+		    "tries + 1, error = ?2, next_try = ?3 + min(3600, 30 << "
+		    "min(tries, 7)), status = CASE WHEN ?4 OR tries + 1 >= ?5 "
+		    "THEN 'failed' ELSE status END, letter = CASE WHEN ?4 OR "
+		    "tries + 1 >= ?5 THEN NULL ELSE letter END WHERE id = ?1",
+		    "itiii", id, err, (int64_t)now, (int64_t)permanent,
+		    (int64_t)MAILCHAN_SEND_TRIES), errstr_r);
+	if (rc == -1) {
+		state_rollback(db);
+		return -1;
+	}
+	return state_commit(db, errstr_r);
+}

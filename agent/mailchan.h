@@ -1,0 +1,140 @@
+/*
+ * The e-mail channel's decisions and its state in the database, without
+ * any network: what becomes of one letter (a note for a robot's, an
+ * answer, an acknowledgement and a queue item, a follow-up for the
+ * operator who has the request, a quarantine), which request it belongs
+ * to, how many automatic letters one address may get, and the outbox of
+ * our letters waiting for SMTP.  Each letter's outcome, with the letter we
+ * owe in reply, commits in one transaction before anything leaves the
+ * machine; agent/mailrun.c does the IMAP and SMTP around it.
+ */
+#ifndef AGENT_MAILCHAN_H
+#define AGENT_MAILCHAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "agent/config.h"
+#include "agent/request.h"
+#include "agent/sla.h"
+#include "intents/classifier.h"
+
+/* Tries at one letter before it is quarantined as poison: a letter that
+ * crashed or stalled the channel that often will do so again. */
+#define MAILCHAN_TRIES_MAX		3
+/* Attachments of one letter stored; the rest are named in a note. */
+#define MAILCHAN_ATTACHMENTS_MAX	10
+/* Bytes of a letter's text kept in its conversation. */
+#define MAILCHAN_TEXT_MAX		(16 * 1024)
+/* Hours within which an acknowledged letter gets a person's answer
+ * (seed 1.2.3). */
+#define MAILCHAN_ANSWER_HOURS		24
+/* Tries at submitting one letter before it is given up. */
+#define MAILCHAN_SEND_TRIES		20
+
+/* What one pass of the channel works with; all borrowed. */
+struct mailchan_env {
+	sqlite3				*db;	/* this thread's connection */
+	const struct classifier		*cl;
+	struct classify_ctx		*ctx;	/* this thread's */
+	const struct config		*cfg;
+	const struct sla_holidays	*holidays;	/* may be NULL */
+	const char			*attach_dir;
+	time_t				 now;
+};
+
+/* Where a letter is on the IMAP server. */
+struct mailchan_where {
+	const char	*folder;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+};
+
+/* What became of one letter. */
+struct mailchan_result {
+	const char	*outcome;	/* static, see mailchan.c */
+	char		 reason[256];	/* why, for notes and quarantine */
+	int		 quarantine;	/* move it to the quarantine folder */
+	int64_t		 conv;		/* 0: none */
+	char		 number[REQUEST_NUMBER_MAX];	/* "" when none */
+	int		 letters;	/* letters of ours now pending */
+	int64_t		 letter;	/* the newest one's outbox id */
+	int		 queue_changed;	/* operators should look again */
+};
+
+/* A letter of ours waiting for SMTP. */
+struct mailchan_out {
+	int64_t	 id;
+	char	*rcpt;
+	char	*letter;
+	size_t	 len;
+	int64_t	 conv;
+};
+
+/* Creates or upgrades the channel's tables.  Returns 0, or -1 with an
+ * allocated *errstr_r. */
+int	mailchan_schema(sqlite3 *db, char **errstr_r);
+
+/*
+ * Whether letter w was handled before.  Returns 1 (with *quarantine_r set
+ * when it was quarantined), 0, or -1 with *errstr_r.
+ */
+int	mailchan_seen(sqlite3 *db, const struct mailchan_where *w,
+	    int *quarantine_r, char **errstr_r);
+
+/*
+ * Counts a try at letter w, committed before the letter is read, so that
+ * one that kills the process is recognised after MAILCHAN_TRIES_MAX
+ * starts.  Returns the tries so far including this one, or -1.
+ */
+int	mailchan_try(sqlite3 *db, const struct mailchan_where *w,
+	    char **errstr_r);
+
+/*
+ * Records that letter w goes to quarantine unread for reason (too large,
+ * tried too often).  Returns 0, or -1 with *errstr_r.
+ */
+int	mailchan_refuse(const struct mailchan_env *env,
+	    const struct mailchan_where *w, const char *reason,
+	    char **errstr_r);
+
+/*
+ * Decides what becomes of letter w, raw[0..len), and commits it with any
+ * letter of ours it calls for (status pending).  Idempotent: a letter
+ * seen before by place or by Message-ID changes nothing and sends nothing.
+ * Returns 0 with *res filled, or -1 with *errstr_r when the database
+ * failed (nothing is committed; the letter is to be tried again).
+ */
+int	mailchan_take(const struct mailchan_env *env,
+	    const struct mailchan_where *w, const char *raw, size_t len,
+	    struct mailchan_result *res, char **errstr_r);
+
+/*
+ * Turns operators' replies in e-mail conversations that have no letter
+ * yet into pending letters in the same thread.  Returns how many, or -1
+ * with *errstr_r.
+ */
+int	mailchan_operator_letters(const struct mailchan_env *env,
+	    char **errstr_r);
+
+/*
+ * The pending letters due at now, oldest first, at most max.  Returns 0
+ * with a new array *out_r of *n_r (free with mailchan_out_free), or -1.
+ */
+int	mailchan_pending(sqlite3 *db, time_t now, size_t max,
+	    struct mailchan_out **out_r, size_t *n_r, char **errstr_r);
+void	mailchan_out_free(struct mailchan_out *out, size_t n);
+
+/*
+ * Records the fate of pending letter id: sent (err NULL), refused for
+ * good (permanent), or to be tried again later.  A sent letter's bytes
+ * are dropped: only its Message-ID is kept, for threading.  Returns 0, or
+ * -1 with *errstr_r.
+ */
+int	mailchan_sent(sqlite3 *db, int64_t id, const char *err, int permanent,
+	    time_t now, char **errstr_r);
+
+#endif
