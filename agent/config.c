@@ -17,6 +17,8 @@
 #include "lib/xmalloc.h"
 
 #define CONFIG_FILE_MAX	(64 * 1024)
+/* A password file: its first line is the password. */
+#define PASSWORD_FILE_MAX	4096
 
 enum setting_type {
 	SETTING_PATH,
@@ -59,17 +61,51 @@ check_mail_address(const char *v, size_t len)
 	return NULL;
 }
 
-/* none, starttls or tls. */
+/* The names of enum config_security, in order. */
+static const char *const securities[] = { "none", "starttls", "tls" };
+
 static const char *
 check_security(const char *v, size_t len)
 {
-	static const char *const ok[] = { "none", "starttls", "tls" };
-	size_t			 i;
+	size_t	i;
 
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strlen(ok[i]) == len && memcmp(ok[i], v, len) == 0)
+	for (i = 0; i < sizeof(securities) / sizeof(securities[0]); i++)
+		if (strlen(securities[i]) == len &&
+		    memcmp(securities[i], v, len) == 0)
 			return NULL;
 	return "none (loopback only), starttls or tls";
+}
+
+enum config_security
+config_security(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < sizeof(securities) /
+	    sizeof(securities[0]); i++)
+		if (strcmp(securities[i], s) == 0)
+			return (enum config_security)i;
+	return CONFIG_SECURITY_NONE;
+}
+
+char *
+config_password(const char *value, const char *file, const char *what,
+    char **errstr_r)
+{
+	char	*buf, *err = NULL;
+	size_t	 len;
+
+	if (value != NULL)
+		return xstrdup(value);
+	if (file == NULL)
+		return xstrdup("");
+	if (files_read(file, PASSWORD_FILE_MAX, &buf, &len, &err) == -1) {
+		*errstr_r = xasprintf("%s_password_file: %s", what, err);
+		free(err);
+		return NULL;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf;
 }
 
 /* A host name or address, user name or folder: printable ASCII, no

@@ -45,7 +45,7 @@ struct config {
 	/* the mail channel; no imap_host: none */
 	char				*imap_host;
 	int				 imap_port;	/* 0: by security */
-	char				*imap_security;	/* none, starttls, tls */
+	char				*imap_security;	/* config_security */
 	char				*imap_user;
 	char				*imap_password;
 	char				*imap_password_file;
@@ -53,14 +53,33 @@ struct config {
 	char				*imap_quarantine;
 	int				 imap_poll_seconds;
 	char				*smtp_url;
-	char				*smtp_security;	/* none, starttls, tls */
+	char				*smtp_security;	/* config_security */
 	char				*smtp_user;
 	char				*smtp_password;
 	char				*smtp_password_file;
-	char				*mail_ca_file;	/* extra trusted CAs */
-	int				 auto_replies_per_hour;	/* per address */
+	char				*mail_ca_file;	/* the CAs to trust */
+	int				 auto_replies_per_hour; /* per rcpt */
 	int				 auto_replies_per_day;
 };
+
+/* What imap_security and smtp_security name. */
+enum config_security {
+	CONFIG_SECURITY_NONE,		/* a server on this machine only */
+	CONFIG_SECURITY_STARTTLS,
+	CONFIG_SECURITY_TLS
+};
+
+/* The security setting s names; NULL (the default) is none. */
+enum config_security config_security(const char *s);
+
+/*
+ * A password setting: value when set, else the first line of file (what
+ * names the setting in errors: "imap", "smtp"), else "".  Returns a new
+ * string the caller frees, or NULL with an allocated *errstr_r when the
+ * file cannot be read.
+ */
+char	*config_password(const char *value, const char *file,
+	    const char *what, char **errstr_r);
 
 /* Fills cfg with the embedded defaults (paths NULL: decided by paths.c). */
 void	config_defaults(struct config *cfg);

@@ -25,6 +25,7 @@
 #include "agent/agent.h"
 #include "agent/attach.h"
 #include "agent/conv.h"
+#include "agent/mailout.h"
 #include "agent/queue.h"
 #include "agent/state.h"
 #include "agent/triage.h"
@@ -35,48 +36,6 @@
 #include "mailbox/compose.h"
 #include "mailbox/mail.h"
 #include "mailbox/thread.h"
-
-/* Operators' replies turned into letters per call. */
-#define OPERATOR_BATCH	100
-
-struct phrases {
-	const char	*greeting;
-	const char	*ack;		/* %s number, %d hours */
-	const char	*footer;	/* %s number */
-	const char	*automatic;
-	const char	*sign;
-	const char	*op_sign;
-	const char	*subject;	/* when the citizen gave none */
-	const char	*from_name;
-};
-
-static const struct phrases ru = {
-	"Здравствуйте!",
-	"Ваше обращение зарегистрировано под номером %s. Чтобы ответить "
-	"точно, мы передали его специалисту: ответ придёт на этот адрес в "
-	"течение %d часов.",
-	"Номер обращения: %s. Чтобы дополнить обращение, ответьте на это "
-	"письмо, не меняя тему.",
-	"Это письмо отправлено автоматически.",
-	"С уважением,\nгорячая линия Госуслуг",
-	"С уважением,\nспециалист горячей линии Госуслуг",
-	"Обращение",
-	"Горячая линия Госуслуг",
-};
-
-static const struct phrases en = {
-	"Hello,",
-	"Your request is registered under number %s. To give you an exact "
-	"answer we have passed it to a specialist, who will reply to this "
-	"address within %d hours.",
-	"Request number: %s. To add to your request, reply to this letter "
-	"without changing the subject.",
-	"This letter was sent automatically.",
-	"Kind regards,\nGosuslugi hotline",
-	"Kind regards,\nGosuslugi hotline specialist",
-	"Your request",
-	"Горячая линия Госуслуг",
-};
 
 /* What can become of a letter: the outcome column of mail_seen. */
 static const char *const outcomes[] = {
@@ -168,8 +127,7 @@ dberr(sqlite3 *db, char **errstr_r)
 
 /*
  * Prepares sql and binds its parameters from types: 'i' an int64_t, 'n'
- * an int64_t with 0 as NULL, 't' a string (NULL binds NULL), 'b' a
- * pointer and a size_t length (a blob).
+ * an int64_t with 0 as NULL, 't' a string (NULL binds NULL).
  * Returns the statement, or NULL with *errstr_r.
  */
 static sqlite3_stmt *
@@ -178,8 +136,6 @@ prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types, ...)
 	sqlite3_stmt	*st;
 	va_list		 ap;
 	const char	*s;
-	const void	*p;
-	size_t		 n;
 	int64_t		 v;
 	int		 i;
 
@@ -194,10 +150,6 @@ prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types, ...)
 		else if (types[i] == 'n') {
 			if ((v = va_arg(ap, int64_t)) != 0)
 				sqlite3_bind_int64(st, i + 1, v);
-		} else if (types[i] == 'b') {
-			p = va_arg(ap, const void *);
-			n = va_arg(ap, size_t);
-			sqlite3_bind_blob64(st, i + 1, p, n, SQLITE_TRANSIENT);
 		} else if ((s = va_arg(ap, const char *)) != NULL)
 			sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
 	}
@@ -383,18 +335,6 @@ mailchan_refuse(const struct mailchan_env *env,
 	return record_only(env, w, NULL, O_QUARANTINE, &res, errstr_r);
 }
 
-static int
-suppress(sqlite3 *db, const char *address, const char *message_id,
-    const char *reason, const char *number, time_t now, char **errstr_r)
-{
-	log_msg(LOG_INFO, "mail: not answered: %s", reason);
-	return done(db, prep(db, errstr_r, "INSERT INTO mail_suppressed "
-	    "(address, message_id, reason, number, at) VALUES (?1, ?2, ?3, "
-	    "?4, ?5)", "tttti", address, message_id,
-	    reason, number != NULL && number[0] != '\0' ? number : NULL,
-	    (int64_t)now), errstr_r);
-}
-
 /*
  * The conversation letter m belongs to: the one whose letter of ours it
  * refers to (In-Reply-To, then References newest first), else the one
@@ -453,80 +393,6 @@ refs_of(const struct mail *m)
 		s = t;
 	}
 	return s;
-}
-
-/* Splits "\n"-joined ids s (modified) into an array (the caller frees
- * the array only). */
-static const char **
-split_refs(char *s, size_t *n_r)
-{
-	const char	**v = NULL;
-	char		 *p, *nl;
-	size_t		  n = 0;
-
-	for (p = s; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
-		if ((nl = strchr(p, '\n')) != NULL)
-			*nl = '\0';
-		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n++] = p;
-	}
-	*n_r = n;
-	return v;
-}
-
-/*
- * Inside the transaction: composes a letter to rcpt in conversation conv
- * and stores it pending.  refs are "\n"-joined (NULL: none).
- */
-static int
-queue_letter(const struct mailchan_env *env, int64_t conv,
-    const char *number, const char *rcpt, const char *subject,
-    const char *in_reply_to, const char *refs, const char *text,
-    const char *html, int automatic, int64_t message, int english,
-    int64_t *id_r, char **errstr_r)
-{
-	const struct phrases	*ph = english ? &en : &ru;
-	struct compose		 c;
-	char			 id[COMPOSE_ID_SIZE], *subj, *bytes, *rs;
-	const char		**rv;
-	size_t			 blen, nrefs;
-	int			 rc;
-
-	if (compose_message_id(own_address(env), id, sizeof(id)) == -1) {
-		*errstr_r = xstrdup("mail: mail_address has no domain");
-		return -1;
-	}
-	subj = compose_subject(number, subject, ph->subject);
-	rs = xstrdup(refs != NULL ? refs : "");
-	rv = split_refs(rs, &nrefs);
-	memset(&c, 0, sizeof(c));
-	c.from = own_address(env);
-	c.from_name = ph->from_name;
-	c.to = rcpt;
-	c.subject = subj;
-	c.message_id = id;
-	c.in_reply_to = in_reply_to;
-	c.references = rv;
-	c.nreferences = nrefs;
-	c.date = env->now;
-	c.auto_replied = automatic;
-	c.text = text;
-	c.html = html;
-	rc = compose_letter(&c, &bytes, &blen, errstr_r);
-	free(subj);
-	free(rv);
-	free(rs);
-	if (rc == -1)
-		return -1;
-	rc = done(env->db, prep(env->db, errstr_r, "INSERT INTO mail_sent "
-	    "(message_id, conv, number, rcpt, message, auto, status, letter, "
-	    "created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)",
-	    "tittnibi", id, conv, number, rcpt, message, (int64_t)automatic,
-	    bytes, blen, (int64_t)env->now), errstr_r);
-	free(bytes);
-	if (rc == 0 && id_r != NULL)
-		*id_r = sqlite3_last_insert_rowid(env->db);
-	return rc;
 }
 
 /* The citizen's words for the conversation: subject and new text, cut on
@@ -719,7 +585,7 @@ take_robot(const struct mailchan_env *env, const struct mailchan_where *w,
 		res->conv = conv;
 		snprintf(res->number, sizeof(res->number), "%s", ci.number);
 	}
-	if (suppress(env->db, m->from_addr, m->message_id, t->robot,
+	if (mailout_suppress(env->db, m->from_addr, m->message_id, t->robot,
 	    res->number, env->now, errstr_r) == -1 ||
 	    record(env->db, w, m->message_id, res->conv ? O_NOTE : O_ROBOT,
 	    res, env->now, errstr_r) == -1)
@@ -780,20 +646,6 @@ may_answer(const struct mailchan_env *env, const char *rcpt,
 	return 1;
 }
 
-/* The letter's text: greeting, body, the number, signature. */
-static char *
-letter_text(const struct phrases *ph, const char *body, const char *number,
-    const char *sign, int automatic)
-{
-	char	*footer, *s;
-
-	footer = xasprintf(ph->footer, number);
-	s = xasprintf("%s\n\n%s\n\n%s\n\n%s%s%s", ph->greeting, body, footer,
-	    sign, automatic ? "\n\n" : "", automatic ? ph->automatic : "");
-	free(footer);
-	return s;
-}
-
 /* The request status after the bot's turn on v. */
 static const char *
 status_after(const struct verdict *v)
@@ -813,22 +665,22 @@ bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
     const struct mail *m, struct reply *r, struct mailchan_result *res,
     enum outcome *o_r, char **errstr_r)
 {
-	const struct phrases	*ph = r->verdict.lang == LANG_EN ? &en : &ru;
 	const char		*rcpt = answer_address(m);
 	char			*body, *text, *html;
 	char			*refs;
-	int			 handoff, ok, rc;
+	int			 handoff, ok, rc, english;
 
+	english = r->verdict.lang == LANG_EN;
 	handoff = r->verdict.action == ACTION_HANDOFF;
 	if (handoff)
-		body = xasprintf(ph->ack, ci->number, MAILCHAN_ANSWER_HOURS);
+		body = mailout_ack(english, ci->number);
 	else {
 		if (reply_compose(env->db, env->cl, "email", ci->number, r,
 		    errstr_r) == -1)
 			return -1;
 		body = xstrdup(r->text);
 	}
-	text = letter_text(ph, body, ci->number, ph->sign, 1);
+	text = mailout_text(english, body, ci->number, 1);
 	free(body);
 	html = reply_html(text);
 	rc = -1;
@@ -860,13 +712,13 @@ bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
 	if (ok == 0) {
 		*o_r = rcpt == NULL || strcasecmp(rcpt, own_address(env)) == 0 ?
 		    O_UNANSWERABLE : O_CAPPED;
-		rc = suppress(env->db, rcpt, m->message_id, res->reason,
+		rc = mailout_suppress(env->db, rcpt, m->message_id, res->reason,
 		    ci->number, env->now, errstr_r);
 		goto out;
 	}
 	refs = refs_of(m);
-	rc = queue_letter(env, ci->id, ci->number, rcpt, m->subject,
-	    m->message_id, refs, text, html, 1, 0, ph == &en, &res->letter,
+	rc = mailout_queue(env, ci->id, ci->number, rcpt, m->subject,
+	    m->message_id, refs, text, html, 1, 0, english, &res->letter,
 	    errstr_r);
 	free(refs);
 	if (rc == 0)
@@ -1004,187 +856,3 @@ mailchan_take(const struct mailchan_env *env, const struct mailchan_where *w,
 	return rc;
 }
 
-/* An operator's reply waiting to become a letter. */
-struct op_reply {
-	int64_t	 msg;
-	int64_t	 conv;
-	char	*text;
-	char	*number;
-	char	*rcpt;
-	char	*subject;
-	char	*last_id;
-	char	*refs;
-	int	 english;
-};
-
-static char *
-col_dup(sqlite3_stmt *st, int col)
-{
-	const char	*s = (const char *)sqlite3_column_text(st, col);
-
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-int
-mailchan_operator_letters(const struct mailchan_env *env, char **errstr_r)
-{
-	struct op_reply	*ops = NULL, *op;
-	sqlite3_stmt	*st;
-	char		*text;
-	size_t		 n = 0, i;
-	int64_t		 v;
-	int		 rc, made = 0;
-
-	if ((st = prep(env->db, errstr_r, "SELECT m.id, m.conv, m.text, "
-	    "t.number, t.rcpt, t.subject, t.last_id, t.refs, c.lang = 'en' "
-	    "FROM message m JOIN conversation c ON c.id = m.conv JOIN "
-	    "mail_thread t ON t.conv = m.conv WHERE m.sender = 'operator' AND "
-	    "m.id > (SELECT coalesce(max(message), 0) FROM mail_sent) AND "
-	    "c.channel = 'email' ORDER BY m.id LIMIT ?1", "i",
-	    (int64_t)OPERATOR_BATCH)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ops = xreallocarray(ops, n + 1, sizeof(*ops));
-		op = &ops[n++];
-		op->msg = sqlite3_column_int64(st, 0);
-		op->conv = sqlite3_column_int64(st, 1);
-		op->text = col_dup(st, 2);
-		op->number = col_dup(st, 3);
-		op->rcpt = col_dup(st, 4);
-		op->subject = col_dup(st, 5);
-		op->last_id = col_dup(st, 6);
-		op->refs = col_dup(st, 7);
-		op->english = sqlite3_column_int(st, 8);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		dberr(env->db, errstr_r);
-		made = -1;
-		goto out;
-	}
-	for (i = 0; i < n && made >= 0; i++) {
-		op = &ops[i];
-		if (state_begin(env->db, errstr_r) == -1) {
-			made = -1;
-			break;
-		}
-		/* Another process may have made it meanwhile. */
-		if ((rc = one_int(env->db, prep(env->db, errstr_r, "SELECT 1 "
-		    "FROM mail_sent WHERE message = ?1", "i", op->msg), &v,
-		    errstr_r)) != 0) {
-			state_rollback(env->db);
-			if (rc == -1)
-				made = -1;
-			continue;
-		}
-		text = letter_text(op->english ? &en : &ru, op->text != NULL ?
-		    op->text : "", op->number, op->english ? en.op_sign :
-		    ru.op_sign, 0);
-		if (op->rcpt == NULL || !compose_valid_address(op->rcpt))
-			rc = suppress(env->db, op->rcpt, NULL, "operator's "
-			    "reply: no address to answer to", op->number,
-			    env->now, errstr_r);
-		else
-			rc = queue_letter(env, op->conv, op->number, op->rcpt,
-			    op->subject, op->last_id, op->refs, text, NULL, 0,
-			    op->msg, op->english, NULL, errstr_r);
-		free(text);
-		if (rc == -1 || state_commit(env->db, errstr_r) == -1) {
-			if (rc == -1)
-				state_rollback(env->db);
-			made = -1;
-			break;
-		}
-		made++;
-	}
-out:
-	for (i = 0; i < n; i++) {
-		free(ops[i].text);
-		free(ops[i].number);
-		free(ops[i].rcpt);
-		free(ops[i].subject);
-		free(ops[i].last_id);
-		free(ops[i].refs);
-	}
-	free(ops);
-	return made;
-}
-
-int
-mailchan_pending(sqlite3 *db, time_t now, size_t max,
-    struct mailchan_out **out_r, size_t *n_r, char **errstr_r)
-{
-	struct mailchan_out	*out = NULL, *o;
-	sqlite3_stmt		*st;
-	const void		*p;
-	size_t			 n = 0;
-	int			 rc;
-
-	*out_r = NULL;
-	*n_r = 0;
-	if ((st = prep(db, errstr_r, "SELECT id, rcpt, letter, conv FROM "
-	    "mail_sent WHERE status = 'pending' AND next_try <= ?1 ORDER BY id "
-	    "LIMIT ?2", "ii", (int64_t)now, (int64_t)max)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out = xreallocarray(out, n + 1, sizeof(*out));
-		o = &out[n++];
-		o->id = sqlite3_column_int64(st, 0);
-		o->rcpt = col_dup(st, 1);
-		o->len = (size_t)sqlite3_column_bytes(st, 2);
-		p = sqlite3_column_blob(st, 2);
-		o->letter = xmalloc(o->len + 1);
-		if (o->len > 0)
-			memcpy(o->letter, p, o->len);
-		o->letter[o->len] = '\0';
-		o->conv = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		mailchan_out_free(out, n);
-		return dberr(db, errstr_r);
-	}
-	*out_r = out;
-	*n_r = n;
-	return 0;
-}
-
-void
-mailchan_out_free(struct mailchan_out *out, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(out[i].rcpt);
-		free(out[i].letter);
-	}
-	free(out);
-}
-
-int
-mailchan_sent(sqlite3 *db, int64_t id, const char *err, int permanent,
-    time_t now, char **errstr_r)
-{
-	int	rc;
-
-	if (state_begin(db, errstr_r) == -1)
-		return -1;
-	if (err == NULL)
-		rc = done(db, prep(db, errstr_r, "UPDATE mail_sent SET "
-		    "status = 'sent', sent = ?2, letter = NULL, error = NULL "
-		    "WHERE id = ?1", "ii", id, (int64_t)now), errstr_r);
-	else
-		/* Back off 30 s doubling to an hour; give up for good. */
-		rc = done(db, prep(db, errstr_r, "UPDATE mail_sent SET tries = "
-		    "tries + 1, error = ?2, next_try = ?3 + min(3600, 30 << "
-		    "min(tries, 7)), status = CASE WHEN ?4 OR tries + 1 >= ?5 "
-		    "THEN 'failed' ELSE status END, letter = CASE WHEN ?4 OR "
-		    "tries + 1 >= ?5 THEN NULL ELSE letter END WHERE id = ?1",
-		    "itiii", id, err, (int64_t)now, (int64_t)permanent,
-		    (int64_t)MAILCHAN_SEND_TRIES), errstr_r);
-	if (rc == -1) {
-		state_rollback(db);
-		return -1;
-	}
-	return state_commit(db, errstr_r);
-}

@@ -3,10 +3,10 @@
  * any network: what becomes of one letter (a note for a robot's, an
  * answer, an acknowledgement and a queue item, a follow-up for the
  * operator who has the request, a quarantine), which request it belongs
- * to, how many automatic letters one address may get, and the outbox of
- * our letters waiting for SMTP.  Each letter's outcome, with the letter we
- * owe in reply, commits in one transaction before anything leaves the
- * machine; agent/mailrun.c does the IMAP and SMTP around it.
+ * to, how many automatic letters one address may get.  Each letter's
+ * outcome, with the letter we owe in reply (agent/mailout.c's outbox),
+ * commits in one transaction before anything leaves the machine;
+ * agent/mailrun.c and agent/mailsend.c do the IMAP and SMTP around it.
  */
 #ifndef AGENT_MAILCHAN_H
 #define AGENT_MAILCHAN_H
@@ -32,8 +32,6 @@
 /* Hours within which an acknowledged letter gets a person's answer
  * (seed 1.2.3). */
 #define MAILCHAN_ANSWER_HOURS		24
-/* Tries at submitting one letter before it is given up. */
-#define MAILCHAN_SEND_TRIES		20
 
 /* What one pass of the channel works with; all borrowed. */
 struct mailchan_env {
@@ -63,15 +61,6 @@ struct mailchan_result {
 	int		 letters;	/* letters of ours now pending */
 	int64_t		 letter;	/* the newest one's outbox id */
 	int		 queue_changed;	/* operators should look again */
-};
-
-/* A letter of ours waiting for SMTP. */
-struct mailchan_out {
-	int64_t	 id;
-	char	*rcpt;
-	char	*letter;
-	size_t	 len;
-	int64_t	 conv;
 };
 
 /* Creates or upgrades the channel's tables.  Returns 0, or -1 with an
@@ -111,30 +100,5 @@ int	mailchan_refuse(const struct mailchan_env *env,
 int	mailchan_take(const struct mailchan_env *env,
 	    const struct mailchan_where *w, const char *raw, size_t len,
 	    struct mailchan_result *res, char **errstr_r);
-
-/*
- * Turns operators' replies in e-mail conversations that have no letter
- * yet into pending letters in the same thread.  Returns how many, or -1
- * with *errstr_r.
- */
-int	mailchan_operator_letters(const struct mailchan_env *env,
-	    char **errstr_r);
-
-/*
- * The pending letters due at now, oldest first, at most max.  Returns 0
- * with a new array *out_r of *n_r (free with mailchan_out_free), or -1.
- */
-int	mailchan_pending(sqlite3 *db, time_t now, size_t max,
-	    struct mailchan_out **out_r, size_t *n_r, char **errstr_r);
-void	mailchan_out_free(struct mailchan_out *out, size_t n);
-
-/*
- * Records the fate of pending letter id: sent (err NULL), refused for
- * good (permanent), or to be tried again later.  A sent letter's bytes
- * are dropped: only its Message-ID is kept, for threading.  Returns 0, or
- * -1 with *errstr_r.
- */
-int	mailchan_sent(sqlite3 *db, int64_t id, const char *err, int permanent,
-	    time_t now, char **errstr_r);
 
 #endif

@@ -1,18 +1,15 @@
 /*
- * The mail channel's loop.  Two threads: one holds the IMAP session and
- * decides (agent/mailchan.c), the other, the sender, submits our letters
- * over SMTP (its connection kept between letters) and turns operators'
- * replies into letters, so that a slow SMTP server never holds up the
- * folder and the two servers work at once.  A letter is marked done on
- * the IMAP server, in batches, only once the sender has dealt with the
- * reply it called for.  After each connect the folder is swept from UID
- * 1 for letters without our done keyword, which finds those committed but
- * not yet marked when the process died; afterwards only UIDs above the
- * last one handled are searched.  A letter already in mail_seen is only
- * marked done (or moved to quarantine) again, never answered again.
- * Before reading a letter its try is counted, so one that kills the
- * process is quarantined after MAILCHAN_TRIES_MAX starts instead of
- * stalling the folder.
+ * The mail channel's IMAP side.  It holds the session and has each new
+ * letter decided (agent/mailchan.c); agent/mailsend.c's thread submits
+ * the replies meanwhile.  A letter is marked done on the IMAP server, in
+ * batches, only once the sender has dealt with the reply it called for.
+ * After each connect the folder is swept from UID 1 for letters without
+ * our done keyword, which finds those committed but not yet marked when
+ * the process died; afterwards only UIDs above the last one handled are
+ * searched.  A letter already in mail_seen is only marked done (or moved
+ * to quarantine) again, never answered again.  Before reading a letter
+ * its try is counted, so one that kills the process is quarantined after
+ * MAILCHAN_TRIES_MAX starts instead of stalling the folder.
  */
 #include "agent/mailrun.h"
 
@@ -29,10 +26,8 @@
 #include <unistd.h>
 
 #include "agent/events.h"
+#include "agent/mailsend.h"
 #include "agent/serve.h"
-#include "agent/state.h"
-#include "agent/stmt.h"
-#include "lib/files.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
@@ -40,14 +35,9 @@
 #include "mailbox/mail.h"
 #include "mailbox/smtp.h"
 
-/* A password file: one line. */
-#define SECRET_FILE_MAX	4096
-
-struct sender;
-
 struct session {
 	struct imap	*im;
-	struct sender	*sd;
+	struct mailsend	*sd;
 	char		*folder;
 	uint32_t	 after;		/* last UID handled this session */
 	uint32_t	 marks[IMAP_BATCH];	/* done, to be marked */
@@ -58,26 +48,6 @@ struct session {
 	const atomic_int *stop;		/* NULL: never asked to stop */
 };
 
-/* The thread that submits our letters, so that SMTP never holds up IMAP. */
-struct sender {
-	pthread_t		 thread;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;
-	int64_t			 want;	/* newest outbox id waited for */
-	int64_t			 done;	/* newest sent, refused or put off */
-	unsigned		 started;	/* rounds begun */
-	unsigned		 rounds;	/* rounds ended */
-	int			 kick;	/* a round now */
-	int			 stop;
-	int			 sent;
-	int			 failed;
-	struct server		*srv;	/* serve: the thread's worker */
-	char			*state_db;	/* mail fetch: own connection */
-	const struct config	*cfg;
-	sqlite3			*db;
-	int			 tuned;
-};
-
 struct mailrun {
 	struct server	*srv;
 	pthread_t	 thread;
@@ -85,71 +55,11 @@ struct mailrun {
 	atomic_int	 stop;
 };
 
-static const struct {
-	const char	*name;
-	enum imap_security imap;
-	enum smtp_security smtp;
-} securities[] = {
-	{ "none", IMAP_SECURITY_NONE, SMTP_SECURITY_NONE },
-	{ "starttls", IMAP_SECURITY_STARTTLS, SMTP_SECURITY_STARTTLS },
-	{ "tls", IMAP_SECURITY_TLS, SMTP_SECURITY_TLS },
+static const enum imap_security securities[] = {
+	[CONFIG_SECURITY_NONE] = IMAP_SECURITY_NONE,
+	[CONFIG_SECURITY_STARTTLS] = IMAP_SECURITY_STARTTLS,
+	[CONFIG_SECURITY_TLS] = IMAP_SECURITY_TLS,
 };
-
-static size_t
-security_of(const char *s)
-{
-	size_t	i;
-
-	for (i = 0; s != NULL && i < sizeof(securities) /
-	    sizeof(securities[0]); i++)
-		if (strcmp(securities[i].name, s) == 0)
-			return i;
-	return 0;
-}
-
-/* The password: written in the configuration, or the first line of the
- * file it names.  Returns an allocated string, or NULL with *errstr_r. */
-static char *
-secret(const char *inline_pw, const char *file, const char *what,
-    char **errstr_r)
-{
-	char	*buf, *err = NULL;
-	size_t	 len;
-
-	if (inline_pw != NULL)
-		return xstrdup(inline_pw);
-	if (file == NULL)
-		return xstrdup("");
-	if (files_read(file, SECRET_FILE_MAX, &buf, &len, &err) == -1) {
-		*errstr_r = xasprintf("%s_password_file: %s", what, err);
-		free(err);
-		return NULL;
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return buf;
-}
-
-static int
-smtp_open(const struct config *cfg, struct smtp **s_r, char **errstr_r)
-{
-	struct smtp_config	 sc;
-	char			*pw;
-	int			 rc;
-
-	if ((pw = secret(cfg->smtp_password, cfg->smtp_password_file, "smtp",
-	    errstr_r)) == NULL)
-		return -1;
-	memset(&sc, 0, sizeof(sc));
-	sc.url = cfg->smtp_url != NULL ? cfg->smtp_url :
-	    CONFIG_SMTP_URL_DEFAULT;
-	sc.security = securities[security_of(cfg->smtp_security)].smtp;
-	sc.user = cfg->smtp_user;
-	sc.password = pw;
-	sc.ca_file = cfg->mail_ca_file;
-	rc = smtp_new(&sc, s_r, errstr_r);
-	free(pw);
-	return rc;
-}
 
 static int
 imap_connect(const struct config *cfg, struct imap **im_r, char **errstr_r)
@@ -158,13 +68,13 @@ imap_connect(const struct config *cfg, struct imap **im_r, char **errstr_r)
 	char			*pw;
 	int			 rc;
 
-	if ((pw = secret(cfg->imap_password, cfg->imap_password_file, "imap",
-	    errstr_r)) == NULL)
+	if ((pw = config_password(cfg->imap_password, cfg->imap_password_file,
+	    "imap", errstr_r)) == NULL)
 		return -1;
 	memset(&ic, 0, sizeof(ic));
 	ic.host = cfg->imap_host;
 	ic.port = cfg->imap_port;
-	ic.security = securities[security_of(cfg->imap_security)].imap;
+	ic.security = securities[config_security(cfg->imap_security)];
 	ic.user = cfg->imap_user != NULL ? cfg->imap_user : "";
 	ic.password = pw;
 	ic.folder = cfg->imap_folder;
@@ -204,12 +114,11 @@ channel_lock(const char *state_db, char **errstr_r)
 int
 mailrun_check(const struct config *cfg, char **errstr_r)
 {
-	struct smtp	*s = NULL;
-	char		*pw;
+	char	*pw;
 
 	if (cfg->imap_host == NULL)
 		return 0;
-	if (security_of(cfg->imap_security) == 0 &&
+	if (config_security(cfg->imap_security) == CONFIG_SECURITY_NONE &&
 	    !smtp_host_is_loopback(cfg->imap_host)) {
 		*errstr_r = xasprintf("imap_security none is for a server on "
 		    "this machine, not %s", cfg->imap_host);
@@ -219,274 +128,11 @@ mailrun_check(const struct config *cfg, char **errstr_r)
 		*errstr_r = xstrdup("imap_host needs imap_user");
 		return -1;
 	}
-	if ((pw = secret(cfg->imap_password, cfg->imap_password_file, "imap",
-	    errstr_r)) == NULL)
+	if ((pw = config_password(cfg->imap_password, cfg->imap_password_file,
+	    "imap", errstr_r)) == NULL)
 		return -1;
 	free(pw);
-	if (smtp_open(cfg, &s, errstr_r) == -1)
-		return -1;
-	smtp_free(&s);
-	return 0;
-}
-
-/* Tells those waiting that every letter up to id has been dealt with:
- * rows are taken in id order, and ids grow in commit order. */
-static void
-progress(struct sender *sd, int64_t id, int sent, int failed)
-{
-	pthread_mutex_lock(&sd->lock);
-	if (id > sd->done)
-		sd->done = id;
-	sd->sent += sent;
-	sd->failed += failed;
-	pthread_cond_broadcast(&sd->cond);
-	pthread_mutex_unlock(&sd->lock);
-}
-
-/* Submits what is pending and due at due.  Returns 0, or -1 when the
- * SMTP server could not take them now (the rest wait). */
-static int
-flush(struct sender *sd, const struct mailchan_env *env, struct smtp **smtp,
-    time_t due)
-{
-	struct mailchan_out	*out;
-	const char		*from;
-	char			*err = NULL;
-	size_t			 n, i;
-	int			 perm, rc = 0;
-
-	from = env->cfg->mail_address != NULL ? env->cfg->mail_address :
-	    CONFIG_MAIL_ADDRESS_DEFAULT;
-	do {
-		if (mailchan_pending(env->db, due, MAILRUN_OUTBOX_BATCH,
-		    &out, &n, &err) == -1) {
-			log_msg(LOG_ERROR, "mail: %s", err);
-			free(err);
-			return -1;
-		}
-		for (i = 0; i < n && rc == 0; i++) {
-			if (*smtp == NULL && smtp_open(env->cfg, smtp,
-			    &err) == -1) {
-				log_msg(LOG_ERROR, "mail: %s", err);
-				free(err);
-				err = NULL;
-				rc = -1;
-				break;
-			}
-			if (smtp_send(*smtp, from, out[i].rcpt, out[i].letter,
-			    out[i].len, &perm, &err) == 0) {
-				/* The window: accepted, not yet marked. */
-				if (mailchan_sent(env->db, out[i].id, NULL, 0,
-				    time(NULL), &err) == -1) {
-					log_msg(LOG_ERROR, "mail: %s", err);
-					free(err);
-					err = NULL;
-					rc = -1;
-				}
-				progress(sd, out[i].id, 1, 0);
-				continue;
-			}
-			log_msg(LOG_WARN, "mail: letter %lld not submitted%s: "
-			    "%s", (long long)out[i].id, perm ? " (for good)" :
-			    "", err);
-			if (mailchan_sent(env->db, out[i].id, err, perm,
-			    time(NULL), NULL) == -1)
-				rc = -1;
-			free(err);
-			err = NULL;
-			progress(sd, out[i].id, 0, perm);
-			if (!perm) {
-				/* A fresh connection next time. */
-				smtp_free(smtp);
-				rc = -1;
-			}
-		}
-		mailchan_out_free(out, n);
-	} while (rc == 0 && n == MAILRUN_OUTBOX_BATCH);
-	return rc;
-}
-
-/* The sender's connection and settings: its serve worker's, or its own
- * connection with the configuration of `mail fetch`. */
-static int
-sender_env(struct sender *sd, struct mailchan_env *env)
-{
-	struct worker	*w;
-	char		*err = NULL;
-
-	memset(env, 0, sizeof(*env));
-	env->now = time(NULL);
-	if (sd->srv != NULL) {
-		if ((w = serve_worker(sd->srv)) == NULL)
-			return -1;
-		if (!sd->tuned) {
-			sqldb_exec(w->db, "PRAGMA synchronous=FULL", NULL);
-			sd->tuned = 1;
-		}
-		env->db = w->db;
-		env->cl = w->brain->cl;
-		env->ctx = w->ctx;
-		env->cfg = &w->brain->cfg;
-		env->holidays = &w->brain->holidays;
-		env->attach_dir = sd->srv->attach_dir;
-		return 0;
-	}
-	if (sd->db == NULL && (state_open(sd->state_db, &sd->db, &err) == -1 ||
-	    sqldb_exec(sd->db, "PRAGMA synchronous=FULL", &err) == -1)) {
-		log_msg(LOG_ERROR, "mail: %s", err);
-		free(err);
-		sqldb_close(&sd->db);
-		return -1;
-	}
-	env->db = sd->db;
-	env->cfg = sd->cfg;
-	return 0;
-}
-
-/*
- * The sender thread: whenever asked, and every MAILRUN_SLICE seconds,
- * turns operators' replies into letters and submits what is pending.
- * After each round everything up to the id it was asked for has been
- * sent, refused or put off, and whoever waits for that is woken.
- */
-static void *
-sender_main(void *arg)
-{
-	struct sender		*sd = arg;
-	struct mailchan_env	 env;
-	struct smtp		*smtp = NULL;
-	const struct config	*cfg = NULL;
-	struct timespec		 ts;
-	char			*err = NULL;
-	int64_t			 want;
-	int			 stop, rc;
-
-	for (;;) {
-		pthread_mutex_lock(&sd->lock);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += MAILRUN_SLICE;
-		rc = 0;
-		while (!sd->stop && !sd->kick && sd->want <= sd->done &&
-		    rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&sd->cond, &sd->lock, &ts);
-		want = sd->want;
-		stop = sd->stop;
-		sd->kick = 0;
-		sd->started++;
-		pthread_mutex_unlock(&sd->lock);
-		if (sender_env(sd, &env) == 0) {
-			if (env.cfg != cfg) {
-				/* A reload: perhaps another server. */
-				smtp_free(&smtp);
-				cfg = env.cfg;
-			}
-			if (mailchan_operator_letters(&env, &err) == -1) {
-				log_msg(LOG_ERROR, "mail: operators' "
-				    "replies: %s", err);
-				free(err);
-				err = NULL;
-			}
-			/* A start is a new try for every pending letter. */
-			flush(sd, &env, &smtp, sd->rounds == 0 ? INT64_MAX :
-			    time(NULL));
-		}
-		pthread_mutex_lock(&sd->lock);
-		/* The rest up to want were put off or not due. */
-		if (want > sd->done)
-			sd->done = want;
-		sd->rounds++;
-		pthread_cond_broadcast(&sd->cond);
-		pthread_mutex_unlock(&sd->lock);
-		if (stop)
-			break;
-	}
-	smtp_free(&smtp);
-	if (sd->db != NULL) {
-		stmt_forget(sd->db);
-		sqldb_close(&sd->db);
-	}
-	return NULL;
-}
-
-/* Starts a sender for serve (srv) or for `mail fetch` (state_db, cfg). */
-static struct sender *
-sender_start(struct server *srv, const char *state_db,
-    const struct config *cfg)
-{
-	struct sender	*sd;
-
-	sd = xcalloc(1, sizeof(*sd));
-	sd->srv = srv;
-	sd->state_db = state_db != NULL ? xstrdup(state_db) : NULL;
-	sd->cfg = cfg;
-	pthread_mutex_init(&sd->lock, NULL);
-	pthread_cond_init(&sd->cond, NULL);
-	if (pthread_create(&sd->thread, NULL, sender_main, sd) != 0)
-		abort();
-	return sd;
-}
-
-/* Asks for letter id (0: a round anyway) to be dealt with. */
-static void
-sender_nudge(struct sender *sd, int64_t id)
-{
-	pthread_mutex_lock(&sd->lock);
-	if (id > sd->want)
-		sd->want = id;
-	if (id == 0)
-		sd->kick = 1;
-	pthread_cond_broadcast(&sd->cond);
-	pthread_mutex_unlock(&sd->lock);
-}
-
-/* Waits until letter id has been dealt with. */
-static void
-sender_wait(struct sender *sd, int64_t id)
-{
-	pthread_mutex_lock(&sd->lock);
-	while (sd->done < id)
-		pthread_cond_wait(&sd->cond, &sd->lock);
-	pthread_mutex_unlock(&sd->lock);
-}
-
-/* Has a whole round run and waits for it: pending letters first. */
-static void
-sender_round(struct sender *sd)
-{
-	unsigned	target;
-
-	pthread_mutex_lock(&sd->lock);
-	/* The next round to begin sees the kick. */
-	target = sd->started + 1;
-	sd->kick = 1;
-	pthread_cond_broadcast(&sd->cond);
-	while ((int)(sd->rounds - target) < 0)
-		pthread_cond_wait(&sd->cond, &sd->lock);
-	pthread_mutex_unlock(&sd->lock);
-}
-
-/* Stops the sender after a last round; adds its counts to st. */
-static void
-sender_stop(struct sender **sdp, struct mailrun_stats *st)
-{
-	struct sender	*sd = *sdp;
-
-	if (sd == NULL)
-		return;
-	pthread_mutex_lock(&sd->lock);
-	sd->stop = 1;
-	pthread_cond_broadcast(&sd->cond);
-	pthread_mutex_unlock(&sd->lock);
-	pthread_join(sd->thread, NULL);
-	if (st != NULL) {
-		st->sent += sd->sent;
-		st->failed += sd->failed;
-	}
-	pthread_mutex_destroy(&sd->lock);
-	pthread_cond_destroy(&sd->cond);
-	free(sd->state_db);
-	free(sd);
-	*sdp = NULL;
+	return mailsend_check(cfg, errstr_r);
 }
 
 static void
@@ -529,7 +175,7 @@ mark(struct session *ss)
 	if (ss->nmarks == 0)
 		return 0;
 	if (ss->mark_wait > 0)
-		sender_wait(ss->sd, ss->mark_wait);
+		mailsend_wait(ss->sd, ss->mark_wait);
 	if (imap_mark_done(ss->im, ss->marks, ss->nmarks, &err) == -1) {
 		log_msg(LOG_ERROR, "mail: %s", err);
 		free(err);
@@ -632,7 +278,7 @@ one(const struct mailchan_env *env, struct session *ss, uint32_t uid,
 	if (res.quarantine)
 		return quarantine(ss, uid);
 	if (res.letters > 0)
-		sender_nudge(ss->sd, res.letter);
+		mailsend_nudge(ss->sd, res.letter);
 	return mark_later(ss, uid, res.letters > 0 ? res.letter : 0);
 dberr:
 	log_msg(LOG_ERROR, "mail: %s", err);
@@ -715,9 +361,9 @@ mailrun_once(const struct mailchan_env *env, const char *state_db,
 	memset(&ss, 0, sizeof(ss));
 	if ((lock = channel_lock(state_db, errstr_r)) == -1)
 		return -1;
-	ss.sd = sender_start(NULL, state_db, env->cfg);
+	ss.sd = mailsend_start(NULL, state_db, env->cfg);
 	/* What a killed run left pending goes first. */
-	sender_round(ss.sd);
+	mailsend_round(ss.sd);
 	if (session_open(env, &ss, errstr_r) == -1)
 		goto out;
 	if (pass(env, &ss, st) == -1) {
@@ -727,7 +373,7 @@ mailrun_once(const struct mailchan_env *env, const char *state_db,
 	}
 	rc = 0;
 out:
-	sender_stop(&ss.sd, st);
+	mailsend_stop(&ss.sd, &st->sent, &st->failed);
 	session_close(&ss);
 	close(lock);
 	return rc;
@@ -840,9 +486,9 @@ thread_main(void *arg)
 	err = NULL;
 	if (lock == -1)
 		return NULL;
-	ss.sd = sender_start(mr->srv, NULL, NULL);
+	ss.sd = mailsend_start(mr->srv, NULL, NULL);
 	/* What a killed process left pending goes first. */
-	sender_round(ss.sd);
+	mailsend_round(ss.sd);
 	while (!atomic_load(&mr->stop)) {
 		if (thread_env(mr, &env) == -1) {
 			nap(mr, MAILRUN_BACKOFF_MAX);
@@ -896,7 +542,7 @@ thread_main(void *arg)
 			imap_close(&ss.im);
 	}
 	session_close(&ss);
-	sender_stop(&ss.sd, NULL);
+	mailsend_stop(&ss.sd, NULL, NULL);
 	close(lock);
 	return NULL;
 }
@@ -906,21 +552,12 @@ mailrun_start(struct server *srv, const struct config *cfg,
     struct mailrun **mr_r, char **errstr_r)
 {
 	struct mailrun	*mr;
-	sqlite3		*db = NULL;
 
 	*mr_r = NULL;
 	if (cfg->imap_host == NULL)
 		return 0;
 	if (mailrun_check(cfg, errstr_r) == -1)
 		return -1;
-	/* The tables, before the thread needs them. */
-	if (sqldb_open(srv->state_db, &db, errstr_r) == -1)
-		return -1;
-	if (mailchan_schema(db, errstr_r) == -1) {
-		sqldb_close(&db);
-		return -1;
-	}
-	sqldb_close(&db);
 	mr = xcalloc(1, sizeof(*mr));
 	mr->srv = srv;
 	atomic_init(&mr->stop, 0);

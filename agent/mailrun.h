@@ -1,9 +1,10 @@
 /*
- * The mail channel at work: the IMAP session and SMTP submission around
- * agent/mailchan.c's decisions.  In `hotline serve` it is one thread that
- * never gives up: it reconnects with back-off (1 s doubling to 60 s),
- * waits with IDLE where the server has it and polls otherwise, and sends
- * operators' replies as they are written.  `hotline mail fetch` runs one
+ * The mail channel at work: the IMAP session around agent/mailchan.c's
+ * decisions, with agent/mailsend.c submitting the replies.  In `hotline
+ * serve` it is a thread that never gives up: it reconnects with back-off
+ * (1 s doubling to 60 s), waits with IDLE where the server has it and
+ * polls otherwise, while the sender mails operators' replies as they are
+ * written.  `hotline mail fetch` runs one
  * pass and exits.  The order for each letter is fixed: its outcome and
  * our reply (pending) commit, then the reply is submitted, then it is
  * marked sent, then the letter is marked done on the server.  A crash
@@ -17,14 +18,9 @@
 #include "agent/config.h"
 #include "agent/mailchan.h"
 
-/* Seconds between the sender's looks at operators' replies and at
- * letters put off. */
-#define MAILRUN_SLICE		5
 /* Back-off between connection attempts: first and longest, seconds. */
 #define MAILRUN_BACKOFF_MIN	1
 #define MAILRUN_BACKOFF_MAX	60
-/* Pending letters read per round. */
-#define MAILRUN_OUTBOX_BATCH	50
 
 struct server;
 struct mailrun;

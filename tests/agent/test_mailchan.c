@@ -20,6 +20,7 @@
 
 #include "agent/conv.h"
 #include "agent/mailchan.h"
+#include "agent/mailout.h"
 #include "agent/queue.h"
 #include "agent/retention.h"
 #include "agent/state.h"
@@ -446,13 +447,13 @@ START_TEST(a_follow_up_goes_to_the_operator_whose_reply_is_mailed)
 	ck_assert_int_eq(res.letters, 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM mail_sent"), 1);
 	/* Nothing to mail until the operator writes. */
-	ck_assert_int_eq(mailchan_operator_letters(&env, &err), 0);
+	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);
 	ck_assert_int_eq(queue_reply(db, first.conv, "anna", "Пароль "
 	    "сброшен, войдите заново.", strlen("Пароль сброшен, войдите "
 	    "заново."), env.now, &msg, &status, &err), 0);
 	json_decref(msg);
-	ck_assert_int_eq(mailchan_operator_letters(&env, &err), 1);
-	ck_assert_int_eq(mailchan_operator_letters(&env, &err), 0);
+	ck_assert_int_eq(mailout_operator_letters(&env, &err), 1);
+	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);
 	l = our_letter(first.conv);
 	ck_assert_ptr_nonnull(strstr(l, "In-Reply-To: <o.2@example.org>\r\n"));
 	ck_assert_ptr_nonnull(strstr(l, "To: <v.k@example.org>\r\n"));
@@ -465,7 +466,7 @@ END_TEST
 START_TEST(the_outbox_keeps_a_letter_until_it_is_sent)
 {
 	struct mailchan_result	 res;
-	struct mailchan_out	*out;
+	struct mailout_letter	*out;
 	char			*a, *err = NULL;
 	size_t			 n;
 
@@ -473,23 +474,23 @@ START_TEST(the_outbox_keeps_a_letter_until_it_is_sent)
 	    "Забыл пароль от госуслуг");
 	take(a, &res);
 	free(a);
-	ck_assert_int_eq(mailchan_pending(db, env.now, 10, &out, &n, &err), 0);
+	ck_assert_int_eq(mailout_pending(db, env.now, 10, &out, &n, &err), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(out[0].rcpt, "q@example.org");
 	ck_assert_ptr_nonnull(strstr(out[0].letter, "\r\nSubject: "));
 	/* A refusal for now: tried again later, not at once. */
-	ck_assert_int_eq(mailchan_sent(db, out[0].id, "451 later", 0,
+	ck_assert_int_eq(mailout_sent(db, out[0].id, "451 later", 0,
 	    env.now, &err), 0);
-	mailchan_out_free(out, n);
-	ck_assert_int_eq(mailchan_pending(db, env.now, 10, &out, &n, &err), 0);
+	mailout_free(out, n);
+	ck_assert_int_eq(mailout_pending(db, env.now, 10, &out, &n, &err), 0);
 	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(mailchan_pending(db, env.now + 3600, 10, &out, &n,
+	ck_assert_int_eq(mailout_pending(db, env.now + 3600, 10, &out, &n,
 	    &err), 0);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(mailchan_sent(db, out[0].id, NULL, 0, env.now,
+	ck_assert_int_eq(mailout_sent(db, out[0].id, NULL, 0, env.now,
 	    &err), 0);
-	mailchan_out_free(out, n);
-	ck_assert_int_eq(mailchan_pending(db, env.now + 7200, 10, &out, &n,
+	mailout_free(out, n);
+	ck_assert_int_eq(mailout_pending(db, env.now + 7200, 10, &out, &n,
 	    &err), 0);
 	ck_assert_uint_eq(n, 0);
 	/* Sent: the bytes are gone, the id stays for threading. */
