@@ -614,3 +614,10 @@ config_print(const struct config *cfg, FILE *fp)
 			    *(const double *)((const char *)cfg + s->offset));
 	}
 }
+
+const char *
+config_mail_address(const struct config *cfg)
+{
+	return cfg->mail_address != NULL ? cfg->mail_address :
+	    CONFIG_MAIL_ADDRESS_DEFAULT;
+}

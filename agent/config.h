@@ -98,6 +98,9 @@ int	config_load(const char *path, struct config *cfg, char **errstr_r);
 /* Fills dst with a deep copy of src (release with config_clear). */
 void	config_copy(struct config *dst, const struct config *src);
 
+/* The hotline's own e-mail address: the configured one or the default. */
+const char *config_mail_address(const struct config *cfg);
+
 /*
  * Splits the listen setting s ("127.0.0.1:8080", "[::1]:8080") into a
  * numeric address and a port.  Pure.  Returns 0, or -1 when malformed.

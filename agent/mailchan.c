@@ -125,79 +125,9 @@ dberr(sqlite3 *db, char **errstr_r)
 	return -1;
 }
 
-/*
- * Prepares sql and binds its parameters from types: 'i' an int64_t, 'n'
- * an int64_t with 0 as NULL, 't' a string (NULL binds NULL).
- * Returns the statement, or NULL with *errstr_r.
- */
-static sqlite3_stmt *
-prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt	*st;
-	va_list		 ap;
-	const char	*s;
-	int64_t		 v;
-	int		 i;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		dberr(db, errstr_r);
-		return NULL;
-	}
-	va_start(ap, types);
-	for (i = 0; types[i] != '\0'; i++) {
-		if (types[i] == 'i')
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		else if (types[i] == 'n') {
-			if ((v = va_arg(ap, int64_t)) != 0)
-				sqlite3_bind_int64(st, i + 1, v);
-		} else if ((s = va_arg(ap, const char *)) != NULL)
-			sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-	}
-	va_end(ap);
-	return st;
-}
 
-/* Steps st to completion and finalizes it.  Returns 0, or -1. */
-static int
-done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
-{
-	int	rc;
 
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return dberr(db, errstr_r);
-	return 0;
-}
-
-/* The first column of the first row of st as an integer: 1 with *v_r, 0
- * when there is no row, -1. */
-static int
-one_int(sqlite3 *db, sqlite3_stmt *st, int64_t *v_r, char **errstr_r)
-{
-	int	rc;
-
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v_r = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return dberr(db, errstr_r);
-}
-
-static const char *
-own_address(const struct mailchan_env *env)
-{
-	return env->cfg->mail_address != NULL ? env->cfg->mail_address :
-	    CONFIG_MAIL_ADDRESS_DEFAULT;
-}
 
 int
 mailchan_seen(sqlite3 *db, const struct mailchan_where *w,
@@ -207,7 +137,7 @@ mailchan_seen(sqlite3 *db, const struct mailchan_where *w,
 	int		 rc;
 
 	*quarantine_r = 0;
-	if ((st = prep(db, errstr_r, "SELECT outcome = ?4 FROM mail_seen "
+	if ((st = sqldb_prep(db, errstr_r, "SELECT outcome = ?4 FROM mail_seen "
 	    "WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3", "tiit",
 	    w->folder, (int64_t)w->uidvalidity, (int64_t)w->uid,
 	    outcomes[O_QUARANTINE])) == NULL)
@@ -230,14 +160,16 @@ mailchan_try(sqlite3 *db, const struct mailchan_where *w, char **errstr_r)
 
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (done(db, prep(db, errstr_r, "INSERT INTO mail_state (folder, "
+	if (sqldb_done(db, sqldb_prep(db, errstr_r,
+	    "INSERT INTO mail_state (folder, "
 	    "uidvalidity, try_uid, tries) VALUES (?1, ?2, ?3, 1) ON CONFLICT "
 	    "(folder) DO UPDATE SET tries = CASE WHEN try_uid = ?3 AND "
 	    "uidvalidity = ?2 THEN tries + 1 ELSE 1 END, last_uid = CASE WHEN "
 	    "uidvalidity = ?2 THEN last_uid ELSE 0 END, uidvalidity = ?2, "
 	    "try_uid = ?3", "tii", w->folder, (int64_t)w->uidvalidity,
 	    (int64_t)w->uid), errstr_r) == -1 ||
-	    one_int(db, prep(db, errstr_r, "SELECT tries FROM mail_state WHERE "
+	    sqldb_one_int(db, sqldb_prep(db, errstr_r,
+	        "SELECT tries FROM mail_state WHERE "
 	    "folder = ?1", "t", w->folder), &tries, errstr_r) != 1) {
 		state_rollback(db);
 		if (*errstr_r == NULL)
@@ -268,7 +200,8 @@ handled(sqlite3 *db, const struct mailchan_where *w, const char *message_id,
 		return *quarantine_r ? O_QUARANTINE : O_DUPLICATE;
 	if (message_id == NULL)
 		return -1;
-	rc = one_int(db, prep(db, errstr_r, "SELECT 1 FROM mail_seen WHERE "
+	rc = sqldb_one_int(db, sqldb_prep(db, errstr_r,
+	    "SELECT 1 FROM mail_seen WHERE "
 	    "message_id = ?1 LIMIT 1", "t", message_id), &v, errstr_r);
 	if (rc == -1)
 		return -2;
@@ -281,7 +214,8 @@ record(sqlite3 *db, const struct mailchan_where *w, const char *message_id,
     enum outcome o, const struct mailchan_result *res, time_t now,
     char **errstr_r)
 {
-	if (done(db, prep(db, errstr_r, "INSERT INTO mail_seen (folder, "
+	if (sqldb_done(db, sqldb_prep(db, errstr_r,
+	    "INSERT INTO mail_seen (folder, "
 	    "uidvalidity, uid, message_id, outcome, reason, conv, number, at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", "tiitttnti",
 	    w->folder, (int64_t)w->uidvalidity, (int64_t)w->uid, message_id,
@@ -289,7 +223,8 @@ record(sqlite3 *db, const struct mailchan_where *w, const char *message_id,
 	    res->conv, res->number[0] != '\0' ? res->number : NULL,
 	    (int64_t)now), errstr_r) == -1)
 		return -1;
-	return done(db, prep(db, errstr_r, "INSERT INTO mail_state (folder, "
+	return sqldb_done(db, sqldb_prep(db, errstr_r,
+	    "INSERT INTO mail_state (folder, "
 	    "uidvalidity, last_uid) VALUES (?1, ?2, ?3) ON CONFLICT (folder) "
 	    "DO UPDATE SET last_uid = CASE WHEN uidvalidity = ?2 THEN "
 	    "max(last_uid, ?3) ELSE ?3 END, uidvalidity = ?2", "tii",
@@ -349,19 +284,22 @@ thread_of(sqlite3 *db, const struct mail *m, int64_t *conv_r,
 	size_t	i;
 	int	rc;
 
-	if (m->in_reply_to != NULL && (rc = one_int(db, prep(db, errstr_r,
+	if (m->in_reply_to != NULL && (rc = sqldb_one_int(db, sqldb_prep(db, errstr_r,
+	    
 	    "SELECT conv FROM mail_sent WHERE message_id = ?1", "t",
 	    m->in_reply_to), conv_r, errstr_r)) != 0)
 		return rc;
 	for (i = m->nreferences; i > 0; i--)
-		if ((rc = one_int(db, prep(db, errstr_r, "SELECT conv FROM "
+		if ((rc = sqldb_one_int(db, sqldb_prep(db, errstr_r,
+		    "SELECT conv FROM "
 		    "mail_sent WHERE message_id = ?1", "t",
 		    m->references[i - 1]), conv_r, errstr_r)) != 0)
 			return rc;
 	if (m->from_addr == NULL || !thread_subject_number(m->subject,
 	    number))
 		return 0;
-	return one_int(db, prep(db, errstr_r, "SELECT conv FROM mail_thread "
+	return sqldb_one_int(db, sqldb_prep(db, errstr_r,
+	    "SELECT conv FROM mail_thread "
 	    "WHERE number = ?1 AND address = ?2 ORDER BY conv DESC LIMIT 1",
 	    "tt", number, m->from_addr), conv_r, errstr_r);
 }
@@ -517,7 +455,8 @@ thread_insert(const struct mailchan_env *env, int64_t conv,
 
 	subject = thread_clean_subject(m->subject);
 	refs = refs_of(m);
-	rc = done(env->db, prep(env->db, errstr_r, "INSERT INTO mail_thread "
+	rc = sqldb_done(env->db, sqldb_prep(env->db, errstr_r,
+	    "INSERT INTO mail_thread "
 	    "(conv, number, address, rcpt, subject, last_id, refs) VALUES (?1, "
 	    "?2, ?3, ?4, ?5, ?6, ?7)", "itttttt", conv, number,
 	    m->from_addr != NULL ? m->from_addr : "", rcpt != NULL ? rcpt : "",
@@ -540,7 +479,8 @@ thread_update(const struct mailchan_env *env, int64_t conv,
 	if (!compose_valid_id(m->message_id))
 		return 0;
 	refs = refs_of(m);
-	rc = done(env->db, prep(env->db, errstr_r, "UPDATE mail_thread SET "
+	rc = sqldb_done(env->db, sqldb_prep(env->db, errstr_r,
+	    "UPDATE mail_thread SET "
 	    "last_id = ?2, refs = ?3, rcpt = CASE WHEN address = ?4 AND ?5 IS "
 	    "NOT NULL THEN ?5 ELSE rcpt END WHERE conv = ?1", "itttt", conv,
 	    m->message_id, refs, m->from_addr != NULL ? m->from_addr : "",
@@ -614,12 +554,13 @@ may_answer(const struct mailchan_env *env, const char *rcpt,
 		    "answer to");
 		return 0;
 	}
-	if (strcasecmp(rcpt, own_address(env)) == 0) {
+	if (strcasecmp(rcpt, config_mail_address(env->cfg)) == 0) {
 		snprintf(res->reason, sizeof(res->reason), "Reply-To is our "
 		    "own address");
 		return 0;
 	}
-	if ((st = prep(env->db, errstr_r, "SELECT coalesce(sum(created > ?2), "
+	if ((st = sqldb_prep(env->db, errstr_r,
+	    "SELECT coalesce(sum(created > ?2), "
 	    "0), count(*) FROM mail_sent WHERE rcpt = ?1 AND auto = 1 AND "
 	    "created > ?3", "tii", rcpt, (int64_t)env->now - 3600,
 	    (int64_t)env->now - 86400)) == NULL)
@@ -710,7 +651,7 @@ bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
 	if ((ok = may_answer(env, rcpt, res, errstr_r)) == -1)
 		goto out;
 	if (ok == 0) {
-		*o_r = rcpt == NULL || strcasecmp(rcpt, own_address(env)) == 0 ?
+		*o_r = rcpt == NULL || strcasecmp(rcpt, config_mail_address(env->cfg)) == 0 ?
 		    O_UNANSWERABLE : O_CAPPED;
 		rc = mailout_suppress(env->db, rcpt, m->message_id, res->reason,
 		    ci->number, env->now, errstr_r);
@@ -842,7 +783,7 @@ mailchan_take(const struct mailchan_env *env, const struct mailchan_where *w,
 		res->quarantine = q;
 		return 0;
 	}
-	if (triage_letter(env->ctx, raw, len, own_address(env), &t,
+	if (triage_letter(env->ctx, raw, len, config_mail_address(env->cfg), &t,
 	    &err) == -1) {
 		snprintf(res->reason, sizeof(res->reason), "%s", err);
 		free(err);

@@ -16,6 +16,7 @@
 
 #include "agent/state.h"
 #include "lib/log.h"
+#include "lib/sqldb.h"
 #include "lib/xmalloc.h"
 #include "mailbox/compose.h"
 
@@ -69,86 +70,9 @@ dberr(sqlite3 *db, char **errstr_r)
 	return -1;
 }
 
-/*
- * Prepares sql and binds its parameters from types: 'i' an int64_t, 'n'
- * an int64_t with 0 as NULL, 't' a string (NULL binds NULL), 'b' a
- * pointer and a size_t length (a blob).
- * Returns the statement, or NULL with *errstr_r.
- */
-static sqlite3_stmt *
-prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt	*st;
-	va_list		 ap;
-	const char	*s;
-	const void	*p;
-	size_t		 n;
-	int64_t		 v;
-	int		 i;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		dberr(db, errstr_r);
-		return NULL;
-	}
-	va_start(ap, types);
-	for (i = 0; types[i] != '\0'; i++) {
-		if (types[i] == 'i')
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		else if (types[i] == 'n') {
-			if ((v = va_arg(ap, int64_t)) != 0)
-				sqlite3_bind_int64(st, i + 1, v);
-		} else if (types[i] == 'b') {
-			p = va_arg(ap, const void *);
-			n = va_arg(ap, size_t);
-			sqlite3_bind_blob64(st, i + 1, p, n, SQLITE_TRANSIENT);
-		} else if ((s = va_arg(ap, const char *)) != NULL)
-			sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-	}
-	va_end(ap);
-	return st;
-}
 
-/* Steps st to completion and finalizes it.  Returns 0, or -1. */
-static int
-done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
-{
-	int	rc;
 
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return dberr(db, errstr_r);
-	return 0;
-}
-
-/* The first column of the first row of st as an integer: 1 with *v_r, 0
- * when there is no row, -1. */
-static int
-one_int(sqlite3 *db, sqlite3_stmt *st, int64_t *v_r, char **errstr_r)
-{
-	int	rc;
-
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v_r = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return dberr(db, errstr_r);
-}
-
-static const char *
-own_address(const struct mailchan_env *env)
-{
-	return env->cfg->mail_address != NULL ? env->cfg->mail_address :
-	    CONFIG_MAIL_ADDRESS_DEFAULT;
-}
 
 char *
 mailout_text(int english, const char *body, const char *number,
@@ -177,7 +101,8 @@ mailout_suppress(sqlite3 *db, const char *address, const char *message_id,
     const char *reason, const char *number, time_t now, char **errstr_r)
 {
 	log_msg(LOG_INFO, "mail: not answered: %s", reason);
-	return done(db, prep(db, errstr_r, "INSERT INTO mail_suppressed "
+	return sqldb_done(db, sqldb_prep(db, errstr_r,
+	    "INSERT INTO mail_suppressed "
 	    "(address, message_id, reason, number, at) VALUES (?1, ?2, ?3, "
 	    "?4, ?5)", "tttti", address, message_id,
 	    reason, number != NULL && number[0] != '\0' ? number : NULL,
@@ -217,7 +142,7 @@ mailout_queue(const struct mailchan_env *env, int64_t conv,
 	size_t			 blen, nrefs;
 	int			 rc;
 
-	if (compose_message_id(own_address(env), id, sizeof(id)) == -1) {
+	if (compose_message_id(config_mail_address(env->cfg), id, sizeof(id)) == -1) {
 		*errstr_r = xstrdup("mail: mail_address has no domain");
 		return -1;
 	}
@@ -225,7 +150,7 @@ mailout_queue(const struct mailchan_env *env, int64_t conv,
 	rs = xstrdup(refs != NULL ? refs : "");
 	rv = split_refs(rs, &nrefs);
 	memset(&c, 0, sizeof(c));
-	c.from = own_address(env);
+	c.from = config_mail_address(env->cfg);
 	c.from_name = ph->from_name;
 	c.to = rcpt;
 	c.subject = subj;
@@ -243,7 +168,8 @@ mailout_queue(const struct mailchan_env *env, int64_t conv,
 	free(rs);
 	if (rc == -1)
 		return -1;
-	rc = done(env->db, prep(env->db, errstr_r, "INSERT INTO mail_sent "
+	rc = sqldb_done(env->db, sqldb_prep(env->db, errstr_r,
+	    "INSERT INTO mail_sent "
 	    "(message_id, conv, number, rcpt, message, auto, status, letter, "
 	    "created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)",
 	    "tittnibi", id, conv, number, rcpt, message, (int64_t)automatic,
@@ -285,7 +211,7 @@ mailout_operator_letters(const struct mailchan_env *env, char **errstr_r)
 	int64_t		 v;
 	int		 rc, made = 0;
 
-	if ((st = prep(env->db, errstr_r, "SELECT m.id, m.conv, m.text, "
+	if ((st = sqldb_prep(env->db, errstr_r, "SELECT m.id, m.conv, m.text, "
 	    "t.number, t.rcpt, t.subject, t.last_id, t.refs, c.lang = 'en' "
 	    "FROM message m JOIN conversation c ON c.id = m.conv JOIN "
 	    "mail_thread t ON t.conv = m.conv WHERE m.sender = 'operator' AND "
@@ -319,7 +245,8 @@ mailout_operator_letters(const struct mailchan_env *env, char **errstr_r)
 			break;
 		}
 		/* Another process may have made it meanwhile. */
-		if ((rc = one_int(env->db, prep(env->db, errstr_r, "SELECT 1 "
+		if ((rc = sqldb_one_int(env->db, sqldb_prep(env->db, errstr_r,
+		    "SELECT 1 "
 		    "FROM mail_sent WHERE message = ?1", "i", op->msg), &v,
 		    errstr_r)) != 0) {
 			state_rollback(env->db);
@@ -371,7 +298,7 @@ mailout_pending(sqlite3 *db, time_t now, size_t max,
 
 	*out_r = NULL;
 	*n_r = 0;
-	if ((st = prep(db, errstr_r, "SELECT id, rcpt, letter, conv FROM "
+	if ((st = sqldb_prep(db, errstr_r, "SELECT id, rcpt, letter, conv FROM "
 	    "mail_sent WHERE status = 'pending' AND next_try <= ?1 ORDER BY id "
 	    "LIMIT ?2", "ii", (int64_t)now, (int64_t)max)) == NULL)
 		return -1;
@@ -419,12 +346,14 @@ mailout_sent(sqlite3 *db, int64_t id, const char *err, int permanent,
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
 	if (err == NULL)
-		rc = done(db, prep(db, errstr_r, "UPDATE mail_sent SET "
+		rc = sqldb_done(db, sqldb_prep(db, errstr_r,
+		    "UPDATE mail_sent SET "
 		    "status = 'sent', sent = ?2, letter = NULL, error = NULL "
 		    "WHERE id = ?1", "ii", id, (int64_t)now), errstr_r);
 	else
 		/* Back off 30 s doubling to an hour; give up for good. */
-		rc = done(db, prep(db, errstr_r, "UPDATE mail_sent SET tries = "
+		rc = sqldb_done(db, sqldb_prep(db, errstr_r,
+		    "UPDATE mail_sent SET tries = "
 		    "tries + 1, error = ?2, next_try = ?3 + min(3600, 30 << "
 		    "min(tries, 7)), status = CASE WHEN ?4 OR tries + 1 >= ?5 "
 		    "THEN 'failed' ELSE status END, letter = CASE WHEN ?4 OR "

@@ -7,6 +7,7 @@
  */
 #include "lib/sqldb.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -133,4 +134,78 @@ fail:
 	sqlite3_finalize(st);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+static int
+dberr(sqlite3 *db, char **errstr_r)
+{
+	if (errstr_r != NULL)
+		*errstr_r = xasprintf("sqlite: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+sqlite3_stmt *
+sqldb_prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types,
+    ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	const char	*s;
+	const void	*p;
+	size_t		 n;
+	int64_t		 v;
+	int		 i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		dberr(db, errstr_r);
+		return NULL;
+	}
+	va_start(ap, types);
+	for (i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else if (types[i] == 'n') {
+			if ((v = va_arg(ap, int64_t)) != 0)
+				sqlite3_bind_int64(st, i + 1, v);
+		} else if (types[i] == 'b') {
+			p = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			sqlite3_bind_blob64(st, i + 1, p, n, SQLITE_TRANSIENT);
+		} else if ((s = va_arg(ap, const char *)) != NULL)
+			sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+	}
+	va_end(ap);
+	return st;
+}
+
+int
+sqldb_done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
+{
+	int	rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return dberr(db, errstr_r);
+	return 0;
+}
+
+int
+sqldb_one_int(sqlite3 *db, sqlite3_stmt *st, int64_t *v_r, char **errstr_r)
+{
+	int	rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v_r = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(db, errstr_r);
 }
