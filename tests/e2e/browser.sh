@@ -55,6 +55,7 @@ printf '%s\n' "$password" |
 start
 
 HOTLINE_URL=$url HOTLINE_ADMIN_NAME=tester HOTLINE_ADMIN_PASSWORD=$password \
+	HOTLINE_BROWSER_WAIT_MS=30000 \
 	node "$browser/run.mjs" \
 	>"$tmp/run.log" 2>&1
 sed 's/^/  /' "$tmp/run.log"
