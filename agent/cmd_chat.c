@@ -111,13 +111,6 @@ cmd_chat(const struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
-/* Three decimals are plenty for a confidence and keep lines short. */
-static double
-round3(double d)
-{
-	return (double)(long)(d * 1000 + (d < 0 ? -0.5 : 0.5)) / 1000;
-}
-
 json_t *
 cmd_verdict_json(const struct taxonomy *tax, json_t *id,
     const struct verdict *v)
@@ -130,7 +123,7 @@ cmd_verdict_json(const struct taxonomy *tax, json_t *id,
 	json_object_set(o, "id", id != NULL ? id : json_null());
 	json_object_set_new(o, "intent", v->intent ? json_string(v->intent) :
 	    json_null());
-	json_object_set_new(o, "confidence", json_real(round3(v->confidence)));
+	json_object_set_new(o, "confidence", json_real(classify_round3(v->confidence)));
 	json_object_set_new(o, "action", json_string(action_name(v->action)));
 	ents = json_object();
 	for (i = 0; i < v->entities.count; i++) {
@@ -168,9 +161,9 @@ cmd_verdict_json(const struct taxonomy *tax, json_t *id,
 		json_object_set_new(c, "intent", json_string(
 		    tax->items[v->top[i].category].id));
 		json_object_set_new(c, "confidence", json_real(
-		    round3(v->top[i].confidence)));
+		    classify_round3(v->top[i].confidence)));
 		json_object_set_new(c, "score", json_real(
-		    round3(v->top[i].score)));
+		    classify_round3(v->top[i].score)));
 		json_array_append_new(cands, c);
 	}
 	json_object_set_new(o, "candidates", cands);

@@ -36,7 +36,7 @@ triage_json(const struct taxonomy *tax, const char *file,
 		json_object_set_new(o, "intent", t->verdict.intent ?
 		    json_string(t->verdict.intent) : json_null());
 		json_object_set_new(o, "confidence", json_real(
-		    (double)(long)(t->verdict.confidence * 1000 + 0.5) / 1000));
+		    classify_round3(t->verdict.confidence)));
 		json_object_set_new(o, "why", json_string(t->verdict.reason ?
 		    t->verdict.reason : ""));
 		for (i = 0; i < t->verdict.entities.count; i++) {

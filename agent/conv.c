@@ -391,8 +391,7 @@ candidates_json(const struct classifier *cl, const struct verdict *v)
 		json_object_set_new(c, "intent", json_string(
 		    tax->items[v->top[i].category].id));
 		json_object_set_new(c, "confidence", json_real(
-		    (double)(long)(v->top[i].confidence * 1000 + 0.5) /
-		    1000));
+		    classify_round3(v->top[i].confidence)));
 		json_array_append_new(cands, c);
 	}
 	js = json_dumps(cands, JSON_COMPACT);

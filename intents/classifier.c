@@ -59,6 +59,12 @@ struct classify_ctx {
 	double				*prob;
 };
 
+double
+classify_round3(double d)
+{
+	return (double)(long)(d * 1000 + (d < 0 ? -0.5 : 0.5)) / 1000;
+}
+
 void
 classifier_config_defaults(struct classifier_config *cfg)
 {

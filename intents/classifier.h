@@ -38,6 +38,10 @@ struct classifier_config {
 	double	w_article;	/* … of the best article */
 };
 
+/* A confidence or score rounded to three decimals, for output: more
+ * digits say nothing and make JSON lines long. */
+double	classify_round3(double);
+
 /* The defaults, tuned on the training examples (README has the figures). */
 void	classifier_config_defaults(struct classifier_config *);
 
