@@ -15,6 +15,12 @@
 #define ID_MAX		64
 #define TITLE_MAX	200
 #define TAGS_MAX	1000
+/* Enough for every way of asking an editor can think of, small enough that
+ * a runaway file cannot swamp the topic index. */
+#define QUESTIONS_MAX	200
+#define QUESTION_MAX	300
+#define SOURCES_MAX	50
+#define SOURCE_MAX	500
 
 struct line {
 	const char	*p;
@@ -63,6 +69,25 @@ is_id(const char *s, size_t len)
 			return 0;
 	}
 	return 1;
+}
+
+static int
+is_date(const char *s, size_t len)
+{
+	static const char	shape[] = "dddd-dd-dd";
+	size_t			i;
+	int			month, day;
+
+	if (len != sizeof(shape) - 1)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') :
+		    s[i] != '-')
+			return 0;
+	}
+	month = (s[5] - '0') * 10 + (s[6] - '0');
+	day = (s[8] - '0') * 10 + (s[9] - '0');
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 static int
@@ -118,6 +143,11 @@ article_free(struct article **ap)
 	free(a->lang);
 	free(a->tags);
 	free(a->categories);
+	free(a->topics);
+	free(a->questions);
+	free(a->sources);
+	free(a->reviewed);
+	free(a->question_line);
 	free(a->summary);
 	free(a->body);
 	free(a);
@@ -161,8 +191,21 @@ set_key(struct article *a, const char *key, size_t klen, const char *v,
 			return -1;
 		}
 		slot = &a->categories;
+	} else if (klen == 6 && memcmp(key, "topics", 6) == 0) {
+		if (vlen == 0 || vlen > TAGS_MAX) {
+			*why = "topics: 1-1000 bytes";
+			return -1;
+		}
+		slot = &a->topics;
+	} else if (klen == 8 && memcmp(key, "reviewed", 8) == 0) {
+		if (!is_date(v, vlen)) {
+			*why = "reviewed: a date, YYYY-MM-DD";
+			return -1;
+		}
+		slot = &a->reviewed;
 	} else {
-		*why = "unknown key (id, title, lang, tags, categories)";
+		*why = "unknown key (id, title, lang, topics, categories, tags, "
+		    "questions, sources, reviewed)";
 		return -1;
 	}
 	if (*slot != NULL) {
@@ -170,6 +213,42 @@ set_key(struct article *a, const char *key, size_t klen, const char *v,
 		return -1;
 	}
 	*slot = xstrndup(v, vlen);
+	return 0;
+}
+
+/* Appends item p[0..len) to the questions or the sources of a. */
+static int
+list_add(struct article *a, int question, const char *p, size_t len,
+    size_t lineno, const char **why)
+{
+	char	**list = question ? &a->questions : &a->sources, *s;
+	size_t	 *n = question ? &a->nquestions : &a->nsources;
+
+	if (len == 0) {
+		*why = "an empty list item";
+		return -1;
+	}
+	if (memchr(p, '\n', len) != NULL || len > (question ? QUESTION_MAX :
+	    SOURCE_MAX)) {
+		*why = question ? "a question of more than 300 bytes" :
+		    "a source of more than 500 bytes";
+		return -1;
+	}
+	if (*n >= (question ? QUESTIONS_MAX : SOURCES_MAX)) {
+		*why = question ? "more than 200 questions" :
+		    "more than 50 sources";
+		return -1;
+	}
+	s = **list == '\0' ? xstrndup(p, len) :
+	    xasprintf("%s\n%.*s", *list, (int)len, p);
+	free(*list);
+	*list = s;
+	if (question) {
+		a->question_line = xreallocarray(a->question_line, *n + 1,
+		    sizeof(*a->question_line));
+		a->question_line[*n] = lineno;
+	}
+	(*n)++;
 	return 0;
 }
 
@@ -184,6 +263,7 @@ article_parse(const char *name, const char *buf, size_t len,
 	const char	*colon, *k, *v, *why = NULL;
 	char		*rest;
 	int		 closed = 0, nmore = 0;
+	enum { LIST_NONE, LIST_QUESTIONS, LIST_SOURCES } list = LIST_NONE;
 
 	*a_r = NULL;
 	if (len > LIMIT_EDITOR_FILE_BYTES) {
@@ -216,6 +296,21 @@ article_parse(const char *name, const char *buf, size_t len,
 		trim(&k, &klen);
 		if (klen == 0 || k[0] == '#')
 			continue;
+		if (k[0] == '-') {
+			k++;
+			klen--;
+			trim(&k, &klen);
+			if (list == LIST_NONE) {
+				why = "a list item ('- ...') outside "
+				    "questions: or sources:";
+				goto fail;
+			}
+			if (list_add(a, list == LIST_QUESTIONS, k, klen,
+			    lineno, &why) == -1)
+				goto fail;
+			continue;
+		}
+		list = LIST_NONE;
 		if ((colon = memchr(k, ':', klen)) == NULL) {
 			why = "expected 'key: value'";
 			goto fail;
@@ -225,6 +320,25 @@ article_parse(const char *name, const char *buf, size_t len,
 		klen = (size_t)(colon - k);
 		trim(&k, &klen);
 		trim(&v, &vlen);
+		if ((klen == 9 && memcmp(k, "questions", 9) == 0) ||
+		    (klen == 7 && memcmp(k, "sources", 7) == 0)) {
+			list = k[0] == 'q' ? LIST_QUESTIONS : LIST_SOURCES;
+			if (vlen > 0) {
+				why = "a list: put each item on a line of its "
+				    "own, starting with '- '";
+				goto fail;
+			}
+			if ((list == LIST_QUESTIONS ? a->questions :
+			    a->sources) != NULL) {
+				why = "key given twice";
+				goto fail;
+			}
+			if (list == LIST_QUESTIONS)
+				a->questions = xstrdup("");
+			else
+				a->sources = xstrdup("");
+			continue;
+		}
 		if (set_key(a, k, klen, v, vlen, &why) == -1)
 			goto fail;
 	}
@@ -233,12 +347,24 @@ article_parse(const char *name, const char *buf, size_t len,
 		goto fail;
 	}
 	if (a->id == NULL || a->title == NULL || a->lang == NULL ||
-	    a->categories == NULL) {
-		why = "front matter needs id, title, lang and categories";
+	    (a->categories == NULL && a->topics == NULL)) {
+		why = "front matter needs id, title, lang, and categories or "
+		    "topics";
 		goto fail;
 	}
 	if (a->tags == NULL)
 		a->tags = xstrdup("");
+	if (a->categories == NULL)
+		a->categories = xstrdup("");
+	if (a->topics == NULL)
+		a->topics = xstrdup("");
+	if (a->questions == NULL)
+		a->questions = xstrdup("");
+	if (a->sources == NULL)
+		a->sources = xstrdup("");
+	if (a->reviewed == NULL)
+		a->reviewed = xstrdup("");
+	a->body_line = lineno + 1;
 	body_start = pos;
 	while (next_line(buf, len, &pos, &l)) {
 		lineno++;
@@ -293,4 +419,111 @@ article_has_category(const struct article *a, const char *id)
 		p = end;
 	}
 	return 0;
+}
+
+int
+article_has_topic(const struct article *a, const char *id)
+{
+	const char	*p = a->topics, *end;
+	size_t		 idlen = strlen(id), n;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		end = p;
+		while (*end != '\0' && *end != ',')
+			end++;
+		n = (size_t)(end - p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == idlen && memcmp(p, id, n) == 0)
+			return 1;
+		p = end;
+	}
+	return 0;
+}
+
+int
+article_is_service(const struct article *a)
+{
+	return a->topics != NULL && a->topics[0] != '\0';
+}
+
+static const struct {
+	const char	*name;
+	const char	*ru;
+	const char	*en;
+} sections[SECTION_COUNT] = {
+	{ "how",	"Как оформить",		"How to apply" },
+	{ "documents",	"Документы",		"Documents" },
+	{ "fee",	"Стоимость",		"Fee" },
+	{ "timing",	"Сроки",		"Timing" },
+	{ "result",	"Результат",		"The result" },
+	{ "refusal",	"Если отказали",	"If refused" },
+	{ "help",	"Куда обратиться",	"Where to get help" },
+};
+
+const char *
+article_section_heading(enum article_section s, const char *lang)
+{
+	if ((unsigned)s >= SECTION_COUNT)
+		return NULL;
+	return strcmp(lang, "en") == 0 ? sections[s].en : sections[s].ru;
+}
+
+const char *
+article_section_name(enum article_section s)
+{
+	return (unsigned)s < SECTION_COUNT ? sections[s].name : NULL;
+}
+
+int
+article_section_parse(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < SECTION_COUNT; i++)
+		if (strcmp(sections[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+char *
+article_section(const struct article *a, enum article_section s)
+{
+	const char	*heading, *p, *start = NULL, *end;
+	size_t		 hlen;
+
+	if ((heading = article_section_heading(s, a->lang)) == NULL)
+		return NULL;
+	hlen = strlen(heading);
+	for (p = a->body; p != NULL && *p != '\0'; ) {
+		end = strchr(p, '\n');
+		if (start == NULL) {
+			if (strncmp(p, "## ", 3) == 0 &&
+			    strncmp(p + 3, heading, hlen) == 0 &&
+			    (p[3 + hlen] == '\n' || p[3 + hlen] == '\0' ||
+			    p[3 + hlen] == ' ' || p[3 + hlen] == '\r'))
+				start = end != NULL ? end + 1 : p + strlen(p);
+		} else if (strncmp(p, "## ", 3) == 0 ||
+		    strncmp(p, "# ", 2) == 0)
+			return dup_trimmed(start, 0, (size_t)(p - start));
+		p = end != NULL ? end + 1 : NULL;
+	}
+	if (start == NULL)
+		return NULL;
+	return dup_trimmed(start, 0, strlen(start));
+}
+
+void
+article_each_line(const char *list, void (*fn)(const char *, size_t,
+    void *), void *arg)
+{
+	const char	*p = list, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '\n');
+		fn(p, e != NULL ? (size_t)(e - p) : strlen(p), arg);
+		p = e != NULL ? e + 1 : NULL;
+	}
 }

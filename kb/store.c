@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kb/article.h"
+#include "kb/check.h"
 #include "kb/fts_tok.h"
 #include "lib/files.h"
 #include "lib/limits.h"
@@ -31,6 +32,11 @@ static const char *const kb_schema[] = {
 	"  PRIMARY KEY (id, lang, version));"
 	"CREATE VIRTUAL TABLE kb_fts USING fts5(id UNINDEXED, lang UNINDEXED,"
 	"  title, tags, body, tokenize='" FTS_TOK_NAME "');",
+	/* 2: service articles (docs/articles.md). */
+	"ALTER TABLE kb_article ADD COLUMN topics TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE kb_article ADD COLUMN questions TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE kb_article ADD COLUMN sources TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE kb_article ADD COLUMN reviewed TEXT NOT NULL DEFAULT '';",
 };
 
 int
@@ -63,10 +69,32 @@ loaded_free(struct loaded *l, size_t n)
 	free(l);
 }
 
-/* Reads and parses every file; reports every error, not just the first. */
+/* Runs kb_check over what load_all read. */
+static size_t
+check_loaded(const struct loaded *l, size_t n, const struct kb_check_ids *ids,
+    FILE *errs)
+{
+	struct article	**a;
+	char		**paths;
+	size_t		  i, nerr;
+
+	a = xcalloc(n + 1, sizeof(*a));
+	paths = xcalloc(n + 1, sizeof(*paths));
+	for (i = 0; i < n; i++) {
+		a[i] = l[i].a;
+		paths[i] = l[i].path;
+	}
+	nerr = kb_check(a, paths, n, ids, errs);
+	free(a);
+	free(paths);
+	return nerr;
+}
+
+/* Reads, parses and checks every file; reports every error, not just the
+ * first. */
 static int
-load_all(const char *dir, FILE *errs, struct loaded **l_r, size_t *n_r,
-    char **errstr_r)
+load_all(const char *dir, const struct kb_check_ids *ids, FILE *errs,
+    struct loaded **l_r, size_t *n_r, char **errstr_r)
 {
 	char		**paths = NULL, *buf, *err;
 	size_t		  npaths, i, j, len, n = 0;
@@ -109,6 +137,7 @@ load_all(const char *dir, FILE *errs, struct loaded **l_r, size_t *n_r,
 		n++;
 	}
 	files_list_free(paths, npaths);
+	nerr += (int)check_loaded(l, n, ids, errs);
 	if (nerr > 0) {
 		*errstr_r = xasprintf("%d article file(s) with errors; "
 		    "nothing imported", nerr);
@@ -152,12 +181,27 @@ describe_change(sqlite3_stmt *old, const struct article *a)
 	const char	*otitle, *otags, *ocats, *obody;
 	char		*s, *t;
 	size_t		 added, removed;
+	int		 i;
 
 	otitle = (const char *)sqlite3_column_text(old, 0);
 	otags = (const char *)sqlite3_column_text(old, 1);
 	ocats = (const char *)sqlite3_column_text(old, 2);
 	obody = (const char *)sqlite3_column_text(old, 3);
 	s = xstrdup("");
+	for (i = 0; i < 4; i++) {
+		const char	*was, *now, *what;
+
+		was = (const char *)sqlite3_column_text(old, 5 + i);
+		now = i == 0 ? a->topics : i == 1 ? a->questions :
+		    i == 2 ? a->sources : a->reviewed;
+		what = i == 0 ? "topics" : i == 1 ? "questions" :
+		    i == 2 ? "sources" : "reviewed";
+		if (strcmp(was != NULL ? was : "", now) != 0) {
+			t = xasprintf("%s%s; ", s, what);
+			free(s);
+			s = t;
+		}
+	}
 	if (strcmp(otitle, a->title) != 0) {
 		t = xasprintf("%stitle; ", s);
 		free(s);
@@ -191,14 +235,16 @@ enum {
 };
 
 static const char *const statements[ST_COUNT] = {
-	"SELECT title, tags, categories, body, version FROM kb_article "
-	"WHERE id = ?1 AND lang = ?2",
+	"SELECT title, tags, categories, body, version, topics, questions,"
+	" sources, reviewed FROM kb_article WHERE id = ?1 AND lang = ?2",
 	"SELECT coalesce(max(version), 0) FROM kb_version "
 	"WHERE id = ?1 AND lang = ?2",
 	"INSERT INTO kb_article (id, lang, title, tags, categories, summary,"
-	" body, path, version, updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+	" body, path, version, updated, topics, questions, sources, reviewed)"
+	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
 	" ON CONFLICT (id, lang) DO UPDATE SET title=?3, tags=?4,"
-	" categories=?5, summary=?6, body=?7, path=?8, version=?9, updated=?10",
+	" categories=?5, summary=?6, body=?7, path=?8, version=?9, updated=?10,"
+	" topics=?11, questions=?12, sources=?13, reviewed=?14",
 	"INSERT INTO kb_version (id, lang, version, title, tags, categories,"
 	" body, at, change) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 	"DELETE FROM kb_fts WHERE id = ?1 AND lang = ?2",
@@ -214,7 +260,7 @@ store_one(sqlite3_stmt **st, const struct loaded *l, time_t now,
     struct kb_import_stats *stats)
 {
 	const struct article	*a = l->a;
-	char			*change = NULL;
+	char			*change = NULL, *tagq;
 	int			 version = 1, rc;
 
 	sqlite3_reset(st[ST_OLD]);
@@ -259,6 +305,10 @@ store_one(sqlite3_stmt **st, const struct loaded *l, time_t now,
 	sqlite3_bind_text(st[ST_UPSERT], 8, l->path, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st[ST_UPSERT], 9, version);
 	sqlite3_bind_int64(st[ST_UPSERT], 10, (sqlite3_int64)now);
+	sqlite3_bind_text(st[ST_UPSERT], 11, a->topics, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[ST_UPSERT], 12, a->questions, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[ST_UPSERT], 13, a->sources, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[ST_UPSERT], 14, a->reviewed, -1, SQLITE_STATIC);
 	if (sqlite3_step(st[ST_UPSERT]) != SQLITE_DONE)
 		goto fail;
 	if (change == NULL)
@@ -287,7 +337,11 @@ store_one(sqlite3_stmt **st, const struct loaded *l, time_t now,
 	sqlite3_bind_text(st[ST_FTS_ADD], 1, a->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st[ST_FTS_ADD], 2, a->lang, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st[ST_FTS_ADD], 3, a->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[ST_FTS_ADD], 4, a->tags, -1, SQLITE_STATIC);
+	/* The questions are found like tags: "права поменять" finds the
+	 * driving licence article by the way citizens ask. */
+	tagq = xasprintf("%s\n%s", a->tags, a->questions);
+	sqlite3_bind_text(st[ST_FTS_ADD], 4, tagq, -1, SQLITE_TRANSIENT);
+	free(tagq);
 	sqlite3_bind_text(st[ST_FTS_ADD], 5, a->body, -1, SQLITE_STATIC);
 	if (sqlite3_step(st[ST_FTS_ADD]) != SQLITE_DONE)
 		goto fail;
@@ -373,7 +427,7 @@ kb_store_import(sqlite3 *db, const char *dir, time_t now, FILE *errs,
 	int		 k, rc = -1;
 
 	memset(stats_r, 0, sizeof(*stats_r));
-	if (load_all(dir, errs, &l, &n, errstr_r) == -1)
+	if (load_all(dir, NULL, errs, &l, &n, errstr_r) == -1)
 		return -1;
 	if (sqldb_exec(db, "BEGIN IMMEDIATE", errstr_r) == -1)
 		goto out;
@@ -401,6 +455,20 @@ out:
 		sqlite3_finalize(st[k]);
 	loaded_free(l, n);
 	return rc;
+}
+
+int
+kb_store_check(const char *dir, const struct kb_check_ids *ids, FILE *errs,
+    size_t *n_r, char **errstr_r)
+{
+	struct loaded	*l = NULL;
+	size_t		 n = 0;
+
+	if (load_all(dir, ids, errs, &l, &n, errstr_r) == -1)
+		return -1;
+	loaded_free(l, n);
+	*n_r = n;
+	return 0;
 }
 
 int
@@ -437,6 +505,16 @@ kb_store_history(sqlite3 *db, const char *id, FILE *out, char **errstr_r)
 	return n > 0;
 }
 
+static size_t
+count_lines(const char *s)
+{
+	size_t	n = *s != '\0';
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
 static struct article *
 row_article(sqlite3_stmt *st)
 {
@@ -450,10 +528,17 @@ row_article(sqlite3_stmt *st)
 	a->categories = xstrdup((const char *)sqlite3_column_text(st, 4));
 	a->summary = xstrdup((const char *)sqlite3_column_text(st, 5));
 	a->body = xstrdup((const char *)sqlite3_column_text(st, 6));
+	a->topics = xstrdup((const char *)sqlite3_column_text(st, 7));
+	a->questions = xstrdup((const char *)sqlite3_column_text(st, 8));
+	a->sources = xstrdup((const char *)sqlite3_column_text(st, 9));
+	a->reviewed = xstrdup((const char *)sqlite3_column_text(st, 10));
+	a->nquestions = count_lines(a->questions);
+	a->nsources = count_lines(a->sources);
 	return a;
 }
 
-#define ARTICLE_COLUMNS	"id, lang, title, tags, categories, summary, body"
+#define ARTICLE_COLUMNS	"id, lang, title, tags, categories, summary, body," \
+	" topics, questions, sources, reviewed"
 
 int
 kb_store_get(sqlite3 *db, const char *id, const char *lang,

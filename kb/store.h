@@ -33,6 +33,16 @@ int	kb_store_open(sqlite3 *db, char **errstr_r);
 int	kb_store_import(sqlite3 *db, const char *dir, time_t now, FILE *errs,
 	    struct kb_import_stats *stats_r, char **errstr_r);
 
+/*
+ * What an import would say of the articles under dir, without importing:
+ * every problem to errs as "file:line: reason", also unknown topics and
+ * categories when ids names them (kb/check.h).  Returns 0 with the number
+ * of articles in *n_r, or -1 with *errstr_r when anything is wrong.
+ */
+struct kb_check_ids;
+int	kb_store_check(const char *dir, const struct kb_check_ids *ids,
+	    FILE *errs, size_t *n_r, char **errstr_r);
+
 /* Prints the versions of article id (all languages), newest first, to out.
  * Returns 1 when it has any, 0 when unknown, -1 with *errstr_r on error. */
 int	kb_store_history(sqlite3 *db, const char *id, FILE *out,

@@ -210,9 +210,9 @@ END_TEST
 START_TEST(missing_title_or_categories_is_an_error_at_the_closing_line)
 {
 	assert_error("---\nid: a\nlang: ru\ncategories: x\n---\ntext\n", 5,
-	    "needs id, title, lang and categories");
+	    "needs id, title, lang, and categories or topics");
 	assert_error("---\nid: a\ntitle: t\nlang: ru\n---\ntext\n", 5,
-	    "needs id, title, lang and categories");
+	    "needs id, title, lang, and categories or topics");
 	assert_error("---\ntitle: t\nlang: ru\ncategories: x\n---\ntext\n", 5,
 	    "needs id");
 	assert_error("---\nid: a\ntitle:\nlang: ru\n---\ntext\n", 3,
@@ -311,6 +311,67 @@ START_TEST(has_category_matches_whole_ids_only)
 }
 END_TEST
 
+#define SERVICE \
+	"---\n" \
+	"id: passport-foreign\n" \
+	"title: Загранпаспорт\n" \
+	"lang: ru\n" \
+	"topics: passport.foreign\n" \
+	"questions:\n" \
+	"- как оформить загран\n" \
+	"  - сколько стоит загранпаспорт: пошлина\n" \
+	"sources:\n" \
+	"- https://example.org/zagran (страница услуги)\n" \
+	"reviewed: 2026-12-07\n" \
+	"---\n" \
+	"Коротко.\n" \
+	"<!-- more -->\n" \
+	"## Как оформить\n1. Заполните.\n\n" \
+	"## Документы\n- паспорт\n- фото\n\n" \
+	"## Стоимость\nСм. страницу услуги.\n"
+
+START_TEST(service_article_gives_topics_questions_sources_sections)
+{
+	struct article	*a;
+	char		*s;
+
+	a = parse_ok(SERVICE, strlen(SERVICE));
+	ck_assert(article_is_service(a));
+	ck_assert(article_has_topic(a, "passport.foreign"));
+	ck_assert(!article_has_topic(a, "passport"));
+	ck_assert_str_eq(a->categories, "");
+	ck_assert_uint_eq(a->nquestions, 2);
+	/* A colon inside a question is the question's, not a key. */
+	ck_assert_str_eq(a->questions, "как оформить загран\n"
+	    "сколько стоит загранпаспорт: пошлина");
+	ck_assert_uint_eq(a->question_line[0], 7);
+	ck_assert_uint_eq(a->question_line[1], 8);
+	ck_assert_uint_eq(a->nsources, 1);
+	ck_assert_str_eq(a->reviewed, "2026-12-07");
+	s = article_section(a, SECTION_DOCUMENTS);
+	ck_assert_str_eq(s, "- паспорт\n- фото");
+	free(s);
+	s = article_section(a, SECTION_FEE);
+	ck_assert_str_eq(s, "См. страницу услуги.");
+	free(s);
+	ck_assert_ptr_null(article_section(a, SECTION_REFUSAL));
+	ck_assert_int_eq(article_section_parse("timing"), SECTION_TIMING);
+	ck_assert_int_eq(article_section_parse("nonsense"), -1);
+	article_free(&a);
+}
+END_TEST
+
+START_TEST(list_item_outside_a_list_is_an_error_on_its_line)
+{
+	assert_error("---\nid: a\ntitle: t\nlang: ru\ncategories: x\n"
+	    "- stray\n---\ntext\n", 6, "outside questions:");
+	assert_error("---\nid: a\ntitle: t\nlang: ru\ncategories: x\n"
+	    "questions: inline\n---\ntext\n", 6, "line of its own");
+	assert_error("---\nid: a\ntitle: t\nlang: ru\ncategories: x\n"
+	    "reviewed: 2026-13-01\n---\ntext\n", 6, "YYYY-MM-DD");
+}
+END_TEST
+
 START_TEST(free_of_null_is_harmless)
 {
 	struct article	*a = NULL;
@@ -335,6 +396,8 @@ article_suite(void)
 	tcase_add_test(tc, crlf_line_ends_are_accepted);
 	tcase_add_test(tc, has_category_matches_whole_ids_only);
 	tcase_add_test(tc, free_of_null_is_harmless);
+	tcase_add_test(tc,
+	    service_article_gives_topics_questions_sources_sections);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -352,6 +415,7 @@ article_suite(void)
 	tcase_add_test(tc, invalid_utf8_is_an_error_on_its_line);
 	tcase_add_test(tc, nul_byte_is_an_error);
 	tcase_add_test(tc, too_large_file_is_an_error_naming_the_limit);
+	tcase_add_test(tc, list_item_outside_a_list_is_an_error_on_its_line);
 	suite_add_tcase(s, tc);
 	return s;
 }

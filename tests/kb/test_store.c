@@ -34,6 +34,8 @@ Suite	*store_suite(void);
 	"lang: ru\n" \
 	"tags: пароль, восстановление доступа\n" \
 	"categories: login.password_reset\n" \
+	"sources:\n- seed 2.2\n" \
+	"reviewed: 2026-12-07\n" \
 	"---\n" \
 	"Если вы забыли пароль, нажмите «Восстановить» на странице входа.\n" \
 	"\n" \
@@ -49,6 +51,8 @@ Suite	*store_suite(void);
 	"lang: ru\n" \
 	"tags: пароль, восстановление доступа\n" \
 	"categories: login.password_reset\n" \
+	"sources:\n- seed 2.2\n" \
+	"reviewed: 2026-12-07\n" \
 	"---\n" \
 	"Если вы забыли пароль, нажмите «Восстановить» на странице входа.\n" \
 	"\n" \
@@ -65,6 +69,8 @@ Suite	*store_suite(void);
 	"lang: ru\n" \
 	"tags: учётная запись, подтверждение личности\n" \
 	"categories: profile.change_data\n" \
+	"sources:\n- seed 2.2\n" \
+	"reviewed: 2026-12-07\n" \
 	"---\n" \
 	"Подтвердить учётную запись можно в центре обслуживания.\n"
 
@@ -75,6 +81,8 @@ Suite	*store_suite(void);
 	"lang: ru\n" \
 	"tags: телефон, звонок\n" \
 	"categories: contacts.phone\n" \
+	"sources:\n- seed 2.2\n" \
+	"reviewed: 2026-12-07\n" \
 	"---\n" \
 	"Звоните 8 800 100-70-10. Оператор никогда не спрашивает пароль " \
 	"и номер учетной записи.\n"
@@ -86,6 +94,8 @@ Suite	*store_suite(void);
 	"lang: en\n" \
 	"tags: password, reset, access\n" \
 	"categories: login.password_reset\n" \
+	"sources:\n- seed 2.2\n" \
+	"reviewed: 2026-12-07\n" \
 	"---\n" \
 	"If you forgot your password, press Restore on the sign-in page.\n"
 
@@ -346,7 +356,7 @@ START_TEST(title_change_is_named_in_the_history)
 	write_article("en/login-password-reset.md",
 	    "---\nid: login-password-reset\ntitle: Resetting a password\n"
 	    "lang: en\ntags: password, reset, access\n"
-	    "categories: login.password_reset\n---\n"
+	    "categories: login.password_reset\nsources:\n- seed 2.2\nreviewed: 2026-12-07\n---\n"
 	    "If you forgot your password, press Restore on the sign-in "
 	    "page.\n");
 	import_ok(T1, &st);
