@@ -16,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/aspect.h"
 #include "intents/evidence.h"
 #include "intents/rules.h"
+#include "intents/topic.h"
 #include "kb/article.h"
 #include "kb/store.h"
 #include "lib/files.h"
@@ -26,6 +28,17 @@
 
 #define ID_OPERATOR	"handoff.operator"
 #define ID_OOS		"out_of_scope"
+#define ID_HOWTO	"services.how_to"
+#define ID_INCIDENT	"incident.report"
+
+/* What person.def names: messages that are for a person, not an article,
+ * whatever they are about (a letter from an organisation, a demand for a
+ * call back, another person's data seen in one's account). */
+enum { PERSON_ORGANISATION, PERSON_CALLBACK, PERSON_DATA_LEAK,
+    PERSON_COUNT };
+static const char *const person_names[PERSON_COUNT] = {
+	"organisation", "callback", "data-leak"
+};
 
 struct category {
 	const char	*id;		/* taxonomy's */
@@ -33,6 +46,7 @@ struct category {
 	const char	*article;	/* defs' */
 	int		 register_request;
 	int		 weak;
+	int		 services;	/* DEF_SERVICES_* */
 	int		 def;		/* index in defs, -1 none */
 };
 
@@ -45,14 +59,21 @@ struct classifier {
 	struct rules			*rules;
 	struct evidence			*ev;
 	size_t				**example_doc;	/* [def][example] */
+	struct taxonomy			 topics;
+	struct topic_index		*ti;
+	struct aspects			*aspects;
+	struct aspects			*person;	/* person.def */
 	int				 operator_cat;
 	int				 oos_cat;
+	int				 howto_cat;	/* a service question
+							   of no known kind */
 };
 
 struct classify_ctx {
 	const struct classifier		*c;
 	struct rules_scratch		*rs;
 	struct evidence_scratch		*es;
+	struct topic_scratch		*ts;
 	struct rules_result		 rr;
 	struct evidence_result		 er;
 	double				*score;
@@ -81,6 +102,7 @@ classifier_config_defaults(struct classifier_config *cfg)
 	cfg->w_example = 0.8;
 	cfg->w_example2 = 0.3;
 	cfg->w_article = 0.2;
+	topic_config_defaults(&cfg->topic);
 }
 
 struct load {
@@ -161,8 +183,18 @@ add_article(const struct article *a, void *arg)
 	char			*text;
 	size_t			 i;
 
+	const char		*why;
+
 	w->ids = xreallocarray(w->ids, w->nids + 1, sizeof(*w->ids));
 	w->ids[w->nids++] = xstrdup(a->id);
+	/* A service article answers a service, whatever kind of request
+	 * it is: it is evidence for the topic, not for a category. */
+	if (article_is_service(a)) {
+		if (topic_index_add(c->ti, a, &why) == -1)
+			lerr(w->l, "article %s (%s): topics: %s", a->id,
+			    a->lang, why);
+		return 0;
+	}
 	text = xasprintf("%s\n%s\n%s", a->title, a->tags, a->summary);
 	for (i = 0; i < c->ncats; i++)
 		if (article_has_category(a, c->cats[i].id))
@@ -208,6 +240,7 @@ link_defs(struct classifier *c, struct article_walk *w, int *map,
 		if (d->register_request >= 0)
 			cat->register_request = d->register_request;
 		cat->weak = d->weak;
+		cat->services = d->services;
 		if (d->article == NULL)
 			lerr(l, "%s:%zu: \"%s\" has no article", d->file,
 			    d->line, d->id);
@@ -252,6 +285,52 @@ add_examples(struct classifier *c)
 	}
 }
 
+/* The file name beside path (a sibling in its directory); allocated. */
+static char *
+beside(const char *path, const char *name)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(name);
+	return xasprintf("%.*s/%s", (int)(slash - path), path, name);
+}
+
+/* The topics and the aspects, which live beside the taxonomy. */
+static void
+read_beside(struct classifier *c, const char *taxonomy, struct load *l)
+{
+	char	*path, *buf, *e;
+	size_t	 len;
+
+	path = beside(taxonomy, "topics.json");
+	if (taxonomy_load_topics(path, &c->topics, &e) == -1) {
+		lerr(l, "%s", e);
+		free(e);
+	}
+	free(path);
+	path = beside(taxonomy, "aspects.def");
+	if (files_read(path, LIMIT_EDITOR_FILE_BYTES, &buf, &len, &e) == -1) {
+		lerr(l, "%s", e);
+		free(e);
+	} else {
+		c->aspects = aspects_parse(path, buf, len, NULL, 0,
+		    count_err, l);
+		free(buf);
+	}
+	free(path);
+	path = beside(taxonomy, "person.def");
+	if (files_read(path, LIMIT_EDITOR_FILE_BYTES, &buf, &len, &e) == -1) {
+		lerr(l, "%s", e);
+		free(e);
+	} else {
+		c->person = aspects_parse(path, buf, len, person_names,
+		    PERSON_COUNT, count_err, l);
+		free(buf);
+	}
+	free(path);
+}
+
 struct classifier *
 classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
     const struct classifier_config *cfg, def_error_fn err, void *arg)
@@ -281,7 +360,10 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	}
 	c->operator_cat = taxonomy_index(&c->tax, ID_OPERATOR);
 	c->oos_cat = taxonomy_index(&c->tax, ID_OOS);
+	c->howto_cat = taxonomy_index(&c->tax, ID_HOWTO);
 	c->ev = evidence_new(c->ncats);
+	read_beside(c, paths->taxonomy, &l);
+	c->ti = topic_index_new(&c->topics, &cfg->topic);
 	read_defs(c, paths->defs, &l);
 	if (kb_store_each(kbdb, add_article, &w, &e) == -1) {
 		lerr(&l, "knowledge base: %s", e);
@@ -294,7 +376,8 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	link_defs(c, &w, map, &l);
 	rules_compile(&c->defs, map, c->ncats, &c->rules, count_err, &l);
 	add_examples(c);
-	if (evidence_build(c->ev, &e) == -1) {
+	if (evidence_build(c->ev, &e) == -1 ||
+	    topic_index_build(c->ti, &e) == -1) {
 		lerr(&l, "%s", e);
 		free(e);
 	}
@@ -317,6 +400,10 @@ classifier_free(struct classifier **cp)
 		return;
 	rules_free(&c->rules);
 	evidence_free(&c->ev);
+	topic_index_free(&c->ti);
+	aspects_free(&c->aspects);
+	aspects_free(&c->person);
+	taxonomy_clear(&c->topics);
 	if (c->example_doc != NULL)
 		for (i = 0; i < c->defs.n; i++)
 			free(c->example_doc[i]);
@@ -352,6 +439,24 @@ classifier_documents(const struct classifier *c)
 	return evidence_docs(c->ev);
 }
 
+const struct taxonomy *
+classifier_topics(const struct classifier *c)
+{
+	return &c->topics;
+}
+
+const struct topic_index *
+classifier_topic_index(const struct classifier *c)
+{
+	return c->ti;
+}
+
+size_t
+classifier_topic_documents(const struct classifier *c)
+{
+	return topic_index_docs(c->ti);
+}
+
 size_t
 classifier_example_doc(const struct classifier *c, size_t d, size_t i)
 {
@@ -369,6 +474,7 @@ classify_ctx_new(const struct classifier *c)
 	x->c = c;
 	x->rs = rules_scratch_new(c->rules);
 	x->es = evidence_scratch_new(c->ev);
+	x->ts = topic_scratch_new(c->ti);
 	x->rr.score = xcalloc(c->ncats + 1, sizeof(double));
 	x->rr.vetoed = xcalloc(c->ncats + 1, 1);
 	evidence_result_init(c->ev, &x->er);
@@ -386,6 +492,7 @@ classify_ctx_free(struct classify_ctx **xp)
 		return;
 	rules_scratch_free(&x->rs);
 	evidence_scratch_free(&x->es);
+	topic_scratch_free(&x->ts);
 	free(x->rr.score);
 	free(x->rr.vetoed);
 	evidence_result_release(&x->er);
@@ -532,6 +639,125 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 }
 
 /*
+ * A message the categories were unsure about ("not confident", "two close
+ * candidates", or taken for out of scope) that is clearly about one of the
+ * portal's services is answered with that service's article: the service
+ * is what the citizen asked about, and its article covers the documents,
+ * fee, timing and result alike.  The category becomes the likeliest one
+ * that answers services.  An explicit request for a person is never
+ * rescued.
+ */
+static int
+rescue(struct classify_ctx *x, struct verdict *v, const struct topic_choice *tc)
+{
+	const struct classifier		*c = x->c;
+	const struct topic_config	*tcfg = &c->cfg.topic;
+	size_t				 i;
+	int				 cat = -1;
+
+	if (v->reason == NULL || strcmp(v->reason, "asked for a person") == 0)
+		return 0;
+	if (v->action == ACTION_DECLINE ? tc->score < tcfg->rescue_oos :
+	    tc->score < tcfg->rescue)
+		return 0;
+	for (i = 0; i < v->ntop && cat < 0; i++)
+		if (c->cats[v->top[i].category].services ==
+		    DEF_SERVICES_ANSWER)
+			cat = v->top[i].category;
+	if (cat < 0)
+		cat = c->howto_cat;
+	if (cat < 0)
+		return 0;
+	set_category(c, v, cat);
+	v->action = ACTION_ANSWER;
+	v->reason = "clearly about one service";
+	return 1;
+}
+
+/*
+ * The service the message is about, once the category has decided what to
+ * do.  A category that answers services ("services answer" in its file)
+ * answers with the service's article, leading with the aspect asked about,
+ * or asks which of two close services was meant; one that records them
+ * (complaints, incidents) keeps its own answer and registers the service.
+ */
+static void
+choose_topic(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	struct topic_choice	 tc;
+	int			 mode;
+
+	v->topic_index = v->topic_rival = v->aspect = -1;
+	if (v->category < 0)
+		return;
+	mode = c->cats[v->category].services;
+	if (mode == DEF_SERVICES_NO && v->action != ACTION_HANDOFF)
+		return;
+	topic_choose(c->ti, x->ts, n->match, n->match_len, (size_t)-1, &tc);
+	v->topic_score = tc.score;
+	v->topic_score2 = tc.score2;
+	if (tc.topic < 0)
+		return;
+	v->topic_index = tc.topic;
+	v->topic = c->topics.items[tc.topic].id;
+	if (v->action != ACTION_ANSWER && tc.rival < 0 &&
+	    rescue(x, v, &tc))
+		mode = c->cats[v->category].services;
+	if (mode != DEF_SERVICES_ANSWER || v->action != ACTION_ANSWER)
+		return;
+	if (tc.rival >= 0) {
+		v->action = ACTION_CLARIFY;
+		v->reason = "two close services";
+		v->topic_rival = tc.rival;
+		v->rival_article = tc.rival_article;
+		v->article = tc.article;
+		return;
+	}
+	v->article = tc.article;
+	v->aspect = aspects_match(c->aspects, n->match, n->match_len);
+}
+
+/*
+ * Some messages go to a person whatever they ask: an organisation writing
+ * as such (a newspaper, the police, a court, a company), a citizen who
+ * demands a call back or cannot manage the forms, another person's data
+ * seen in one's account (a personal-data incident, high priority).  They
+ * get a request number and an operator, not an article.
+ */
+static void
+for_a_person(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	int			 why, cat;
+
+	if (v->action == ACTION_DECLINE ||
+	    (why = aspects_match(c->person, n->match, n->match_len)) < 0)
+		return;
+	/* A handoff stays as it is, unless it is a leak: that one is an
+	 * incident with its priority. */
+	if (v->action == ACTION_HANDOFF && why != PERSON_DATA_LEAK)
+		return;
+	cat = why == PERSON_DATA_LEAK ? taxonomy_index(&c->tax, ID_INCIDENT) :
+	    c->operator_cat;
+	if (cat < 0)
+		return;
+	set_category(c, v, cat);
+	v->action = ACTION_HANDOFF;
+	v->register_request = 1;
+	v->article = NULL;
+	v->aspect = -1;
+	v->topic_rival = -1;
+	v->reason = why == PERSON_ORGANISATION ? "a letter from an "
+	    "organisation" : why == PERSON_CALLBACK ? "asks to be called or "
+	    "helped by a person" : "another person's data (personal-data "
+	    "incident)";
+	v->priority = why == PERSON_DATA_LEAK ? PRIORITY_HIGH : PRIORITY_NONE;
+}
+
+/*
  * The text with each e-mail address replaced by one neutral word: the
  * words inside an address ("mail.ru", "support") are not what the citizen
  * said.  Returns NULL when there is no address.
@@ -592,10 +818,12 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	weigh(x);
 	rank(x, v);
 	decide(x, &n, v);
+	choose_topic(x, &n, v);
 	/* Only categories with priority lines (incidents) get one. */
 	if (v->category >= 0)
 		v->priority = rules_priority(c->rules, x->rs,
 		    (size_t)v->category, n.match, n.match_len);
+	for_a_person(x, &n, v);
 	normalize_release(&n);
 }
 

@@ -15,6 +15,7 @@
 #include "intents/entities.h"
 #include "intents/normalize.h"
 #include "intents/taxonomy.h"
+#include "intents/topic.h"
 
 #define CLASSIFY_TOP	3
 
@@ -36,6 +37,7 @@ struct classifier_config {
 	double	w_example;	/* … of the best example */
 	double	w_example2;	/* … of the second best example */
 	double	w_article;	/* … of the best article */
+	struct topic_config topic;	/* choosing the service article */
 };
 
 /* A confidence or score rounded to three decimals, for output: more
@@ -61,6 +63,14 @@ struct verdict {
 	const char		*reason;	/* why this action; static */
 	struct candidate	 top[CLASSIFY_TOP];
 	size_t			 ntop;
+	const char		*topic;		/* service id, or NULL; borrowed */
+	int			 topic_index;	/* in classifier_topics(), -1 */
+	int			 topic_rival;	/* the other service asked about
+						   (ACTION_CLARIFY), -1 */
+	const char		*rival_article;	/* its article; borrowed */
+	double			 topic_score;	/* the topic's evidence */
+	double			 topic_score2;	/* the next topic's */
+	int			 aspect;	/* SECTION_* asked about, -1 */
 	int			 priority;	/* PRIORITY_*, incidents only */
 	int			 register_request;
 	enum lang		 lang;
@@ -70,7 +80,8 @@ struct verdict {
 struct classifier;
 struct classify_ctx;
 
-/* Where the editors' files are. */
+/* Where the editors' files are.  The topics (topics.json) and the
+ * aspects (aspects.def) are read from beside the taxonomy. */
 struct classifier_paths {
 	const char	*taxonomy;	/* intents/taxonomy.json */
 	const char	*defs;		/* intents/defs */
@@ -88,10 +99,15 @@ struct classifier *classifier_load(const struct classifier_paths *,
 void	classifier_free(struct classifier **);
 
 const struct taxonomy	*classifier_taxonomy(const struct classifier *);
+/* The services (intents/topics.json) and their index. */
+const struct taxonomy	*classifier_topics(const struct classifier *);
+const struct topic_index *classifier_topic_index(const struct classifier *);
 const struct def_set	*classifier_defs(const struct classifier *);
 /* Numbers for the load report: patterns compiled, documents indexed. */
 size_t	classifier_patterns(const struct classifier *);
 size_t	classifier_documents(const struct classifier *);
+/* Service articles' documents in the topic index. */
+size_t	classifier_topic_documents(const struct classifier *);
 
 struct classify_ctx *classify_ctx_new(const struct classifier *);
 void	classify_ctx_free(struct classify_ctx **);

@@ -279,6 +279,15 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 			p->cur->weak = 0;
 		else
 			perr(p, "weak: yes or no");
+	} else if (is_kw(k, klen, "services")) {
+		if (is_kw(v, vlen, "answer"))
+			p->cur->services = DEF_SERVICES_ANSWER;
+		else if (is_kw(v, vlen, "record"))
+			p->cur->services = DEF_SERVICES_RECORD;
+		else if (is_kw(v, vlen, "no"))
+			p->cur->services = DEF_SERVICES_NO;
+		else
+			perr(p, "services: answer, record or no");
 	} else if (is_kw(k, klen, "rule")) {
 		split_word(v, vlen, &w, &wlen, &rest, &restlen);
 		if (parse_int(w, wlen, 1, 10, &n) == -1)
@@ -306,7 +315,7 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 		add_example(p, v, vlen);
 	} else
 		perr(p, "unknown keyword \"%.*s\" (intent, action, article, "
-		    "register, weak, rule, not, priority, example)",
+		    "register, weak, services, rule, not, priority, example)",
 		    (int)(klen > 40 ? 40 : klen), k);
 }
 

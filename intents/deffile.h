@@ -31,6 +31,7 @@ struct def_intent {
 	size_t			 article_line;
 	int			 register_request;	/* -1 unset, 0, 1 */
 	int			 weak;	/* gives way to any other evidence */
+	int			 services;	/* DEF_SERVICES_* */
 	int			 default_priority;	/* PRIORITY_NONE unset */
 	struct def_pattern	*patterns;
 	size_t			 npatterns;
@@ -39,6 +40,19 @@ struct def_intent {
 	size_t			 nexamples;
 	char			*file;
 	size_t			 line;
+};
+
+/*
+ * What a category does with a message about a particular service (a topic
+ * of intents/topics.json): answer with the service's article instead of
+ * its own general one, only record the service (complaints, incidents:
+ * the request is registered with it, the general text answers), or ignore
+ * services (greetings, contacts).
+ */
+enum {
+	DEF_SERVICES_NO = 0,
+	DEF_SERVICES_ANSWER,
+	DEF_SERVICES_RECORD
 };
 
 struct def_set {

@@ -54,6 +54,8 @@ struct evidence {
 	size_t		 npostings;
 	double		 avglen[2];	/* per kind */
 	double		 oov_idf;	/* idf of a word never seen */
+	int		 spread;	/* weigh words by how few categories
+					   use them (evidence_spread) */
 };
 
 struct evidence_scratch {
@@ -183,6 +185,45 @@ cmp_term(const void *key, const void *elem)
 	return strcmp((const char *)key, ((const struct term *)elem)->text);
 }
 
+/*
+ * Scales each word's idf by how few categories use it: log(1 + C/c) over
+ * log(1 + C) for a word found in c of C categories.  A word every topic's
+ * questions share ("какие документы нужны") then says nothing about which
+ * topic a message is about, however rare it is among all documents.
+ */
+static void
+weigh_spread(struct evidence *ev)
+{
+	unsigned char	*seen;
+	size_t		 i, j, c, ncat = 0;
+	double		 all;
+
+	seen = xcalloc(ev->ncategories + 1, 1);
+	for (i = 0; i < ev->ndocs; i++)
+		if (!seen[ev->docs[i].category]) {
+			seen[ev->docs[i].category] = 1;
+			ncat++;
+		}
+	all = log(1 + (double)ncat);
+	for (i = 0; i < ev->nterms; i++) {
+		memset(seen, 0, ev->ncategories + 1);
+		c = 0;
+		for (j = 0; j < ev->terms[i].n; j++) {
+			size_t cat = ev->docs[ev->postings[ev->terms[i].first +
+			    j].doc].category;
+
+			if (!seen[cat]) {
+				seen[cat] = 1;
+				c++;
+			}
+		}
+		if (c > 0 && all > 0)
+			ev->terms[i].idf *= log(1 + (double)ncat / (double)c) /
+			    all;
+	}
+	free(seen);
+}
+
 static void
 compute_weights(struct evidence *ev)
 {
@@ -200,6 +241,14 @@ compute_weights(struct evidence *ev)
 		ev->terms[i].idf = log(1 + (n - (double)ev->terms[i].n + 0.5) /
 		    ((double)ev->terms[i].n + 0.5));
 	ev->oov_idf = log(1 + (n + 0.5) / 0.5);
+	if (ev->spread)
+		weigh_spread(ev);
+}
+
+void
+evidence_spread(struct evidence *ev)
+{
+	ev->spread = 1;
 }
 
 int

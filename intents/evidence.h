@@ -33,6 +33,10 @@ struct evidence	*evidence_new(size_t ncategories);
 /* Adds a document of category; returns its document number. */
 size_t		 evidence_add(struct evidence *, size_t category,
 		    enum evidence_kind, const char *text);
+/* Before building: weigh each word by how few categories use it, so that
+ * words common to all of them count for little (the topic index). */
+void		 evidence_spread(struct evidence *);
+
 /*
  * Indexes the documents with FTS5.  Returns 0, or -1 with an allocated
  * *errstr_r.  After this the evidence is immutable and may be shared.

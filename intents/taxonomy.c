@@ -43,13 +43,16 @@ dup_field(json_t *o, const char *key)
 	return xstrdup(s != NULL ? s : "");
 }
 
-int
-taxonomy_load(const char *path, struct taxonomy *t, char **errstr_r)
+/* Loads the array key of the JSON file at path; with_action: each item
+ * names its action (categories), else none does (topics). */
+static int
+load_list(const char *path, const char *key, int with_action,
+    struct taxonomy *t, char **errstr_r)
 {
 	json_error_t	 jerr;
 	json_t		*root, *list, *it;
 	const char	*id, *act;
-	size_t		 i;
+	size_t		 i, j;
 
 	memset(t, 0, sizeof(*t));
 	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
@@ -57,11 +60,11 @@ taxonomy_load(const char *path, struct taxonomy *t, char **errstr_r)
 		*errstr_r = xasprintf("%s:%d: %s", path, jerr.line, jerr.text);
 		return -1;
 	}
-	list = json_object_get(root, "intents");
+	list = json_object_get(root, key);
 	if (!json_is_array(list) || json_array_size(list) == 0 ||
 	    json_array_size(list) > LIMIT_INTENTS) {
-		*errstr_r = xasprintf("%s: \"intents\" must be a non-empty "
-		    "array", path);
+		*errstr_r = xasprintf("%s: \"%s\" must be a non-empty "
+		    "array of at most %d", path, key, LIMIT_INTENTS);
 		json_decref(root);
 		return -1;
 	}
@@ -69,11 +72,23 @@ taxonomy_load(const char *path, struct taxonomy *t, char **errstr_r)
 	json_array_foreach(list, i, it) {
 		id = json_string_value(json_object_get(it, "id"));
 		act = json_string_value(json_object_get(it, "action"));
-		if (id == NULL || act == NULL ||
+		t->items[i].action = ACTION_ANSWER;
+		if (id == NULL || (with_action && (act == NULL ||
 		    action_parse(act, &t->items[i].action) == -1 ||
-		    t->items[i].action == ACTION_CLARIFY) {
-			*errstr_r = xasprintf("%s: intent %zu needs an id and "
-			    "an action (answer, handoff, decline)", path, i);
+		    t->items[i].action == ACTION_CLARIFY))) {
+			*errstr_r = xasprintf(with_action ? "%s: intent %zu "
+			    "needs an id and an action (answer, handoff, "
+			    "decline)" : "%s: topic %zu needs an id", path, i);
+			json_decref(root);
+			taxonomy_clear(t);
+			return -1;
+		}
+		for (j = 0; j < t->n; j++)
+			if (strcmp(t->items[j].id, id) == 0)
+				break;
+		if (j < t->n) {
+			*errstr_r = xasprintf("%s: \"%s\" appears twice", path,
+			    id);
 			json_decref(root);
 			taxonomy_clear(t);
 			return -1;
@@ -85,6 +100,18 @@ taxonomy_load(const char *path, struct taxonomy *t, char **errstr_r)
 	}
 	json_decref(root);
 	return 0;
+}
+
+int
+taxonomy_load(const char *path, struct taxonomy *t, char **errstr_r)
+{
+	return load_list(path, "intents", 1, t, errstr_r);
+}
+
+int
+taxonomy_load_topics(const char *path, struct taxonomy *t, char **errstr_r)
+{
+	return load_list(path, "topics", 0, t, errstr_r);
 }
 
 void

@@ -33,6 +33,10 @@ struct taxonomy {
  */
 int		 taxonomy_load(const char *path, struct taxonomy *t,
 		    char **errstr_r);
+/* The same for the services citizens ask about (intents/topics.json, a
+ * copy of spec/topics.json): ids and names, no action. */
+int		 taxonomy_load_topics(const char *path, struct taxonomy *t,
+		    char **errstr_r);
 void		 taxonomy_clear(struct taxonomy *t);
 /* The index of id in t, or -1. */
 int		 taxonomy_index(const struct taxonomy *t, const char *id);

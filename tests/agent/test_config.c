@@ -70,7 +70,11 @@ same_classifier(const struct classifier_config *a,
 	    a->temperature == b->temperature &&
 	    a->weak_yield == b->weak_yield &&
 	    a->w_rule == b->w_rule && a->w_example == b->w_example &&
-	    a->w_example2 == b->w_example2 && a->w_article == b->w_article;
+	    a->w_example2 == b->w_example2 && a->w_article == b->w_article &&
+	    a->topic.min == b->topic.min && a->topic.margin == b->topic.margin &&
+	    a->topic.clarify == b->topic.clarify &&
+	    a->topic.rescue == b->topic.rescue &&
+	    a->topic.rescue_oos == b->topic.rescue_oos;
 }
 
 START_TEST(defaults_are_the_classifier_defaults_and_no_paths)
@@ -108,6 +112,11 @@ static const char every_key[] =
     "weight_example 0.9\n"
     "weight_example2 0.25\n"
     "weight_article 0.125\n"
+    "topic_min 0.2\n"
+    "topic_margin 0.05\n"
+    "topic_clarify 0.9\n"
+    "topic_rescue 0.5\n"
+    "topic_rescue_oos 0.75\n"
     "listen [::1]:8443\n"
     "www_dir /srv/www\n"
     "mail_address Support@Hotline.example\n"
@@ -194,6 +203,11 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert(cfg.classifier.w_example == 0.9);
 	ck_assert(cfg.classifier.w_example2 == 0.25);
 	ck_assert(cfg.classifier.w_article == 0.125);
+	ck_assert(cfg.classifier.topic.min == 0.2);
+	ck_assert(cfg.classifier.topic.margin == 0.05);
+	ck_assert(cfg.classifier.topic.clarify == 0.9);
+	ck_assert(cfg.classifier.topic.rescue == 0.5);
+	ck_assert(cfg.classifier.topic.rescue_oos == 0.75);
 	ck_assert_str_eq(cfg.listen, "[::1]:8443");
 	ck_assert_str_eq(cfg.www_dir, "/srv/www");
 	ck_assert_str_eq(cfg.mail_address, "Support@Hotline.example");

@@ -98,27 +98,27 @@ static const struct fixture_article articles[] = {
 	{ "login-password-reset.md",
 	  "---\nid: login-password-reset\ntitle: Как восстановить пароль\n"
 	  "lang: ru\ntags: пароль, забыл пароль, восстановление доступа\n"
-	  "categories: login.password_reset\n---\n"
+	  "categories: login.password_reset\nsources:\n- seed 2.2\nreviewed: 2026-12-07\n---\n"
 	  "Нажмите «Забыли пароль?» на странице входа и введите телефон.\n" },
 	{ "feedback-complaint.md",
 	  "---\nid: feedback-complaint\ntitle: Как подать жалобу\n"
 	  "lang: ru\ntags: жалоба, претензия\n"
-	  "categories: feedback.complaint\n---\n"
+	  "categories: feedback.complaint\nsources:\n- seed 2.2\nreviewed: 2026-12-07\n---\n"
 	  "Жалобу можно подать в разделе «Обратная связь».\n" },
 	{ "incident-report.md",
 	  "---\nid: incident-report\ntitle: Портал не работает\n"
 	  "lang: ru\ntags: сбой, ошибка, не открывается\n"
-	  "categories: incident.report\n---\n"
+	  "categories: incident.report\nsources:\n- seed 2.2\nreviewed: 2026-12-07\n---\n"
 	  "Мы уже знаем о сбое и чиним его.\n" },
 	{ "handoff-operator.md",
 	  "---\nid: handoff-operator\ntitle: Связь с оператором\n"
 	  "lang: ru\ntags: оператор, специалист\n"
-	  "categories: handoff.operator\n---\n"
+	  "categories: handoff.operator\nsources:\n- seed 2.2\nreviewed: 2026-12-07\n---\n"
 	  "Соединяю вас с оператором.\n" },
 	{ "out-of-scope.md",
 	  "---\nid: out-of-scope\ntitle: Вопрос не по теме портала\n"
 	  "lang: ru\ntags: не по теме\n"
-	  "categories: out_of_scope\n---\n"
+	  "categories: out_of_scope\nsources:\n- seed 2.2\nreviewed: 2026-12-07\n---\n"
 	  "Горячая линия отвечает только на вопросы о портале.\n" },
 };
 
@@ -203,6 +203,12 @@ world_setup(void)
 	if (mkdtemp(tmpdir) == NULL)
 		fail_setup("mkdtemp", "failed");
 	write_file("taxonomy.json", taxonomy_json);
+	/* The services and the aspect and person patterns live beside the
+	 * taxonomy; this world has no service articles. */
+	write_file("topics.json", "{\"topics\": [{\"id\": \"passport.foreign\","
+	    " \"ru\": \"Загранпаспорт\", \"en\": \"Foreign passport\"}]}");
+	write_file("aspects.def", "aspect fee\nrule сколько стоит\n");
+	write_file("person.def", "aspect callback\nrule перезвоните мне\n");
 	make_dir("defs");
 	write_file("defs/main.intent", defs_intent);
 	make_dir("kb");

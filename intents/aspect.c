@@ -1,0 +1,200 @@
+/*
+ * The aspects file: a list of sections, each with the patterns that say a
+ * message asks about it.  The first aspect in the file that matches wins,
+ * so an editor orders them from the most specific.
+ */
+#include "intents/aspect.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/article.h"
+#include "lib/limits.h"
+#include "lib/text.h"
+#include "lib/xmalloc.h"
+
+#define ASPECT_RULES_MAX	64
+
+struct aspect_rule {
+	int		 section;
+	pcre2_code	*code;
+};
+
+struct aspects {
+	struct aspect_rule	*rules;
+	size_t			 nrules;
+	size_t			 naspects;
+	pcre2_match_context	*mc;
+};
+
+static void __attribute__((format(printf, 5, 6)))
+aerr(def_error_fn err, void *arg, const char *name, size_t line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg, *full;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	full = xasprintf("%s:%zu: %s", name, line, msg);
+	if (err != NULL)
+		err(arg, full);
+	free(full);
+	free(msg);
+}
+
+static int
+name_index(const char *const *names, size_t nnames, const char *v)
+{
+	size_t	i;
+
+	if (names == NULL)
+		return article_section_parse(v);
+	for (i = 0; i < nnames; i++)
+		if (strcmp(names[i], v) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct aspects *
+aspects_parse(const char *name, const char *buf, size_t len,
+    const char *const *names, size_t nnames, def_error_fn err, void *arg)
+{
+	struct aspects	*as;
+	const char	*p = buf, *end = buf + len, *nl, *k, *v;
+	size_t		 line = 0, klen, vlen, nerr = 0;
+	int		 section = -1, ec;
+	PCRE2_SIZE	 off;
+	PCRE2_UCHAR	 msg[256];
+	char		*pat;
+
+	as = xcalloc(1, sizeof(*as));
+	if (!text_is_valid_utf8(buf, len)) {
+		aerr(err, arg, name, 1, "not valid UTF-8 text");
+		aspects_free(&as);
+		return NULL;
+	}
+	while (p < end) {
+		line++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		k = p;
+		klen = (size_t)((nl != NULL ? nl : end) - p);
+		p = nl != NULL ? nl + 1 : end;
+		while (klen > 0 && (k[klen - 1] == '\r' || k[klen - 1] == ' '
+		    || k[klen - 1] == '\t'))
+			klen--;
+		while (klen > 0 && (*k == ' ' || *k == '\t')) {
+			k++;
+			klen--;
+		}
+		if (klen == 0 || *k == '#')
+			continue;
+		for (v = k; v < k + klen && *v != ' ' && *v != '\t'; v++)
+			;
+		vlen = klen - (size_t)(v - k);
+		klen = (size_t)(v - k);
+		while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+			v++;
+			vlen--;
+		}
+		if (klen == 6 && memcmp(k, "aspect", 6) == 0) {
+			pat = xstrndup(v, vlen);
+			section = name_index(names, nnames, pat);
+			free(pat);
+			if (section < 0) {
+				aerr(err, arg, name, line, "aspect: an unknown "
+				    "name (see the comment at the top)");
+				nerr++;
+			} else
+				as->naspects++;
+		} else if (klen == 4 && memcmp(k, "rule", 4) == 0) {
+			if (section < 0) {
+				aerr(err, arg, name, line, "a rule before any "
+				    "aspect line");
+				nerr++;
+				continue;
+			}
+			if (vlen == 0 || as->nrules >= ASPECT_RULES_MAX) {
+				aerr(err, arg, name, line, vlen == 0 ?
+				    "rule: a pattern" : "more than 64 rules");
+				nerr++;
+				continue;
+			}
+			as->rules = xreallocarray(as->rules, as->nrules + 1,
+			    sizeof(*as->rules));
+			as->rules[as->nrules].section = section;
+			as->rules[as->nrules].code = pcre2_compile(
+			    (PCRE2_SPTR)v, vlen, PCRE2_UTF | PCRE2_UCP |
+			    PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF, &ec, &off,
+			    NULL);
+			if (as->rules[as->nrules].code == NULL) {
+				pcre2_get_error_message(ec, msg, sizeof(msg));
+				aerr(err, arg, name, line, "pattern at offset "
+				    "%zu: %s", (size_t)off, (char *)msg);
+				nerr++;
+				continue;
+			}
+			pcre2_jit_compile(as->rules[as->nrules].code,
+			    PCRE2_JIT_COMPLETE);
+			as->nrules++;
+		} else {
+			aerr(err, arg, name, line, "unknown keyword \"%.*s\" "
+			    "(aspect, rule)", (int)(klen > 40 ? 40 : klen), k);
+			nerr++;
+		}
+	}
+	if (nerr > 0) {
+		aspects_free(&as);
+		return NULL;
+	}
+	as->mc = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(as->mc, LIMIT_PCRE2_MATCH);
+	pcre2_set_depth_limit(as->mc, LIMIT_PCRE2_DEPTH);
+	return as;
+}
+
+void
+aspects_free(struct aspects **ap)
+{
+	struct aspects	*as = *ap;
+	size_t		 i;
+
+	if (as == NULL)
+		return;
+	for (i = 0; i < as->nrules; i++)
+		pcre2_code_free(as->rules[i].code);
+	free(as->rules);
+	pcre2_match_context_free(as->mc);
+	free(as);
+	*ap = NULL;
+}
+
+size_t
+aspects_count(const struct aspects *as)
+{
+	return as->naspects;
+}
+
+int
+aspects_match(const struct aspects *as, const char *text, size_t len)
+{
+	pcre2_match_data	*md;
+	size_t			 i;
+	int			 found = -1;
+
+	if (as == NULL || as->nrules == 0)
+		return -1;
+	md = pcre2_match_data_create(1, NULL);
+	for (i = 0; i < as->nrules && found < 0; i++)
+		if (pcre2_match(as->rules[i].code, (PCRE2_SPTR)text, len, 0, 0,
+		    md, as->mc) >= 0)
+			found = as->rules[i].section;
+	pcre2_match_data_free(md);
+	return found;
+}

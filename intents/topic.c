@@ -1,0 +1,240 @@
+/*
+ * The topic index: one evidence index (intents/evidence.c, BM25 over the
+ * same stemming as the knowledge base) whose "categories" are the topics.
+ * The questions editors write are what citizens type, so they weigh most;
+ * the article's own words (title, tags, short answer) catch the rest.
+ * Both languages of an article go into the same topic: a Russian message
+ * meets Russian stems, an English one English stems.
+ */
+#include "intents/topic.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "intents/evidence.h"
+#include "intents/normalize.h"
+#include "kb/article.h"
+#include "lib/xmalloc.h"
+
+/* How the three kinds of evidence add up: the best matching question
+ * counts most, a second one confirms, the article's own words help. */
+#define W_QUESTION	0.70
+#define W_QUESTION2	0.30
+#define W_ARTICLE	0.35
+
+struct topic_index {
+	const struct taxonomy	*topics;
+	struct topic_config	 cfg;
+	struct evidence		*ev;
+	char			**article;	/* [topic]: id, or NULL */
+	size_t			 ntopics;	/* with an article */
+};
+
+struct topic_scratch {
+	struct evidence_scratch	*es;
+	struct evidence_result	 er;
+};
+
+void
+topic_config_defaults(struct topic_config *cfg)
+{
+	cfg->min = 0.30;
+	cfg->margin = 0.08;
+	cfg->clarify = 0.85;
+	cfg->rescue = 0.45;
+	cfg->rescue_oos = 0.65;
+}
+
+struct topic_index *
+topic_index_new(const struct taxonomy *topics, const struct topic_config *cfg)
+{
+	struct topic_index	*ti;
+
+	ti = xcalloc(1, sizeof(*ti));
+	ti->topics = topics;
+	ti->cfg = *cfg;
+	ti->ev = evidence_new(topics->n);
+	evidence_spread(ti->ev);
+	ti->article = xcalloc(topics->n + 1, sizeof(*ti->article));
+	return ti;
+}
+
+struct add_arg {
+	struct evidence	*ev;
+	size_t		 topic;
+};
+
+static void
+add_question(const char *p, size_t len, void *arg)
+{
+	struct add_arg		*aa = arg;
+	struct normalized	 n;
+
+	/* Questions are seen as messages are: normalised. */
+	normalize_message(p, len, &n);
+	evidence_add(aa->ev, aa->topic, EVIDENCE_EXAMPLE, n.match);
+	normalize_release(&n);
+}
+
+int
+topic_index_add(struct topic_index *ti, const struct article *a,
+    const char **why)
+{
+	struct add_arg		 aa;
+	struct normalized	 n;
+	const char		*p = a->topics, *end;
+	char			*id, *text;
+	int			 t;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		for (end = p; *end != '\0' && *end != ','; end++)
+			;
+		if (end == p)
+			break;
+		id = xstrndup(p, (size_t)(end - p));
+		id[strcspn(id, " ")] = '\0';
+		t = taxonomy_index(ti->topics, id);
+		free(id);
+		if (t < 0) {
+			*why = "unknown topic (not in intents/topics.json)";
+			return -1;
+		}
+		if (ti->article[t] == NULL) {
+			ti->article[t] = xstrdup(a->id);
+			ti->ntopics++;
+		}
+		aa.ev = ti->ev;
+		aa.topic = (size_t)t;
+		article_each_line(a->questions, add_question, &aa);
+		text = xasprintf("%s\n%s\n%s", a->title, a->tags, a->summary);
+		normalize_message(text, strlen(text), &n);
+		evidence_add(ti->ev, (size_t)t, EVIDENCE_ARTICLE, n.match);
+		normalize_release(&n);
+		free(text);
+		p = end;
+	}
+	return 0;
+}
+
+int
+topic_index_build(struct topic_index *ti, char **errstr_r)
+{
+	return evidence_build(ti->ev, errstr_r);
+}
+
+void
+topic_index_free(struct topic_index **tip)
+{
+	struct topic_index	*ti = *tip;
+	size_t			 i;
+
+	if (ti == NULL)
+		return;
+	evidence_free(&ti->ev);
+	for (i = 0; i < ti->topics->n; i++)
+		free(ti->article[i]);
+	free(ti->article);
+	free(ti);
+	*tip = NULL;
+}
+
+size_t
+topic_index_topics(const struct topic_index *ti)
+{
+	return ti->ntopics;
+}
+
+size_t
+topic_index_docs(const struct topic_index *ti)
+{
+	return evidence_docs(ti->ev);
+}
+
+const struct taxonomy *
+topic_index_list(const struct topic_index *ti)
+{
+	return ti->topics;
+}
+
+const char *
+topic_index_article(const struct topic_index *ti, int t)
+{
+	if (t < 0 || (size_t)t >= ti->topics->n)
+		return NULL;
+	return ti->article[t];
+}
+
+struct topic_scratch *
+topic_scratch_new(const struct topic_index *ti)
+{
+	struct topic_scratch	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->es = evidence_scratch_new(ti->ev);
+	evidence_result_init(ti->ev, &s->er);
+	return s;
+}
+
+void
+topic_scratch_free(struct topic_scratch **sp)
+{
+	struct topic_scratch	*s = *sp;
+
+	if (s == NULL)
+		return;
+	evidence_scratch_free(&s->es);
+	evidence_result_release(&s->er);
+	free(s);
+	*sp = NULL;
+}
+
+void
+topic_choose(const struct topic_index *ti, struct topic_scratch *s,
+    const char *text, size_t len, size_t skip, struct topic_choice *c)
+{
+	const struct evidence_result	*er = &s->er;
+	double				 sc, best = 0, second = 0;
+	int				 b = -1, r = -1;
+	size_t				 i;
+
+	memset(c, 0, sizeof(*c));
+	c->topic = c->rival = -1;
+	if (ti->ntopics == 0)
+		return;
+	evidence_score(ti->ev, s->es, text, len, skip, &s->er);
+	for (i = 0; i < er->n; i++) {
+		if (ti->article[i] == NULL)
+			continue;
+		sc = W_QUESTION * er->example[i] +
+		    W_QUESTION2 * er->example2[i] + W_ARTICLE * er->article[i];
+		if (sc > best) {
+			second = best;
+			r = b;
+			best = sc;
+			b = (int)i;
+		} else if (sc > second) {
+			second = sc;
+			r = (int)i;
+		}
+	}
+	c->score = best;
+	c->score2 = second;
+	if (b < 0 || best < ti->cfg.min)
+		return;
+	if (r >= 0 && second >= ti->cfg.rescue &&
+	    second >= ti->cfg.clarify * best) {
+		/* "паспорт или загранпаспорт?": both fit well, and about
+		 * as well as each other. */
+		c->topic = b;
+		c->article = ti->article[b];
+		c->rival = r;
+		c->rival_article = ti->article[r];
+		return;
+	}
+	if (best - second < ti->cfg.margin)
+		return;
+	c->topic = b;
+	c->article = ti->article[b];
+}

@@ -1,0 +1,86 @@
+/*
+ * Which service a message is about.  The category says what kind of
+ * request a message is; the topic (an id of intents/topics.json) says which
+ * of the portal's services it concerns, and so which service article
+ * answers it.  The evidence is full text over the service articles: every
+ * question an editor wrote under `questions:` is a document of its topic,
+ * and the article's title, tags and short answer are another.  A loaded
+ * index is immutable and shared by all threads.
+ */
+#ifndef INTENTS_TOPIC_H
+#define INTENTS_TOPIC_H
+
+#include <stddef.h>
+
+#include "intents/taxonomy.h"
+
+struct article;
+struct topic_index;
+struct topic_scratch;
+
+/* The knobs of the choice, from the configuration file. */
+struct topic_config {
+	double	min;		/* evidence needed to name a topic */
+	double	margin;		/* lead over the runner-up needed */
+	double	clarify;	/* the runner-up's share of the best one's
+				   evidence above which two services are
+				   close enough to ask which was meant */
+	double	rescue;		/* evidence at which a message the
+				   categories were unsure of is answered
+				   with the service's article */
+	double	rescue_oos;	/* … even when the categories took it for
+				   something outside the portal */
+};
+
+void	topic_config_defaults(struct topic_config *);
+
+/* What the evidence says about one message. */
+struct topic_choice {
+	int		 topic;		/* index in the topic list, -1 none */
+	const char	*article;	/* its article id; borrowed */
+	int		 rival;		/* a close second to ask about, or -1 */
+	const char	*rival_article;
+	double		 score;		/* the best topic's evidence, 0..~1.5 */
+	double		 score2;	/* the runner-up's */
+};
+
+/*
+ * A builder over the topics (borrowed: they must outlive the index).
+ * Add the service articles, then build.
+ */
+struct topic_index *topic_index_new(const struct taxonomy *topics,
+	    const struct topic_config *);
+
+/*
+ * Adds service article a.  Returns 0, or -1 with a static *why when it
+ * names a topic the list does not have.
+ */
+int	topic_index_add(struct topic_index *, const struct article *a,
+	    const char **why);
+
+/* Indexes what was added.  Returns 0, or -1 with an allocated *errstr_r. */
+int	topic_index_build(struct topic_index *, char **errstr_r);
+void	topic_index_free(struct topic_index **);
+
+/* Topics that have an article, and documents indexed. */
+size_t	topic_index_topics(const struct topic_index *);
+size_t	topic_index_docs(const struct topic_index *);
+
+const struct taxonomy *topic_index_list(const struct topic_index *);
+
+/* The article id of topic t, or NULL when it has none. */
+const char *topic_index_article(const struct topic_index *, int t);
+
+struct topic_scratch *topic_scratch_new(const struct topic_index *);
+void	topic_scratch_free(struct topic_scratch **);
+
+/*
+ * Weighs the normalised message text[0..len) against every topic and fills
+ * *c.  skip leaves one document out (leave-one-out checks), (size_t)-1
+ * none.
+ */
+void	topic_choose(const struct topic_index *, struct topic_scratch *,
+	    const char *text, size_t len, size_t skip,
+	    struct topic_choice *c);
+
+#endif
