@@ -45,6 +45,7 @@ void	agent_close(struct agent **);
 /* A button of a clarifying question. */
 struct reply_choice {
 	const char	*intent;	/* borrowed from the classifier */
+	const char	*topic;		/* a service to choose, or NULL */
 	char		*label;		/* the article's title */
 };
 
@@ -90,6 +91,13 @@ int	reply_needs_number(const struct verdict *v);
  * The verdict for category intent chosen by the citizen from a clarifying
  * question, in language lang.  Returns 0, or -1 when intent is unknown.
  */
+/*
+ * The same for a service the citizen chose (topic, an id of
+ * intents/topics.json): answered with its article.  Returns -1 when the
+ * service has no article.
+ */
+int	reply_verdict_topic(const struct classifier *cl, const char *intent,
+	    const char *topic, enum lang lang, struct verdict *v);
 int	reply_verdict_for(const struct classifier *cl, const char *intent,
 	    enum lang lang, struct verdict *v);
 

@@ -32,5 +32,8 @@ void	api_op_kb_search(struct http_req *);
 void	api_op_events(struct http_req *);
 
 void	api_metrics(struct http_req *);
+/* GET /api/kb/article?id=&lang=: a published article, for the chat's
+ * "whole article" link; nothing in it is private. */
+void	api_kb_article(struct http_req *);
 
 #endif

@@ -155,7 +155,7 @@ api_chat_choose(struct http_req *req)
 {
 	struct conv_env		 env;
 	struct conv_result	 res;
-	const char		*intent;
+	const char		*intent, *topic;
 	char			*err = NULL;
 	int			 rc;
 
@@ -163,10 +163,12 @@ api_chat_choose(struct http_req *req)
 		http_error(req, 400, "\"intent\" must be a string");
 		return;
 	}
+	/* A choice between two services names the service too. */
+	topic = string_field(req, "topic");
 	if (throttle(req) == -1)
 		return;
 	env_of(req, &env);
-	rc = conv_choose(&env, req->conv, intent, &res, &err);
+	rc = conv_choose(&env, req->conv, intent, topic, &res, &err);
 	finish(req, rc, &res, err);
 }
 

@@ -4,6 +4,7 @@
  * functions check ownership and roles and journal what was done.
  */
 #include "agent/api.h"
+#include "agent/agent.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,41 @@ api_op_kb_search(struct http_req *req)
 	}
 	kb_hits_free(hits, n);
 	http_json(req, 200, json_pack("{s:o}", "hits", arr));
+}
+
+void
+api_kb_article(struct http_req *req)
+{
+	struct article	*a = NULL;
+	const char	*id, *lang;
+	char		*err = NULL, *html;
+	int		 rc;
+
+	id = http_query(req, "id");
+	lang = http_query(req, "lang");
+	if (id == NULL || strlen(id) == 0 || strlen(id) > 64) {
+		http_error(req, 400, "id is an article id");
+		return;
+	}
+	if (lang == NULL || (strcmp(lang, "ru") != 0 && strcmp(lang, "en") !=
+	    0))
+		lang = "ru";
+	if ((rc = kb_store_get(req->w->db, id, lang, &a, &err)) == 0 &&
+	    strcmp(lang, "ru") != 0)
+		rc = kb_store_get(req->w->db, id, "ru", &a, &err);
+	if (rc == -1) {
+		fail(req, 500, err);
+		return;
+	}
+	if (rc == 0) {
+		http_error(req, 404, "no such article");
+		return;
+	}
+	html = reply_html(a->body);
+	http_json(req, 200, json_pack("{s:s, s:s, s:s, s:s}", "id", a->id,
+	    "lang", a->lang, "title", a->title, "html", html));
+	free(html);
+	article_free(&a);
 }
 
 void

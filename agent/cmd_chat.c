@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "kb/article.h"
 #include "lib/limits.h"
 #include "lib/lineio.h"
 #include "lib/xmalloc.h"
@@ -152,6 +153,20 @@ cmd_verdict_json(const struct taxonomy *tax, json_t *id,
 	prio = def_priority_name(v->priority);
 	json_object_set_new(o, "priority", prio ? json_string(prio) :
 	    json_null());
+	json_object_set_new(o, "topic", v->topic ? json_string(v->topic) :
+	    json_null());
+	/* The article the citizen is answered with: none when asked to
+	 * choose or handed to a person. */
+	json_object_set_new(o, "article", v->article != NULL &&
+	    (v->action == ACTION_ANSWER || v->action == ACTION_DECLINE) ?
+	    json_string(v->article) : json_null());
+	if (v->topic_score > 0)
+		json_object_set_new(o, "topic_evidence", json_pack("[f,f]",
+		    classify_round3(v->topic_score),
+		    classify_round3(v->topic_score2)));
+	if (v->aspect >= 0)
+		json_object_set_new(o, "aspect",
+		    json_string(article_section_name(v->aspect)));
 	json_object_set_new(o, "lang", json_string(lang_name(v->lang)));
 	if (v->reason != NULL)
 		json_object_set_new(o, "reason", json_string(v->reason));

@@ -39,6 +39,8 @@ triage_json(const struct taxonomy *tax, const char *file,
 		    classify_round3(t->verdict.confidence)));
 		json_object_set_new(o, "why", json_string(t->verdict.reason ?
 		    t->verdict.reason : ""));
+		json_object_set_new(o, "topic", t->verdict.topic ?
+		    json_string(t->verdict.topic) : json_null());
 		for (i = 0; i < t->verdict.entities.count; i++) {
 			if (t->verdict.entities.items[i].type ==
 			    ENTITY_PASSPORT)

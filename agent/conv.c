@@ -514,6 +514,9 @@ choices_json(const struct reply *r)
 		c = json_object();
 		json_object_set_new(c, "intent",
 		    json_string(r->choices[i].intent));
+		if (r->choices[i].topic != NULL)
+			json_object_set_new(c, "topic",
+			    json_string(r->choices[i].topic));
 		json_object_set_new(c, "label",
 		    json_string(r->choices[i].label));
 		json_array_append_new(arr, c);
@@ -722,8 +725,9 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 
 /* Whether intent was offered by the last clarifying question of conv. */
 static int
-was_offered(sqlite3 *db, int64_t conv, const char *intent)
+was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic)
 {
+	const char	*ct;
 	sqlite3_stmt	*st;
 	json_t		*ch, *c;
 	const char	*s;
@@ -738,11 +742,15 @@ was_offered(sqlite3 *db, int64_t conv, const char *intent)
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
 	    (ch = json_loads(s, 0, NULL)) != NULL) {
-		json_array_foreach(ch, i, c)
+		json_array_foreach(ch, i, c) {
+			ct = json_string_value(json_object_get(c, "topic"));
 			if (json_is_string(json_object_get(c, "intent")) &&
 			    strcmp(json_string_value(json_object_get(c,
-			    "intent")), intent) == 0)
+			    "intent")), intent) == 0 &&
+			    (topic == NULL ? ct == NULL : ct != NULL &&
+			    strcmp(ct, topic) == 0))
 				yes = 1;
+		}
 		json_decref(ch);
 	}
 	sqlite3_finalize(st);
@@ -751,20 +759,22 @@ was_offered(sqlite3 *db, int64_t conv, const char *intent)
 
 int
 conv_choose(const struct conv_env *env, int64_t id, const char *intent,
-    struct conv_result *res, char **errstr_r)
+    const char *topic, struct conv_result *res, char **errstr_r)
 {
 	struct conv_info	 ci;
 	struct reply		 r;
+	enum lang		 lang;
 	int			 rc;
 
 	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
 		return -1;
 	memset(&r, 0, sizeof(r));
+	lang = strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU;
 	if (strcmp(ci.state, "queued") == 0 ||
 	    strcmp(ci.state, "operator") == 0 || !was_offered(env->db, id,
-	    intent) || reply_verdict_for(env->cl, intent,
-	    strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU,
-	    &r.verdict) == -1) {
+	    intent, topic) || (topic != NULL ? reply_verdict_topic(env->cl,
+	    intent, topic, lang, &r.verdict) : reply_verdict_for(env->cl,
+	    intent, lang, &r.verdict)) == -1) {
 		res->status = 400;
 		*errstr_r = xstrdup("that choice is not on offer");
 		end_turn(res);

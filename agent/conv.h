@@ -110,6 +110,7 @@ int	conv_message(const struct conv_env *, int64_t id, const char *text,
 /* The citizen picks intent from the last clarifying question.  Returns as
  * conv_message. */
 int	conv_choose(const struct conv_env *, int64_t id, const char *intent,
+	    const char *topic,
 	    struct conv_result *res, char **errstr_r);
 
 /* The citizen presses "a person, please".  Returns as conv_message. */

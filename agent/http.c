@@ -89,6 +89,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/operator/kb/search", AUTH_OPERATOR, 0, 0,
 	  api_op_kb_search },
 	{ "GET", "/api/operator/events", AUTH_OPERATOR, 0, 0, api_op_events },
+	{ "GET", "/api/kb/article", AUTH_NONE, 0, 0, api_kb_article },
 	{ "GET", "/metrics", AUTH_NONE, 0, 0, api_metrics },
 };
 

@@ -37,6 +37,12 @@ static const struct verb verbs[] = {
 	  "articles with snippets" },
 	{ "kb", "show", cmd_kb_show, "kb show ID [-l LANG]  the full text "
 	  "of an article" },
+	{ "kb", "check", cmd_kb_check, "kb check [DIR]       lint articles: "
+	  "front matter, sources, sections, questions" },
+	{ "kb", "eval", cmd_kb_eval, "kb eval FILE.jsonl   which service "
+	  "article a labelled set gets" },
+	{ "kb", "stale", cmd_kb_stale, "kb stale [--days N]  articles not "
+	  "reviewed in N days (180)" },
 	{ "intents", "check", cmd_intents_check, "intents check [-l]   lint "
 	  "category files; -l: leave-one-out accuracy" },
 	{ "intents", "eval", cmd_intents_eval, "intents eval FILE     quality "

@@ -24,6 +24,9 @@ struct phrases {
 	const char	*clarify_tail;
 	const char	*empty;
 	const char	*handoff;	/* %s: the number */
+	const char	*clarify_service;
+	const char	*aspect_from;	/* %s: the article's title */
+	const char	*aspect_more;	/* %s: the article id (chat) */
 	const char	*levels[4];
 };
 
@@ -36,6 +39,9 @@ static const struct phrases ru = {
 	"Напишите, пожалуйста, ваш вопрос одним-двумя предложениями.",
 	"Чтобы ответить точно, передаю ваш вопрос оператору: он увидит всю "
 	"переписку. Номер обращения: %s.",
+	"Уточните, пожалуйста, о какой услуге вы спрашиваете:",
+	"из статьи «%s»",
+	"[Вся статья об услуге](#article=%s)",
 	{ "критический", "высокий", "средний", "низкий" },
 };
 
@@ -48,15 +54,18 @@ static const struct phrases en = {
 	"Please type your question in a sentence or two.",
 	"To give you an exact answer I am passing your question to an "
 	"operator, who will see the whole conversation. Request number: %s.",
+	"Could you tell me which service you mean:",
+	"from the article \"%s\"",
+	"[The whole article about the service](#article=%s)",
 	{ "critical", "high", "medium", "low" },
 };
 
-/* The summary (or the title) of article id in lang, else in Russian. */
-static char *
-article_text(sqlite3 *db, const char *id, const char *lang, int title)
+/* Article id in lang, else in Russian; NULL when there is none. */
+static struct article *
+article_get(sqlite3 *db, const char *id, const char *lang)
 {
 	struct article	*art = NULL;
-	char		*err = NULL, *text;
+	char		*err = NULL;
 
 	if (id == NULL)
 		return NULL;
@@ -68,7 +77,58 @@ article_text(sqlite3 *db, const char *id, const char *lang, int title)
 			return NULL;
 		}
 	}
+	return art;
+}
+
+/* The summary (or the title) of article id in lang, else in Russian. */
+static char *
+article_text(sqlite3 *db, const char *id, const char *lang, int title)
+{
+	struct article	*art;
+	char		*text;
+
+	if ((art = article_get(db, id, lang)) == NULL)
+		return NULL;
 	text = xstrdup(title ? art->title : art->summary);
+	article_free(&art);
+	return text;
+}
+
+/*
+ * The answer with an article.  When the citizen asked about one aspect of
+ * a service (its documents, fee, timing...), that section comes first,
+ * then the short answer about the whole service.  A letter carries the
+ * whole article (there is room, and no second turn to ask for more); the
+ * chat offers it behind a link the page opens in place.
+ */
+static char *
+answer_text(sqlite3 *db, const struct verdict *v, const char *lang,
+    const char *channel, const struct phrases *ph)
+{
+	struct article	*art;
+	char		*section = NULL, *from, *more, *text;
+	const char	*rest;
+	int		 mail = strcmp(channel, "email") == 0;
+
+	if ((art = article_get(db, v->article, lang)) == NULL)
+		return NULL;
+	rest = mail ? art->body : art->summary;
+	if (v->aspect >= 0 && article_is_service(art))
+		section = article_section(art, (enum article_section)v->aspect);
+	more = strcmp(channel, "chat") == 0 && article_is_service(art) ?
+	    xasprintf(ph->aspect_more, art->id) : xstrdup("");
+	if (section == NULL || *section == '\0')
+		text = xasprintf("%s%s%s", rest, *more ? "\n\n" : "", more);
+	else {
+		from = xasprintf(ph->aspect_from, art->title);
+		text = xasprintf("**%s** — %s\n\n%s\n\n---\n\n%s%s%s",
+		    article_section_heading((enum article_section)v->aspect,
+		    art->lang), from, section, rest, *more ? "\n\n" : "",
+		    more);
+		free(from);
+	}
+	free(more);
+	free(section);
 	article_free(&art);
 	return text;
 }
@@ -150,9 +210,27 @@ clarify_choices(sqlite3 *db, const struct classifier *cl, struct reply *r,
     const char *lang)
 {
 	const struct taxonomy	*tax = classifier_taxonomy(cl);
+	const struct taxonomy	*topics = classifier_topics(cl);
 	const struct taxon	*t;
+	const struct verdict	*v = &r->verdict;
 	size_t			 i;
 
+	if (v->topic_rival >= 0 && v->topic_index >= 0) {
+		/* Two services: the same kind of request about either. */
+		for (i = 0; i < 2; i++) {
+			t = &topics->items[i == 0 ? v->topic_index :
+			    v->topic_rival];
+			r->choices[i].intent = v->intent;
+			r->choices[i].topic = t->id;
+			r->choices[i].label = article_text(db, i == 0 ?
+			    v->article : v->rival_article, lang, 1);
+			if (r->choices[i].label == NULL)
+				r->choices[i].label = xstrdup(strcmp(lang,
+				    "en") == 0 ? t->en : t->ru);
+		}
+		r->nchoices = 2;
+		return;
+	}
 	for (i = 0; i < 2 && i < r->verdict.ntop; i++) {
 		t = &tax->items[r->verdict.top[i].category];
 		r->choices[i].intent = t->id;
@@ -174,6 +252,16 @@ clarify_text(const struct classifier *cl, const struct verdict *v,
 	char			*s, *u;
 	size_t			 i;
 
+	if (v->topic_rival >= 0 && v->topic_index >= 0) {
+		const struct taxonomy	*topics = classifier_topics(cl);
+
+		return xasprintf("%s\n\n1. %s\n2. %s\n\n%s",
+		    ph->clarify_service,
+		    ph == &en ? topics->items[v->topic_index].en :
+		    topics->items[v->topic_index].ru,
+		    ph == &en ? topics->items[v->topic_rival].en :
+		    topics->items[v->topic_rival].ru, ph->clarify_tail);
+	}
 	if (v->ntop < 2)
 		return xstrdup(ph->empty);
 	s = xstrdup(ph->clarify);
@@ -184,7 +272,7 @@ clarify_text(const struct classifier *cl, const struct verdict *v,
 		free(s);
 		s = u;
 	}
-	u = xasprintf("%s\n%s", s, ph->clarify_tail);
+	u = xasprintf("%s\n\n%s", s, ph->clarify_tail);
 	free(s);
 	return u;
 }
@@ -225,6 +313,27 @@ reply_verdict_for(const struct classifier *cl, const char *intent,
 	v->top[0].confidence = 1;
 	v->ntop = 1;
 	v->lang = lang;
+	v->topic_index = v->topic_rival = v->aspect = -1;
+	return 0;
+}
+
+int
+reply_verdict_topic(const struct classifier *cl, const char *intent,
+    const char *topic, enum lang lang, struct verdict *v)
+{
+	const struct taxonomy	*topics = classifier_topics(cl);
+	const char		*article;
+	int			 t;
+
+	if (reply_verdict_for(cl, intent, lang, v) == -1 ||
+	    (t = taxonomy_index(topics, topic)) < 0 ||
+	    (article = topic_index_article(classifier_topic_index(cl),
+	    t)) == NULL)
+		return -1;
+	v->topic_index = t;
+	v->topic = topics->items[t].id;
+	if (v->action == ACTION_ANSWER)
+		v->article = article;
 	return 0;
 }
 
@@ -279,7 +388,7 @@ reply_compose(sqlite3 *db, const struct classifier *cl, const char *channel,
 	switch (v->action) {
 	case ACTION_ANSWER:
 	case ACTION_DECLINE:
-		r->text = article_text(db, v->article, lang, 0);
+		r->text = answer_text(db, v, lang, channel, ph);
 		if (r->text == NULL)
 			r->text = xstrdup(ph->clarify_tail);
 		if (r->number[0] != '\0')

@@ -727,7 +727,9 @@ async function sendText() {
 async function choose(choice, group) {
   if (busy) return;
   for (const b of group.querySelectorAll('button')) b.disabled = true;
-  const data = await post('/api/chat/choose', { intent: choice.intent });
+  const body = { intent: choice.intent };
+  if (choice.topic) body.topic = choice.topic;
+  const data = await post('/api/chat/choose', body);
   if (!data) refreshChoices();
   els.text.focus();
 }
@@ -857,3 +859,27 @@ els.newChat.addEventListener('click', async () => {
 
 applyLang();
 start();
+
+// "The whole article" in a bot answer is a link to #article=ID: the page
+// fetches the article and opens it in place, under the answer, so the
+// citizen keeps the conversation in view.
+els.messages.addEventListener('click', async (e) => {
+  const a = e.target.closest?.('a[href^="#article="]');
+  if (!a) return;
+  e.preventDefault();
+  const li = a.closest('li');
+  if (!li || li.querySelector('.article-full')) return;
+  const id = a.getAttribute('href').slice('#article='.length);
+  try {
+    const data = await api('GET', `/api/kb/article?id=${encodeURIComponent(id)}&lang=${encodeURIComponent(lang)}`);
+    const box = el('div', 'article-full');
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-label', data.title || '');
+    box.append(safeFragment(data.html || ''));
+    a.replaceWith(box);
+    box.tabIndex = -1;
+    box.focus();
+  } catch (err) {
+    showError(errorText(err));
+  }
+});

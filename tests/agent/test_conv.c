@@ -201,11 +201,11 @@ START_TEST(test_clarify_then_choose)
 	snprintf(intent, sizeof(intent), "%s",
 	    str(json_array_get(ch, 1), "intent"));
 	json_decref(res.messages);
-	ck_assert_int_eq(conv_choose(&env, id, "feedback.complaint", &res,
+	ck_assert_int_eq(conv_choose(&env, id, "feedback.complaint", NULL, &res,
 	    &err), -1);
 	ck_assert_int_eq(res.status, 400);
 	free(err);
-	ck_assert_msg(conv_choose(&env, id, intent, &res, &err) == 0, "%s",
+	ck_assert_msg(conv_choose(&env, id, intent, NULL, &res, &err) == 0, "%s",
 	    err);
 	ck_assert_uint_eq(json_array_size(res.messages), 1);
 	ck_assert(str(json_array_get(res.messages, 0), "html") != NULL);

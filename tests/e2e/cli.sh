@@ -109,4 +109,74 @@ uniq=$(grep -o "$year-[0-9]\{6,\}" "$tmp/par.out" | sort -u | wc -l)
 check "parallel registrations get distinct numbers ($uniq of $total)" \
 	test "$total" -eq 10 -a "$uniq" -eq 10
 
+# A question about one service is answered with that service's article,
+# leading with the part that was asked about.
+out=$("$HOTLINE" ask "какие документы нужны на загранпаспорт нового образца")
+check "a service question gets the service's article" \
+	contains "$out" "Загранпаспорт"
+check "…leading with the section that was asked about" \
+	contains "$out" "**Документы**"
+line=$(printf '%s\n' '{"id":"t1","text":"сколько стоит замена водительских прав через госуслуги"}' |
+	"$HOTLINE" classify)
+check "classify reports the topic and the article answered with" \
+	contains "$line" '"topic":"driving_license","article":"driving-license"'
+line=$(printf '%s\n' '{"id":"t2","text":"не приходит смс с кодом для входа"}' |
+	"$HOTLINE" classify)
+check "a question about no service has topic null" \
+	contains "$line" '"topic":null'
+
+# Letters that are for a person: an organisation, a call-back, a leak.
+out=$("$HOTLINE" ask "Редакция газеты просит дать официальный комментарий о сбое портала")
+check "a newspaper's request goes to a person with a number" \
+	sh -c "printf '%s' \"\$1\" | grep -q '$year-[0-9]\{6\}'" _ "$out"
+line=$(printf '%s\n' '{"id":"t3","text":"в личном кабинете вижу чужие данные и чужие заявления"}' |
+	"$HOTLINE" classify)
+check "another person's data is a high-priority incident for a person" \
+	contains "$line" '"intent":"incident.report","confidence"'
+check "…handed off with priority high" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"action\":\"handoff\".*\"priority\":\"high\"'" _ "$line"
+
+# Editors: kb check accepts the shipped articles and names every problem
+# of a broken one as file:line.
+out=$("$HOTLINE" kb check 2>&1)
+check "kb check accepts the shipped articles" contains "$out" "articles OK"
+mkdir -p "$tmp/bad/ru"
+cat >"$tmp/bad/ru/a.md" <<'EOT'
+---
+id: a
+title: A
+lang: ru
+topics: passport.foreign
+questions:
+- как сделать загран
+---
+text
+EOT
+cat >"$tmp/bad/ru/b.md" <<'EOT'
+---
+id: b
+title: B
+lang: ru
+topics: no.such.topic
+questions:
+- Как сделать загран?
+sources:
+- seed 2.2
+reviewed: 2026-12-07
+---
+text
+EOT
+out=$("$HOTLINE" kb check "$tmp/bad" 2>&1); rc=$?
+check "kb check fails on broken articles" test "$rc" -ne 0
+check "…naming a missing source" contains "$out" "a.md:1: no sources"
+check "…naming an unknown topic" contains "$out" 'b.md:1: topics: unknown id "no.such.topic"'
+check "…naming a question two articles claim, with both lines" \
+	contains "$out" "b.md:7: the question"
+check "…and missing sections" contains "$out" 'no section "## Документы"'
+out=$("$HOTLINE" kb import "$tmp/bad" 2>&1); rc=$?
+check "an import of broken articles changes nothing" test "$rc" -ne 0
+out=$("$HOTLINE" kb stale --days 36500 2>&1)
+check "kb stale lists nothing when every article is recent" \
+	contains "$out" "0 article(s) not reviewed"
+
 finish

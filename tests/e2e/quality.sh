@@ -19,6 +19,17 @@ check "handoff recall >= 0.95 ($(val handoff_recall))" \
 	ge "$(val handoff_recall)" 0.95
 check "out-of-scope held >= 0.90 ($(val oos_held))" ge "$(val oos_held)" 0.90
 check "entity F1 >= 0.95 ($(val entity_f1))" ge "$(val entity_f1)" 0.95
+# Service questions: the article of the service that was asked about.
+topics=$top_srcdir/../shared/eval/topics-dev.jsonl
+if [ -f "$topics" ]; then
+	"$HOTLINE" kb eval "$topics" >"$tmp/topics" || true
+	tlast=$(tail -n 1 "$tmp/topics")
+	tval() { printf '%s\n' "$tlast" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+	check "service questions: topic hit >= 0.60 ($(tval topic_hit))" \
+		ge "$(tval topic_hit)" 0.60
+	check "service questions: another service's article <= 0.05 ($(tval topic_wrong))" \
+		ge 0.05 "$(tval topic_wrong)"
+fi
 # The shared scorer, when Python is there, must agree with ours.
 score=$top_srcdir/../shared/eval/score
 if command -v python3 >/dev/null && [ -f "$score" ]; then
