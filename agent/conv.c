@@ -392,6 +392,16 @@ candidates_json(const struct classifier *cl, const struct verdict *v)
 		    tax->items[v->top[i].category].id));
 		json_object_set_new(c, "confidence", json_real(
 		    classify_round3(v->top[i].confidence)));
+		/* The service rides on the first candidate: the queue item
+		 * shows the operator which service the citizen asked about. */
+		if (i == 0 && v->topic_index >= 0) {
+			const struct taxon *t =
+			    &classifier_topics(cl)->items[v->topic_index];
+
+			json_object_set_new(c, "topic", json_string(t->id));
+			json_object_set_new(c, "topic_label", json_string(
+			    v->lang == LANG_EN ? t->en : t->ru));
+		}
 		json_array_append_new(cands, c);
 	}
 	js = json_dumps(cands, JSON_COMPACT);

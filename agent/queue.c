@@ -305,6 +305,15 @@ queue_wait_estimate(sqlite3 *db, int64_t conv, time_t now)
 	return (int)(avg < 10 ? 10 : avg);
 }
 
+/* Sets o[key] to from[key], or to null when from has none. */
+static void
+copy_or_null(json_t *o, json_t *from, const char *key)
+{
+	json_t	*v = from != NULL ? json_object_get(from, key) : NULL;
+
+	json_object_set(o, key, v != NULL ? v : json_null());
+}
+
 /* One row of ITEM_COLS as an item object. */
 static json_t *
 item_json(sqlite3_stmt *st, time_t now)
@@ -329,7 +338,11 @@ item_json(sqlite3_stmt *st, time_t now)
 	json_object_set_new(o, "category", s ? json_string(s) : json_null());
 	s = (const char *)sqlite3_column_text(st, 6);
 	j = s != NULL ? json_loads(s, 0, NULL) : NULL;
-	json_object_set_new(o, "candidates", j ? j : json_array());
+	if (j == NULL)
+		j = json_array();
+	copy_or_null(o, json_array_get(j, 0), "topic");
+	copy_or_null(o, json_array_get(j, 0), "topic_label");
+	json_object_set_new(o, "candidates", j);
 	s = (const char *)sqlite3_column_text(st, 7);
 	json_object_set_new(o, "reason", s ? json_string(s) : json_null());
 	json_object_set_new(o, "priority", json_string((const char *)

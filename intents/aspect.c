@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/prefilter.h"
 #include "kb/article.h"
 #include "lib/limits.h"
 #include "lib/text.h"
@@ -22,6 +23,7 @@
 struct aspect_rule {
 	int		 section;
 	pcre2_code	*code;
+	char		*pattern;	/* for the prefilter */
 };
 
 struct aspects {
@@ -29,6 +31,7 @@ struct aspects {
 	size_t			 nrules;
 	size_t			 naspects;
 	pcre2_match_context	*mc;
+	struct prefilter	*pf;	/* which rules can match at all */
 };
 
 static void __attribute__((format(printf, 5, 6)))
@@ -73,6 +76,7 @@ aspects_parse(const char *name, const char *buf, size_t len,
 	PCRE2_SIZE	 off;
 	PCRE2_UCHAR	 msg[256];
 	char		*pat;
+	size_t		 i;
 
 	as = xcalloc(1, sizeof(*as));
 	if (!text_is_valid_utf8(buf, len)) {
@@ -142,6 +146,8 @@ aspects_parse(const char *name, const char *buf, size_t len,
 			}
 			pcre2_jit_compile(as->rules[as->nrules].code,
 			    PCRE2_JIT_COMPLETE);
+			pat = xstrndup(v, vlen);
+			as->rules[as->nrules].pattern = pat;
 			as->nrules++;
 		} else {
 			aerr(err, arg, name, line, "unknown keyword \"%.*s\" "
@@ -153,6 +159,10 @@ aspects_parse(const char *name, const char *buf, size_t len,
 		aspects_free(&as);
 		return NULL;
 	}
+	as->pf = prefilter_new(as->nrules);
+	for (i = 0; i < as->nrules; i++)
+		prefilter_add(as->pf, i, as->rules[i].pattern);
+	prefilter_build(as->pf);
 	as->mc = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(as->mc, LIMIT_PCRE2_MATCH);
 	pcre2_set_depth_limit(as->mc, LIMIT_PCRE2_DEPTH);
@@ -167,9 +177,12 @@ aspects_free(struct aspects **ap)
 
 	if (as == NULL)
 		return;
-	for (i = 0; i < as->nrules; i++)
+	for (i = 0; i < as->nrules; i++) {
 		pcre2_code_free(as->rules[i].code);
+		free(as->rules[i].pattern);
+	}
 	free(as->rules);
+	prefilter_free(&as->pf);
 	pcre2_match_context_free(as->mc);
 	free(as);
 	*ap = NULL;
@@ -184,17 +197,23 @@ aspects_count(const struct aspects *as)
 int
 aspects_match(const struct aspects *as, const char *text, size_t len)
 {
-	pcre2_match_data	*md;
+	pcre2_match_data	*md = NULL;
+	unsigned char		 run[ASPECT_RULES_MAX];
 	size_t			 i;
 	int			 found = -1;
 
 	if (as == NULL || as->nrules == 0)
 		return -1;
-	md = pcre2_match_data_create(1, NULL);
-	for (i = 0; i < as->nrules && found < 0; i++)
+	prefilter_scan(as->pf, text, len, run);
+	for (i = 0; i < as->nrules && found < 0; i++) {
+		if (!run[i])
+			continue;
+		if (md == NULL)
+			md = pcre2_match_data_create(1, NULL);
 		if (pcre2_match(as->rules[i].code, (PCRE2_SPTR)text, len, 0, 0,
 		    md, as->mc) >= 0)
 			found = as->rules[i].section;
+	}
 	pcre2_match_data_free(md);
 	return found;
 }

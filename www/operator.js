@@ -61,6 +61,7 @@ const T = {
   reason: 'Причина передачи',
   entities: 'Данные (маскированы)',
   category: 'Категория',
+  topic: 'Услуга',
   facts: {
     state: 'Состояние', channel: 'Вид и канал', queue: 'Очередь', lang: 'Язык', priority: 'Приоритет',
     waiting: 'Ожидание', deadline: 'Срок (SLA)', owner: 'Ответственный',
@@ -389,6 +390,7 @@ function renderQueue(before = new Map()) {
     const cands = candidatesText(it);
     if (cands) cat.append(el('span', 'q-cands', cands));
     b.append(cat);
+    if (it.topic) b.append(el('span', 'q-line q-topic', `${T.topic}: ${it.topic_label || it.topic}`));
 
     if (it.reason) b.append(el('span', 'q-line q-reason', it.reason));
     const ents = entitiesText(it.entities);
@@ -549,6 +551,7 @@ function renderFacts() {
     cat.append(ol);
   }
   add(T.category, cat, 'wide');
+  if (it.topic) add(T.topic, it.topic_label || it.topic);
   add(T.reason, it.reason);
   add(T.entities, entitiesText(it.entities));
   tick();

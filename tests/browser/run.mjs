@@ -236,6 +236,29 @@ async function main() {
     }],
   ]);
 
+  // (2) a question about one service gets that service's article, leading
+  // with the part asked about; the whole article opens in place.
+  await scenario('2 service article', [
+    ['"какие документы нужны на загранпаспорт" leads with the documents', async () => {
+      const before = await ask(chat, 'какие документы нужны на загранпаспорт нового образца');
+      const answer = chat.locator('#messages > li.msg').nth(before + 1);
+      await answer.waitFor();
+      const text = await answer.textContent();
+      assert(text.includes('Документы'), `no documents section: "${text.slice(0, 120)}"`);
+      assert(text.includes('Загранпаспорт'), 'not the foreign passport article');
+    }],
+    ['"Вся статья об услуге" opens the whole article under the answer', async () => {
+      const link = chat.locator('#messages a[href^="#article="]').last();
+      await link.click();
+      const box = chat.locator('#messages .article-full').last();
+      await box.waitFor();
+      const t = await box.textContent();
+      assert(t.includes('Стоимость') && t.includes('Сроки'), `the whole article lacks its sections: "${t.slice(0, 120)}"`);
+      assert(await box.evaluate((n) => n.querySelector('script') === null), 'a script in the article');
+      await chat.screenshot({ path: path.join(OUT, 'chat-service-article.png') });
+    }],
+  ]);
+
   // (3) an upload of a small valid PDF shows success (and bad files are refused client-side).
   await scenario('3 upload', [
     ['a small valid PDF is accepted', async () => {
