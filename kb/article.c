@@ -14,11 +14,11 @@
 
 #define ID_MAX		64
 #define TITLE_MAX	200
-#define TAGS_MAX	1000
+#define TAGS_MAX	2000
 /* Enough for every way of asking an editor can think of, small enough that
  * a runaway file cannot swamp the topic index. */
 #define QUESTIONS_MAX	200
-#define QUESTION_MAX	300
+#define QUESTION_MAX	600
 #define SOURCES_MAX	50
 #define SOURCE_MAX	500
 
@@ -181,19 +181,19 @@ set_key(struct article *a, const char *key, size_t klen, const char *v,
 		slot = &a->lang;
 	} else if (klen == 4 && memcmp(key, "tags", 4) == 0) {
 		if (vlen > TAGS_MAX) {
-			*why = "tags: at most 1000 bytes";
+			*why = "tags: at most 2000 bytes";
 			return -1;
 		}
 		slot = &a->tags;
 	} else if (klen == 10 && memcmp(key, "categories", 10) == 0) {
 		if (vlen == 0 || vlen > TAGS_MAX) {
-			*why = "categories: 1-1000 bytes";
+			*why = "categories: 1-2000 bytes";
 			return -1;
 		}
 		slot = &a->categories;
 	} else if (klen == 6 && memcmp(key, "topics", 6) == 0) {
 		if (vlen == 0 || vlen > TAGS_MAX) {
-			*why = "topics: 1-1000 bytes";
+			*why = "topics: 1-2000 bytes";
 			return -1;
 		}
 		slot = &a->topics;
@@ -230,7 +230,7 @@ list_add(struct article *a, int question, const char *p, size_t len,
 	}
 	if (memchr(p, '\n', len) != NULL || len > (question ? QUESTION_MAX :
 	    SOURCE_MAX)) {
-		*why = question ? "a question of more than 300 bytes" :
+		*why = question ? "a question of more than 600 bytes" :
 		    "a source of more than 500 bytes";
 		return -1;
 	}

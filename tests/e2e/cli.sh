@@ -120,7 +120,7 @@ line=$(printf '%s\n' '{"id":"t1","text":"сколько стоит замена 
 	"$HOTLINE" classify)
 check "classify reports the topic and the article answered with" \
 	contains "$line" '"topic":"driving_license","article":"driving-license"'
-line=$(printf '%s\n' '{"id":"t2","text":"не приходит смс с кодом для входа"}' |
+line=$(printf '%s\n' '{"id":"t2","text":"по какому номеру звонить на горячую линию"}' |
 	"$HOTLINE" classify)
 check "a question about no service has topic null" \
 	contains "$line" '"topic":null'
@@ -175,6 +175,14 @@ check "…naming a question two articles claim, with both lines" \
 check "…and missing sections" contains "$out" 'no section "## Документы"'
 out=$("$HOTLINE" kb import "$tmp/bad" 2>&1); rc=$?
 check "an import of broken articles changes nothing" test "$rc" -ne 0
+# serve -n refuses a data directory whose article names an unknown service.
+mkdir -p "$tmp/svcdata"
+cp -R "$top_srcdir/kb" "$top_srcdir/intents" "$tmp/svcdata/"
+sed -i 's/^topics: passport.foreign$/topics: passport.foreign, no.such.service/' \
+	"$tmp/svcdata/kb/articles/ru/passport-foreign.md"
+out=$("$HOTLINE" -d "$tmp/svcdata" -s "$tmp/svcdata/state.db" serve -n 2>&1); rc=$?
+check "serve -n refuses an article with an unknown service" test "$rc" -ne 0
+check "…and says which article and why" contains "$out" "passport-foreign (ru): topics: unknown topic"
 out=$("$HOTLINE" kb stale --days 36500 2>&1)
 check "kb stale lists nothing when every article is recent" \
 	contains "$out" "0 article(s) not reviewed"
