@@ -657,8 +657,10 @@ rescue(struct classify_ctx *x, struct verdict *v, const struct topic_choice *tc)
 
 	if (v->reason == NULL || strcmp(v->reason, "asked for a person") == 0)
 		return 0;
-	if (v->action == ACTION_DECLINE ? tc->score < tcfg->rescue_oos :
-	    tc->score < tcfg->rescue)
+	/* Out of scope, or confidently about the hotline itself: only
+	 * strong evidence of a service overrules that. */
+	if (v->action == ACTION_DECLINE || v->action == ACTION_ANSWER ?
+	    tc->score < tcfg->rescue_oos : tc->score < tcfg->rescue)
 		return 0;
 	for (i = 0; i < v->ntop && cat < 0; i++)
 		if (c->cats[v->top[i].category].services ==
@@ -693,7 +695,11 @@ choose_topic(struct classify_ctx *x, const struct normalized *n,
 	if (v->category < 0)
 		return;
 	mode = c->cats[v->category].services;
-	if (mode == DEF_SERVICES_NO && v->action != ACTION_HANDOFF)
+	/* Greetings and thanks never name a service; other categories that
+	 * do not answer services (the hotline's hours, its phone) still
+	 * look: "очередь в садик не двигается" is about a kindergarten,
+	 * not about the hotline's queue. */
+	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak)
 		return;
 	topic_choose(c->ti, x->ts, n->match, n->match_len, (size_t)-1, &tc);
 	v->topic_score = tc.score;
@@ -702,9 +708,14 @@ choose_topic(struct classify_ctx *x, const struct normalized *n,
 		return;
 	v->topic_index = tc.topic;
 	v->topic = c->topics.items[tc.topic].id;
-	if (v->action != ACTION_ANSWER && tc.rival < 0 &&
-	    rescue(x, v, &tc))
+	if ((v->action != ACTION_ANSWER || mode == DEF_SERVICES_NO) &&
+	    tc.rival < 0 && rescue(x, v, &tc))
 		mode = c->cats[v->category].services;
+	else if (mode == DEF_SERVICES_NO && v->action == ACTION_ANSWER) {
+		v->topic_index = -1;
+		v->topic = NULL;
+		return;
+	}
 	if (mode != DEF_SERVICES_ANSWER || v->action != ACTION_ANSWER)
 		return;
 	if (tc.rival >= 0) {

@@ -39,9 +39,9 @@ void
 topic_config_defaults(struct topic_config *cfg)
 {
 	cfg->min = 0.30;
-	cfg->margin = 0.08;
-	cfg->clarify = 0.85;
-	cfg->rescue = 0.45;
+	cfg->margin = 0.04;
+	cfg->clarify = 0.96;
+	cfg->rescue = 0.40;
 	cfg->rescue_oos = 0.65;
 }
 
