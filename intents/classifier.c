@@ -67,6 +67,9 @@ struct classifier {
 	int				 oos_cat;
 	int				 howto_cat;	/* a service question
 							   of no known kind */
+	int				 documents_cat;	/* … about documents */
+	int				 catalog_cat;	/* what the portal offers */
+	int				 deadlines_cat;	/* … about timing */
 };
 
 struct classify_ctx {
@@ -361,6 +364,9 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	c->operator_cat = taxonomy_index(&c->tax, ID_OPERATOR);
 	c->oos_cat = taxonomy_index(&c->tax, ID_OOS);
 	c->howto_cat = taxonomy_index(&c->tax, ID_HOWTO);
+	c->documents_cat = taxonomy_index(&c->tax, "services.documents");
+	c->catalog_cat = taxonomy_index(&c->tax, "services.catalog");
+	c->deadlines_cat = taxonomy_index(&c->tax, "application.deadlines");
 	c->ev = evidence_new(c->ncats);
 	read_beside(c, paths->taxonomy, &l);
 	c->ti = topic_index_new(&c->topics, &cfg->topic);
@@ -648,24 +654,36 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
  * rescued.
  */
 static int
-rescue(struct classify_ctx *x, struct verdict *v, const struct topic_choice *tc)
+rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
+    const struct topic_choice *tc)
 {
 	const struct classifier		*c = x->c;
 	const struct topic_config	*tcfg = &c->cfg.topic;
-	size_t				 i;
 	int				 cat = -1;
 
 	if (v->reason == NULL || strcmp(v->reason, "asked for a person") == 0)
+		return 0;
+	/* "пособия, справки, лицензии — что вообще есть на портале?" names
+	 * services as examples of the catalogue it asks about. */
+	if (v->ntop > 0 && v->top[0].category == c->catalog_cat)
 		return 0;
 	/* Out of scope, or confidently about the hotline itself: only
 	 * strong evidence of a service overrules that. */
 	if (v->action == ACTION_DECLINE || v->action == ACTION_ANSWER ?
 	    tc->score < tcfg->rescue_oos : tc->score < tcfg->rescue)
 		return 0;
-	for (i = 0; i < v->ntop && cat < 0; i++)
-		if (c->cats[v->top[i].category].services ==
-		    DEF_SERVICES_ANSWER)
-			cat = v->top[i].category;
+	/* The categories were unsure what kind of request it is: the part
+	 * of the service asked about says it, else "how do I get it". */
+	switch (aspects_match(c->aspects, n->match, n->match_len)) {
+	case SECTION_DOCUMENTS:
+		cat = c->documents_cat;
+		break;
+	case SECTION_TIMING:
+		cat = c->deadlines_cat;
+		break;
+	default:
+		break;
+	}
 	if (cat < 0)
 		cat = c->howto_cat;
 	if (cat < 0)
@@ -709,7 +727,7 @@ choose_topic(struct classify_ctx *x, const struct normalized *n,
 	v->topic_index = tc.topic;
 	v->topic = c->topics.items[tc.topic].id;
 	if ((v->action != ACTION_ANSWER || mode == DEF_SERVICES_NO) &&
-	    tc.rival < 0 && rescue(x, v, &tc))
+	    tc.rival < 0 && rescue(x, n, v, &tc))
 		mode = c->cats[v->category].services;
 	else if (mode == DEF_SERVICES_NO && v->action == ACTION_ANSWER) {
 		v->topic_index = -1;
