@@ -223,10 +223,11 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 	c->score2 = second;
 	if (b < 0 || best < ti->cfg.min)
 		return;
-	if (r >= 0 && second >= ti->cfg.rescue &&
+	if (r >= 0 && second >= ti->cfg.rescue_oos &&
 	    second >= ti->cfg.clarify * best) {
-		/* "паспорт или загранпаспорт?": both fit well, and about
-		 * as well as each other. */
+		/* Both fit well (as well as it takes to overrule the
+		 * categories), and about as well as each other.  Two weak
+		 * ones are no question worth asking. */
 		c->topic = b;
 		c->article = ti->article[b];
 		c->rival = r;
