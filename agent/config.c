@@ -180,8 +180,9 @@ static const struct setting settings[] = {
 	  "weight of the closest article", NULL, NULL },
 	{ "topic_min", SETTING_NUMBER, 0, 10, CC(topic.min),
 	  "evidence needed to answer with a service's article", NULL, NULL },
-	{ "topic_margin", SETTING_NUMBER, 0, 10, CC(topic.margin),
-	  "lead over the next service needed to answer with its article",
+	{ "topic_margin", SETTING_NUMBER, 0, 1, CC(topic.margin),
+	  "lead over the next service, as a share of the best's evidence, "
+	  "needed to answer with its article",
 	  NULL, NULL },
 	{ "topic_clarify", SETTING_NUMBER, 0, 1, CC(topic.clarify),
 	  "next service's evidence as a share of the best's above which to ask "

@@ -56,6 +56,8 @@ struct evidence {
 	double		 oov_idf;	/* idf of a word never seen */
 	int		 spread;	/* weigh words by how few categories
 					   use them (evidence_spread) */
+	double		 oov_share;	/* of a never-seen word's idf that
+					   counts against a message */
 };
 
 struct evidence_scratch {
@@ -72,6 +74,9 @@ evidence_new(size_t ncategories)
 
 	ev = xcalloc(1, sizeof(*ev));
 	ev->ncategories = ncategories;
+	/* A message of words nothing was ever said in is unlike every
+	 * category: unknown words weigh half a rare word. */
+	ev->oov_share = 0.5;
 	return ev;
 }
 
@@ -246,9 +251,10 @@ compute_weights(struct evidence *ev)
 }
 
 void
-evidence_spread(struct evidence *ev)
+evidence_spread(struct evidence *ev, double oov_share)
 {
 	ev->spread = 1;
+	ev->oov_share = oov_share;
 }
 
 int
@@ -394,7 +400,7 @@ evidence_score(const struct evidence *ev, struct evidence_scratch *s,
 		    ev->nterms, sizeof(*ev->terms), cmp_term);
 		res->terms++;
 		if (t == NULL) {
-			qnorm += ev->oov_idf * 0.5;
+			qnorm += ev->oov_idf * ev->oov_share;
 			continue;
 		}
 		res->known_terms++;

@@ -34,8 +34,10 @@ struct evidence	*evidence_new(size_t ncategories);
 size_t		 evidence_add(struct evidence *, size_t category,
 		    enum evidence_kind, const char *text);
 /* Before building: weigh each word by how few categories use it, so that
- * words common to all of them count for little (the topic index). */
-void		 evidence_spread(struct evidence *);
+ * words common to all of them count for little, and count a word never
+ * seen as oov_share of a rare word's weight (the topic index, where a
+ * request number or a name says nothing against a service). */
+void		 evidence_spread(struct evidence *, double oov_share);
 
 /*
  * Indexes the documents with FTS5.  Returns 0, or -1 with an allocated

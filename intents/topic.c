@@ -21,6 +21,9 @@
 #define W_QUESTION	0.70
 #define W_QUESTION2	0.30
 #define W_ARTICLE	0.35
+/* Words no article uses (numbers, names, typos) dilute the evidence for a
+ * service only a little. */
+#define OOV_SHARE	0.5
 
 struct topic_index {
 	const struct taxonomy	*topics;
@@ -38,8 +41,8 @@ struct topic_scratch {
 void
 topic_config_defaults(struct topic_config *cfg)
 {
-	cfg->min = 0.30;
-	cfg->margin = 0.04;
+	cfg->min = 0.25;
+	cfg->margin = 0.16;
 	cfg->clarify = 0.96;
 	cfg->rescue = 0.40;
 	cfg->rescue_oos = 0.65;
@@ -54,7 +57,7 @@ topic_index_new(const struct taxonomy *topics, const struct topic_config *cfg)
 	ti->topics = topics;
 	ti->cfg = *cfg;
 	ti->ev = evidence_new(topics->n);
-	evidence_spread(ti->ev);
+	evidence_spread(ti->ev, OOV_SHARE);
 	ti->article = xcalloc(topics->n + 1, sizeof(*ti->article));
 	return ti;
 }
@@ -234,7 +237,7 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 		c->rival_article = ti->article[r];
 		return;
 	}
-	if (best - second < ti->cfg.margin)
+	if (second > (1 - ti->cfg.margin) * best)
 		return;
 	c->topic = b;
 	c->article = ti->article[b];

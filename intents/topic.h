@@ -21,7 +21,8 @@ struct topic_scratch;
 /* The knobs of the choice, from the configuration file. */
 struct topic_config {
 	double	min;		/* evidence needed to name a topic */
-	double	margin;		/* lead over the runner-up needed */
+	double	margin;		/* lead over the runner-up needed, as a
+				   share of the best one's evidence */
 	double	clarify;	/* the runner-up's share of the best one's
 				   evidence above which two services are
 				   close enough to ask which was meant */
