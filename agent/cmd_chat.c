@@ -164,6 +164,10 @@ cmd_verdict_json(const struct taxonomy *tax, json_t *id,
 		json_object_set_new(o, "topic_evidence", json_pack("[f,f]",
 		    classify_round3(v->topic_score),
 		    classify_round3(v->topic_score2)));
+	if (v->model_category >= 0)
+		json_object_set_new(o, "second_opinion", json_pack("{s:s,s:f}",
+		    "intent", tax->items[v->model_category].id, "confidence",
+		    classify_round3(v->model_confidence)));
 	if (v->aspect >= 0)
 		json_object_set_new(o, "aspect",
 		    json_string(article_section_name(v->aspect)));

@@ -178,6 +178,9 @@ static const struct setting settings[] = {
 	  "weight of the second closest example", NULL, NULL },
 	{ "weight_article", SETTING_NUMBER, 0, 10, CC(w_article),
 	  "weight of the closest article", NULL, NULL },
+	{ "model_veto", SETTING_NUMBER, 0, 1, CC(model_veto),
+	  "the learned second opinion's probability of another category at "
+	  "which a confident answer is withheld (1: never)", NULL, NULL },
 	{ "topic_min", SETTING_NUMBER, 0, 10, CC(topic.min),
 	  "evidence needed to answer with a service's article", NULL, NULL },
 	{ "topic_margin", SETTING_NUMBER, 0, 1, CC(topic.margin),
@@ -192,6 +195,9 @@ static const struct setting settings[] = {
 	  "service's article", NULL, NULL },
 	{ "topic_rescue_oos", SETTING_NUMBER, 0, 10, CC(topic.rescue_oos),
 	  "… when it was taken for out of scope", NULL, NULL },
+	{ "topic_keep_kind", SETTING_NUMBER, 0, 1, CC(topic.keep_kind),
+	  "the categories' confidence in a kind of service request (a permit, a "
+	  "certificate) that a rescued message keeps", NULL, NULL },
 	{ "listen", SETTING_STRING, 0, 0, offsetof(struct config, listen),
 	  "hotline serve: numeric address and port (IPv6 in brackets)",
 	  check_listen, CONFIG_LISTEN_DEFAULT },

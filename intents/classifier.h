@@ -37,6 +37,9 @@ struct classifier_config {
 	double	w_example;	/* … of the best example */
 	double	w_example2;	/* … of the second best example */
 	double	w_article;	/* … of the best article */
+	double	model_veto;	/* the second opinion's probability of
+				   another category at which a confident
+				   answer is withheld (1: never) */
 	struct topic_config topic;	/* choosing the service article */
 };
 
@@ -71,6 +74,8 @@ struct verdict {
 	double			 topic_score;	/* the topic's evidence */
 	double			 topic_score2;	/* the next topic's */
 	int			 aspect;	/* SECTION_* asked about, -1 */
+	int			 model_category; /* the second opinion, -1 */
+	double			 model_confidence;
 	int			 priority;	/* PRIORITY_*, incidents only */
 	int			 register_request;
 	enum lang		 lang;

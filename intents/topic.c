@@ -44,8 +44,9 @@ topic_config_defaults(struct topic_config *cfg)
 	cfg->min = 0.25;
 	cfg->margin = 0.16;
 	cfg->clarify = 0.96;
-	cfg->rescue = 0.40;
+	cfg->rescue = 0.50;
 	cfg->rescue_oos = 0.65;
+	cfg->keep_kind = 0.2;
 }
 
 struct topic_index *

@@ -31,6 +31,9 @@ struct topic_config {
 				   with the service's article */
 	double	rescue_oos;	/* … even when the categories took it for
 				   something outside the portal */
+	double	keep_kind;	/* the categories' confidence in a kind of
+				   service request at which a rescued
+				   message keeps it */
 };
 
 void	topic_config_defaults(struct topic_config *);

@@ -5,7 +5,7 @@ set -e
 build="build-essential autoconf automake pkg-config libpcre2-dev
 libsqlite3-dev libjansson-dev libutf8proc-dev libstemmer-dev check
 libetpan-dev libxml2-dev libcurl4-gnutls-dev libgnutls28-dev
-libmicrohttpd-dev libsodium-dev libcmark-dev sqlite3 curl"
+libmicrohttpd-dev libsodium-dev libcmark-dev liblinear-dev sqlite3 curl"
 # Browser tests: Debian's chromium driven by playwright-core (npm).  Mail
 # tests: a real IMAP server (dovecot) and SMTP server (msmtpd).
 test="clang libclang-rt-14-dev chromium nodejs dovecot-imapd msmtp-mta"

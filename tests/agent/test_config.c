@@ -74,7 +74,9 @@ same_classifier(const struct classifier_config *a,
 	    a->topic.min == b->topic.min && a->topic.margin == b->topic.margin &&
 	    a->topic.clarify == b->topic.clarify &&
 	    a->topic.rescue == b->topic.rescue &&
-	    a->topic.rescue_oos == b->topic.rescue_oos;
+	    a->topic.rescue_oos == b->topic.rescue_oos &&
+	    a->topic.keep_kind == b->topic.keep_kind &&
+	    a->model_veto == b->model_veto;
 }
 
 START_TEST(defaults_are_the_classifier_defaults_and_no_paths)
@@ -117,6 +119,8 @@ static const char every_key[] =
     "topic_clarify 0.9\n"
     "topic_rescue 0.5\n"
     "topic_rescue_oos 0.75\n"
+    "topic_keep_kind 0.3\n"
+    "model_veto 0.7\n"
     "listen [::1]:8443\n"
     "www_dir /srv/www\n"
     "mail_address Support@Hotline.example\n"
@@ -208,6 +212,8 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert(cfg.classifier.topic.clarify == 0.9);
 	ck_assert(cfg.classifier.topic.rescue == 0.5);
 	ck_assert(cfg.classifier.topic.rescue_oos == 0.75);
+	ck_assert(cfg.classifier.topic.keep_kind == 0.3);
+	ck_assert(cfg.classifier.model_veto == 0.7);
 	ck_assert_str_eq(cfg.listen, "[::1]:8443");
 	ck_assert_str_eq(cfg.www_dir, "/srv/www");
 	ck_assert_str_eq(cfg.mail_address, "Support@Hotline.example");

@@ -1,0 +1,37 @@
+/*
+ * A second opinion on the category: a logistic regression over the words
+ * and character n-grams of a message, trained at load time on the
+ * editors' examples with LIBLINEAR.  The rules say what editors meant;
+ * the model says what the examples look like.  Where they disagree about
+ * a confident answer, the agent asks or hands over instead of answering
+ * (see classifier.c).  A trained model is immutable and shared by threads.
+ */
+#ifndef INTENTS_MODEL_H
+#define INTENTS_MODEL_H
+
+#include <stddef.h>
+
+struct intent_model;
+struct intent_model_builder;
+
+/* A builder for a model over nclasses classes. */
+struct intent_model_builder *intent_model_builder_new(size_t nclasses);
+/* Adds normalised text[0..len) as an example of class. */
+void	intent_model_add(struct intent_model_builder *, size_t cls,
+	    const char *text, size_t len);
+/*
+ * Trains and frees the builder.  Returns the model, or NULL with an
+ * allocated *errstr_r (fewer than two classes have examples).
+ */
+struct intent_model *intent_model_train(struct intent_model_builder **,
+	    char **errstr_r);
+void	intent_model_free(struct intent_model **);
+
+/*
+ * The probability of each class for normalised text[0..len): prob has
+ * room for nclasses; classes without examples get 0.
+ */
+void	intent_model_predict(const struct intent_model *, const char *text,
+	    size_t len, double *prob);
+
+#endif
