@@ -399,10 +399,11 @@ fail:
 	return -1;
 }
 
-int
-article_has_category(const struct article *a, const char *id)
+/* Whether the comma-separated list holds id as a whole item. */
+static int
+list_has(const char *list, const char *id)
 {
-	const char	*p = a->categories, *end;
+	const char	*p = list, *end;
 	size_t		 idlen = strlen(id), n;
 
 	while (*p != '\0') {
@@ -422,25 +423,15 @@ article_has_category(const struct article *a, const char *id)
 }
 
 int
+article_has_category(const struct article *a, const char *id)
+{
+	return list_has(a->categories, id);
+}
+
+int
 article_has_topic(const struct article *a, const char *id)
 {
-	const char	*p = a->topics, *end;
-	size_t		 idlen = strlen(id), n;
-
-	while (*p != '\0') {
-		while (*p == ' ' || *p == ',')
-			p++;
-		end = p;
-		while (*end != '\0' && *end != ',')
-			end++;
-		n = (size_t)(end - p);
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == idlen && memcmp(p, id, n) == 0)
-			return 1;
-		p = end;
-	}
-	return 0;
+	return list_has(a->topics, id);
 }
 
 int
