@@ -785,7 +785,7 @@ choose_topic(struct classify_ctx *x, const struct normalized *n,
 	v->topic_index = tc.topic;
 	v->topic = c->topics.items[tc.topic].id;
 	if ((v->action != ACTION_ANSWER || mode == DEF_SERVICES_NO) &&
-	    tc.rival < 0 && rescue(x, n, v, &tc))
+	    rescue(x, n, v, &tc))
 		mode = c->cats[v->category].services;
 	else if (mode == DEF_SERVICES_NO && v->action == ACTION_ANSWER) {
 		v->topic_index = -1;

@@ -40,7 +40,9 @@ struct term {
 	char		*text;
 	size_t		 first;	/* index into postings */
 	size_t		 n;
-	double		 idf;
+	double		 idf;		/* what a match of the word earns */
+	double		 qidf;		/* what the word asks of a match: its
+					   idf before any spread weighting */
 };
 
 struct evidence {
@@ -222,6 +224,10 @@ weigh_spread(struct evidence *ev)
 				c++;
 			}
 		}
+		/* What a word earns shrinks with its spread; what it asks
+		 * does not: a message of words every service uses ("сколько
+		 * дней делают заявление") is about no service in particular,
+		 * so its similarity to all of them stays low. */
 		if (c > 0 && all > 0)
 			ev->terms[i].idf *= log(1 + (double)ncat / (double)c) /
 			    all;
@@ -243,7 +249,8 @@ compute_weights(struct evidence *ev)
 		ev->avglen[i] = count[i] ? total[i] / (double)count[i] : 1;
 	/* The "+1" form of idf stays positive for words in most documents. */
 	for (i = 0; i < ev->nterms; i++)
-		ev->terms[i].idf = log(1 + (n - (double)ev->terms[i].n + 0.5) /
+		ev->terms[i].qidf = ev->terms[i].idf = log(1 + (n -
+		    (double)ev->terms[i].n + 0.5) /
 		    ((double)ev->terms[i].n + 0.5));
 	ev->oov_idf = log(1 + (n + 0.5) / 0.5);
 	if (ev->spread)
@@ -404,7 +411,7 @@ evidence_score(const struct evidence *ev, struct evidence_scratch *s,
 			continue;
 		}
 		res->known_terms++;
-		qnorm += t->idf;
+		qnorm += t->qidf;
 		add_term(ev, s, t);
 	}
 	for (i = 0; i < s->ntouched; i++) {

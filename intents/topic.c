@@ -41,11 +41,11 @@ struct topic_scratch {
 void
 topic_config_defaults(struct topic_config *cfg)
 {
-	cfg->min = 0.25;
-	cfg->margin = 0.16;
+	cfg->min = 0.12;
+	cfg->margin = 0.20;
 	cfg->clarify = 0.96;
-	cfg->rescue = 0.50;
-	cfg->rescue_oos = 0.65;
+	cfg->rescue = 0.20;
+	cfg->rescue_oos = 0.50;
 	cfg->keep_kind = 0.2;
 }
 

@@ -44,7 +44,7 @@ struct topic_choice {
 	const char	*article;	/* its article id; borrowed */
 	int		 rival;		/* a close second to ask about, or -1 */
 	const char	*rival_article;
-	double		 score;		/* the best topic's evidence, 0..~1.5 */
+	double		 score;		/* the best topic's evidence, 0..~1 */
 	double		 score2;	/* the runner-up's */
 };
 

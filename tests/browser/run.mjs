@@ -257,6 +257,18 @@ async function main() {
       assert(await box.evaluate((n) => n.querySelector('script') === null), 'a script in the article');
       await chat.screenshot({ path: path.join(OUT, 'chat-service-article.png') });
     }],
+    ['two services that fit equally well are offered as buttons; a choice answers', async () => {
+      const before = await ask(chat, 'налоговый вычет и налоговая задолженность');
+      const q = chat.locator('#messages > li.msg').nth(before + 1);
+      await q.locator('button.btn-choice').first().waitFor();
+      const labels = await q.locator('button.btn-choice').allTextContents();
+      assert(labels.length === 2, `expected two choices, got ${labels.length}`);
+      const n = await messageCount(chat);
+      await q.locator('button.btn-choice', { hasText: /вычет/i }).first().click();
+      await chat.waitForFunction((k) => document.querySelectorAll('#messages > li.msg').length > k, n);
+      const last = (await chat.locator('#messages > li.msg').last().textContent());
+      assert(/вычет/i.test(last), `the answer is not about the deduction: "${last.slice(0, 120)}"`);
+    }],
   ]);
 
   // (3) an upload of a small valid PDF shows success (and bad files are refused client-side).

@@ -116,6 +116,11 @@ check "a service question gets the service's article" \
 	contains "$out" "Загранпаспорт"
 check "…leading with the section that was asked about" \
 	contains "$out" "**Документы**"
+out=$("$HOTLINE" ask "налоговый вычет и налоговая задолженность")
+check "two services that fit equally well are asked about" \
+	contains "$out" "о какой услуге"
+check "…naming both" sh -c 'printf "%s" "$1" | grep -q "Налоговый вычет" &&
+	printf "%s" "$1" | grep -q "Налоги и задолженность"' _ "$out"
 line=$(printf '%s\n' '{"id":"t1","text":"сколько стоит замена водительских прав через госуслуги"}' |
 	"$HOTLINE" classify)
 check "classify reports the topic and the article answered with" \
