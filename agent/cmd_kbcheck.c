@@ -205,7 +205,8 @@ cmd_kb_eval(const struct config *cfg, int argc, char **argv)
 			printf("%-28s %5zu %5zu %5zu %5zu %5zu\n",
 			    top->items[i].id, rows[i].n, rows[i].hit,
 			    rows[i].wrong, rows[i].none, rows[i].other);
-	qsort(conf, nconf, sizeof(*conf), cmp_confusion);
+	if (nconf > 1)
+		qsort(conf, nconf, sizeof(*conf), cmp_confusion);
 	if (nconf > 0)
 		printf("\nworst confusions (asked about -> answered with):\n");
 	for (i = 0; i < nconf && i < 10; i++)

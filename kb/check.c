@@ -156,7 +156,8 @@ kb_check(struct article *const *a, char *const *paths, size_t n,
 		c.lines = a[i]->question_line;
 		article_each_line(a[i]->questions, collect, &c);
 	}
-	qsort(q, nq, sizeof(*q), cmp_question);
+	if (nq > 1)
+		qsort(q, nq, sizeof(*q), cmp_question);
 	for (i = 1; i < nq; i++) {
 		if (strcmp(q[i].key, q[i - 1].key) != 0)
 			continue;
