@@ -57,15 +57,22 @@ dberr(sqlite3 *db, char **errstr_r)
 	return -1;
 }
 
-int
-operator_role_valid(const char *role)
+unsigned
+operator_role_bit(const char *role)
 {
 	size_t	i;
 
+	/* roles[i] has bit 1 << i. */
 	for (i = 0; role != NULL && i < NROLES; i++)
 		if (strcmp(roles[i], role) == 0)
-			return 1;
+			return 1u << i;
 	return 0;
+}
+
+int
+operator_role_valid(const char *role)
+{
+	return operator_role_bit(role) != 0;
 }
 
 static int
@@ -436,13 +443,4 @@ operator_csrf_ok(const struct operator_session *s, const char *given)
 	if (len != TOKEN_LEN || strlen(given) != len)
 		return 0;
 	return sodium_memcmp(s->csrf, given, len) == 0;
-}
-
-int
-operator_may_take(const char *role, const char *queue)
-{
-	if (queue != NULL && strcmp(queue, "senior") == 0)
-		return role != NULL && (strcmp(role, "senior") == 0 ||
-		    strcmp(role, "admin") == 0);
-	return operator_role_valid(role);
 }

@@ -74,8 +74,13 @@ int	operator_logout(sqlite3 *db, const char *token, time_t now,
 /* Whether given (may be NULL) is the CSRF token of s, in constant time. */
 int	operator_csrf_ok(const struct operator_session *s, const char *given);
 
-/* Whether role may take items of queue (senior: senior and admin only). */
-int	operator_may_take(const char *role, const char *queue);
+/* Roles as bits, for tables of who may do what (queue.c). */
+#define OPERATOR_ROLE_OPERATOR	0x1
+#define OPERATOR_ROLE_SENIOR	0x2
+#define OPERATOR_ROLE_ADMIN	0x4
+
+/* The bit of role, or 0 when it is none of operator, senior, admin. */
+unsigned	operator_role_bit(const char *role);
 
 /* Whether role is one of operator, senior, admin. */
 int	operator_role_valid(const char *role);

@@ -180,14 +180,14 @@ START_TEST(test_accounts_are_checked)
 }
 END_TEST
 
-START_TEST(test_roles_decide_the_senior_queue)
+START_TEST(test_roles_are_bits)
 {
-	ck_assert(operator_may_take("operator", "general"));
-	ck_assert(operator_may_take("operator", "english"));
-	ck_assert(!operator_may_take("operator", "senior"));
-	ck_assert(operator_may_take("senior", "senior"));
-	ck_assert(operator_may_take("admin", "senior"));
-	ck_assert(!operator_may_take("guest", "general"));
+	ck_assert_uint_eq(operator_role_bit("operator"),
+	    OPERATOR_ROLE_OPERATOR);
+	ck_assert_uint_eq(operator_role_bit("senior"), OPERATOR_ROLE_SENIOR);
+	ck_assert_uint_eq(operator_role_bit("admin"), OPERATOR_ROLE_ADMIN);
+	ck_assert_uint_eq(operator_role_bit("guest"), 0);
+	ck_assert_uint_eq(operator_role_bit(NULL), 0);
 }
 END_TEST
 
@@ -223,7 +223,7 @@ operator_suite(void)
 	tcase_add_test(tc, test_sessions_end_on_logout_and_expiry);
 	tcase_add_test(tc, test_csrf_token_must_match);
 	tcase_add_test(tc, test_accounts_are_checked);
-	tcase_add_test(tc, test_roles_decide_the_senior_queue);
+	tcase_add_test(tc, test_roles_are_bits);
 	tcase_add_test(tc, test_sign_ins_are_journalled);
 	suite_add_tcase(s, tc);
 	return s;

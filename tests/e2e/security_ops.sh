@@ -73,17 +73,20 @@ session() {
 }
 # login NAME PASSWORD [FROM]: signs NAME in from address FROM (default
 # 127.0.0.1); the cookie goes to $tmp/jar.NAME, the CSRF token to
-# $tmp/csrf.NAME, the headers to $tmp/hdr; sets $code, $body, $secs.
+# $tmp/csrf.NAME (kept when the sign-in fails), the headers to $tmp/hdr;
+# sets $code, $body, $secs.
 login() {
 	curl -s -o "$tmp/body" -w '%{http_code} %{time_total}' -D "$tmp/hdr" \
-	    --interface "${3:-127.0.0.1}" -c "$tmp/jar.$1" \
+	    --interface "${3:-127.0.0.1}" -c "$tmp/jar.new" \
 	    -H 'Content-Type: application/json' \
 	    --data "{\"name\":\"$1\",\"password\":\"$2\"}" \
 	    "$base/api/operator/login" >"$tmp/w"
 	read -r code secs <"$tmp/w"
 	body=$(cat "$tmp/body")
-	[ "$code" = 200 ] && field csrf >"$tmp/csrf.$1"
-	:
+	if [ "$code" = 200 ]; then
+		mv "$tmp/jar.new" "$tmp/jar.$1"
+		field csrf >"$tmp/csrf.$1"
+	fi
 }
 retry_after() { sed -n 's/^[Rr]etry-[Aa]fter: *\([0-9]*\).*/\1/p' "$tmp/hdr"; }
 # as NAME METHOD PATH [BODY]: NAME's request to /api/operator with their
