@@ -88,6 +88,8 @@ api_op_logout(struct http_req *req)
 		fail(req, 500, err);
 		return;
 	}
+	/* The streams opened with this session end now. */
+	hub_recheck(req->srv->hub);
 	req->cookie = xstrdup("hl_session=; HttpOnly; SameSite=Strict; "
 	    "Path=/; Max-Age=0");
 	http_json(req, 200, json_object());

@@ -1,8 +1,10 @@
 /*
  * The administrators' verbs: `operator add NAME --role ROLE` (the password
  * typed twice on a terminal, or one line on standard input), `operator
- * list`, `audit verify` (the journal's hash chain; exit 1 naming the first
- * edited or removed entry) and `retention run`.
+ * list`, `operator disable|enable|remove NAME`, `operator role NAME ROLE`,
+ * `operator sessions NAME [--revoke]`, `audit verify` (the journal's hash
+ * chain; exit 1 naming the first edited or removed entry) and `retention
+ * run`.
  */
 #include "agent/cmd.h"
 
@@ -72,7 +74,11 @@ static int
 operator_usage(void)
 {
 	fprintf(stderr, "usage: hotline operator add NAME --role "
-	    "operator|senior|admin\n       hotline operator list\n");
+	    "operator|senior|admin\n"
+	    "       hotline operator list\n"
+	    "       hotline operator disable|enable|remove NAME\n"
+	    "       hotline operator role NAME operator|senior|admin\n"
+	    "       hotline operator sessions NAME [--revoke]\n");
 	return 2;
 }
 
@@ -125,12 +131,104 @@ cmd_operator_list(const struct config *cfg, int argc, char **argv)
 		return operator_usage();
 	if (open_state(cfg, &db, NULL) == -1)
 		return 1;
-	if ((rc = operator_list(db, stdout, &err)) == -1) {
+	if ((rc = operator_list(db, time(NULL), stdout, &err)) == -1) {
 		fprintf(stderr, "hotline: %s\n", err);
 		free(err);
 	}
 	sqldb_close(&db);
 	return rc == -1 ? 1 : 0;
+}
+
+/* The account changes, by verb. */
+static const struct {
+	const char		*verb;
+	int			 argc;		/* NAME, or NAME ROLE */
+	enum operator_change	 what;
+	const char		*done;
+} account_verbs[] = {
+	{ "disable", 1, OPERATOR_DISABLE, "operator %s disabled" },
+	{ "enable", 1, OPERATOR_ENABLE, "operator %s enabled" },
+	{ "remove", 1, OPERATOR_REMOVE, "operator %s removed" },
+	{ "role", 2, OPERATOR_ROLE, "operator %s is now %s" },
+};
+
+/* `operator disable|enable|remove NAME`, `operator role NAME ROLE`. */
+static int
+account_change(const struct config *cfg, const char *verb, int argc,
+    char **argv)
+{
+	sqlite3		*db;
+	const char	*role;
+	char		*err = NULL;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; strcmp(account_verbs[i].verb, verb) != 0; i++)
+		continue;
+	if (argc != account_verbs[i].argc)
+		return operator_usage();
+	role = argc > 1 ? argv[1] : "";
+	if (open_state(cfg, &db, NULL) == -1)
+		return 1;
+	n = operator_change(db, argv[0], account_verbs[i].what, role,
+	    time(NULL), &err);
+	if (n == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else {
+		printf(account_verbs[i].done, argv[0], role);
+		printf(" (%d session(s) ended)\n", n);
+	}
+	sqldb_close(&db);
+	return n == -1 ? 1 : 0;
+}
+
+int
+cmd_operator_disable(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "disable", argc, argv);
+}
+
+int
+cmd_operator_enable(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "enable", argc, argv);
+}
+
+int
+cmd_operator_remove(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "remove", argc, argv);
+}
+
+int
+cmd_operator_role(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "role", argc, argv);
+}
+
+int
+cmd_operator_sessions(const struct config *cfg, int argc, char **argv)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+	int	 revoke, n;
+
+	revoke = argc == 2 && strcmp(argv[1], "--revoke") == 0;
+	if (argc != 1 && !revoke)
+		return operator_usage();
+	if (open_state(cfg, &db, NULL) == -1)
+		return 1;
+	n = revoke ? operator_change(db, argv[0], OPERATOR_REVOKE, NULL,
+	    time(NULL), &err) : operator_sessions(db, argv[0], time(NULL),
+	    stdout, &err);
+	if (n == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else if (revoke)
+		printf("%d session(s) of %s revoked\n", n, argv[0]);
+	sqldb_close(&db);
+	return n == -1 ? 1 : 0;
 }
 
 int

@@ -60,7 +60,17 @@ static const struct verb verbs[] = {
 	{ "operator", "add", cmd_operator_add, "operator add NAME --role "
 	  "operator|senior|admin  an operator account" },
 	{ "operator", "list", cmd_operator_list, "operator list        the "
-	  "operator accounts" },
+	  "operator accounts, failed sign-ins, waiting addresses" },
+	{ "operator", "disable", cmd_operator_disable, "operator disable NAME "
+	  "no more sign-ins; sessions end, items back to the queue" },
+	{ "operator", "enable", cmd_operator_enable, "operator enable NAME  "
+	  "sign-ins again" },
+	{ "operator", "remove", cmd_operator_remove, "operator remove NAME  "
+	  "the account goes; sessions end, items back to the queue" },
+	{ "operator", "role", cmd_operator_role, "operator role NAME ROLE  "
+	  "a new role; the account's sessions end" },
+	{ "operator", "sessions", cmd_operator_sessions, "operator sessions "
+	  "NAME [--revoke]  the account's sessions; end them" },
 	{ "audit", "verify", cmd_audit_verify, "audit verify         check "
 	  "the journal's hash chain" },
 	{ "retention", "run", cmd_retention_run, "retention run        "

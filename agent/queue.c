@@ -837,6 +837,42 @@ fail:
 	return -1;
 }
 
+int
+queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
+    char **errstr_r)
+{
+	struct held_item {
+		int64_t	id;
+		char	lang[4];
+	}		*items = NULL;
+	sqlite3_stmt	*st;
+	size_t		 n = 0, i;
+	int		 rc = 0;
+
+	if ((st = prep(db, errstr_r, "SELECT id, lang FROM queue_item WHERE "
+	    "owner = ?1 AND state = 'operator'", "t", op)) == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		items = xreallocarray(items, n + 1, sizeof(*items));
+		items[n].id = sqlite3_column_int64(st, 0);
+		snprintf(items[n].lang, sizeof(items[n].lang), "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (done(db, prep(db, errstr_r, "UPDATE queue_item SET owner = "
+		    "NULL, state = 'queued' WHERE id = ?1", "i", items[i].id),
+		    errstr_r) == -1 || conv_set_state(db, items[i].id,
+		    "queued", now, errstr_r) == -1 || tell(db, items[i].id,
+		    &transferred, items[i].lang, NULL, now, errstr_r) == -1 ||
+		    journal(db, NULL, "requeue", items[i].id, why, now,
+		    errstr_r) == -1)
+			rc = -1;
+	free(items);
+	return rc == -1 ? -1 : (int)n;
+}
+
 /* Escalates item id for breaching deadline what ("first", "final"). */
 static int
 escalate(sqlite3 *db, int64_t id, const char *prio, const char *what,

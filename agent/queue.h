@@ -96,6 +96,15 @@ int	queue_close(sqlite3 *db, int64_t id, const char *op,
 	    int *status_r, char **errstr_r);
 
 /*
+ * Inside a write transaction: puts every item op holds back in its queue,
+ * telling each citizen and journalling why ("anna disabled"), for an
+ * account that can no longer answer.  Returns how many, or -1 with
+ * *errstr_r.
+ */
+int	queue_unassign(sqlite3 *db, const char *op, const char *why,
+	    time_t now, char **errstr_r);
+
+/*
  * The SLA clock's tick: tells citizens waiting longer than SLA_WAIT_TARGET
  * the expected wait (once), and escalates items past a deadline (priority
  * up, senior queue, journalled).  Calls touch for every conversation it

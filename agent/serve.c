@@ -5,7 +5,9 @@
  * SIGHUP reloads the configuration, categories and articles into a new
  * brain (a failure keeps the old one and says why), SIGTERM and SIGINT
  * stop, and every few seconds the SLA clock ticks, event streams get their
- * keep-alive, and once a day the retention job runs.  `serve -n` checks
+ * keep-alive, and once a day the retention job runs.  Every second it
+ * looks whether operators' rights changed (a logout, `hotline operator
+ * disable` from another process) and has their streams check themselves.  `serve -n` checks
  * the configuration, categories and articles without touching the state
  * and exits 0 or 1.
  */
@@ -311,6 +313,7 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 	struct timespec	 ts = { 1, 0 };
 	time_t		 now, next_tick = 0, next_ka, next_ret = 0;
 	unsigned long	 ka_tick = 0;
+	int64_t		 rev, seen = -1;
 	char		*err = NULL;
 	int		 sig, n;
 
@@ -335,6 +338,20 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 				log_msg(LOG_WARN, "sla: %d item(s) escalated",
 				    n);
 			next_tick = now + SLA_TICK;
+		}
+		/* Rights changed, here or by `hotline operator ...`:
+		 * operators' streams check their sessions, consoles get
+		 * the queue (items of a disabled account went back). */
+		if (operator_revision(db, &rev, &err) == -1) {
+			log_msg(LOG_ERROR, "%s", err);
+			free(err);
+			err = NULL;
+		} else if (rev != seen) {
+			if (seen != -1) {
+				hub_recheck(srv->hub);
+				hub_publish(srv->hub, 0, 1);
+			}
+			seen = rev;
 		}
 		if (now >= next_ka) {
 			hub_keepalive(srv->hub, ka_tick++,

@@ -243,10 +243,12 @@ check "3: the throttled address waits even with the right password" \
 login ivan ivan-password 127.0.0.1
 check "3: the operator's right password from another address signs in" \
 	test "$code" = 200
-check "3: the throttling is logged with the address" \
-	grep -q 'throttl.*127\.0\.0\.2' "$tmp/err"
+# The log masks addresses (it may go to contractors); the list does not.
+check "3: the throttling is logged" grep -q 'sign-in: .* throttled' "$tmp/err"
+"$HOTLINE" -c "$conf" operator list >"$tmp/list" 2>&1
 check "3: operator list shows the failed sign-ins to admins" \
-	sh -c "'$HOTLINE' -c '$conf' operator list | grep '^ivan ' | grep -q 'failed'"
+	sh -c "grep '^ivan ' '$tmp/list' | grep -q 'failed'"
+check "3: ... and the address that waits" grep -q '^address 127\.0\.0\.2[ :]' "$tmp/list"
 # One address trying many names is throttled as one.
 n=0
 while [ $n -lt 16 ]; do
