@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "agent/cmd.h"
 #include "agent/config.h"
@@ -122,6 +123,11 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	/* Everything hotline writes (the state database, its WAL and SHM,
+	 * attachments, the journal key and checkpoints) holds citizens'
+	 * words or secrets: for the owner only, whatever umask we were
+	 * started with. */
+	umask(077);
 	log_init();
 	config_defaults(&cfg);
 	if (cfgpath == NULL)

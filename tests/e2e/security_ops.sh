@@ -395,6 +395,10 @@ check "6: audit verify passes with the key and the checkpoints" \
 check "6: ... and says the chain is keyed and matches the last checkpoint" \
 	sh -c "printf '%s' \"\$1\" | grep -q keyed && printf '%s' \"\$1\" | grep -q checkpoint" _ "$v"
 cp "$tmp/state.db" "$tmp/good.db"
+chmod 644 "$tmp/state.db"
+"$HOTLINE" -c "$conf" operator list >/dev/null 2>&1
+check "7: a state database left readable by others is made private on opening" \
+	private "$tmp/state.db"
 # (a) An entry edited and the whole chain recomputed without the key.
 "$forge" "$tmp/state.db" 3 "nothing happened" >/dev/null
 v=$("$HOTLINE" -c "$conf" audit verify 2>&1)
