@@ -38,6 +38,7 @@ int	cmd_operator_remove(const struct config *, int, char **);
 int	cmd_operator_role(const struct config *, int, char **);
 int	cmd_operator_sessions(const struct config *, int, char **);
 int	cmd_audit_verify(const struct config *, int, char **);
+int	cmd_audit_checkpoint(const struct config *, int, char **);
 int	cmd_retention_run(const struct config *, int, char **);
 
 /*

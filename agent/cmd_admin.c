@@ -2,9 +2,10 @@
  * The administrators' verbs: `operator add NAME --role ROLE` (the password
  * typed twice on a terminal, or one line on standard input), `operator
  * list`, `operator disable|enable|remove NAME`, `operator role NAME ROLE`,
- * `operator sessions NAME [--revoke]`, `audit verify` (the journal's hash
- * chain; exit 1 naming the first edited or removed entry) and `retention
- * run`.
+ * `operator sessions NAME [--revoke]`, `audit verify` (the journal's keyed
+ * chain and its checkpoints; exit 1 naming the first edited or removed
+ * entry, a moved head or a dropped tail), `audit checkpoint` and
+ * `retention run`.
  */
 #include "agent/cmd.h"
 
@@ -231,25 +232,88 @@ cmd_operator_sessions(const struct config *cfg, int argc, char **argv)
 	return n == -1 ? 1 : 0;
 }
 
+/* The checkpoint file: the setting, or beside the state database. */
+static char *
+checkpoints_of(const struct config *cfg, const char *state_path)
+{
+	if (cfg->journal_checkpoints != NULL)
+		return xstrdup(cfg->journal_checkpoints);
+	return audit_checkpoints_path(state_path);
+}
+
 int
 cmd_audit_verify(const struct config *cfg, int argc, char **argv)
 {
-	sqlite3	*db;
-	char	*err = NULL, *what = NULL;
-	int64_t	 n;
-	int	 rc;
+	struct audit_report	 r;
+	sqlite3			*db;
+	char			*err = NULL, *what = NULL, *path, *cps;
+	int			 rc;
 
-	if (open_state(cfg, &db, NULL) == -1)
+	if (argc != 0) {
+		fprintf(stderr, "usage: hotline audit verify\n");
+		return 2;
+	}
+	if (open_state(cfg, &db, &path) == -1)
 		return 1;
-	rc = audit_verify(db, &n, &what, &err);
+	cps = checkpoints_of(cfg, path);
+	rc = audit_verify(db, cps, &r, &what, &err);
 	if (rc == -1) {
 		fprintf(stderr, "hotline: %s\n", err);
 		free(err);
 	} else if (rc == 1) {
 		printf("journal: BROKEN: %s\n", what);
 		free(what);
+	} else {
+		printf("journal: %lld entries, chain intact", (long long)
+		    r.entries);
+		if (r.unkeyed > 0)
+			printf("; entries 1 to %lld unkeyed (from before the "
+			    "key), sealed by entry %lld", (long long)r.unkeyed,
+			    (long long)r.unkeyed + 1);
+		printf("; keyed (HMAC-SHA-256) from entry %lld\n",
+		    (long long)r.unkeyed + 1);
+		if (r.checkpoints > 0)
+			printf("journal: matches the checkpoint of %s (%lld "
+			    "entries), %lld checkpoint(s) in all\n",
+			    r.checkpoint_at, (long long)r.checkpoint_entries,
+			    (long long)r.checkpoints);
+		else
+			printf("journal: no checkpoint in %s yet (hotline "
+			    "audit checkpoint): a dropped tail or an older "
+			    "copy put back cannot be found\n", cps);
+	}
+	free(cps);
+	free(path);
+	sqldb_close(&db);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+cmd_audit_checkpoint(const struct config *cfg, int argc, char **argv)
+{
+	sqlite3	*db;
+	char	*err = NULL, *what = NULL, *line = NULL, *path, *cps;
+	int	 rc;
+
+	if (argc != 0) {
+		fprintf(stderr, "usage: hotline audit checkpoint\n");
+		return 2;
+	}
+	if (open_state(cfg, &db, &path) == -1)
+		return 1;
+	cps = checkpoints_of(cfg, path);
+	rc = audit_checkpoint(db, cps, time(NULL), &line, &what, &err);
+	if (rc == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else if (rc == 1) {
+		printf("journal: BROKEN, no checkpoint written: %s\n", what);
+		free(what);
 	} else
-		printf("journal: %lld entries, chain intact\n", (long long)n);
+		printf("%s: %s", cps, line);
+	free(line);
+	free(cps);
+	free(path);
 	sqldb_close(&db);
 	return rc == 0 ? 0 : 1;
 }

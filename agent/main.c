@@ -73,7 +73,9 @@ static const struct verb verbs[] = {
 	{ "operator", "sessions", cmd_operator_sessions, "operator sessions "
 	  "NAME [--revoke]  the account's sessions; end them" },
 	{ "audit", "verify", cmd_audit_verify, "audit verify         check "
-	  "the journal's hash chain" },
+	  "the journal's keyed chain and its checkpoints" },
+	{ "audit", "checkpoint", cmd_audit_checkpoint, "audit checkpoint     "
+	  "write the journal's head to the checkpoint file and syslog" },
 	{ "retention", "run", cmd_retention_run, "retention run        "
 	  "remove personal data of long-closed requests" },
 };

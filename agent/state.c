@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "agent/audit.h"
 #include "agent/conv.h"
@@ -53,6 +54,8 @@ int
 state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 {
 	sqlite3	*db;
+	char	*key;
+	int	 rc;
 
 	if (strcmp(path, ":memory:") != 0)
 		make_private(path);
@@ -65,6 +68,13 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    operator_schema(db, errstr_r) == -1 ||
 	    audit_schema(db, errstr_r) == -1 ||
 	    mailchan_schema(db, errstr_r) == -1) {
+		sqldb_close(&db);
+		return -1;
+	}
+	key = audit_key_path(path);
+	rc = audit_key_open(db, key, time(NULL), errstr_r);
+	free(key);
+	if (rc == -1) {
 		sqldb_close(&db);
 		return -1;
 	}
