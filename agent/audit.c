@@ -719,7 +719,9 @@ audit_checkpoint_parse(const char *s, size_t len, struct audit_checkpoint *cp)
 	if (strncmp(buf + 20, " entries ", 9) != 0)
 		return -1;
 	p = buf + 29;
-	if (*p < '0' || *p > '9')
+	/* One way to write a number: the line reads back as it was. */
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' &&
+	    p[1] <= '9'))
 		return -1;
 	errno = 0;
 	n = strtoll(p, &end, 10);

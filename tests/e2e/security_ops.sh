@@ -282,10 +282,15 @@ check "5: logout ends the operator's open event stream at once" ended "$sp"
 as s1 GET /me
 check "5: ... and the session" test "$code" = 401
 login s2 s2-password
+w=$(handoff)
+as s2 POST "/conversations/$w/take"
 stream s2
 sp=$spid
 "$HOTLINE" -c "$conf" operator disable s2 >/dev/null 2>&1
 check "5: disabling an account ends its stream" ended "$sp"
+as admin GET /queue
+check "9: the items of a disabled account go back to the queue" \
+	contains "$body" "{\"id\":$w,[^}]*\"state\":\"queued\""
 as s2 GET /me
 check "5: ... and its session" test "$code" = 401
 login s2 s2-password
