@@ -511,9 +511,10 @@ key_make(sqlite3 *db, const char *path, time_t now, char **errstr_r)
 	if (read_head(db, &h, errstr_r) == -1)
 		goto fail;
 	if (h.mac[0] != '\0') {
-		*errstr_r = xasprintf("audit: the journal is keyed, but its key "
-		    "%s is missing: put it back (nothing can be journalled "
-		    "or verified without it)", path != NULL ? path : "");
+		*errstr_r = xasprintf("audit: the journal is keyed, but its "
+		    "key %s is missing: put it back (nothing can be "
+		    "journalled or verified without it)", path != NULL ? path :
+		    "");
 		goto fail;
 	}
 	randombytes_buf(k.key, sizeof(k.key));

@@ -20,6 +20,9 @@ Suite	*audit_suite(void);
 
 /* Entries: the key's own first one, then five. */
 #define ENTRIES	6
+/* Pieces of checkpoint lines: half a hash, a time. */
+#define H32	"00112233445566778899aabbccddeeff"
+#define AT	"2026-12-07T10:00:00Z"
 
 static sqlite3	*db;
 static char	 dir[64], dbpath[128], keypath[128], cppath[128];
@@ -243,26 +246,22 @@ END_TEST
 START_TEST(test_checkpoint_lines_parse_strictly)
 {
 	struct audit_checkpoint	 cp;
-	const char		*good = "2026-12-07T10:00:00Z entries 42 head "
-	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	const char		*good = AT " entries 42 head " H32 H32;
 	const char *const	 bad[] = {
 		"",
-		"2026-12-07 10:00:00Z entries 42 head 00",
-		"2026-12-07T10:00:00Z entries -1 head "
-		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-		"2026-12-07T10:00:00Z entries 42 head "
-		"00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff",
-		"2026-12-07T10:00:00Z entries 42 head "
-		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeef",
-		"2026-12-07T10:00:00Z entries 42 head "
-		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0",
-		"2026-12-07T10:00:00Z entries x42 head "
-		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+		"2026-12-07 10:00:00Z entries 42 head " H32 H32,
+		AT " entries -1 head " H32 H32,
+		AT " entries 042 head " H32 H32,
+		AT " entries x42 head " H32 H32,
+		AT " entries 42 head 00112233445566778899AABBCCDDEEFF" H32,
+		AT " entries 42 head " H32 "00112233445566778899aabbccddeef",
+		AT " entries 42 head " H32 H32 "0",
+		AT " entries 42 head " H32 H32 "\n",
 	};
 	size_t			 i;
 
 	ck_assert_int_eq(audit_checkpoint_parse(good, strlen(good), &cp), 0);
-	ck_assert_str_eq(cp.at, "2026-12-07T10:00:00Z");
+	ck_assert_str_eq(cp.at, AT);
 	ck_assert_int_eq(cp.entries, 42);
 	ck_assert_str_eq(cp.head, good + strlen(good) - 64);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
