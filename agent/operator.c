@@ -78,9 +78,9 @@ static const struct counter {
 	int		 by_ip;
 	int		 free;
 } counters[] = {
-	{ "address", 0, 1, OPERATOR_FREE_ADDRESS },
-	{ "name from address", 1, 1, OPERATOR_FREE_PAIR },
-	{ "name", 1, 0, OPERATOR_FREE_NAME },
+	{ "by the address", 0, 1, OPERATOR_FREE_ADDRESS },
+	{ "on the name from the address", 1, 1, OPERATOR_FREE_PAIR },
+	{ "on the name", 1, 0, OPERATOR_FREE_NAME },
 };
 
 #define NCOUNTERS	(sizeof(counters) / sizeof(counters[0]))
@@ -368,10 +368,11 @@ throttle_fail(sqlite3 *db, const char *name, const char *ip, time_t now,
 	}
 	if (longest > 0)
 		log_msg(LOG_WARN, "operator sign-in: %s throttled for %" PRId64
-		    " s (%" PRId64 " failures by %s; %s: %" PRId64 " from "
-		    "there, %" PRId64 " in all)", ip, longest,
-		    failures[worst], counters[worst].what, name, failures[1],
-		    failures[2]);
+		    " s after %" PRId64 " failures (%s); it failed %" PRId64
+		    " times on all names, %" PRId64 " on %s, which failed %"
+		    PRId64 " times from all addresses", ip, longest,
+		    failures[worst], counters[worst].what, failures[0],
+		    failures[1], name, failures[2]);
 	/* Counters quiet for long are forgotten as new failures come. */
 	return sqldb_done(db, sqldb_prep(db, errstr_r, "DELETE FROM "
 	    "operator_throttle WHERE last <= ?1", "i", (int64_t)now -
