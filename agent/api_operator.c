@@ -1,7 +1,8 @@
 /*
  * The operators' API (docs/api.md, "Operators") and /metrics.  http.c has
  * checked the session cookie and, for POST, the CSRF token; the queue
- * functions check ownership and roles and journal what was done.
+ * functions check ownership and roles (queue_permit, one table for every
+ * action) and journal what was done.
  */
 #include "agent/api.h"
 #include "agent/agent.h"
@@ -87,6 +88,8 @@ api_op_logout(struct http_req *req)
 		fail(req, 500, err);
 		return;
 	}
+	/* The streams opened with this session end now. */
+	hub_recheck(req->srv->hub);
 	req->cookie = xstrdup("hl_session=; HttpOnly; SameSite=Strict; "
 	    "Path=/; Max-Age=0");
 	http_json(req, 200, json_object());
@@ -118,8 +121,8 @@ api_op_read(struct http_req *req)
 	char	*err = NULL;
 	int	 status;
 
-	if (queue_read(req->w->db, req->id, req->op.name, req->now, &out,
-	    &status, &err) == -1) {
+	if (queue_read(req->w->db, req->id, req->op.name, req->op.role,
+	    req->now, &out, &status, &err) == -1) {
 		fail(req, status, err);
 		return;
 	}
@@ -161,9 +164,9 @@ api_op_reply(struct http_req *req)
 		http_error(req, 400, "\"text\" must be a string");
 		return;
 	}
-	if (queue_reply(req->w->db, req->id, req->op.name,
-	    json_string_value(t), json_string_length(t), req->now, &msg,
-	    &status, &err) == -1) {
+	if (queue_reply(req->w->db, req->id, req->op.name, req->op.role,
+	    json_string_value(t), json_string_length(t),
+	    string_field(req, "key"), req->now, &msg, &status, &err) == -1) {
 		fail(req, status, err);
 		return;
 	}
@@ -178,7 +181,7 @@ api_op_transfer(struct http_req *req)
 	char	*err = NULL;
 	int	 status;
 
-	if (queue_transfer(req->w->db, req->id, req->op.name,
+	if (queue_transfer(req->w->db, req->id, req->op.name, req->op.role,
 	    string_field(req, "queue"), req->now, &item, &status,
 	    &err) == -1) {
 		fail(req, status, err);
@@ -194,8 +197,8 @@ api_op_release(struct http_req *req)
 	char	*err = NULL;
 	int	 status;
 
-	if (queue_release(req->w->db, req->id, req->op.name, req->now,
-	    &status, &err) == -1) {
+	if (queue_release(req->w->db, req->id, req->op.name, req->op.role,
+	    req->now, &status, &err) == -1) {
 		fail(req, status, err);
 		return;
 	}
@@ -209,7 +212,7 @@ api_op_close(struct http_req *req)
 	char	*err = NULL;
 	int	 status;
 
-	if (queue_close(req->w->db, req->id, req->op.name,
+	if (queue_close(req->w->db, req->id, req->op.name, req->op.role,
 	    string_field(req, "resolution"), req->now, &status,
 	    &err) == -1) {
 		fail(req, status, err);

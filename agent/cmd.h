@@ -32,7 +32,13 @@ int	cmd_serve(const struct config *, int, char **);
 int	cmd_mail_fetch(const struct config *, int, char **);
 int	cmd_operator_add(const struct config *, int, char **);
 int	cmd_operator_list(const struct config *, int, char **);
+int	cmd_operator_disable(const struct config *, int, char **);
+int	cmd_operator_enable(const struct config *, int, char **);
+int	cmd_operator_remove(const struct config *, int, char **);
+int	cmd_operator_role(const struct config *, int, char **);
+int	cmd_operator_sessions(const struct config *, int, char **);
 int	cmd_audit_verify(const struct config *, int, char **);
+int	cmd_audit_checkpoint(const struct config *, int, char **);
 int	cmd_retention_run(const struct config *, int, char **);
 
 /*

@@ -1,8 +1,11 @@
 /*
  * The administrators' verbs: `operator add NAME --role ROLE` (the password
  * typed twice on a terminal, or one line on standard input), `operator
- * list`, `audit verify` (the journal's hash chain; exit 1 naming the first
- * edited or removed entry) and `retention run`.
+ * list`, `operator disable|enable|remove NAME`, `operator role NAME ROLE`,
+ * `operator sessions NAME [--revoke]`, `audit verify` (the journal's keyed
+ * chain and its checkpoints; exit 1 naming the first edited or removed
+ * entry, a moved head or a dropped tail), `audit checkpoint` and
+ * `retention run`.
  */
 #include "agent/cmd.h"
 
@@ -72,7 +75,11 @@ static int
 operator_usage(void)
 {
 	fprintf(stderr, "usage: hotline operator add NAME --role "
-	    "operator|senior|admin\n       hotline operator list\n");
+	    "operator|senior|admin\n"
+	    "       hotline operator list\n"
+	    "       hotline operator disable|enable|remove NAME\n"
+	    "       hotline operator role NAME operator|senior|admin\n"
+	    "       hotline operator sessions NAME [--revoke]\n");
 	return 2;
 }
 
@@ -125,7 +132,7 @@ cmd_operator_list(const struct config *cfg, int argc, char **argv)
 		return operator_usage();
 	if (open_state(cfg, &db, NULL) == -1)
 		return 1;
-	if ((rc = operator_list(db, stdout, &err)) == -1) {
+	if ((rc = operator_list(db, time(NULL), stdout, &err)) == -1) {
 		fprintf(stderr, "hotline: %s\n", err);
 		free(err);
 	}
@@ -133,25 +140,180 @@ cmd_operator_list(const struct config *cfg, int argc, char **argv)
 	return rc == -1 ? 1 : 0;
 }
 
+/* The account changes, by verb. */
+static const struct {
+	const char		*verb;
+	int			 argc;		/* NAME, or NAME ROLE */
+	enum operator_change	 what;
+	const char		*done;
+} account_verbs[] = {
+	{ "disable", 1, OPERATOR_DISABLE, "operator %s disabled" },
+	{ "enable", 1, OPERATOR_ENABLE, "operator %s enabled" },
+	{ "remove", 1, OPERATOR_REMOVE, "operator %s removed" },
+	{ "role", 2, OPERATOR_ROLE, "operator %s is now %s" },
+};
+
+/* `operator disable|enable|remove NAME`, `operator role NAME ROLE`. */
+static int
+account_change(const struct config *cfg, const char *verb, int argc,
+    char **argv)
+{
+	sqlite3		*db;
+	const char	*role;
+	char		*err = NULL;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; strcmp(account_verbs[i].verb, verb) != 0; i++)
+		continue;
+	if (argc != account_verbs[i].argc)
+		return operator_usage();
+	role = argc > 1 ? argv[1] : "";
+	if (open_state(cfg, &db, NULL) == -1)
+		return 1;
+	n = operator_change(db, argv[0], account_verbs[i].what, role,
+	    time(NULL), &err);
+	if (n == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else {
+		printf(account_verbs[i].done, argv[0], role);
+		printf(" (%d session(s) ended)\n", n);
+	}
+	sqldb_close(&db);
+	return n == -1 ? 1 : 0;
+}
+
+int
+cmd_operator_disable(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "disable", argc, argv);
+}
+
+int
+cmd_operator_enable(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "enable", argc, argv);
+}
+
+int
+cmd_operator_remove(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "remove", argc, argv);
+}
+
+int
+cmd_operator_role(const struct config *cfg, int argc, char **argv)
+{
+	return account_change(cfg, "role", argc, argv);
+}
+
+int
+cmd_operator_sessions(const struct config *cfg, int argc, char **argv)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+	int	 revoke, n;
+
+	revoke = argc == 2 && strcmp(argv[1], "--revoke") == 0;
+	if (argc != 1 && !revoke)
+		return operator_usage();
+	if (open_state(cfg, &db, NULL) == -1)
+		return 1;
+	n = revoke ? operator_change(db, argv[0], OPERATOR_REVOKE, NULL,
+	    time(NULL), &err) : operator_sessions(db, argv[0], time(NULL),
+	    stdout, &err);
+	if (n == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else if (revoke)
+		printf("%d session(s) of %s revoked\n", n, argv[0]);
+	sqldb_close(&db);
+	return n == -1 ? 1 : 0;
+}
+
+/* The checkpoint file: the setting, or beside the state database. */
+static char *
+checkpoints_of(const struct config *cfg, const char *state_path)
+{
+	if (cfg->journal_checkpoints != NULL)
+		return xstrdup(cfg->journal_checkpoints);
+	return audit_checkpoints_path(state_path);
+}
+
 int
 cmd_audit_verify(const struct config *cfg, int argc, char **argv)
 {
-	sqlite3	*db;
-	char	*err = NULL, *what = NULL;
-	int64_t	 n;
-	int	 rc;
+	struct audit_report	 r;
+	sqlite3			*db;
+	char			*err = NULL, *what = NULL, *path, *cps;
+	int			 rc;
 
-	if (open_state(cfg, &db, NULL) == -1)
+	if (argc != 0) {
+		fprintf(stderr, "usage: hotline audit verify\n");
+		return 2;
+	}
+	if (open_state(cfg, &db, &path) == -1)
 		return 1;
-	rc = audit_verify(db, &n, &what, &err);
+	cps = checkpoints_of(cfg, path);
+	rc = audit_verify(db, cps, &r, &what, &err);
 	if (rc == -1) {
 		fprintf(stderr, "hotline: %s\n", err);
 		free(err);
 	} else if (rc == 1) {
 		printf("journal: BROKEN: %s\n", what);
 		free(what);
+	} else {
+		printf("journal: %lld entries, chain intact", (long long)
+		    r.entries);
+		if (r.unkeyed > 0)
+			printf("; entries 1 to %lld unkeyed (from before the "
+			    "key), sealed by entry %lld", (long long)r.unkeyed,
+			    (long long)r.unkeyed + 1);
+		printf("; keyed (HMAC-SHA-256) from entry %lld\n",
+		    (long long)r.unkeyed + 1);
+		if (r.checkpoints > 0)
+			printf("journal: matches the checkpoint of %s (%lld "
+			    "entries), %lld checkpoint(s) in all\n",
+			    r.checkpoint_at, (long long)r.checkpoint_entries,
+			    (long long)r.checkpoints);
+		else
+			printf("journal: no checkpoint in %s yet (hotline "
+			    "audit checkpoint): a dropped tail or an older "
+			    "copy put back cannot be found\n", cps);
+	}
+	free(cps);
+	free(path);
+	sqldb_close(&db);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+cmd_audit_checkpoint(const struct config *cfg, int argc, char **argv)
+{
+	sqlite3	*db;
+	char	*err = NULL, *what = NULL, *line = NULL, *path, *cps;
+	int	 rc;
+
+	if (argc != 0) {
+		fprintf(stderr, "usage: hotline audit checkpoint\n");
+		return 2;
+	}
+	if (open_state(cfg, &db, &path) == -1)
+		return 1;
+	cps = checkpoints_of(cfg, path);
+	rc = audit_checkpoint(db, cps, time(NULL), &line, &what, &err);
+	if (rc == -1) {
+		fprintf(stderr, "hotline: %s\n", err);
+		free(err);
+	} else if (rc == 1) {
+		printf("journal: BROKEN, no checkpoint written: %s\n", what);
+		free(what);
 	} else
-		printf("journal: %lld entries, chain intact\n", (long long)n);
+		printf("%s: %s", cps, line);
+	free(line);
+	free(cps);
+	free(path);
 	sqldb_close(&db);
 	return rc == 0 ? 0 : 1;
 }

@@ -214,6 +214,14 @@ static const struct setting settings[] = {
 	{ "retention_days", SETTING_INT, 1, 36500,
 	  offsetof(struct config, retention_days),
 	  "days after closing a request that its personal data is kept", NULL, NULL },
+	{ "journal_checkpoints", SETTING_PATH, 0, 0,
+	  offsetof(struct config, journal_checkpoints),
+	  "where the journal's checkpoints are appended (default "
+	  "journal.checkpoints beside the state database)", NULL, NULL },
+	{ "checkpoint_minutes", SETTING_INT, 0, 10080,
+	  offsetof(struct config, checkpoint_minutes),
+	  "hotline serve: minutes between journal checkpoints when it grew "
+	  "(0: only `hotline audit checkpoint`)", NULL, NULL },
 	{ "threads", SETTING_INT, 1, 64, offsetof(struct config, threads),
 	  "hotline serve: worker threads (each with its own database "
 	  "connection)", NULL, NULL },
@@ -317,6 +325,7 @@ static const size_t strings[] = {
 	offsetof(struct config, www_dir),
 	offsetof(struct config, mail_address),
 	offsetof(struct config, holidays),
+	offsetof(struct config, journal_checkpoints),
 	offsetof(struct config, imap_host),
 	offsetof(struct config, imap_security),
 	offsetof(struct config, imap_user),
@@ -359,6 +368,7 @@ config_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	classifier_config_defaults(&cfg->classifier);
 	cfg->retention_days = 1095;		/* three years */
+	cfg->checkpoint_minutes = 60;		/* an hour's entries at risk */
 	cfg->threads = 2;			/* the machine's cores */
 	cfg->max_connections = 12000;		/* 10,000 event streams */
 	cfg->per_ip_connections = 64;		/* a NAT of one office */

@@ -35,6 +35,8 @@ struct config {
 	char				*mail_address;	/* our own e-mail address */
 	char				*holidays;	/* YYYY-MM-DD,... */
 	int				 retention_days;
+	char				*journal_checkpoints;	/* a file */
+	int				 checkpoint_minutes;	/* 0: none */
 	int				 threads;
 	int				 max_connections;
 	int				 per_ip_connections;

@@ -9,7 +9,10 @@
  * is lost.  What a woken stream sends is read from the database (messages
  * after the last id sent, the state when it changed, the queue when its
  * version moved), so a stream that resumes with Last-Event-ID gets
- * exactly what it missed.
+ * exactly what it missed.  An operator's stream belongs to a session: each
+ * time it wakes (something to send, a keep-alive, or hub_recheck after a
+ * logout or a change of rights) it asks the database whether the session
+ * is still live, and ends when it is not.
  */
 #include "agent/events.h"
 
@@ -21,7 +24,9 @@
 
 #include "agent/api.h"
 #include "agent/conv.h"
+#include "agent/operator.h"
 #include "agent/queue.h"
+#include "agent/token.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
@@ -40,9 +45,11 @@ struct stream {
 	int64_t			 last;		/* last message id sent */
 	char			*state;		/* last state event sent */
 	uint64_t		 qver;		/* queue version sent */
+	unsigned char		 session[TOKEN_HASH_LEN]; /* an operator's */
 	int			 suspended;
 	int			 pending;
 	int			 keepalive;
+	int			 recheck;	/* the session, now */
 	int			 first;
 	char			*buf;
 	size_t			 len;
@@ -154,6 +161,19 @@ hub_keepalive(struct hub *h, unsigned long tick, int period)
 	if (tick % (unsigned long)period == 0)
 		for (s = h->ops; s != NULL; s = s->next)
 			due(s);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
+hub_recheck(struct hub *h)
+{
+	struct stream	*s;
+
+	pthread_mutex_lock(&h->lock);
+	for (s = h->ops; s != NULL; s = s->next) {
+		s->recheck = 1;
+		wake(s);
+	}
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -275,7 +295,8 @@ stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	struct worker	*w;
 	uint64_t	 qver;
 	size_t		 n;
-	int		 pending, ka;
+	char		*err = NULL;
+	int		 pending, ka, recheck, live;
 
 	for (;;) {
 		if (s->off < s->len) {
@@ -292,15 +313,31 @@ stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		}
 		pending = s->pending || s->first;
 		ka = s->keepalive;
-		s->pending = s->keepalive = 0;
+		recheck = s->recheck;
+		s->pending = s->keepalive = s->recheck = 0;
 		qver = h->qver;
-		if (!pending && !ka) {
+		if (!pending && !ka && !recheck) {
 			s->suspended = 1;
 			MHD_suspend_connection(s->conn);
 			pthread_mutex_unlock(&h->lock);
 			return 0;
 		}
 		pthread_mutex_unlock(&h->lock);
+		/* An operator's session may have ended since: then so does
+		 * the stream, and nothing more is sent (a failed check
+		 * ends it too). */
+		if (s->conv == 0) {
+			if ((w = serve_worker(s->srv)) == NULL)
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			if ((live = operator_session_live(w->db, s->session,
+			    time(NULL), &err)) != 1) {
+				if (live == -1) {
+					log_msg(LOG_ERROR, "events: %s", err);
+					free(err);
+				}
+				return MHD_CONTENT_READER_END_OF_STREAM;
+			}
+		}
 		if (s->first)
 			put(s, "retry: 3000\n\n", NULL, NULL);
 		if (pending && (w = serve_worker(s->srv)) != NULL) {
@@ -349,6 +386,9 @@ start(struct http_req *req, int64_t conv, int64_t last)
 	s->conv = conv;
 	s->last = last;
 	s->first = 1;
+	/* http.c has checked this cookie; the stream lives as long as it. */
+	if (conv == 0 && req->op_token != NULL)
+		token_hash(req->op_token, strlen(req->op_token), s->session);
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, BLOCK,
 	    stream_read, s, stream_free);
 	MHD_add_response_header(resp, "Content-Type", "text/event-stream");

@@ -30,6 +30,10 @@ void	hub_publish(struct hub *, int64_t conv, int queue);
  */
 void	hub_keepalive(struct hub *, unsigned long tick, int period);
 
+/* Wakes every operator's stream to check its session now: after a logout
+ * or a change of an account's rights.  Those whose session is gone end. */
+void	hub_recheck(struct hub *);
+
 /* Ends every stream: after this, streams close when next woken, and all
  * are woken now.  Called before the daemon stops. */
 void	hub_shutdown(struct hub *);

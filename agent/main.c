@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "agent/cmd.h"
 #include "agent/config.h"
@@ -60,9 +61,21 @@ static const struct verb verbs[] = {
 	{ "operator", "add", cmd_operator_add, "operator add NAME --role "
 	  "operator|senior|admin  an operator account" },
 	{ "operator", "list", cmd_operator_list, "operator list        the "
-	  "operator accounts" },
+	  "operator accounts, failed sign-ins, waiting addresses" },
+	{ "operator", "disable", cmd_operator_disable, "operator disable NAME "
+	  "no more sign-ins; sessions end, items back to the queue" },
+	{ "operator", "enable", cmd_operator_enable, "operator enable NAME  "
+	  "sign-ins again" },
+	{ "operator", "remove", cmd_operator_remove, "operator remove NAME  "
+	  "the account goes; sessions end, items back to the queue" },
+	{ "operator", "role", cmd_operator_role, "operator role NAME ROLE  "
+	  "a new role; the account's sessions end" },
+	{ "operator", "sessions", cmd_operator_sessions, "operator sessions "
+	  "NAME [--revoke]  the account's sessions; end them" },
 	{ "audit", "verify", cmd_audit_verify, "audit verify         check "
-	  "the journal's hash chain" },
+	  "the journal's keyed chain and its checkpoints" },
+	{ "audit", "checkpoint", cmd_audit_checkpoint, "audit checkpoint     "
+	  "write the journal's head to the checkpoint file and syslog" },
 	{ "retention", "run", cmd_retention_run, "retention run        "
 	  "remove personal data of long-closed requests" },
 };
@@ -112,6 +125,11 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	/* Everything hotline writes (the state database, its WAL and SHM,
+	 * attachments, the journal key and checkpoints) holds citizens'
+	 * words or secrets: for the owner only, whatever umask we were
+	 * started with. */
+	umask(077);
 	log_init();
 	config_defaults(&cfg);
 	if (cfgpath == NULL)

@@ -1,27 +1,34 @@
 /*
  * Operator accounts and sessions.  Passwords are hashed with argon2id at
  * libsodium's INTERACTIVE limits (crypto_pwhash_str); the slow check runs
- * outside the write lock.  OPERATOR_FAILURES_MAX failures in a row lock the
- * account for OPERATOR_LOCKOUT seconds, during which even the right
- * password is refused.  A session is a row keyed by the hash of its cookie
- * with an expiry and the CSRF token that every operator POST must echo.
+ * outside the write lock, and an unknown name is checked against a dummy
+ * hash so that it costs what a known one does.  Failed sign-ins are
+ * counted per address, per name from an address and per name, each with
+ * a pause that doubles with every failure past its free ones; the per-name
+ * pause holds back only addresses that have failed on that name, so a
+ * stranger cannot keep an operator out.  A session is a row keyed by the
+ * hash of its cookie with an expiry and the CSRF token that every
+ * operator POST must echo.  Whatever takes an account's rights away
+ * (logout, disable, a role change, removal, revocation) deletes its
+ * sessions and bumps a revision that the server watches to end the
+ * account's event streams.
  */
 #include "agent/operator.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "agent/audit.h"
+#include "agent/queue.h"
 #include "agent/state.h"
 #include "agent/token.h"
+#include "lib/log.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
-
-#define XSTR(x)	STR(x)
-#define STR(x)	#x
 
 static const char *const roles[] = { "operator", "senior", "admin" };
 
@@ -41,7 +48,45 @@ static const char *const schema[] = {
 	" csrf TEXT NOT NULL,"
 	" created INTEGER NOT NULL,"
 	" expires INTEGER NOT NULL);",
+	/* Throttling instead of a lock anyone could renew; accounts that
+	 * can be disabled; where a session came from; the revision of
+	 * everyone's rights. */
+	"ALTER TABLE operator DROP COLUMN failures;"
+	"ALTER TABLE operator DROP COLUMN locked_until;"
+	"ALTER TABLE operator ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE operator_session ADD COLUMN ip TEXT;"
+	"CREATE INDEX operator_session_name ON operator_session (name);"
+	"CREATE TABLE operator_throttle ("
+	" name TEXT NOT NULL,"		/* '': any name */
+	" ip TEXT NOT NULL,"		/* '': any address */
+	" failures INTEGER NOT NULL,"
+	" last INTEGER NOT NULL,"	/* the last failure */
+	" until INTEGER NOT NULL,"	/* nothing is checked before */
+	" PRIMARY KEY (name, ip));"
+	"CREATE INDEX operator_throttle_last ON operator_throttle (last);"
+	"CREATE TABLE operator_revision ("
+	" one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" rev INTEGER NOT NULL);"
+	"INSERT INTO operator_revision VALUES (1, 0);",
 };
+
+/* The three counters of a sign-in from ip for name: which row, and the
+ * failures it allows before its first pause. */
+static const struct counter {
+	const char	*what;
+	int		 by_name;
+	int		 by_ip;
+	int		 free;
+} counters[] = {
+	{ "by the address", 0, 1, OPERATOR_FREE_ADDRESS },
+	{ "on the name from the address", 1, 1, OPERATOR_FREE_PAIR },
+	{ "on the name", 1, 0, OPERATOR_FREE_NAME },
+};
+
+#define NCOUNTERS	(sizeof(counters) / sizeof(counters[0]))
+
+static pthread_once_t	dummy_once = PTHREAD_ONCE_INIT;
+static char		dummy_hash[crypto_pwhash_STRBYTES];
 
 int
 operator_schema(sqlite3 *db, char **errstr_r)
@@ -57,15 +102,22 @@ dberr(sqlite3 *db, char **errstr_r)
 	return -1;
 }
 
-int
-operator_role_valid(const char *role)
+unsigned
+operator_role_bit(const char *role)
 {
 	size_t	i;
 
+	/* roles[i] has bit 1 << i. */
 	for (i = 0; role != NULL && i < NROLES; i++)
 		if (strcmp(roles[i], role) == 0)
-			return 1;
+			return 1u << i;
 	return 0;
+}
+
+int
+operator_role_valid(const char *role)
+{
+	return operator_role_bit(role) != 0;
 }
 
 static int
@@ -83,6 +135,21 @@ name_valid(const char *name)
 			return 0;
 	}
 	return 1;
+}
+
+/* "operator:name", the journal's actor; the caller frees it. */
+static char *
+actor_of(const char *name)
+{
+	return xasprintf("operator:%s", name);
+}
+
+/* Inside a write transaction: tells the server that rights changed. */
+static int
+bump(sqlite3 *db, char **errstr_r)
+{
+	return sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE "
+	    "operator_revision SET rev = rev + 1", ""), errstr_r);
 }
 
 int
@@ -163,78 +230,156 @@ operator_count(sqlite3 *db, char **errstr_r)
 	return n;
 }
 
+static void
+day(time_t t, char buf[32])
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%d", &tm);
+}
+
 int
-operator_list(sqlite3 *db, FILE *fp, char **errstr_r)
+operator_list(sqlite3 *db, time_t now, FILE *fp, char **errstr_r)
 {
 	sqlite3_stmt	*st;
+	const char	*name;
+	char		 when[32];
+	int64_t		 fails, until;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT name, role, created, locked_until "
-	    "> strftime('%s', 'now') FROM operator ORDER BY name", -1, &st,
-	    NULL) != SQLITE_OK)
-		return dberr(db, errstr_r);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fprintf(fp, "%-32s %-8s created %" PRId64 "%s\n",
+	if ((st = sqldb_prep(db, errstr_r, "SELECT o.name, o.role, "
+	    "o.created, o.disabled, t.failures, t.until FROM operator o "
+	    "LEFT JOIN operator_throttle t ON t.name = o.name AND t.ip = '' "
+	    "AND t.last > ?1 ORDER BY o.name", "i",
+	    (int64_t)now - OPERATOR_FORGET)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		day((time_t)sqlite3_column_int64(st, 2), when);
+		fails = sqlite3_column_int64(st, 4);
+		until = sqlite3_column_int64(st, 5);
+		fprintf(fp, "%-32s %-8s %-8s created %s",
 		    (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),
-		    (int64_t)sqlite3_column_int64(st, 2),
-		    sqlite3_column_int(st, 3) ? " locked" : "");
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return dberr(db, errstr_r);
-	return 0;
-}
-
-/* Reads name's hash, role and lock; 1 found, 0 unknown, -1 error. */
-static int
-read_account(sqlite3 *db, const char *name, char *hash, size_t hashsz,
-    char *role, size_t rolesz, int64_t *locked_r, char **errstr_r)
-{
-	sqlite3_stmt	*st;
-	const char	*h, *r;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(db, "SELECT hash, role, locked_until FROM "
-	    "operator WHERE name = ?1", -1, &st, NULL) != SQLITE_OK)
-		return dberr(db, errstr_r);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		h = (const char *)sqlite3_column_text(st, 0);
-		r = (const char *)sqlite3_column_text(st, 1);
-		snprintf(hash, hashsz, "%s", h != NULL ? h : "");
-		snprintf(role, rolesz, "%s", r != NULL ? r : "");
-		*locked_r = sqlite3_column_int64(st, 2);
+		    sqlite3_column_int(st, 3) ? "disabled" : "active", when);
+		if (fails > 0)
+			fprintf(fp, ", %" PRId64 " failed sign-ins in %d h",
+			    fails, OPERATOR_FORGET / 3600);
+		if (until > now)
+			fprintf(fp, ", failing addresses wait %" PRId64 " s",
+			    until - (int64_t)now);
+		fputc('\n', fp);
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return dberr(db, errstr_r);
-}
-
-static int
-exec_bound(sqlite3 *db, const char *sql, const char *name, int64_t a,
-    char **errstr_r)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (rc != SQLITE_DONE)
 		return dberr(db, errstr_r);
-	/* A parameter the statement lacks is SQLITE_RANGE: no harm. */
-	if (name != NULL)
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a);
-	rc = sqlite3_step(st);
+	/* Addresses that wait now: on every name, or on one. */
+	if ((st = sqldb_prep(db, errstr_r, "SELECT ip, name, failures, until "
+	    "FROM operator_throttle WHERE ip <> '' AND until > ?1 ORDER BY "
+	    "ip, name", "i", (int64_t)now)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 1);
+		fprintf(fp, "address %s%s%s: %" PRId64 " failed sign-ins, "
+		    "waits %" PRId64 " s\n",
+		    (const char *)sqlite3_column_text(st, 0),
+		    name[0] != '\0' ? " on " : "", name,
+		    (int64_t)sqlite3_column_int64(st, 2),
+		    (int64_t)sqlite3_column_int64(st, 3) - (int64_t)now);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return dberr(db, errstr_r);
 	return 0;
 }
 
-/* Counts a failure; the OPERATOR_FAILURES_MAX-th locks the account. */
+/* The pause after failures failures of a counter that allows free. */
+static int64_t
+pause_after(int64_t failures, int free)
+{
+	int64_t	over = failures - free;
+
+	if (over < 0)
+		return 0;
+	/* Past the cap long before the shift could overflow. */
+	if (over >= 20 || ((int64_t)OPERATOR_PAUSE_FIRST << over) >
+	    OPERATOR_PAUSE_MAX)
+		return OPERATOR_PAUSE_MAX;
+	return (int64_t)OPERATOR_PAUSE_FIRST << over;
+}
+
+/*
+ * Seconds that a sign-in for name from ip must still wait, 0 for none:
+ * the address's pause, the pause of name from this address, and name's
+ * own pause when this address has failed on it lately (a new address is
+ * not held back by what others did).  -1 with *errstr_r.
+ */
+static int64_t
+throttle_wait(sqlite3 *db, const char *name, const char *ip, time_t now,
+    char **errstr_r)
+{
+	int64_t	until = 0;
+
+	if (sqldb_one_int(db, sqldb_prep(db, errstr_r, "SELECT "
+	    "coalesce(max(until), 0) FROM operator_throttle t WHERE "
+	    "(t.name = '' AND t.ip = ?2) OR (t.name = ?1 AND t.ip = ?2) OR "
+	    "(t.name = ?1 AND t.ip = '' AND EXISTS (SELECT 1 FROM "
+	    "operator_throttle p WHERE p.name = ?1 AND p.ip = ?2 AND "
+	    "p.last > ?3))", "tti", name, ip, (int64_t)now - OPERATOR_FORGET),
+	    &until, errstr_r) == -1)
+		return -1;
+	return until > now ? until - (int64_t)now : 0;
+}
+
+/*
+ * Inside a write transaction: counts a failed sign-in for name from ip on
+ * each counter and sets its pause; a counter quiet for OPERATOR_FORGET
+ * starts again.  Logs when a pause begins.  Returns 0 or -1.
+ */
+static int
+throttle_fail(sqlite3 *db, const char *name, const char *ip, time_t now,
+    char **errstr_r)
+{
+	int64_t	failures[NCOUNTERS], pause, longest = 0;
+	size_t	i, worst = 0;
+
+	for (i = 0; i < NCOUNTERS; i++) {
+		if (sqldb_one_int(db, sqldb_prep(db, errstr_r, "INSERT INTO "
+		    "operator_throttle (name, ip, failures, last, until) "
+		    "VALUES (?1, ?2, 1, ?3, 0) ON CONFLICT (name, ip) DO "
+		    "UPDATE SET failures = CASE WHEN last <= ?4 THEN 1 ELSE "
+		    "failures + 1 END, last = ?3 RETURNING failures", "ttii",
+		    counters[i].by_name ? name : "",
+		    counters[i].by_ip ? ip : "", (int64_t)now,
+		    (int64_t)now - OPERATOR_FORGET), &failures[i],
+		    errstr_r) != 1)
+			return -1;
+		pause = pause_after(failures[i], counters[i].free);
+		if (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE "
+		    "operator_throttle SET until = ?3 WHERE name = ?1 AND "
+		    "ip = ?2", "tti", counters[i].by_name ? name : "",
+		    counters[i].by_ip ? ip : "", (int64_t)now + pause),
+		    errstr_r) == -1)
+			return -1;
+		if (pause > longest) {
+			longest = pause;
+			worst = i;
+		}
+	}
+	if (longest > 0)
+		log_msg(LOG_WARN, "operator sign-in: %s throttled for %" PRId64
+		    " s after %" PRId64 " failures (%s); it failed %" PRId64
+		    " times on all names, %" PRId64 " on %s, which failed %"
+		    PRId64 " times from all addresses", ip, longest,
+		    failures[worst], counters[worst].what, failures[0],
+		    failures[1], name, failures[2]);
+	/* Counters quiet for long are forgotten as new failures come. */
+	return sqldb_done(db, sqldb_prep(db, errstr_r, "DELETE FROM "
+	    "operator_throttle WHERE last <= ?1", "i", (int64_t)now -
+	    OPERATOR_FORGET), errstr_r);
+}
+
+/* Records a failed sign-in: counters and the journal. */
 static int
 record_failure(sqlite3 *db, const char *name, const char *ip, time_t now,
     char **errstr_r)
@@ -244,14 +389,8 @@ record_failure(sqlite3 *db, const char *name, const char *ip, time_t now,
 
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	detail = xasprintf("%s from %s", name, ip != NULL ? ip : "-");
-	rc = exec_bound(db, "UPDATE operator SET failures = failures + 1 "
-	    "WHERE name = ?1", name, 0, errstr_r);
-	if (rc == 0)
-		rc = exec_bound(db, "UPDATE operator SET locked_until = ?2, "
-		    "failures = 0 WHERE name = ?1 AND failures >= "
-		    XSTR(OPERATOR_FAILURES_MAX), name,
-		    (int64_t)now + OPERATOR_LOCKOUT, errstr_r);
+	detail = xasprintf("%s from %s", name, ip);
+	rc = throttle_fail(db, name, ip, now, errstr_r);
 	if (rc == 0)
 		rc = audit_append(db, "system", "failed login", 0, NULL,
 		    detail, now, errstr_r);
@@ -263,20 +402,100 @@ record_failure(sqlite3 *db, const char *name, const char *ip, time_t now,
 	return state_commit(db, errstr_r);
 }
 
+/* The hash an unknown name is checked against: of a random password,
+ * made once, at the limits of real ones. */
+static void
+make_dummy(void)
+{
+	unsigned char	pw[24];
+
+	randombytes_buf(pw, sizeof(pw));
+	if (crypto_pwhash_str(dummy_hash, (const char *)pw, sizeof(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		abort();
+}
+
+/* Reads name's hash, role and whether it is disabled; 1 found, 0 unknown,
+ * -1 error. */
+static int
+read_account(sqlite3 *db, const char *name, char *hash, size_t hashsz,
+    char *role, size_t rolesz, int *disabled_r, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	const char	*h, *r;
+	int		 rc;
+
+	if ((st = sqldb_prep(db, errstr_r, "SELECT hash, role, disabled FROM "
+	    "operator WHERE name = ?1", "t", name)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		h = (const char *)sqlite3_column_text(st, 0);
+		r = (const char *)sqlite3_column_text(st, 1);
+		snprintf(hash, hashsz, "%s", h != NULL ? h : "");
+		snprintf(role, rolesz, "%s", r != NULL ? r : "");
+		*disabled_r = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return dberr(db, errstr_r);
+}
+
+/* Inside a write transaction: a new session for s->name from ip. */
+static int
+new_session(sqlite3 *db, const char *ip, time_t now,
+    char token_r[OPERATOR_TOKEN_MAX], struct operator_session *s,
+    char **errstr_r)
+{
+	unsigned char	th[TOKEN_HASH_LEN];
+	char		*actor;
+	int		 rc;
+
+	token_new(token_r);
+	token_hash(token_r, strlen(token_r), th);
+	token_new(s->csrf);
+	rc = sqldb_done(db, sqldb_prep(db, errstr_r, "INSERT INTO "
+	    "operator_session (token_hash, name, csrf, created, expires, ip) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "bttiit", th, sizeof(th),
+	    s->name, s->csrf, (int64_t)now,
+	    (int64_t)now + OPERATOR_SESSION_TTL, ip), errstr_r);
+	/* This address has proved itself for this name. */
+	if (rc == 0)
+		rc = sqldb_done(db, sqldb_prep(db, errstr_r, "DELETE FROM "
+		    "operator_throttle WHERE name = ?1 AND ip = ?2", "tt",
+		    s->name, ip), errstr_r);
+	/* Expired sessions go as new ones come. */
+	if (rc == 0)
+		rc = sqldb_done(db, sqldb_prep(db, errstr_r, "DELETE FROM "
+		    "operator_session WHERE expires < ?1", "i", (int64_t)now),
+		    errstr_r);
+	if (rc == 0) {
+		actor = actor_of(s->name);
+		rc = audit_append(db, actor, "login", 0, NULL, ip, now,
+		    errstr_r);
+		free(actor);
+	}
+	return rc;
+}
+
 int
 operator_login(sqlite3 *db, const char *name, const char *password,
     const char *ip, time_t now, char token_r[OPERATOR_TOKEN_MAX],
     struct operator_session *s, int *status_r, int *retry_r,
     char **errstr_r)
 {
-	sqlite3_stmt	*st = NULL;
-	unsigned char	 th[TOKEN_HASH_LEN];
-	char		 hash[crypto_pwhash_STRBYTES], role[16], *actor;
-	int64_t		 locked = 0;
-	int		 found;
+	char		 hash[crypto_pwhash_STRBYTES], role[16];
+	int64_t		 wait;
+	int		 found, disabled = 0, right;
 
 	*status_r = 500;
 	*retry_r = 0;
+	if (ip == NULL || *ip == '\0')
+		ip = "-";
 	if (!name_valid(name) || password == NULL ||
 	    strnlen(password, OPERATOR_PASSWORD_MAX + 1) >
 	    OPERATOR_PASSWORD_MAX) {
@@ -284,71 +503,58 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 		*errstr_r = xstrdup("wrong name or password");
 		return -1;
 	}
-	if ((found = read_account(db, name, hash, sizeof(hash), role,
-	    sizeof(role), &locked, errstr_r)) == -1)
+	if ((wait = throttle_wait(db, name, ip, now, errstr_r)) == -1)
 		return -1;
-	if (found && locked > now) {
+	if (wait > 0) {
 		*status_r = 429;
-		*retry_r = (int)(locked - now);
+		*retry_r = (int)wait;
 		*errstr_r = xasprintf("too many failed sign-ins: try again in "
-		    "%d minutes", (*retry_r + 59) / 60);
+		    "%d s", *retry_r);
 		return -1;
 	}
-	if (!found || crypto_pwhash_str_verify(hash, password,
-	    strlen(password)) != 0) {
-		if (found && record_failure(db, name, ip, now,
-		    errstr_r) == -1)
+	if ((found = read_account(db, name, hash, sizeof(hash), role,
+	    sizeof(role), &disabled, errstr_r)) == -1)
+		return -1;
+	if (sodium_init() < 0 || pthread_once(&dummy_once, make_dummy) != 0)
+		abort();
+	/* The same work whether or not the name exists. */
+	right = crypto_pwhash_str_verify(found ? hash : dummy_hash, password,
+	    strlen(password)) == 0 && found;
+	if (!right) {
+		if (record_failure(db, name, ip, now, errstr_r) == -1)
 			return -1;
 		*status_r = 401;
 		*errstr_r = xstrdup("wrong name or password");
 		return -1;
 	}
-
-	token_new(token_r);
-	token_hash(token_r, strlen(token_r), th);
+	if (disabled) {
+		/* Told apart from a wrong password in the journal only. */
+		if (state_begin(db, errstr_r) == -1)
+			return -1;
+		if (audit_append(db, "system", "login refused: disabled", 0,
+		    NULL, name, now, errstr_r) == -1) {
+			state_rollback(db);
+			return -1;
+		}
+		if (state_commit(db, errstr_r) == -1)
+			return -1;
+		*status_r = 401;
+		*errstr_r = xstrdup("wrong name or password");
+		return -1;
+	}
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	snprintf(s->role, sizeof(s->role), "%s", role);
-	token_new(s->csrf);
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO operator_session (token_hash, "
-	    "name, csrf, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
-	    &st, NULL) != SQLITE_OK)
-		goto dbfail;
-	sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, s->csrf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, now + OPERATOR_SESSION_TTL);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto dbfail;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (exec_bound(db, "UPDATE operator SET failures = 0 WHERE name = ?1",
-	    name, 0, errstr_r) == -1)
-		goto fail;
-	/* Expired sessions go as new ones come. */
-	if (exec_bound(db, "DELETE FROM operator_session WHERE expires < ?2",
-	    NULL, now, errstr_r) == -1)
-		goto fail;
-	actor = xasprintf("operator:%s", name);
-	if (audit_append(db, actor, "login", 0, NULL, ip, now,
-	    errstr_r) == -1) {
-		free(actor);
-		goto fail;
+	if (new_session(db, ip, now, token_r, s, errstr_r) == -1) {
+		state_rollback(db);
+		return -1;
 	}
-	free(actor);
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
 	*status_r = 200;
 	return 0;
-dbfail:
-	dberr(db, errstr_r);
-fail:
-	sqlite3_finalize(st);
-	state_rollback(db);
-	return -1;
 }
 
 int
@@ -364,8 +570,8 @@ operator_auth(sqlite3 *db, const char *token, time_t now,
 	token_hash(token, strlen(token), th);
 	if (sqlite3_prepare_v2(db, "SELECT s.name, o.role, s.csrf FROM "
 	    "operator_session s JOIN operator o ON o.name = s.name WHERE "
-	    "s.token_hash = ?1 AND s.expires > ?2", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "s.token_hash = ?1 AND s.expires > ?2 AND o.disabled = 0", -1,
+	    &st, NULL) != SQLITE_OK)
 		return dberr(db, errstr_r);
 	sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -388,9 +594,22 @@ operator_auth(sqlite3 *db, const char *token, time_t now,
 }
 
 int
+operator_session_live(sqlite3 *db, const unsigned char th[TOKEN_HASH_LEN],
+    time_t now, char **errstr_r)
+{
+	int64_t	n = 0;
+
+	if (sqldb_one_int(db, sqldb_prep(db, errstr_r, "SELECT count(*) FROM "
+	    "operator_session s JOIN operator o ON o.name = s.name WHERE "
+	    "s.token_hash = ?1 AND s.expires > ?2 AND o.disabled = 0", "bi",
+	    th, (size_t)TOKEN_HASH_LEN, (int64_t)now), &n, errstr_r) == -1)
+		return -1;
+	return n > 0;
+}
+
+int
 operator_logout(sqlite3 *db, const char *token, time_t now, char **errstr_r)
 {
-	sqlite3_stmt			*st;
 	struct operator_session		 s;
 	unsigned char			 th[TOKEN_HASH_LEN];
 	char				*actor;
@@ -401,20 +620,13 @@ operator_logout(sqlite3 *db, const char *token, time_t now, char **errstr_r)
 	token_hash(token, strlen(token), th);
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(db, "DELETE FROM operator_session WHERE "
-	    "token_hash = ?1", -1, &st, NULL) != SQLITE_OK) {
-		dberr(db, errstr_r);
-		state_rollback(db);
-		return -1;
-	}
-	sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	actor = xasprintf("operator:%s", s.name);
-	if (rc != SQLITE_DONE) {
-		dberr(db, errstr_r);
-		rc = -1;
-	} else
+	actor = actor_of(s.name);
+	rc = sqldb_done(db, sqldb_prep(db, errstr_r, "DELETE FROM "
+	    "operator_session WHERE token_hash = ?1", "b", th, sizeof(th)),
+	    errstr_r);
+	if (rc == 0)
+		rc = bump(db, errstr_r);
+	if (rc == 0)
 		rc = audit_append(db, actor, "logout", 0, NULL, NULL, now,
 		    errstr_r);
 	free(actor);
@@ -423,6 +635,133 @@ operator_logout(sqlite3 *db, const char *token, time_t now, char **errstr_r)
 		return -1;
 	}
 	return state_commit(db, errstr_r);
+}
+
+/* Inside a write transaction: whether account name exists (1, 0, -1). */
+static int
+exists(sqlite3 *db, const char *name, char **errstr_r)
+{
+	int64_t	n = 0;
+
+	if (sqldb_one_int(db, sqldb_prep(db, errstr_r, "SELECT count(*) FROM "
+	    "operator WHERE name = ?1", "t", name), &n, errstr_r) == -1)
+		return -1;
+	if (n == 0)
+		*errstr_r = xasprintf("operator: no account %s", name);
+	return n > 0;
+}
+
+/* Each change: its journal entry, its statement (?1 the name, ?2 the
+ * role; a parameter a statement lacks is bound to no effect), and
+ * whether the account's items go back to the queue.  Every change ends
+ * the account's sessions, and with them its event streams. */
+static const struct {
+	const char	*action;
+	const char	*sql;
+	int		 unassign;
+} changes[] = {
+	[OPERATOR_DISABLE] = { "operator disable", "UPDATE operator SET "
+	    "disabled = 1 WHERE name = ?1", 1 },
+	[OPERATOR_ENABLE] = { "operator enable", "UPDATE operator SET "
+	    "disabled = 0 WHERE name = ?1", 0 },
+	[OPERATOR_ROLE] = { "operator role", "UPDATE operator SET role = ?2 "
+	    "WHERE name = ?1", 0 },
+	[OPERATOR_REMOVE] = { "operator remove", "DELETE FROM operator "
+	    "WHERE name = ?1", 1 },
+	[OPERATOR_REVOKE] = { "operator sessions revoked", NULL, 0 },
+};
+
+int
+operator_change(sqlite3 *db, const char *name, enum operator_change what,
+    const char *role, time_t now, char **errstr_r)
+{
+	char	*detail;
+	int64_t	 n = 0;
+	int	 rc;
+
+	if (what != OPERATOR_ROLE)
+		role = NULL;
+	else if (!operator_role_valid(role)) {
+		*errstr_r = xstrdup("operator: the role is operator, senior "
+		    "or admin");
+		return -1;
+	}
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (exists(db, name, errstr_r) != 1)
+		goto fail;
+	/* Sessions first: they refer to the account. */
+	if (sqldb_one_int(db, sqldb_prep(db, errstr_r, "SELECT count(*) FROM "
+	    "operator_session WHERE name = ?1", "t", name), &n,
+	    errstr_r) == -1 || sqldb_done(db, sqldb_prep(db, errstr_r,
+	    "DELETE FROM operator_session WHERE name = ?1", "t", name),
+	    errstr_r) == -1 || bump(db, errstr_r) == -1)
+		goto fail;
+	detail = xasprintf("%s%s%s, %" PRId64 " session(s) ended", name,
+	    role != NULL ? " -> " : "", role != NULL ? role : "", n);
+	rc = audit_append(db, "system", changes[what].action, 0, NULL,
+	    detail, now, errstr_r);
+	free(detail);
+	if (rc == -1)
+		goto fail;
+	if (changes[what].unassign) {
+		detail = xasprintf("%s: %s", changes[what].action, name);
+		rc = queue_unassign(db, name, detail, now, errstr_r);
+		free(detail);
+		if (rc == -1)
+			goto fail;
+	}
+	if (what == OPERATOR_REMOVE && sqldb_done(db, sqldb_prep(db, errstr_r,
+	    "DELETE FROM operator_throttle WHERE name = ?1", "t", name),
+	    errstr_r) == -1)
+		goto fail;
+	if (changes[what].sql != NULL && sqldb_done(db, sqldb_prep(db,
+	    errstr_r, changes[what].sql, "tt", name, role), errstr_r) == -1)
+		goto fail;
+	if (state_commit(db, errstr_r) == -1)
+		return -1;
+	return (int)n;
+fail:
+	state_rollback(db);
+	return -1;
+}
+
+int
+operator_sessions(sqlite3 *db, const char *name, time_t now, FILE *fp,
+    char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	char		 from[32], to[32];
+	struct tm	 tm;
+	time_t		 t;
+	int		 rc, n = 0;
+
+	if ((st = sqldb_prep(db, errstr_r, "SELECT created, expires, "
+	    "coalesce(ip, '-') FROM operator_session WHERE name = ?1 AND "
+	    "expires > ?2 ORDER BY created", "ti", name, (int64_t)now)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = (time_t)sqlite3_column_int64(st, 0);
+		gmtime_r(&t, &tm);
+		strftime(from, sizeof(from), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		t = (time_t)sqlite3_column_int64(st, 1);
+		gmtime_r(&t, &tm);
+		strftime(to, sizeof(to), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		fprintf(fp, "%s: signed in %s from %s, expires %s\n", name,
+		    from, (const char *)sqlite3_column_text(st, 2), to);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(db, errstr_r);
+	return n;
+}
+
+int
+operator_revision(sqlite3 *db, int64_t *rev_r, char **errstr_r)
+{
+	return sqldb_one_int(db, sqldb_prep(db, errstr_r, "SELECT rev FROM "
+	    "operator_revision", ""), rev_r, errstr_r) == 1 ? 0 : -1;
 }
 
 int
@@ -436,13 +775,4 @@ operator_csrf_ok(const struct operator_session *s, const char *given)
 	if (len != TOKEN_LEN || strlen(given) != len)
 		return 0;
 	return sodium_memcmp(s->csrf, given, len) == 0;
-}
-
-int
-operator_may_take(const char *role, const char *queue)
-{
-	if (queue != NULL && strcmp(queue, "senior") == 0)
-		return role != NULL && (strcmp(role, "senior") == 0 ||
-		    strcmp(role, "admin") == 0);
-	return operator_role_valid(role);
 }

@@ -14,6 +14,7 @@
 
 #include "agent/audit.h"
 #include "agent/conv.h"
+#include "agent/operator.h"
 #include "agent/state.h"
 #include "intents/entities.h"
 #include "lib/pii.h"
@@ -58,6 +59,40 @@ static const struct phrase transferred = {
 
 static const char *const queues[] = { "general", "english", "senior" };
 
+#define R_ANY	(OPERATOR_ROLE_OPERATOR | OPERATOR_ROLE_SENIOR | \
+	    OPERATOR_ROLE_ADMIN)
+#define R_LEAD	(OPERATOR_ROLE_SENIOR | OPERATOR_ROLE_ADMIN)
+
+/*
+ * Who may do what to an item: the one place that decides, for every
+ * operator action.  An item is free (nobody holds it), the operator's own,
+ * or another's; it may be in the senior queue.  The columns are:
+ * open, a closed item refuses the action (409); senior, the roles that may
+ * act on an item of the senior queue (403 for the others) ...; own_senior,
+ * ... unless they hold it themselves; free, the roles that may act on a
+ * free item (409 "take it first" for the others); other, the roles that
+ * may act on an item another operator holds (409 naming them).
+ */
+static const struct permit {
+	const char	*action;
+	int		 open;
+	unsigned	 senior;
+	int		 own_senior;
+	unsigned	 free;
+	unsigned	 other;
+} permits[] = {
+	/* action	open senior  own_senior free   other */
+	{ "read",	0,   R_LEAD, 1,         R_ANY, R_ANY },
+	{ "take",	1,   R_LEAD, 1,         R_ANY, 0 },
+	{ "reply",	1,   R_LEAD, 1,         0,     0 },
+	/* Leaving the senior queue is a senior's decision, even for the
+	 * operator who held the item when it escalated. */
+	{ "transfer",	1,   R_LEAD, 0,         R_ANY, 0 },
+	/* Ending what nobody took (a spam handoff) is a senior's call. */
+	{ "release",	1,   R_LEAD, 1,         R_LEAD, 0 },
+	{ "close",	1,   R_LEAD, 1,         R_LEAD, 0 },
+};
+
 static const char *const schema[] = {
 	"CREATE TABLE queue_item ("
 	" id INTEGER PRIMARY KEY REFERENCES conversation (id),"
@@ -90,6 +125,15 @@ static const char *const schema[] = {
 	" closed INTEGER,"
 	" resolution TEXT);"
 	"CREATE INDEX queue_item_state ON queue_item (state, rank);",
+	/* Replies already stored, by the key the console sent with them. */
+	"CREATE TABLE queue_reply_key ("
+	" conv INTEGER NOT NULL,"
+	" op TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" message INTEGER NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" PRIMARY KEY (conv, op, key));"
+	"CREATE INDEX queue_reply_key_created ON queue_reply_key (created);",
 };
 
 #define ITEM_COLS \
@@ -446,45 +490,65 @@ journal(sqlite3 *db, const char *op, const char *action, int64_t id,
 	return rc;
 }
 
-int
-queue_read(sqlite3 *db, int64_t id, const char *op, time_t now,
-    json_t **out_r, int *status_r, char **errstr_r)
+/* Whether key has the shape of a reply key: QUEUE_REPLY_KEY_MIN..MAX of
+ * base64url. */
+static int
+key_valid(const char *key)
 {
-	json_t	*item, *msgs;
-	int	 rc;
+	size_t	i, len = strnlen(key, QUEUE_REPLY_KEY_MAX + 1);
 
-	*status_r = 500;
-	if ((rc = item_get(db, id, now, &item, errstr_r)) != 1) {
-		if (rc == 0) {
-			*status_r = 404;
-			*errstr_r = xstrdup("no such item");
-		}
-		return -1;
-	}
-	if ((msgs = conv_messages(db, id, 0, CONV_PAGE * 20,
-	    errstr_r)) == NULL) {
-		json_decref(item);
-		return -1;
-	}
-	if (state_begin(db, errstr_r) == -1)
-		goto fail;
-	if (journal(db, op, "read transcript", id, NULL, now,
-	    errstr_r) == -1) {
-		state_rollback(db);
-		goto fail;
-	}
-	if (state_commit(db, errstr_r) == -1)
-		goto fail;
-	*out_r = json_pack("{s:o, s:o}", "item", item, "messages", msgs);
-	return 0;
-fail:
-	json_decref(item);
-	json_decref(msgs);
-	return -1;
+	if (len < QUEUE_REPLY_KEY_MIN || len > QUEUE_REPLY_KEY_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((key[i] >= 'a' && key[i] <= 'z') ||
+		    (key[i] >= 'A' && key[i] <= 'Z') ||
+		    (key[i] >= '0' && key[i] <= '9') || key[i] == '-' ||
+		    key[i] == '_'))
+			return 0;
+	return 1;
 }
 
-/* Reads item id's state, owner, queue and language inside the caller's
- * transaction and checks that op may act on it. */
+int
+queue_permit(const char *action, const char *role, const char *op,
+    const char *state, const char *owner, const char *queue,
+    const char **why_r)
+{
+	const struct permit	*p = NULL;
+	unsigned		 bit = operator_role_bit(role);
+	size_t			 i;
+	int			 own;
+
+	for (i = 0; i < sizeof(permits) / sizeof(permits[0]); i++)
+		if (strcmp(permits[i].action, action) == 0)
+			p = &permits[i];
+	*why_r = "not allowed";
+	if (p == NULL || bit == 0)
+		return 403;
+	own = owner != NULL && owner[0] != '\0' && strcmp(owner, op) == 0;
+	if (p->open && strcmp(state, "closed") == 0) {
+		*why_r = "the item is closed";
+		return 409;
+	}
+	if (strcmp(queue, "senior") == 0 && (p->senior & bit) == 0 &&
+	    !(p->own_senior && own)) {
+		*why_r = "the senior queue is for seniors";
+		return 403;
+	}
+	if (own)
+		return 0;
+	if (owner == NULL || owner[0] == '\0') {
+		if ((p->free & bit) != 0)
+			return 0;
+		*why_r = "take the item first";
+		return 409;
+	}
+	if ((p->other & bit) != 0)
+		return 0;
+	*why_r = "taken by another operator";
+	return 409;
+}
+
+/* What hold read of an item. */
 struct held {
 	char	state[16];
 	char	owner[64];
@@ -493,12 +557,14 @@ struct held {
 	char	number[REQUEST_NUMBER_MAX];
 };
 
+/* Reads item id's state, owner, queue and language inside the caller's
+ * transaction and asks queue_permit whether op (role) may do action. */
 static int
-hold(sqlite3 *db, int64_t id, const char *op, int must_own,
-    struct held *h, int *status_r, char **errstr_r)
+hold(sqlite3 *db, int64_t id, const char *action, const char *op,
+    const char *role, struct held *h, int *status_r, char **errstr_r)
 {
 	sqlite3_stmt	*st;
-	const char	*s;
+	const char	*s, *why;
 	int		 rc;
 
 	memset(h, 0, sizeof(*h));
@@ -526,21 +592,44 @@ hold(sqlite3 *db, int64_t id, const char *op, int must_own,
 	}
 	if (rc != SQLITE_ROW)
 		return dberr(db, errstr_r);
-	if (strcmp(h->state, "closed") == 0) {
-		*status_r = 409;
-		*errstr_r = xstrdup("the item is closed");
+	if ((*status_r = queue_permit(action, role, op, h->state, h->owner,
+	    h->queue, &why)) != 0) {
+		/* The console shows who has it. */
+		*errstr_r = *status_r == 409 && h->owner[0] != '\0' &&
+		    strcmp(h->state, "closed") != 0 ? xasprintf("%s has "
+		    "taken it", h->owner) : xstrdup(why);
 		return -1;
 	}
-	if (h->owner[0] != '\0' && strcmp(h->owner, op) != 0) {
-		*status_r = 409;
-		*errstr_r = xasprintf("%s has taken it", h->owner);
+	*status_r = 500;
+	return 0;
+}
+
+int
+queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
+    time_t now, json_t **out_r, int *status_r, char **errstr_r)
+{
+	struct held	 h;
+	json_t		*item, *msgs;
+
+	*status_r = 500;
+	if (state_begin(db, errstr_r) == -1)
+		return -1;
+	if (hold(db, id, "read", op, role, &h, status_r, errstr_r) == -1 ||
+	    journal(db, op, "read transcript", id, NULL, now,
+	    errstr_r) == -1) {
+		state_rollback(db);
 		return -1;
 	}
-	if (must_own && h->owner[0] == '\0') {
-		*status_r = 409;
-		*errstr_r = xstrdup("take the item first");
+	if (state_commit(db, errstr_r) == -1)
+		return -1;
+	if (item_get(db, id, now, &item, errstr_r) != 1)
+		return -1;
+	if ((msgs = conv_messages(db, id, 0, CONV_PAGE * 20,
+	    errstr_r)) == NULL) {
+		json_decref(item);
 		return -1;
 	}
+	*out_r = json_pack("{s:o, s:o}", "item", item, "messages", msgs);
 	return 0;
 }
 
@@ -568,14 +657,8 @@ queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+	if (hold(db, id, "take", op, role, &h, status_r, errstr_r) == -1)
 		goto fail;
-	if (strcmp(h.queue, "senior") == 0 && strcmp(role, "senior") != 0 &&
-	    strcmp(role, "admin") != 0) {
-		*status_r = 403;
-		*errstr_r = xstrdup("the senior queue is for seniors");
-		goto fail;
-	}
 	if (h.owner[0] == '\0' && (done(db, prep(db, errstr_r, "UPDATE "
 	    "queue_item SET owner = ?2, state = 'operator', taken = "
 	    "coalesce(taken, ?3) WHERE id = ?1", "iti", id, op, (int64_t)now),
@@ -595,12 +678,14 @@ fail:
 }
 
 int
-queue_reply(sqlite3 *db, int64_t id, const char *op, const char *text,
-    size_t len, time_t now, json_t **msg_r, int *status_r, char **errstr_r)
+queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
+    const char *text, size_t len, const char *key, time_t now,
+    json_t **msg_r, int *status_r, char **errstr_r)
 {
+	sqlite3_stmt	*st;
 	struct held	 h;
 	char		*t;
-	int64_t		 m;
+	int64_t		 m = 0;
 
 	*status_r = 400;
 	if (len == 0 || conv_chars(text, len) > CONV_TEXT_MAX ||
@@ -609,10 +694,33 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *text,
 		    CONV_TEXT_MAX);
 		return -1;
 	}
+	if (key != NULL && !key_valid(key)) {
+		*errstr_r = xasprintf("a reply key is %d to %d of A-Z, a-z, "
+		    "0-9, '-', '_'", QUEUE_REPLY_KEY_MIN, QUEUE_REPLY_KEY_MAX);
+		return -1;
+	}
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, op, 1, &h, status_r, errstr_r) == -1)
+	/* A retry of a reply that was stored: its message, before any check,
+	 * since the item may have closed since. */
+	if (key != NULL) {
+		st = prep(db, errstr_r, "SELECT message FROM queue_reply_key "
+		    "WHERE conv = ?1 AND op = ?2 AND key = ?3", "itt", id, op,
+		    key);
+		if (st == NULL)
+			goto fail;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			m = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (m > 0) {
+		state_rollback(db);
+		if ((*msg_r = conv_message_get(db, m, errstr_r)) == NULL)
+			return -1;
+		return 0;
+	}
+	if (hold(db, id, "reply", op, role, &h, status_r, errstr_r) == -1)
 		goto fail;
 	t = xstrndup(text, len);
 	m = conv_add(db, id, "operator", t, NULL, NULL, op, NULL, 0, now,
@@ -622,6 +730,13 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *text,
 	    "first_reaction = coalesce(first_reaction, ?2) WHERE id = ?1",
 	    "ii", id, (int64_t)now), errstr_r) == -1 ||
 	    journal(db, op, "reply", id, NULL, now, errstr_r) == -1)
+		goto fail;
+	if (key != NULL && (done(db, prep(db, errstr_r, "INSERT INTO "
+	    "queue_reply_key (conv, op, key, message, created) VALUES (?1, "
+	    "?2, ?3, ?4, ?5)", "ittii", id, op, key, m, (int64_t)now),
+	    errstr_r) == -1 || done(db, prep(db, errstr_r, "DELETE FROM "
+	    "queue_reply_key WHERE created < ?1", "i", (int64_t)now -
+	    QUEUE_REPLY_KEY_TTL), errstr_r) == -1))
 		goto fail;
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
@@ -634,8 +749,9 @@ fail:
 }
 
 int
-queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *queue,
-    time_t now, json_t **item_r, int *status_r, char **errstr_r)
+queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
+    const char *queue, time_t now, json_t **item_r, int *status_r,
+    char **errstr_r)
 {
 	struct held	h;
 	size_t		i;
@@ -651,7 +767,8 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *queue,
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+	if (hold(db, id, "transfer", op, role, &h, status_r,
+	    errstr_r) == -1)
 		goto fail;
 	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET queue = ?2, "
 	    "owner = NULL, state = 'queued' WHERE id = ?1", "it", id, queue),
@@ -671,15 +788,16 @@ fail:
 }
 
 int
-queue_release(sqlite3 *db, int64_t id, const char *op, time_t now,
-    int *status_r, char **errstr_r)
+queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
+    time_t now, int *status_r, char **errstr_r)
 {
 	struct held	h;
 
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+	if (hold(db, id, "release", op, role, &h, status_r,
+	    errstr_r) == -1)
 		goto fail;
 	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
 	    "'closed', closed = ?2, resolution = 'handed back to the bot' "
@@ -695,8 +813,8 @@ fail:
 }
 
 int
-queue_close(sqlite3 *db, int64_t id, const char *op, const char *resolution,
-    time_t now, int *status_r, char **errstr_r)
+queue_close(sqlite3 *db, int64_t id, const char *op, const char *role,
+    const char *resolution, time_t now, int *status_r, char **errstr_r)
 {
 	struct held	h;
 
@@ -711,7 +829,8 @@ queue_close(sqlite3 *db, int64_t id, const char *op, const char *resolution,
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, op, 0, &h, status_r, errstr_r) == -1)
+	if (hold(db, id, "close", op, role, &h, status_r,
+	    errstr_r) == -1)
 		goto fail;
 	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
 	    "'closed', closed = ?2, resolution = ?3, owner = coalesce(owner, "
@@ -729,6 +848,42 @@ queue_close(sqlite3 *db, int64_t id, const char *op, const char *resolution,
 fail:
 	state_rollback(db);
 	return -1;
+}
+
+int
+queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
+    char **errstr_r)
+{
+	struct held_item {
+		int64_t	id;
+		char	lang[4];
+	}		*items = NULL;
+	sqlite3_stmt	*st;
+	size_t		 n = 0, i;
+	int		 rc = 0;
+
+	if ((st = prep(db, errstr_r, "SELECT id, lang FROM queue_item WHERE "
+	    "owner = ?1 AND state = 'operator'", "t", op)) == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		items = xreallocarray(items, n + 1, sizeof(*items));
+		items[n].id = sqlite3_column_int64(st, 0);
+		snprintf(items[n].lang, sizeof(items[n].lang), "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (done(db, prep(db, errstr_r, "UPDATE queue_item SET owner = "
+		    "NULL, state = 'queued' WHERE id = ?1", "i", items[i].id),
+		    errstr_r) == -1 || conv_set_state(db, items[i].id,
+		    "queued", now, errstr_r) == -1 || tell(db, items[i].id,
+		    &transferred, items[i].lang, NULL, now, errstr_r) == -1 ||
+		    journal(db, NULL, "requeue", items[i].id, why, now,
+		    errstr_r) == -1)
+			rc = -1;
+	free(items);
+	return rc == -1 ? -1 : (int)n;
 }
 
 /* Escalates item id for breaching deadline what ("first", "final"). */

@@ -21,6 +21,12 @@
 
 /* Characters of a resolution note. */
 #define QUEUE_RESOLUTION_MAX	2000
+/* A reply's idempotency key: random from the console, long enough not to
+ * collide, short enough to index. */
+#define QUEUE_REPLY_KEY_MIN	16
+#define QUEUE_REPLY_KEY_MAX	64
+/* Seconds a reply key is remembered: a console retries within seconds. */
+#define QUEUE_REPLY_KEY_TTL	86400
 
 /* Called by queue_tick for each conversation it wrote to. */
 typedef void	(*queue_touch_fn)(void *arg, int64_t conv);
@@ -49,32 +55,54 @@ int	queue_wait_estimate(sqlite3 *db, int64_t conv, time_t now);
 json_t	*queue_list(sqlite3 *db, time_t now, char **errstr_r);
 
 /*
- * Operator op (role role) reads item id with its transcript, journalled.
- * Returns 0 with *out_r {"item", "messages"}, or -1 with *status_r (404,
- * 500) and *errstr_r.
+ * Whether operator op with role may do action ("read", "take", "reply",
+ * "transfer", "release", "close") to an item in state, held by owner (NULL
+ * or "" for nobody), in queue: 0 when allowed, else the HTTP status (403
+ * role, 409 closed, not taken or another's) with a static *why_r.  Every
+ * action below asks this, from one table.
  */
-int	queue_read(sqlite3 *db, int64_t id, const char *op, time_t now,
-	    json_t **out_r, int *status_r, char **errstr_r);
+int	queue_permit(const char *action, const char *role, const char *op,
+	    const char *state, const char *owner, const char *queue,
+	    const char **why_r);
 
 /*
- * The operator actions.  Each returns 0 (with *item_r or *msg_r when
- * asked, a new reference), or -1 with *status_r (400 bad input, 403 role,
- * 404 unknown, 409 owned by another or closed, 500) and an allocated
- * *errstr_r.
+ * Operator op (role role) reads item id with its transcript, journalled.
+ * Returns 0 with *out_r {"item", "messages"}, or -1 with *status_r (403,
+ * 404, 500) and *errstr_r.
+ */
+int	queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
+	    time_t now, json_t **out_r, int *status_r, char **errstr_r);
+
+/*
+ * The operator actions of op (role role), allowed by queue_permit.  Each
+ * returns 0 (with *item_r or *msg_r when asked, a new reference), or -1
+ * with *status_r (400 bad input, 403 role, 404 unknown, 409 owned by
+ * another, not taken or closed, 500) and an allocated *errstr_r.  A reply
+ * with a key (NULL for none) that op already sent to this item is not
+ * stored again: the answer is the message stored the first time.
  */
 int	queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    time_t now, json_t **item_r, int *status_r, char **errstr_r);
-int	queue_reply(sqlite3 *db, int64_t id, const char *op,
-	    const char *text, size_t len, time_t now, json_t **msg_r,
-	    int *status_r, char **errstr_r);
+int	queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
+	    const char *text, size_t len, const char *key, time_t now,
+	    json_t **msg_r, int *status_r, char **errstr_r);
 int	queue_transfer(sqlite3 *db, int64_t id, const char *op,
-	    const char *queue, time_t now, json_t **item_r, int *status_r,
-	    char **errstr_r);
-int	queue_release(sqlite3 *db, int64_t id, const char *op, time_t now,
+	    const char *role, const char *queue, time_t now, json_t **item_r,
 	    int *status_r, char **errstr_r);
+int	queue_release(sqlite3 *db, int64_t id, const char *op,
+	    const char *role, time_t now, int *status_r, char **errstr_r);
 int	queue_close(sqlite3 *db, int64_t id, const char *op,
-	    const char *resolution, time_t now, int *status_r,
-	    char **errstr_r);
+	    const char *role, const char *resolution, time_t now,
+	    int *status_r, char **errstr_r);
+
+/*
+ * Inside a write transaction: puts every item op holds back in its queue,
+ * telling each citizen and journalling why ("anna disabled"), for an
+ * account that can no longer answer.  Returns how many, or -1 with
+ * *errstr_r.
+ */
+int	queue_unassign(sqlite3 *db, const char *op, const char *why,
+	    time_t now, char **errstr_r);
 
 /*
  * The SLA clock's tick: tells citizens waiting longer than SLA_WAIT_TARGET

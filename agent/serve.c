@@ -5,9 +5,12 @@
  * SIGHUP reloads the configuration, categories and articles into a new
  * brain (a failure keeps the old one and says why), SIGTERM and SIGINT
  * stop, and every few seconds the SLA clock ticks, event streams get their
- * keep-alive, and once a day the retention job runs.  `serve -n` checks
- * the configuration, categories and articles without touching the state
- * and exits 0 or 1.
+ * keep-alive, every checkpoint_minutes the journal is verified and its
+ * head written outside the database, and once a day the retention job
+ * runs.  Every second it looks whether operators' rights changed (a
+ * logout, `hotline operator disable` from another process) and has their
+ * streams check themselves.  `serve -n` checks the configuration,
+ * categories and articles without touching the state and exits 0 or 1.
  */
 #include "agent/serve.h"
 
@@ -21,6 +24,7 @@
 
 #include <sodium.h>
 
+#include "agent/audit.h"
 #include "agent/cmd.h"
 #include "agent/events.h"
 #include "agent/http.h"
@@ -303,18 +307,52 @@ announce(const struct server *srv, const struct config *cfg, const char *pw)
 	fflush(stdout);
 }
 
+/* Every checkpoint_minutes, when the journal grew since the last one:
+ * verified, and its head written outside the database. */
+static void
+checkpoint(sqlite3 *db, const char *checkpoints, time_t now,
+    int64_t *done_r)
+{
+	char	*err = NULL, *what = NULL, *line = NULL;
+	int64_t	 last;
+	int	 rc;
+
+	if (audit_last(db, &last, &err) == -1) {
+		log_msg(LOG_ERROR, "%s", err);
+		free(err);
+		return;
+	}
+	if (last == *done_r)
+		return;
+	rc = audit_checkpoint(db, checkpoints, now, &line, &what, &err);
+	if (rc == 1) {
+		log_msg(LOG_ERROR, "journal: BROKEN, no checkpoint written: %s",
+		    what);
+		free(what);
+	} else if (rc == -1) {
+		log_msg(LOG_ERROR, "journal checkpoint: %s", err);
+		free(err);
+	} else {
+		log_msg(LOG_INFO, "journal checkpoint: %s", line);
+		*done_r = last;
+	}
+	free(line);
+}
+
 /* The main thread's loop: signals and the clock.  Returns on a stop. */
 static void
 run(struct server *srv, sqlite3 *db, const struct config *cfg,
-    const sigset_t *set)
+    const char *checkpoints, const sigset_t *set)
 {
 	struct timespec	 ts = { 1, 0 };
-	time_t		 now, next_tick = 0, next_ka, next_ret = 0;
+	time_t		 now, next_tick = 0, next_ka, next_ret = 0, next_cp;
 	unsigned long	 ka_tick = 0;
+	int64_t		 rev, seen = -1, cp_done = -1;
 	char		*err = NULL;
 	int		 sig, n;
 
 	next_ka = time(NULL) + 1;
+	next_cp = time(NULL) + srv->brain->cfg.checkpoint_minutes * 60;
 	for (;;) {
 		sig = sigtimedwait(set, NULL, &ts);
 		if (sig == SIGTERM || sig == SIGINT)
@@ -336,10 +374,28 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 				    n);
 			next_tick = now + SLA_TICK;
 		}
+		/* Rights changed, here or by `hotline operator ...`:
+		 * operators' streams check their sessions, consoles get
+		 * the queue (items of a disabled account went back). */
+		if (operator_revision(db, &rev, &err) == -1) {
+			log_msg(LOG_ERROR, "%s", err);
+			free(err);
+			err = NULL;
+		} else if (rev != seen) {
+			if (seen != -1) {
+				hub_recheck(srv->hub);
+				hub_publish(srv->hub, 0, 1);
+			}
+			seen = rev;
+		}
 		if (now >= next_ka) {
 			hub_keepalive(srv->hub, ka_tick++,
 			    srv->brain->cfg.keepalive_seconds);
 			next_ka = now + 1;
+		}
+		if (srv->brain->cfg.checkpoint_minutes > 0 && now >= next_cp) {
+			checkpoint(db, checkpoints, now, &cp_done);
+			next_cp = now + srv->brain->cfg.checkpoint_minutes * 60;
 		}
 		if (now >= next_ret) {
 			if ((n = retention_run(db, srv->attach_dir,
@@ -363,7 +419,7 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	struct mailrun	*mail = NULL;
 	sqlite3		*db = NULL;
 	sigset_t	 set;
-	char		*err = NULL, pw[64];
+	char		*err = NULL, pw[64], *checkpoints;
 	int		 rc = 1, n;
 
 	if (argc == 1 && strcmp(argv[0], "-n") == 0)
@@ -432,7 +488,11 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	sodium_memzero(pw, sizeof(pw));
 	log_msg(LOG_INFO, "serving on port %d", srv.port);
 
-	run(&srv, db, cfg, &set);
+	checkpoints = cfg->journal_checkpoints != NULL ?
+	    xstrdup(cfg->journal_checkpoints) :
+	    audit_checkpoints_path(srv.state_db);
+	run(&srv, db, cfg, checkpoints, &set);
+	free(checkpoints);
 	mailrun_stop(&mail);
 	http_stop(&srv);
 	rc = 0;

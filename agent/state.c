@@ -8,6 +8,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "agent/audit.h"
 #include "agent/conv.h"
@@ -16,15 +19,46 @@
 #include "agent/queue.h"
 #include "agent/request.h"
 #include "kb/store.h"
+#include "lib/log.h"
 #include "lib/sqldb.h"
+#include "lib/xmalloc.h"
 
 static pthread_mutex_t	write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * A state file made readable by others before umask 077 (an older
+ * version, a copy): conversations and password hashes are nobody else's
+ * business.  SQLite gives the WAL and SHM the database's mode, so fixing
+ * the database fixes the files it makes from now on.
+ */
+static void
+make_private(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	struct stat		 sb;
+	char			*f;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		f = xasprintf("%s%s", path, suffixes[i]);
+		if (stat(f, &sb) == 0 && (sb.st_mode & 077) != 0) {
+			if (chmod(f, sb.st_mode & 0700) == 0)
+				log_msg(LOG_WARN, "%s was readable by others; "
+				    "now it is not", f);
+		}
+		free(f);
+	}
+}
 
 int
 state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 {
 	sqlite3	*db;
+	char	*key;
+	int	 rc;
 
+	if (strcmp(path, ":memory:") != 0)
+		make_private(path);
 	if (sqldb_open(path, &db, errstr_r) == -1)
 		return -1;
 	if (kb_store_open(db, errstr_r) == -1 ||
@@ -34,6 +68,13 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    operator_schema(db, errstr_r) == -1 ||
 	    audit_schema(db, errstr_r) == -1 ||
 	    mailchan_schema(db, errstr_r) == -1) {
+		sqldb_close(&db);
+		return -1;
+	}
+	key = audit_key_path(path);
+	rc = audit_key_open(db, key, time(NULL), errstr_r);
+	free(key);
+	if (rc == -1) {
 		sqldb_close(&db);
 		return -1;
 	}

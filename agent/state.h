@@ -11,10 +11,11 @@
 #include <sqlite3.h>
 
 /*
- * Opens the state database at path (WAL, busy timeout) and creates or
+ * Opens the state database at path (WAL, busy timeout), creates or
  * upgrades the tables of the knowledge base, requests, conversations, the
- * queue, operators and the journal.  Returns 0 with *db_r, or -1 with an
- * allocated *errstr_r.
+ * queue, operators and the journal, and attaches the journal key beside
+ * it (made on first start: audit_key_open).  Returns 0 with *db_r, or -1
+ * with an allocated *errstr_r.
  */
 int	state_open(const char *path, sqlite3 **db_r, char **errstr_r);
 

@@ -667,6 +667,15 @@ els.take.addEventListener('click', async () => {
   if (await take()) els.reply.focus();
 });
 
+// A reply's idempotency key: the same while the same text is being sent
+// again (its answer lost), so the server stores it once; a new one after.
+let replyKey = null;
+let replyKeyFor = null;
+function newReplyKey() {
+  const b = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
 async function sendReply() {
   if (!detail) return;
   const text = els.reply.value.trim();
@@ -675,8 +684,11 @@ async function sendReply() {
     if (!(await take())) return;
   }
   els.replySend.disabled = true;
+  const target = `${detail.item.id}\n${text}`;
+  if (replyKeyFor !== target) { replyKey = newReplyKey(); replyKeyFor = target; }
   try {
-    const data = await api('POST', `/api/operator/conversations/${detail.item.id}/reply`, { text });
+    const data = await api('POST', `/api/operator/conversations/${detail.item.id}/reply`, { text, key: replyKey });
+    replyKeyFor = null;
     addTranscriptMessage(data.message);
     els.reply.value = '';
     setStatus(T.replied, 'ok');

@@ -126,6 +126,8 @@ static const char every_key[] =
     "mail_address Support@Hotline.example\n"
     "holidays 2026-01-01, 2026-01-07,2026-05-09\n"
     "retention_days 365\n"
+    "journal_checkpoints /srv/audit/journal.checkpoints\n"
+    "checkpoint_minutes 30\n"
     "threads 8\n"
     "max_connections 500\n"
     "per_ip_connections 10\n"

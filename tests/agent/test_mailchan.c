@@ -453,9 +453,9 @@ START_TEST(a_follow_up_goes_to_the_operator_whose_reply_is_mailed)
 	ck_assert_int_eq(count("SELECT count(*) FROM mail_sent"), 1);
 	/* Nothing to mail until the operator writes. */
 	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);
-	ck_assert_int_eq(queue_reply(db, first.conv, "anna", "Пароль "
-	    "сброшен, войдите заново.", strlen("Пароль сброшен, войдите "
-	    "заново."), env.now, &msg, &status, &err), 0);
+	ck_assert_int_eq(queue_reply(db, first.conv, "anna", "operator",
+	    "Пароль сброшен, войдите заново.", strlen("Пароль сброшен, "
+	    "войдите заново."), NULL, env.now, &msg, &status, &err), 0);
 	json_decref(msg);
 	ck_assert_int_eq(mailout_operator_letters(&env, &err), 1);
 	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);

@@ -1,8 +1,9 @@
 /*
  * Tests of agent/operator.c: accounts and their checks, argon2id sign-in,
- * lock-out after five failures for fifteen minutes (the right password
- * too), sessions that end on sign-out and expiry, the CSRF comparison and
- * who may take which queue.  Sign-ins are journalled.
+ * throttling that pauses the guessing address with doubling waits but not
+ * the operator elsewhere, sessions that end on sign-out, expiry and every
+ * change of the account's rights, the CSRF comparison and the role bits.
+ * Sign-ins are journalled.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -35,17 +36,26 @@ teardown(void)
 	sqldb_close(&db);
 }
 
+static int	retry;
+
+static int
+login_from(const char *ip, const char *name, const char *pw, time_t now,
+    int *status, char token[OPERATOR_TOKEN_MAX], struct operator_session *s)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	rc = operator_login(db, name, pw, ip, now, token, s, status, &retry,
+	    &err);
+	free(err);
+	return rc;
+}
+
 static int
 login(const char *name, const char *pw, time_t now, int *status,
     char token[OPERATOR_TOKEN_MAX], struct operator_session *s)
 {
-	char	*err = NULL;
-	int	 retry, rc;
-
-	rc = operator_login(db, name, pw, "127.0.0.1", now, token, s, status,
-	    &retry, &err);
-	free(err);
-	return rc;
+	return login_from("127.0.0.1", name, pw, now, status, token, s);
 }
 
 START_TEST(test_right_password_signs_in)
@@ -84,25 +94,82 @@ START_TEST(test_wrong_password_and_unknown_name_are_401)
 }
 END_TEST
 
-START_TEST(test_five_failures_lock_for_fifteen_minutes)
+START_TEST(test_failures_pause_the_guesser_not_the_operator)
 {
 	struct operator_session	s;
 	char			token[OPERATOR_TOKEN_MAX];
 	int			status, i;
 
-	for (i = 0; i < OPERATOR_FAILURES_MAX; i++) {
-		ck_assert_int_eq(login("anna", "guess", NOW + i, &status,
+	for (i = 0; i < OPERATOR_FREE_PAIR; i++) {
+		ck_assert_int_eq(login_from("10.0.0.9", "anna", "guess", NOW,
+		    &status, token, &s), -1);
+		ck_assert_int_eq(status, 401);
+	}
+	/* The guesser waits the first pause, even with the right one. */
+	ck_assert_int_eq(login_from("10.0.0.9", "anna", "correct horse", NOW,
+	    &status, token, &s), -1);
+	ck_assert_int_eq(status, 429);
+	ck_assert_int_eq(retry, OPERATOR_PAUSE_FIRST);
+	/* The operator, elsewhere, does not. */
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	/* Each further failure doubles the pause, up to the cap. */
+	ck_assert_int_eq(login_from("10.0.0.9", "anna", "guess", NOW + 1,
+	    &status, token, &s), -1);
+	ck_assert_int_eq(status, 401);
+	ck_assert_int_eq(login_from("10.0.0.9", "anna", "guess", NOW + 1,
+	    &status, token, &s), -1);
+	ck_assert_int_eq(status, 429);
+	ck_assert_int_eq(retry, 2 * OPERATOR_PAUSE_FIRST);
+	for (i = 0; i < 30; i++)
+		login_from("10.0.0.9", "anna", "guess", NOW + 10 +
+		    i * OPERATOR_PAUSE_MAX, &status, token, &s);
+	login_from("10.0.0.9", "anna", "guess", NOW + 10 + 29 *
+	    OPERATOR_PAUSE_MAX, &status, token, &s);
+	ck_assert_int_eq(status, 429);
+	ck_assert_int_eq(retry, OPERATOR_PAUSE_MAX);
+	/* A day later all is forgiven. */
+	ck_assert_int_eq(login_from("10.0.0.9", "anna", "correct horse",
+	    NOW + 40 * OPERATOR_PAUSE_MAX + OPERATOR_FORGET, &status, token,
+	    &s), 0);
+}
+END_TEST
+
+START_TEST(test_one_address_trying_names_is_paused)
+{
+	struct operator_session	s;
+	char			token[OPERATOR_TOKEN_MAX], name[16];
+	int			status, i;
+
+	for (i = 0; i < OPERATOR_FREE_ADDRESS; i++) {
+		snprintf(name, sizeof(name), "ghost%d", i);
+		ck_assert_int_eq(login_from("10.0.0.7", name, "guess", NOW,
+		    &status, token, &s), -1);
+		ck_assert_int_eq(status, 401);
+	}
+	ck_assert_int_eq(login_from("10.0.0.7", "anna", "guess", NOW, &status,
+	    token, &s), -1);
+	ck_assert_int_eq(status, 429);
+}
+END_TEST
+
+START_TEST(test_spread_guessing_pauses_only_the_guessers)
+{
+	struct operator_session	s;
+	char			token[OPERATOR_TOKEN_MAX], ip[32];
+	int			status, i;
+
+	for (i = 0; i <= OPERATOR_FREE_NAME; i++) {
+		snprintf(ip, sizeof(ip), "10.1.0.%d", i);
+		ck_assert_int_eq(login_from(ip, "anna", "guess", NOW, &status,
 		    token, &s), -1);
 		ck_assert_int_eq(status, 401);
 	}
-	ck_assert_int_eq(login("anna", "correct horse", NOW + 10, &status,
+	ck_assert_int_eq(login_from("10.1.0.3", "anna", "guess", NOW, &status,
 	    token, &s), -1);
 	ck_assert_int_eq(status, 429);
-	ck_assert_int_eq(login("anna", "correct horse", NOW + 4 +
-	    OPERATOR_LOCKOUT - 1, &status, token, &s), -1);
-	ck_assert_int_eq(status, 429);
-	ck_assert_int_eq(login("anna", "correct horse", NOW + 4 +
-	    OPERATOR_LOCKOUT, &status, token, &s), 0);
+	ck_assert_int_eq(login_from("10.2.0.1", "anna", "correct horse", NOW,
+	    &status, token, &s), 0);
 }
 END_TEST
 
@@ -112,7 +179,7 @@ START_TEST(test_success_resets_the_failure_count)
 	char			token[OPERATOR_TOKEN_MAX];
 	int			status, i;
 
-	for (i = 0; i < OPERATOR_FAILURES_MAX - 1; i++)
+	for (i = 0; i < OPERATOR_FREE_PAIR - 1; i++)
 		login("anna", "guess", NOW, &status, token, &s);
 	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
 	    &s), 0);
@@ -133,6 +200,52 @@ START_TEST(test_sessions_end_on_logout_and_expiry)
 	    &t, &err), 0);
 	ck_assert_int_eq(operator_logout(db, token, NOW, &err), 0);
 	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
+}
+END_TEST
+
+START_TEST(test_every_change_of_rights_ends_the_sessions)
+{
+	struct operator_session	s, t;
+	char			token[OPERATOR_TOKEN_MAX], *err = NULL;
+	int64_t			before, after;
+	int			status;
+
+	ck_assert_int_eq(operator_revision(db, &before, &err), 0);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_ROLE, "senior",
+	    NOW, &err), 1);
+	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_str_eq(s.role, "senior");
+	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_DISABLE, NULL,
+	    NOW, &err), 1);
+	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), -1);
+	ck_assert_int_eq(status, 401);
+	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_ENABLE, NULL,
+	    NOW, &err), 0);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_REVOKE, NULL,
+	    NOW, &err), 2);
+	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	    &s), 0);
+	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_REMOVE, NULL,
+	    NOW, &err), 1);
+	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
+	ck_assert_int_eq(operator_count(db, &err), 0);
+	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_DISABLE, NULL,
+	    NOW, &err), -1);
+	ck_assert(strstr(err, "no account") != NULL);
+	free(err);
+	ck_assert_int_eq(operator_revision(db, &after, &err), 0);
+	ck_assert_int_ge(after - before, 5);
 }
 END_TEST
 
@@ -180,29 +293,29 @@ START_TEST(test_accounts_are_checked)
 }
 END_TEST
 
-START_TEST(test_roles_decide_the_senior_queue)
+START_TEST(test_roles_are_bits)
 {
-	ck_assert(operator_may_take("operator", "general"));
-	ck_assert(operator_may_take("operator", "english"));
-	ck_assert(!operator_may_take("operator", "senior"));
-	ck_assert(operator_may_take("senior", "senior"));
-	ck_assert(operator_may_take("admin", "senior"));
-	ck_assert(!operator_may_take("guest", "general"));
+	ck_assert_uint_eq(operator_role_bit("operator"),
+	    OPERATOR_ROLE_OPERATOR);
+	ck_assert_uint_eq(operator_role_bit("senior"), OPERATOR_ROLE_SENIOR);
+	ck_assert_uint_eq(operator_role_bit("admin"), OPERATOR_ROLE_ADMIN);
+	ck_assert_uint_eq(operator_role_bit("guest"), 0);
+	ck_assert_uint_eq(operator_role_bit(NULL), 0);
 }
 END_TEST
 
 START_TEST(test_sign_ins_are_journalled)
 {
 	struct operator_session	s;
+	struct audit_report	r;
 	char			token[OPERATOR_TOKEN_MAX], *err = NULL, *what;
-	int64_t			n;
 	int			status;
 
 	login("anna", "guess", NOW, &status, token, &s);
 	login("anna", "correct horse", NOW, &status, token, &s);
-	ck_assert_int_eq(audit_verify(db, &n, &what, &err), 0);
-	/* operator add, failed login, login */
-	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(audit_verify(db, NULL, &r, &what, &err), 0);
+	/* the key's own entry, operator add, failed login, login */
+	ck_assert_int_eq(r.entries, 4);
 }
 END_TEST
 
@@ -218,12 +331,15 @@ operator_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_right_password_signs_in);
 	tcase_add_test(tc, test_wrong_password_and_unknown_name_are_401);
-	tcase_add_test(tc, test_five_failures_lock_for_fifteen_minutes);
+	tcase_add_test(tc, test_failures_pause_the_guesser_not_the_operator);
+	tcase_add_test(tc, test_one_address_trying_names_is_paused);
+	tcase_add_test(tc, test_spread_guessing_pauses_only_the_guessers);
 	tcase_add_test(tc, test_success_resets_the_failure_count);
 	tcase_add_test(tc, test_sessions_end_on_logout_and_expiry);
+	tcase_add_test(tc, test_every_change_of_rights_ends_the_sessions);
 	tcase_add_test(tc, test_csrf_token_must_match);
 	tcase_add_test(tc, test_accounts_are_checked);
-	tcase_add_test(tc, test_roles_decide_the_senior_queue);
+	tcase_add_test(tc, test_roles_are_bits);
 	tcase_add_test(tc, test_sign_ins_are_journalled);
 	suite_add_tcase(s, tc);
 	return s;
