@@ -72,8 +72,7 @@ api_op_login(struct http_req *req)
 		fail(req, status, err);
 		return;
 	}
-	req->cookie = xasprintf("hl_session=%s; HttpOnly; SameSite=Strict; "
-	    "Path=/; Max-Age=%d", token, OPERATOR_SESSION_TTL);
+	req->cookie = http_session_cookie(req, token, OPERATOR_SESSION_TTL);
 	http_json(req, 200, who(&s));
 }
 
@@ -87,8 +86,7 @@ api_op_logout(struct http_req *req)
 		fail(req, 500, err);
 		return;
 	}
-	req->cookie = xstrdup("hl_session=; HttpOnly; SameSite=Strict; "
-	    "Path=/; Max-Age=0");
+	req->cookie = http_session_cookie(req, "", 0);
 	http_json(req, 200, json_object());
 }
 

@@ -5,7 +5,8 @@
  * of the tokens file) and then BYTES of body (a PDF's first bytes, then
  * filler), and holds them open: with -d, each open connection gets one
  * more header line every MS milliseconds (a slow-header client that never
- * finishes).  It prints "ready" once everything is sent, and at the end
+ * finishes).  It prints "ready N" once everything is sent (N: the
+ * connections that took their whole head and body), and at the end
  * one line per outcome: "status 401 50" (answers by their status),
  * "closed 3" (closed by the server without an answer), "open 7" (still
  * open when the time was up), and "last-close 2.4" (seconds from the start
@@ -150,6 +151,7 @@ main(int argc, char **argv)
 	long			 n = 1, bytes = 0, drip = 0, sent;
 	size_t			 hlen, len, tlen, chunk;
 	int			 ch, port, i, open_n, closed = 0, still = 0;
+	int			 whole = 0;
 	int			 st[STATUSES], stn[STATUSES], nst = 0, j;
 
 	while ((ch = getopt(argc, argv, "n:w:b:d:k:")) != -1) {
@@ -221,8 +223,10 @@ main(int argc, char **argv)
 			    chunk) == -1)
 				break;
 		}
+		if (sent >= bytes)
+			whole++;
 	}
-	printf("ready\n");
+	printf("ready %d\n", whole);
 	fflush(stdout);
 
 	next_drip = now_s() + (double)drip / 1000;

@@ -236,15 +236,22 @@ check "1: an upload without Content-Length is 411" test "$code" = 411
 # ---------------------------------------------------------------------
 # 9. Smaller findings of the transport.
 
-# Slow headers: one more header line a second, never finished.
-"$HOLD" -n 1 -d 1000 -w 10 "$port" >"$tmp/slowhdr" <<EOF
+# Slow headers: one more header line a second, never finished; and a
+# connection that says nothing, which is connection_timeout's (30 s).
+holdrun slowhdr -n 1 -d 1000 -w 10 <<EOF
 GET / HTTP/1.1
 Host: 127.0.0.1
 EOF
+holdrun silent -n 1 -w 6 </dev/null
+# shellcheck disable=SC2086
+wait $holds
+holds=
 lc=$(sed -n 's/^last-close \([0-9]*\).*/\1/p' "$tmp/slowhdr")
 check "9: a client that never finishes its headers is closed within header_timeout (3 s) and a second ($lc s)" \
 	sh -c "grep -qx 'closed 1' '$tmp/slowhdr' && test '${lc:-99}' -le 4"
 check "9: ... and the log says why" grep -q "request headers" "$tmp/err"
+check "9: a silent connection is not cut by header_timeout" \
+	holdsaid silent "open 1"
 
 # An endless chunked body is cut at the route's cap, not read for minutes.
 t0=$(date +%s)
@@ -332,7 +339,7 @@ done
 curl ${args# --next} | sed -n 's/.*"token":"\([^"]*\)".*/\1/p' >"$tmp/tokens"
 args=
 while read -r t; do
-	args="$args --next -s -o /dev/null -H Content-Type:application/json -H Authorization:Bearer\\ $t -d {\"text\":\"скан\"} $base/api/chat/messages"
+	args="$args --next -s -o /dev/null -H Content-Type:application/json -H Authorization:Bearer\\ $t -d '{\"text\":\"скан\"}' $base/api/chat/messages"
 done <"$tmp/tokens"
 eval "curl ${args# --next}"
 check "load: 100 chats to upload into" test "$(wc -l <"$tmp/tokens")" -eq 100
@@ -358,6 +365,8 @@ GET / HTTP/1.1
 Host: 127.0.0.1
 EOF
 waitready up anon slow
+check "load: the server read the 100 uploads' first MiB ($(cat "$tmp/up"))" \
+	holdsaid up "ready 100"
 sleep 1
 rss1=$(rss)
 grow=$(( (rss1 - rss0) / 1024 ))
@@ -588,7 +597,7 @@ check "4: retention removes the files of requests nobody opened" \
 	    ! -e "$tmp/attachments/$(sum "$tmp/small.pdf")"
 check "4: ... a request an operator took keeps its file" \
 	test -e "$tmp/attachments/$(sum "$tmp/kept.pdf")"
-check "4: ... and the log says so" grep -q "unopened" "$tmp/err"
+check "4: ... and the log says so" grep -q "request(s) nobody opened" "$tmp/err"
 stop
 
 check "the server's log has no sanitizer report" \
