@@ -115,15 +115,15 @@ readable(struct hconn *c, double start, double *last_close)
 {
 	char	buf[4096];
 	ssize_t	n;
-	int	st;
+	long	st;
 
 	n = recv(c->fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 	if (n > 0) {
 		buf[n] = '\0';
 		if (c->status == 0 && strncmp(buf, "HTTP/1.", 7) == 0 &&
 		    n >= 12) {
-			st = atoi(buf + 9);
-			c->status = st > 0 ? st : -1;
+			st = strtol(buf + 9, NULL, 10);
+			c->status = st >= 100 && st <= 999 ? (int)st : -1;
 		}
 		return;
 	}
