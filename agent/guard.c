@@ -134,6 +134,8 @@ forwarded(struct http_req *req)
 	    http_header(req, "X-Real-IP") != NULL;
 }
 
+/* Whether req may read /metrics by metrics_access; else the refusal is
+ * set in req. */
 static int
 metrics_allowed(struct http_req *req)
 {
@@ -309,4 +311,3 @@ guard_unescape(void *cls, struct MHD_Connection *conn, char *s)
 	*w = '\0';
 	return (size_t)(w - s);
 }
-
