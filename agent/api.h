@@ -14,7 +14,11 @@ void	api_chat_conversation(struct http_req *);
 void	api_chat_message(struct http_req *);
 void	api_chat_choose(struct http_req *);
 void	api_chat_handoff(struct http_req *);
+/* An upload: checked on its headers (conversation, quotas), its body
+ * written to a file, stored, and its file and quota released at the end. */
+int	api_chat_attachment_head(struct http_req *);
 void	api_chat_attachment(struct http_req *);
+void	api_chat_attachment_done(struct http_req *);
 void	api_chat_rating(struct http_req *);
 void	api_chat_events(struct http_req *);
 

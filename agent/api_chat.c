@@ -226,6 +226,56 @@ percent_decode(const char *s)
 	return out;
 }
 
+/* Bytes of one conversation's files, and of one address's uploads a day,
+ * by the settings in force. */
+static int64_t
+conv_quota(struct http_req *req)
+{
+	return (int64_t)req->w->brain->cfg.upload_conversation_mib * 1048576;
+}
+
+static int64_t
+address_quota(struct http_req *req)
+{
+	return (int64_t)req->w->brain->cfg.upload_address_mib_per_day *
+	    1048576;
+}
+
+int
+api_chat_attachment_head(struct http_req *req)
+{
+	char	*err = NULL;
+	int	 status, wait;
+
+	if (attach_may_upload(req->w->db, req->conv, req->body_declared,
+	    conv_quota(req), &status, &err) == -1) {
+		if (status >= 500)
+			server_error(req, err);
+		else {
+			http_error(req, status, err);
+			free(err);
+		}
+		return -1;
+	}
+	if (throttle(req) == -1)
+		return -1;
+	wait = ratelimit_take(req->srv->uploads, req->ip, req->body_declared,
+	    address_quota(req), req->now);
+	if (wait > 0) {
+		req->retry_after = wait;
+		http_error(req, 429, "your address has uploaded its files for "
+		    "today (upload_address_mib_per_day)");
+		return -1;
+	}
+	req->quota_held = req->body_declared;
+	if ((req->upload = attach_upload_new(req->srv->attach_dir,
+	    &err)) == NULL) {
+		server_error(req, err);
+		return -1;
+	}
+	return 0;
+}
+
 void
 api_chat_attachment(struct http_req *req)
 {
@@ -234,21 +284,31 @@ api_chat_attachment(struct http_req *req)
 	char			*name, *err = NULL;
 	int			 rc;
 
-	if (throttle(req) == -1)
-		return;
 	name = percent_decode(http_header(req, "X-Filename"));
 	env_of(req, &env);
-	rc = attach_store(&env, req->srv->attach_dir, req->conv, name,
-	    (const unsigned char *)req->body, req->body_len, &res, &err);
+	rc = attach_upload_store(&env, req->upload, req->conv, name,
+	    conv_quota(req), &res, &err);
 	free(name);
 	if (rc == -1) {
 		finish(req, rc, &res, err);
 		return;
 	}
+	/* Stored: the bytes count against the address for the day. */
+	req->quota_held = 0;
 	hub_publish(req->srv->hub, req->conv, res.queue_changed);
 	http_json(req, 201, json_pack("{s:O, s:o}", "attachment",
 	    json_object_get(json_array_get(res.messages, 0), "attachment"),
 	    "messages", res.messages));
+}
+
+void
+api_chat_attachment_done(struct http_req *req)
+{
+	attach_upload_free(&req->upload);
+	if (req->quota_held > 0)
+		ratelimit_give(req->srv->uploads, req->ip, req->quota_held,
+		    time(NULL));
+	req->quota_held = 0;
 }
 
 void

@@ -73,8 +73,7 @@ api_op_login(struct http_req *req)
 		fail(req, status, err);
 		return;
 	}
-	req->cookie = xasprintf("hl_session=%s; HttpOnly; SameSite=Strict; "
-	    "Path=/; Max-Age=%d", token, OPERATOR_SESSION_TTL);
+	req->cookie = http_session_cookie(req, token, OPERATOR_SESSION_TTL);
 	http_json(req, 200, who(&s));
 }
 
@@ -90,8 +89,7 @@ api_op_logout(struct http_req *req)
 	}
 	/* The streams opened with this session end now. */
 	hub_recheck(req->srv->hub);
-	req->cookie = xstrdup("hl_session=; HttpOnly; SameSite=Strict; "
-	    "Path=/; Max-Age=0");
+	req->cookie = http_session_cookie(req, "", 0);
 	http_json(req, 200, json_object());
 }
 

@@ -1,12 +1,21 @@
 /*
- * Attachments.  The file is written before the transaction that records
- * it (to a temporary name, synced, then renamed to its checksum), so a
- * committed row always has its file; a file without a row, left by a crash
- * between the two, is harmless and is reused by the next upload of the
- * same content.
+ * Attachments.  A chat upload is written as it arrives to a temporary
+ * file in the attachments directory (".upload.XXXXXX", hashed on the
+ * way), so an upload costs the server no memory however many are open;
+ * when it is complete the file is synced and renamed to its checksum
+ * before the transaction that records it, so a committed row always has
+ * its file.  A file without a row, left by a crash between the two, is
+ * harmless and is reused by the next upload of the same content; a
+ * temporary file a crash left is removed at the next start.
+ *
+ * What an upload may do is checked twice with the same rules: before its
+ * body is read (from the declared length) and in the transaction that
+ * records it (exactly): the conversation has a message the citizen typed,
+ * fewer than SERVE_UPLOADS_MAX files, and room in its quota.
  */
 #include "agent/attach.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +25,7 @@
 #include <unistd.h>
 
 #include <sodium.h>
+#include <utf8proc.h>
 
 #include "agent/serve.h"
 #include "agent/state.h"
@@ -24,6 +34,10 @@
 
 /* Bytes of a stored file name. */
 #define NAME_MAX_BYTES	200
+/* What a temporary upload's name starts with. */
+#define UPLOAD_PREFIX	".upload."
+/* Bytes of a file kept for its type: the longest magic. */
+#define HEAD_BYTES	16
 
 static const struct {
 	const char	*type;
@@ -33,6 +47,16 @@ static const struct {
 	{ "application/pdf", "%PDF-", 5 },
 	{ "image/jpeg", "\xff\xd8\xff", 3 },
 	{ "image/png", "\x89PNG\r\n\x1a\n", 8 },
+};
+
+struct attach_upload {
+	char				*dir;
+	char				*tmp;	/* NULL once renamed */
+	int				 fd;
+	crypto_hash_sha256_state	 sha;
+	unsigned char			 head[HEAD_BYTES];
+	size_t				 headlen;
+	int64_t				 len;
 };
 
 const char *
@@ -47,13 +71,37 @@ attach_type(const unsigned char *data, size_t len)
 	return NULL;
 }
 
-/* The last path component of name, control bytes out, cut to a limit. */
+/*
+ * Whether code point cp may stand in a file name shown to people: not a
+ * control character (C0, DEL, C1), not a format character (the bidi
+ * overrides, embeddings, isolates and marks that make "fdp.exe" read as
+ * "exe.pdf", zero-width joiners and spaces), not a line or paragraph
+ * separator.
+ */
+static int
+shown(int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_CC:
+	case UTF8PROC_CATEGORY_CF:
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* The last path component of name, cut to a limit, with the characters
+ * that are not shown taken out. */
 static char *
 clean_name(const char *name)
 {
-	const char	*base;
-	char		*out;
-	size_t		 i, o = 0, len;
+	const char		*base;
+	char			*out;
+	size_t			 o = 0, len;
+	utf8proc_ssize_t	 i = 0, n;
+	utf8proc_int32_t	 cp;
 
 	if (name == NULL || *name == '\0')
 		return xstrdup("attachment");
@@ -67,12 +115,22 @@ clean_name(const char *name)
 		while (len > 0 && ((unsigned char)base[len] & 0xc0) == 0x80)
 			len--;
 	}
+	if (!text_is_valid_utf8(base, len))
+		return xstrdup("attachment");
 	out = xmalloc(len + 1);
-	for (i = 0; i < len; i++)
-		out[o++] = (unsigned char)base[i] < 0x20 ||
-		    base[i] == 0x7f ? '_' : base[i];
+	while ((size_t)i < len) {
+		n = utf8proc_iterate((const utf8proc_uint8_t *)base + i,
+		    (utf8proc_ssize_t)len - i, &cp);
+		if (n <= 0)
+			break;
+		if (shown(cp)) {
+			memcpy(out + o, base + i, (size_t)n);
+			o += (size_t)n;
+		}
+		i += n;
+	}
 	out[o] = '\0';
-	if (o == 0 || !text_is_valid_utf8(out, o)) {
+	if (o == 0) {
 		free(out);
 		return xstrdup("attachment");
 	}
@@ -80,18 +138,42 @@ clean_name(const char *name)
 }
 
 static int
-write_file(const char *dir, const char *hex, const unsigned char *data,
-    size_t len, char **errstr_r)
+make_dir(const char *dir, char **errstr_r)
 {
-	char	*path, *tmp;
-	size_t	 off = 0;
-	ssize_t	 n;
-	int	 fd, rc = -1;
-
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		*errstr_r = xasprintf("%s: %s", dir, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	ssize_t			 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+write_file(const char *dir, const char *hex, const unsigned char *data,
+    size_t len, char **errstr_r)
+{
+	char	*path, *tmp;
+	int	 fd, rc = -1;
+
+	if (make_dir(dir, errstr_r) == -1)
+		return -1;
 	path = xasprintf("%s/%s", dir, hex);
 	if (access(path, F_OK) == 0) {
 		free(path);
@@ -103,16 +185,8 @@ write_file(const char *dir, const char *hex, const unsigned char *data,
 		*errstr_r = xasprintf("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (off < len || fsync(fd) == -1 || close(fd) == -1 ||
-	    rename(tmp, path) == -1) {
+	if (write_all(fd, data, len) == -1 || fsync(fd) == -1 ||
+	    close(fd) == -1 || rename(tmp, path) == -1) {
 		*errstr_r = xasprintf("%s: %s", path, strerror(errno));
 		unlink(tmp);
 		goto out;
@@ -124,26 +198,160 @@ out:
 	return rc;
 }
 
+struct attach_upload *
+attach_upload_new(const char *dir, char **errstr_r)
+{
+	struct attach_upload	*up;
+
+	if (make_dir(dir, errstr_r) == -1)
+		return NULL;
+	up = xcalloc(1, sizeof(*up));
+	up->dir = xstrdup(dir);
+	up->tmp = xasprintf("%s/" UPLOAD_PREFIX "XXXXXX", dir);
+	if ((up->fd = mkostemp(up->tmp, O_CLOEXEC)) == -1) {
+		*errstr_r = xasprintf("%s: %s", up->tmp, strerror(errno));
+		free(up->tmp);
+		up->tmp = NULL;
+		attach_upload_free(&up);
+		return NULL;
+	}
+	crypto_hash_sha256_init(&up->sha);
+	return up;
+}
+
+int
+attach_upload_write(struct attach_upload *up, const void *data, size_t len,
+    char **errstr_r)
+{
+	size_t	take;
+
+	if (up->len + (int64_t)len > SERVE_UPLOAD_MAX) {
+		*errstr_r = xstrdup("attach: an upload over its cap");
+		return -1;
+	}
+	if (write_all(up->fd, data, len) == -1) {
+		*errstr_r = xasprintf("%s: %s", up->tmp, strerror(errno));
+		return -1;
+	}
+	crypto_hash_sha256_update(&up->sha, data, len);
+	if (up->headlen < HEAD_BYTES) {
+		take = HEAD_BYTES - up->headlen < len ? HEAD_BYTES -
+		    up->headlen : len;
+		memcpy(up->head + up->headlen, data, take);
+		up->headlen += take;
+	}
+	up->len += (int64_t)len;
+	return 0;
+}
+
+void
+attach_upload_free(struct attach_upload **upp)
+{
+	struct attach_upload	*up = *upp;
+
+	if (up == NULL)
+		return;
+	if (up->fd != -1)
+		close(up->fd);
+	if (up->tmp != NULL) {
+		unlink(up->tmp);
+		free(up->tmp);
+	}
+	free(up->dir);
+	free(up);
+	*upp = NULL;
+}
+
+void
+attach_sweep(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*path;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, UPLOAD_PREFIX,
+		    sizeof(UPLOAD_PREFIX) - 1) == 0) {
+			path = xasprintf("%s/%s", dir, e->d_name);
+			unlink(path);
+			free(path);
+		}
+	closedir(d);
+}
+
+/*
+ * Whether a file of size bytes fits conversation conv: a message the
+ * citizen typed (409), fewer than SERVE_UPLOADS_MAX files (429), and its
+ * live files with this one within quota bytes (413).  Returns 0, or -1
+ * with *status_r and an allocated *errstr_r.
+ */
 static int
-count(sqlite3 *db, int64_t conv)
+check_room(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
+    int *status_r, char **errstr_r)
 {
 	sqlite3_stmt	*st;
-	int		 n = -1;
+	int64_t		 files = 0, bytes = 0;
+	int		 typed = 0, rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM attachment WHERE "
-	    "conv = ?1", -1, &st, NULL) != SQLITE_OK)
+	*status_r = 500;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM attachment "
+	    "WHERE conv = ?1), (SELECT coalesce(sum(size), 0) FROM attachment "
+	    "WHERE conv = ?1 AND deleted = 0), EXISTS (SELECT 1 FROM message "
+	    "WHERE conv = ?1 AND sender = 'citizen' AND attachment IS NULL)",
+	    -1, &st, NULL) != SQLITE_OK) {
+		*errstr_r = xasprintf("attach: %s", sqlite3_errmsg(db));
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, conv);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		files = sqlite3_column_int64(st, 0);
+		bytes = sqlite3_column_int64(st, 1);
+		typed = sqlite3_column_int(st, 2);
+	}
 	sqlite3_finalize(st);
-	return n;
+	if (rc != SQLITE_ROW) {
+		*errstr_r = xasprintf("attach: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (!typed) {
+		*status_r = 409;
+		*errstr_r = xstrdup("write your question first, then attach "
+		    "the documents");
+		return -1;
+	}
+	if (files >= SERVE_UPLOADS_MAX) {
+		*status_r = 429;
+		*errstr_r = xasprintf("at most %d files per conversation",
+		    SERVE_UPLOADS_MAX);
+		return -1;
+	}
+	if (bytes + size > quota) {
+		*status_r = 413;
+		*errstr_r = xasprintf("the files of one conversation are at "
+		    "most %lld MiB", (long long)(quota / (1024 * 1024)));
+		return -1;
+	}
+	return 0;
+}
+
+int
+attach_may_upload(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
+    int *status_r, char **errstr_r)
+{
+	if (size == 0) {
+		*status_r = 400;
+		*errstr_r = xstrdup("the file is empty");
+		return -1;
+	}
+	return check_room(db, conv, size, quota, status_r, errstr_r);
 }
 
 /* Inside the transaction: the row and the citizen's message. */
 static int64_t
 record(sqlite3 *db, int64_t conv, const char *number, const char *name,
-    const char *type, size_t len, const char *hex, time_t now,
+    const char *type, int64_t len, const char *hex, time_t now,
     char **errstr_r)
 {
 	sqlite3_stmt	*st;
@@ -160,7 +368,7 @@ record(sqlite3 *db, int64_t conv, const char *number, const char *name,
 	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, (int64_t)len);
+	sqlite3_bind_int64(st, 5, len);
 	sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, now);
 	rc = sqlite3_step(st);
@@ -194,57 +402,83 @@ attach_record(sqlite3 *db, int64_t conv, const char *number,
 	int64_t	 m;
 
 	clean = clean_name(name);
-	m = record(db, conv, number, clean, type, len, hex, now, errstr_r);
+	m = record(db, conv, number, clean, type, (int64_t)len, hex, now,
+	    errstr_r);
 	free(clean);
 	return m;
 }
 
+/*
+ * In the write transaction, so that no other upload decides about the
+ * same name at once: moves the finished (synced) upload to its checksum's
+ * name, or drops it when that content is there already.  Returns 0 with
+ * hex filled and *created_r saying whether the file is new, or -1 with
+ * *errstr_r.
+ */
+static int
+keep(struct attach_upload *up, char hex[ATTACH_HEX_SIZE], int *created_r,
+    char **errstr_r)
+{
+	unsigned char	 sum[crypto_hash_sha256_BYTES];
+	char		*path;
+	int		 rc = -1;
+
+	crypto_hash_sha256_final(&up->sha, sum);
+	sodium_bin2hex(hex, ATTACH_HEX_SIZE, sum, sizeof(sum));
+	path = xasprintf("%s/%s", up->dir, hex);
+	*created_r = access(path, F_OK) != 0;
+	if (!*created_r)
+		rc = 0;
+	else if (rename(up->tmp, path) == -1)
+		*errstr_r = xasprintf("%s: %s", path, strerror(errno));
+	else {
+		free(up->tmp);
+		up->tmp = NULL;
+		rc = 0;
+	}
+	free(path);
+	return rc;
+}
+
 int
-attach_store(const struct conv_env *env, const char *dir, int64_t conv,
-    const char *name, const unsigned char *data, size_t len,
-    struct conv_result *res, char **errstr_r)
+attach_upload_store(const struct conv_env *env, struct attach_upload *up,
+    int64_t conv, const char *name, int64_t quota, struct conv_result *res,
+    char **errstr_r)
 {
 	struct conv_info	 ci;
 	struct request_new	 rn;
-	unsigned char		 sum[crypto_hash_sha256_BYTES];
-	char			 hex[crypto_hash_sha256_BYTES * 2 + 1];
-	char			*clean = NULL;
+	char			 hex[ATTACH_HEX_SIZE], *clean = NULL, *path;
 	const char		*type;
 	int64_t			 m;
+	int			 created = 0;
 	json_t			*msg;
 
 	res->messages = NULL;
 	res->queue_changed = 0;
-	res->status = 400;
-	if (len == 0) {
-		*errstr_r = xstrdup("the file is empty");
+	if (attach_may_upload(env->db, conv, up->len, quota, &res->status,
+	    errstr_r) == -1)
 		return -1;
-	}
-	res->status = 413;
-	if (len > SERVE_UPLOAD_MAX) {
-		*errstr_r = xstrdup("a file is at most 10 MiB");
-		return -1;
-	}
 	res->status = 415;
-	if ((type = attach_type(data, len)) == NULL) {
+	if ((type = attach_type(up->head, up->headlen)) == NULL) {
 		*errstr_r = xstrdup("only PDF, JPEG and PNG files are "
 		    "accepted");
 		return -1;
 	}
-	res->status = 429;
-	if (count(env->db, conv) >= SERVE_UPLOADS_MAX) {
-		*errstr_r = xasprintf("at most %d files per conversation",
-		    SERVE_UPLOADS_MAX);
+	res->status = 500;
+	/* Synced before the lock that every writer waits for. */
+	if (fsync(up->fd) == -1) {
+		*errstr_r = xasprintf("%s: %s", up->tmp, strerror(errno));
 		return -1;
 	}
-	res->status = 500;
-	crypto_hash_sha256(sum, data, len);
-	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
-	if (write_file(dir, hex, data, len, errstr_r) == -1)
-		return -1;
 	clean = clean_name(name);
 	if (state_begin(env->db, errstr_r) == -1)
 		goto fail_free;
+	if (check_room(env->db, conv, up->len, quota, &res->status,
+	    errstr_r) == -1)
+		goto fail;
+	res->status = 500;
+	if (keep(up, hex, &created, errstr_r) == -1)
+		goto fail;
 	if (conv_info(env->db, conv, &ci, errstr_r) != 1) {
 		if (*errstr_r == NULL)
 			*errstr_r = xstrdup("no such conversation");
@@ -259,7 +493,7 @@ attach_store(const struct conv_env *env, const char *dir, int64_t conv,
 		    ci.number, errstr_r) == -1)
 			goto fail;
 	}
-	if ((m = record(env->db, conv, ci.number, clean, type, len, hex,
+	if ((m = record(env->db, conv, ci.number, clean, type, up->len, hex,
 	    env->now, errstr_r)) == -1)
 		goto fail;
 	if (state_commit(env->db, errstr_r) == -1)
@@ -272,8 +506,37 @@ attach_store(const struct conv_env *env, const char *dir, int64_t conv,
 	res->queue_changed = strcmp(ci.state, "bot") != 0;
 	return 0;
 fail:
+	/* A file of ours that no row names is of no use to anyone. */
+	if (created) {
+		path = xasprintf("%s/%s", up->dir, hex);
+		unlink(path);
+		free(path);
+	}
 	state_rollback(env->db);
 fail_free:
 	free(clean);
 	return -1;
+}
+
+int
+attach_store(const struct conv_env *env, const char *dir, int64_t conv,
+    const char *name, const unsigned char *data, size_t len, int64_t quota,
+    struct conv_result *res, char **errstr_r)
+{
+	struct attach_upload	*up;
+	int			 rc;
+
+	res->messages = NULL;
+	res->status = 413;
+	if (len > SERVE_UPLOAD_MAX) {
+		*errstr_r = xstrdup("a file is at most 10 MiB");
+		return -1;
+	}
+	res->status = 500;
+	if ((up = attach_upload_new(dir, errstr_r)) == NULL)
+		return -1;
+	rc = attach_upload_write(up, data, len, errstr_r) == -1 ? -1 :
+	    attach_upload_store(env, up, conv, name, quota, res, errstr_r);
+	attach_upload_free(&up);
+	return rc;
 }

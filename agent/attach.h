@@ -1,9 +1,11 @@
 /*
  * Scans of documents attached to a chat (seed 1.2.2): PDF, JPEG or PNG by
  * their first bytes, whatever the name or the declared type says, at most
- * SERVE_UPLOAD_MAX bytes and SERVE_UPLOADS_MAX per conversation, stored
- * once per content under <state dir>/attachments/<sha256> and linked to
- * the conversation's request (registered when there is none yet).
+ * SERVE_UPLOAD_MAX bytes and SERVE_UPLOADS_MAX per conversation, within a
+ * quota of bytes per conversation, only once the citizen has typed a
+ * message, stored once per content under <state dir>/attachments/<sha256>
+ * and linked to the conversation's request (registered when there is none
+ * yet).  A file's name is kept without path, control or bidi characters.
  */
 #ifndef AGENT_ATTACH_H
 #define AGENT_ATTACH_H
@@ -16,15 +18,52 @@
 /* The media type of data[0..len) by its magic bytes, or NULL. */
 const char *attach_type(const unsigned char *data, size_t len);
 
+/* A chat upload on its way to the disk. */
+struct attach_upload;
+
 /*
- * Stores data[0..len) named name (any bytes: it is cleaned) from the
- * citizen of conversation conv into dir.  Returns 0 with res->messages
- * holding the citizen's message that carries the attachment, or -1 with
- * res->status (400, 413, 415, 429, 500) and an allocated *errstr_r.
+ * Before an upload's body is read: whether a file of size bytes may go
+ * into conversation conv with quota bytes for all its files.  Returns 0,
+ * or -1 with *status_r (400 empty, 409 the citizen has not written yet,
+ * 413 over the quota, 429 too many files, 500) and an allocated
+ * *errstr_r.
  */
+int	attach_may_upload(sqlite3 *db, int64_t conv, int64_t size,
+	    int64_t quota, int *status_r, char **errstr_r);
+
+/* A temporary file in dir (made 0700 when missing) for one upload.
+ * Returns it, or NULL with *errstr_r.  Free with attach_upload_free. */
+struct attach_upload *attach_upload_new(const char *dir, char **errstr_r);
+
+/* Appends data[0..len).  Returns 0, or -1 with *errstr_r (past
+ * SERVE_UPLOAD_MAX, a write error). */
+int	attach_upload_write(struct attach_upload *, const void *data,
+	    size_t len, char **errstr_r);
+
+/* Closes the upload and removes its temporary file unless it was stored. */
+void	attach_upload_free(struct attach_upload **);
+
+/* Removes the temporary files of uploads in dir (at start: whatever a
+ * stopped process was receiving). */
+void	attach_sweep(const char *dir);
+
+/*
+ * Stores the complete upload, named name (any bytes: it is cleaned), from
+ * the citizen of conversation conv, within quota bytes for the
+ * conversation's files.  Returns 0 with res->messages holding the
+ * citizen's message that carries the attachment, or -1 with res->status
+ * (as attach_may_upload, and 415 not a PDF, JPEG or PNG) and an allocated
+ * *errstr_r.
+ */
+int	attach_upload_store(const struct conv_env *env,
+	    struct attach_upload *up, int64_t conv, const char *name,
+	    int64_t quota, struct conv_result *res, char **errstr_r);
+
+/* attach_upload_store for data[0..len) in memory, into dir. */
 int	attach_store(const struct conv_env *env, const char *dir,
 	    int64_t conv, const char *name, const unsigned char *data,
-	    size_t len, struct conv_result *res, char **errstr_r);
+	    size_t len, int64_t quota, struct conv_result *res,
+	    char **errstr_r);
 
 /* Room for a file's SHA-256 in hex, with its NUL. */
 #define ATTACH_HEX_SIZE	65

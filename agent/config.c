@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agent/peer.h"
 #include "agent/sla.h"
 #include "lib/files.h"
 #include "lib/xmalloc.h"
@@ -137,6 +138,59 @@ check_secret(const char *v, size_t len)
 	return NULL;
 }
 
+/* The names of enum config_metrics, in order. */
+static const char *const metrics[] = { "loopback", "open", "token" };
+
+static const char *
+check_metrics(const char *v, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+		if (strlen(metrics[i]) == len && memcmp(metrics[i], v,
+		    len) == 0)
+			return NULL;
+	return "loopback, open or token (with metrics_token_file)";
+}
+
+enum config_metrics
+config_metrics(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < sizeof(metrics) / sizeof(metrics[0]);
+	    i++)
+		if (strcmp(metrics[i], s) == 0)
+			return (enum config_metrics)i;
+	return CONFIG_METRICS_LOOPBACK;
+}
+
+static const char *
+check_proxy_header(const char *v, size_t len)
+{
+	if ((len == 15 && strncasecmp(v, "x-forwarded-for", len) == 0) ||
+	    (len == 9 && strncasecmp(v, "forwarded", len) == 0))
+		return NULL;
+	return "x-forwarded-for or forwarded";
+}
+
+int
+config_proxy_forwarded(const char *s)
+{
+	return s != NULL && strcasecmp(s, "forwarded") == 0;
+}
+
+static const char *
+check_proxies(const char *v, size_t len)
+{
+	struct peer_list	 list;
+	const char		*why = NULL;
+
+	if (peer_list_parse(v, len, &list, &why) == -1)
+		return why;
+	return NULL;
+}
+
 static const char *
 check_smtp_url(const char *v, size_t len)
 {
@@ -245,6 +299,44 @@ static const struct setting settings[] = {
 	  offsetof(struct config, keepalive_seconds),
 	  "hotline serve: seconds between keep-alive comments on event "
 	  "streams", NULL, NULL },
+	{ "header_timeout", SETTING_INT, 1, 600,
+	  offsetof(struct config, header_timeout),
+	  "hotline serve: seconds a client has to send a request's headers, "
+	  "however it trickles them", NULL, NULL },
+	{ "trusted_proxies", SETTING_STRING, 0, 0,
+	  offsetof(struct config, trusted_proxies),
+	  "hotline serve: reverse proxies (addresses, networks) whose "
+	  "proxy_header names the citizen's address", check_proxies, "" },
+	{ "proxy_header", SETTING_STRING, 0, 0,
+	  offsetof(struct config, proxy_header),
+	  "hotline serve: the header the trusted proxies write: "
+	  "x-forwarded-for (and X-Forwarded-Proto/-Host) or forwarded",
+	  check_proxy_header, "x-forwarded-for" },
+	{ "cookie_secure", SETTING_INT, 0, 1,
+	  offsetof(struct config, cookie_secure),
+	  "hotline serve: 1: the operators' session cookie is Secure "
+	  "(HTTPS only); also automatic when a trusted proxy says https",
+	  NULL, NULL },
+	{ "metrics_access", SETTING_STRING, 0, 0,
+	  offsetof(struct config, metrics_access),
+	  "hotline serve: who may read /metrics: loopback (not through a "
+	  "proxy), open, or token", check_metrics, "loopback" },
+	{ "metrics_token_file", SETTING_PATH, 0, 0,
+	  offsetof(struct config, metrics_token_file),
+	  "hotline serve: a file whose first line is the bearer token of "
+	  "/metrics (metrics_access token)", NULL, "(none)" },
+	{ "upload_conversation_mib", SETTING_INT, 1, 1024,
+	  offsetof(struct config, upload_conversation_mib),
+	  "hotline serve: MiB of files one conversation may hold", NULL,
+	  NULL },
+	{ "upload_address_mib_per_day", SETTING_INT, 1, 1000000,
+	  offsetof(struct config, upload_address_mib_per_day),
+	  "hotline serve: MiB of files one address may upload a day", NULL,
+	  NULL },
+	{ "unopened_attachment_days", SETTING_INT, 1, 36500,
+	  offsetof(struct config, unopened_attachment_days),
+	  "days after which files of a request no operator has opened are "
+	  "deleted", NULL, NULL },
 	{ "imap_host", SETTING_STRING, 0, 0,
 	  offsetof(struct config, imap_host),
 	  "mail channel: the IMAP server (none: no mail channel)",
@@ -326,6 +418,10 @@ static const size_t strings[] = {
 	offsetof(struct config, mail_address),
 	offsetof(struct config, holidays),
 	offsetof(struct config, journal_checkpoints),
+	offsetof(struct config, trusted_proxies),
+	offsetof(struct config, proxy_header),
+	offsetof(struct config, metrics_access),
+	offsetof(struct config, metrics_token_file),
 	offsetof(struct config, imap_host),
 	offsetof(struct config, imap_security),
 	offsetof(struct config, imap_user),
@@ -376,6 +472,10 @@ config_defaults(struct config *cfg)
 	cfg->sessions_per_minute = 20;
 	cfg->messages_per_minute = 30;		/* faster is not typing */
 	cfg->keepalive_seconds = 25;		/* under proxies' 30 s */
+	cfg->header_timeout = 10;		/* a phone on a bad line */
+	cfg->upload_conversation_mib = 30;	/* ten photos of documents */
+	cfg->upload_address_mib_per_day = 200;	/* an office behind a NAT */
+	cfg->unopened_attachment_days = 30;
 	cfg->imap_poll_seconds = 60;
 	cfg->auto_replies_per_hour = 5;		/* a conversation, not a loop */
 	cfg->auto_replies_per_day = 20;

@@ -44,6 +44,15 @@ struct config {
 	int				 sessions_per_minute;	/* per IP */
 	int				 messages_per_minute;	/* per chat */
 	int				 keepalive_seconds;	/* SSE */
+	int				 header_timeout;	/* seconds */
+	char				*trusted_proxies;	/* peer_list */
+	char				*proxy_header;	/* enum peer_header */
+	int				 cookie_secure;
+	char				*metrics_access;	/* config_metrics */
+	char				*metrics_token_file;
+	int				 upload_conversation_mib;
+	int				 upload_address_mib_per_day;
+	int				 unopened_attachment_days;
 	/* the mail channel; no imap_host: none */
 	char				*imap_host;
 	int				 imap_port;	/* 0: by security */
@@ -70,6 +79,20 @@ enum config_security {
 	CONFIG_SECURITY_STARTTLS,
 	CONFIG_SECURITY_TLS
 };
+
+/* Who may read /metrics (the setting metrics_access). */
+enum config_metrics {
+	CONFIG_METRICS_LOOPBACK,	/* the default */
+	CONFIG_METRICS_OPEN,
+	CONFIG_METRICS_TOKEN		/* Authorization: Bearer, a file's */
+};
+
+/* The metrics_access setting s names; NULL (the default) is loopback. */
+enum config_metrics config_metrics(const char *s);
+
+/* Whether the proxy_header setting s names Forwarded (RFC 7239) rather
+ * than X-Forwarded-For (the default, NULL). */
+int	config_proxy_forwarded(const char *s);
 
 /* The security setting s names; NULL (the default) is none. */
 enum config_security config_security(const char *s);

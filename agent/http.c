@@ -2,95 +2,115 @@
  * libmicrohttpd wiring.  The daemon runs a pool of threads, each with its
  * own epoll set, and allows suspended connections so that an idle event
  * stream costs a socket and a few hundred bytes.  A request goes through
- * on_request several times: first with its headers (route, limits, early
- * refusals), then with body chunks (copied up to the route's cap), then
- * once more to answer.  Refusals: 413 over the cap, 400 bad JSON or too
- * deep, 401 no credentials, 403 a wrong CSRF token, 429 too many
- * connections from one address, 503 too many connections at all.
+ * on_request several times.  First with its headers: everything that can
+ * be decided from them is decided there, before a byte of the body is
+ * read: the citizen's address (believing trusted proxies only), limits,
+ * the route, and then (guard.c) the declared length, the content type,
+ * the Origin, the credentials, and the route's own checks; a refusal then
+ * closes the connection without reading the body.  Then with body chunks: JSON is
+ * kept in memory within one budget for all connections, an upload goes
+ * to a temporary file, and a body past the route's cap (a chunked one
+ * declares nothing) closes the connection.  Then once more to answer.
+ *
+ * Refusals: 400 bad JSON or too deep, 401 no credentials, 403 a wrong
+ * CSRF token, another site's Origin or /metrics not for this client, 411
+ * an upload without Content-Length, 413 over the cap, 415 not JSON, 429
+ * too many connections from one address, 503 too many connections or
+ * bodies in memory.  Connections that do not finish their headers in
+ * header_timeout are closed by the watcher (watch.c).
  */
 #include "agent/http.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "agent/api.h"
-#include "agent/conv.h"
+#include "agent/attach.h"
 #include "agent/events.h"
+#include "agent/guard.h"
+#include "agent/peer.h"
 #include "agent/ratelimit.h"
+#include "agent/watch.h"
+#include "agent/www.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
-/* Connections kept free below max_connections for a 503 in JSON. */
+/* Connections kept free below max_connections for a 503 in JSON, and
+ * above per_ip_connections for a 429 in JSON. */
 #define SPARE_CONNECTIONS	16
-/* Memory of one connection for its headers and buffers: an idle event
- * stream's main cost, and plenty for a browser's request headers (bodies
- * pass through in pieces). */
-#define CONNECTION_MEMORY	(8 * 1024)
-/* A static file of www/: pages, scripts, pictures. */
-#define STATIC_MAX		(4 * 1024 * 1024)
 
-enum auth {
-	AUTH_NONE,
-	AUTH_CITIZEN,		/* Authorization: Bearer */
-	AUTH_CITIZEN_QUERY,	/* ?token= (EventSource) */
-	AUTH_OPERATOR		/* cookie; POST also X-CSRF-Token */
-};
+/* What a route's body and answer are. */
+#define R_JSON		0x01	/* the body is JSON */
+#define R_STREAM	0x02	/* the answer is an event stream */
+#define R_UPLOAD	0x04	/* the body goes to a file, not to memory */
+#define R_ORIGIN	0x08	/* another site's page may not post it */
 
 struct route {
 	const char	*method;
 	const char	*pattern;	/* '#' matches a decimal id */
-	enum auth	 auth;
+	enum guard_auth	 auth;
 	size_t		 body_max;
-	int		 json;		/* the body is JSON */
+	int		 flags;
+	/* Checks on the headers alone; -1 when it has answered. */
+	int		(*head)(struct http_req *);
 	void		(*fn)(struct http_req *);
+	/* When the request ends, answered or not. */
+	void		(*done)(struct http_req *);
 };
 
+#define OP_POST	(R_JSON | R_ORIGIN)
+
 static const struct route routes[] = {
-	{ "POST", "/api/chat/sessions", AUTH_NONE, SERVE_BODY_MAX, 1,
-	  api_chat_session },
-	{ "GET", "/api/chat/conversation", AUTH_CITIZEN, 0, 0,
-	  api_chat_conversation },
-	{ "POST", "/api/chat/messages", AUTH_CITIZEN, SERVE_BODY_MAX, 1,
-	  api_chat_message },
-	{ "POST", "/api/chat/choose", AUTH_CITIZEN, SERVE_BODY_MAX, 1,
-	  api_chat_choose },
-	{ "POST", "/api/chat/handoff", AUTH_CITIZEN, SERVE_BODY_MAX, 1,
-	  api_chat_handoff },
-	{ "POST", "/api/chat/attachments", AUTH_CITIZEN, SERVE_UPLOAD_MAX, 0,
-	  api_chat_attachment },
-	{ "POST", "/api/chat/rating", AUTH_CITIZEN, SERVE_BODY_MAX, 1,
-	  api_chat_rating },
-	{ "GET", "/api/chat/events", AUTH_CITIZEN_QUERY, 0, 0,
-	  api_chat_events },
-	{ "POST", "/api/operator/login", AUTH_NONE, SERVE_BODY_MAX, 1,
-	  api_op_login },
-	{ "POST", "/api/operator/logout", AUTH_OPERATOR, SERVE_BODY_MAX, 1,
-	  api_op_logout },
-	{ "GET", "/api/operator/me", AUTH_OPERATOR, 0, 0, api_op_me },
-	{ "GET", "/api/operator/queue", AUTH_OPERATOR, 0, 0, api_op_queue },
-	{ "GET", "/api/operator/conversations/#", AUTH_OPERATOR, 0, 0,
-	  api_op_read },
-	{ "POST", "/api/operator/conversations/#/take", AUTH_OPERATOR,
-	  SERVE_BODY_MAX, 1, api_op_take },
-	{ "POST", "/api/operator/conversations/#/reply", AUTH_OPERATOR,
-	  SERVE_BODY_MAX, 1, api_op_reply },
-	{ "POST", "/api/operator/conversations/#/transfer", AUTH_OPERATOR,
-	  SERVE_BODY_MAX, 1, api_op_transfer },
-	{ "POST", "/api/operator/conversations/#/release", AUTH_OPERATOR,
-	  SERVE_BODY_MAX, 1, api_op_release },
-	{ "POST", "/api/operator/conversations/#/close", AUTH_OPERATOR,
-	  SERVE_BODY_MAX, 1, api_op_close },
-	{ "GET", "/api/operator/kb/search", AUTH_OPERATOR, 0, 0,
-	  api_op_kb_search },
-	{ "GET", "/api/operator/events", AUTH_OPERATOR, 0, 0, api_op_events },
-	{ "GET", "/api/kb/article", AUTH_NONE, 0, 0, api_kb_article },
-	{ "GET", "/metrics", AUTH_NONE, 0, 0, api_metrics },
+	{ "POST", "/api/chat/sessions", GUARD_NONE, SERVE_BODY_MAX, R_JSON,
+	  NULL, api_chat_session, NULL },
+	{ "GET", "/api/chat/conversation", GUARD_CITIZEN, 0, 0, NULL,
+	  api_chat_conversation, NULL },
+	{ "POST", "/api/chat/messages", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	  NULL, api_chat_message, NULL },
+	{ "POST", "/api/chat/choose", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	  NULL, api_chat_choose, NULL },
+	{ "POST", "/api/chat/handoff", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	  NULL, api_chat_handoff, NULL },
+	{ "POST", "/api/chat/attachments", GUARD_CITIZEN, SERVE_UPLOAD_MAX,
+	  R_UPLOAD, api_chat_attachment_head, api_chat_attachment,
+	  api_chat_attachment_done },
+	{ "POST", "/api/chat/rating", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	  NULL, api_chat_rating, NULL },
+	{ "GET", "/api/chat/events", GUARD_CITIZEN_QUERY, 0, R_STREAM, NULL,
+	  api_chat_events, NULL },
+	{ "POST", "/api/operator/login", GUARD_NONE, SERVE_BODY_MAX, OP_POST,
+	  NULL, api_op_login, NULL },
+	{ "POST", "/api/operator/logout", GUARD_OPERATOR, SERVE_BODY_MAX,
+	  OP_POST, NULL, api_op_logout, NULL },
+	{ "GET", "/api/operator/me", GUARD_OPERATOR, 0, 0, NULL, api_op_me,
+	  NULL },
+	{ "GET", "/api/operator/queue", GUARD_OPERATOR, 0, 0, NULL,
+	  api_op_queue, NULL },
+	{ "GET", "/api/operator/conversations/#", GUARD_OPERATOR, 0, 0, NULL,
+	  api_op_read, NULL },
+	{ "POST", "/api/operator/conversations/#/take", GUARD_OPERATOR,
+	  SERVE_BODY_MAX, OP_POST, NULL, api_op_take, NULL },
+	{ "POST", "/api/operator/conversations/#/reply", GUARD_OPERATOR,
+	  SERVE_BODY_MAX, OP_POST, NULL, api_op_reply, NULL },
+	{ "POST", "/api/operator/conversations/#/transfer", GUARD_OPERATOR,
+	  SERVE_BODY_MAX, OP_POST, NULL, api_op_transfer, NULL },
+	{ "POST", "/api/operator/conversations/#/release", GUARD_OPERATOR,
+	  SERVE_BODY_MAX, OP_POST, NULL, api_op_release, NULL },
+	{ "POST", "/api/operator/conversations/#/close", GUARD_OPERATOR,
+	  SERVE_BODY_MAX, OP_POST, NULL, api_op_close, NULL },
+	{ "GET", "/api/operator/kb/search", GUARD_OPERATOR, 0, 0, NULL,
+	  api_op_kb_search, NULL },
+	{ "GET", "/api/operator/events", GUARD_OPERATOR, 0, R_STREAM, NULL,
+	  api_op_events, NULL },
+	{ "GET", "/api/kb/article", GUARD_NONE, 0, 0, NULL, api_kb_article,
+	  NULL },
+	{ "GET", "/metrics", GUARD_METRICS, 0, 0, NULL, api_metrics, NULL },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -102,47 +122,27 @@ static const struct {
 } codes[] = {
 	{ 400, "bad_request" }, { 401, "unauthorized" }, { 403, "forbidden" },
 	{ 404, "not_found" }, { 405, "method_not_allowed" },
-	{ 409, "conflict" }, { 413, "too_large" },
-	{ 415, "unsupported_type" }, { 429, "too_many" },
-	{ 500, "internal" }, { 503, "overloaded" },
+	{ 409, "conflict" }, { 411, "length_required" },
+	{ 413, "too_large" }, { 415, "unsupported_type" },
+	{ 429, "too_many" }, { 500, "internal" }, { 503, "overloaded" },
 };
 
-/* Content types of www/ by suffix. */
-static const struct {
-	const char	*suffix;
-	const char	*type;
-} types[] = {
-	{ ".html", "text/html; charset=utf-8" },
-	{ ".css", "text/css; charset=utf-8" },
-	{ ".js", "text/javascript; charset=utf-8" },
-	{ ".mjs", "text/javascript; charset=utf-8" },
-	{ ".json", "application/json; charset=utf-8" },
-	{ ".svg", "image/svg+xml" },
-	{ ".png", "image/png" },
-	{ ".jpg", "image/jpeg" },
-	{ ".ico", "image/x-icon" },
-	{ ".woff2", "font/woff2" },
-	{ ".txt", "text/plain; charset=utf-8" },
-	{ ".webmanifest", "application/manifest+json" },
-};
-
-/* Pages of www/ by path. */
-static const struct {
-	const char	*path;
-	const char	*file;
-} pages[] = {
-	{ "/", "index.html" },
-	{ "/operator", "operator.html" },
-	{ "/operator/", "operator.html" },
+/* A connection, from its start to its close (the socket context). */
+struct conn {
+	struct watch_conn	*wc;
+	char			 peer[PEER_ADDR_MAX];
+	int			 trusted;	/* a trusted proxy */
 };
 
 /* What on_request keeps between its calls for one request. */
 struct pending {
 	const struct route	*route;
-	int64_t			 id;
-	char			*body;
+	struct conn		*c;
+	struct http_req		 req;
+	char			*body;		/* JSON */
 	size_t			 len;
-	int			 refused;	/* answered already */
+	size_t			 reserved;	/* of srv->body_bytes */
+	int			 failed;	/* the upload's file failed */
 };
 
 void
@@ -192,6 +192,14 @@ http_query(struct http_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn,
 	    MHD_GET_ARGUMENT_KIND, name);
+}
+
+char *
+http_session_cookie(struct http_req *req, const char *value, int max_age)
+{
+	return xasprintf("hl_session=%s; HttpOnly; SameSite=Strict; Path=/; "
+	    "Max-Age=%d%s", value, max_age, req->https ||
+	    req->w->brain->cfg.cookie_secure ? "; Secure" : "");
 }
 
 int
@@ -281,89 +289,33 @@ refuse(struct MHD_Connection *conn, int status, const char *message,
 	return rc;
 }
 
-static const char *
-content_type(const char *path)
-{
-	size_t	i, plen = strlen(path), slen;
-
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		slen = strlen(types[i].suffix);
-		if (plen > slen && strcmp(path + plen - slen,
-		    types[i].suffix) == 0)
-			return types[i].type;
-	}
-	return "application/octet-stream";
-}
-
-/* Whether path names a file under www/: no "..", no hidden names. */
-static int
-safe_path(const char *path)
-{
-	size_t	i;
-
-	if (path[0] != '/' || strlen(path) > 256)
-		return 0;
-	for (i = 0; path[i] != '\0'; i++) {
-		if (path[i] == '/' && path[i + 1] == '.')
-			return 0;
-		if (!((path[i] >= 'a' && path[i] <= 'z') ||
-		    (path[i] >= 'A' && path[i] <= 'Z') ||
-		    (path[i] >= '0' && path[i] <= '9') || path[i] == '/' ||
-		    path[i] == '.' || path[i] == '-' || path[i] == '_'))
-			return 0;
-	}
-	return 1;
-}
-
+/* Queues the answer req holds (a JSON one, or the handler's response). */
 static enum MHD_Result
-serve_static(struct server *srv, struct MHD_Connection *conn,
-    const char *method, const char *path)
+send_answer(struct http_req *req)
 {
-	struct MHD_Response	*resp;
-	struct stat		 sb;
-	const char		*file = NULL;
-	char			*full;
-	enum MHD_Result		 rc;
-	size_t			 i;
-	int			 fd;
+	enum MHD_Result	rc;
 
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return refuse(conn, 404, "no such resource", 0);
-	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
-		if (strcmp(pages[i].path, path) == 0)
-			file = pages[i].file;
-	if (file == NULL) {
-		if (!safe_path(path) || path[strlen(path) - 1] == '/')
-			return refuse(conn, 404, "no such resource", 0);
-		file = path + 1;
+	if (req->resp != NULL) {
+		rc = MHD_queue_response(req->conn, (unsigned)(req->status ?
+		    req->status : 200), req->resp);
+		MHD_destroy_response(req->resp);
+		req->resp = NULL;
+		return rc;
 	}
-	full = xasprintf("%s/%s", srv->www_dir, file);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	free(full);
-	if (fd == -1 || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > STATIC_MAX) {
-		if (fd != -1)
-			close(fd);
-		return refuse(conn, 404, "no such resource", 0);
-	}
-	resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
-	MHD_add_response_header(resp, "Content-Type", content_type(file));
-	MHD_add_response_header(resp, "Cache-Control", "no-cache");
-	http_secure(resp);
-	rc = MHD_queue_response(conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
+	if (req->out == NULL)
+		http_error(req, 500, "no answer");
+	rc = queue_json(req->conn, req->status, req->out, req->cookie,
+	    req->retry_after);
+	json_decref(req->out);
+	req->out = NULL;
 	return rc;
 }
 
 static void
-client_ip(struct MHD_Connection *conn, char *buf, size_t bufsz)
+sockaddr_text(const struct sockaddr *sa, char *buf, size_t bufsz)
 {
-	const union MHD_ConnectionInfo	*ci;
-	const struct sockaddr		*sa;
-
 	snprintf(buf, bufsz, "-");
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
+	if (sa == NULL)
 		return;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
@@ -374,112 +326,221 @@ client_ip(struct MHD_Connection *conn, char *buf, size_t bufsz)
 		    (socklen_t)bufsz);
 }
 
-/* Checks the caller of req's route; fills in who it is or an error. */
+/* Takes n bytes of the budget for bodies in memory; -1 when it is spent. */
 static int
-authenticate(struct http_req *req, const struct route *r)
+reserve(struct server *srv, size_t n)
 {
-	const char	*h, *t = NULL;
-	char		*err = NULL;
-	int		 rc;
+	long long	before;
 
-	switch (r->auth) {
-	case AUTH_NONE:
+	before = atomic_fetch_add(&srv->body_bytes, (long long)n);
+	if (before + (long long)n <= SERVE_BODIES_MEMORY)
 		return 0;
-	case AUTH_CITIZEN:
-		h = http_header(req, "Authorization");
-		if (h != NULL && strncmp(h, "Bearer ", 7) == 0)
-			t = h + 7;
-		break;
-	case AUTH_CITIZEN_QUERY:
-		t = http_query(req, "token");
-		break;
-	case AUTH_OPERATOR:
-		req->op_token = MHD_lookup_connection_value(req->conn,
-		    MHD_COOKIE_KIND, "hl_session");
-		rc = operator_auth(req->w->db, req->op_token, req->now,
-		    &req->op, &err);
-		if (rc == -1) {
-			log_msg(LOG_ERROR, "%s", err);
-			free(err);
-			http_error(req, 500, "the state database failed");
-			return -1;
-		}
-		if (rc == 0) {
-			http_error(req, 401, "sign in first");
-			return -1;
-		}
-		if (strcmp(r->method, "POST") == 0 &&
-		    !operator_csrf_ok(&req->op, http_header(req,
-		    "X-CSRF-Token"))) {
-			http_error(req, 403, "missing or wrong X-CSRF-Token");
-			return -1;
-		}
-		return 0;
-	}
-	if (t == NULL || (rc = conv_auth(req->w->db, t, strlen(t),
-	    &req->conv, &err)) == 0) {
-		http_error(req, 401, "a chat session token is needed");
+	atomic_fetch_sub(&srv->body_bytes, (long long)n);
+	return -1;
+}
+
+/*
+ * The checks of a request's headers, in the order that spends least on a
+ * stranger.  Returns 0 to read the body, or -1 with the refusal in
+ * p->req.
+ */
+static int
+check_head(struct server *srv, struct pending *p)
+{
+	struct http_req		*req = &p->req;
+	const struct route	*r = p->route;
+	int			 body;
+
+	req->body_declared = guard_length(req);
+	body = req->body_declared > 0 || (req->body_declared == -1 &&
+	    http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL);
+	if (req->body_declared == -2) {
+		http_error(req, 400, "Content-Length is not a number");
 		return -1;
 	}
-	if (rc == -1) {
-		log_msg(LOG_ERROR, "%s", err);
-		free(err);
-		http_error(req, 500, "the state database failed");
+	if (req->body_declared > (int64_t)r->body_max) {
+		http_error(req, 413, "the body is too large");
 		return -1;
+	}
+	if ((r->flags & R_UPLOAD) && req->body_declared < 0) {
+		http_error(req, 411, "an upload needs its Content-Length");
+		return -1;
+	}
+	if ((r->flags & R_JSON) && body && !guard_json(req)) {
+		http_error(req, 415, "the body must be application/json");
+		return -1;
+	}
+	if ((r->flags & R_ORIGIN) && !guard_origin(req)) {
+		log_msg(LOG_WARN, "http: %s: %s %s from another site's page "
+		    "refused", req->ip, req->method, req->path);
+		http_error(req, 403, "not from this site's page");
+		return -1;
+	}
+	if (guard_credentials(req, r->auth, strcmp(r->method, "POST") ==
+	    0) == -1)
+		return -1;
+	if (r->head != NULL && r->head(req) == -1)
+		return -1;
+	if (!(r->flags & R_UPLOAD) && req->body_declared > 0) {
+		if (reserve(srv, (size_t)req->body_declared) == -1) {
+			req->retry_after = 5;
+			http_error(req, 503, "too many requests at once; try "
+			    "again shortly");
+			return -1;
+		}
+		p->reserved = (size_t)req->body_declared;
 	}
 	return 0;
 }
 
-static enum MHD_Result
-answer(struct server *srv, struct MHD_Connection *conn, const char *method,
-    const char *path, struct pending *p)
+static struct conn *
+conn_of(struct MHD_Connection *conn)
 {
-	struct http_req	 req;
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* The first call: the headers are in. */
+static enum MHD_Result
+headers(struct server *srv, struct MHD_Connection *conn, const char *url,
+    const char *method, void **con_cls)
+{
+	struct pending	*p;
+	struct conn	*c = conn_of(conn);
+	struct worker	*w;
+	struct MHD_Response *resp;
+	enum MHD_Result	 rc;
+	size_t		 i;
+	int64_t		 id = 0;
+	int		 n;
+
+	if (c == NULL)
+		return MHD_NO;
+	watch_headers(c->wc);
+	if (guard_bad_path(*con_cls)) {
+		*con_cls = NULL;
+		return refuse(conn, 400, "a NUL in the path", 0);
+	}
+	if (atomic_load(&srv->nconns) >
+	    atomic_load(&srv->max_connections) - SPARE_CONNECTIONS)
+		return refuse(conn, 503, "too many connections; try again "
+		    "shortly", 5);
+	if ((w = serve_worker(srv)) == NULL)
+		return refuse(conn, 503, "the state database is unavailable",
+		    5);
+	p = xcalloc(1, sizeof(*p));
+	*con_cls = p;
+	p->c = c;
+	p->req.srv = srv;
+	p->req.w = w;
+	p->req.conn = conn;
+	p->req.method = method;
+	p->req.path = url;
+	p->req.now = time(NULL);
+	guard_client(&p->req, c->peer, c->trusted);
+	/* Through a proxy the slot is the citizen's, for this request. */
+	n = c->trusted ? watch_slot(c->wc, p->req.ip, 1) :
+	    watch_slot_count(c->wc);
+	if (n > atomic_load(&srv->per_ip_connections))
+		return refuse(conn, 429, "too many connections from your "
+		    "address", 10);
+	for (i = 0; i < NROUTES; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    match(routes[i].pattern, url, &id))
+			break;
+	if (i == NROUTES) {
+		if (strncmp(url, "/api/", 5) == 0 ||
+		    strcmp(url, "/metrics") == 0 ||
+		    (resp = www_response(srv->www_dir, method, url)) == NULL)
+			return refuse(conn, 404, "no such resource", 0);
+		rc = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+		MHD_destroy_response(resp);
+		return rc;
+	}
+	p->route = &routes[i];
+	p->req.id = id;
+	if (check_head(srv, p) == -1)
+		return send_answer(&p->req);
+	return MHD_YES;
+}
+
+/* A piece of the body. */
+static enum MHD_Result
+body_chunk(struct server *srv, struct pending *p, const char *data,
+    size_t len)
+{
+	struct http_req	*req = &p->req;
+	char		*err = NULL;
+	size_t		 total = p->len + len;
+
+	if (p->route == NULL || total > p->route->body_max) {
+		log_msg(LOG_WARN, "http: %s: a body over %zu bytes to %s; "
+		    "connection closed", req->ip, p->route != NULL ?
+		    p->route->body_max : 0, req->path);
+		return MHD_NO;
+	}
+	if (req->upload != NULL) {
+		if (!p->failed && attach_upload_write(req->upload, data, len,
+		    &err) == -1) {
+			log_msg(LOG_ERROR, "%s", err);
+			free(err);
+			p->failed = 1;
+		}
+		p->len = total;
+		return MHD_YES;
+	}
+	if (total > p->reserved) {
+		if (reserve(srv, total - p->reserved) == -1) {
+			log_msg(LOG_WARN, "http: %s: no memory left for "
+			    "bodies; connection closed", req->ip);
+			return MHD_NO;
+		}
+		p->reserved = total;
+	}
+	p->body = xreallocarray(p->body, total + 1, 1);
+	memcpy(p->body + p->len, data, len);
+	p->len = total;
+	p->body[p->len] = '\0';
+	return MHD_YES;
+}
+
+/* The last call: the body is in. */
+static enum MHD_Result
+answer(struct server *srv, struct pending *p)
+{
+	struct http_req	*req = &p->req;
 	json_error_t	 jerr;
 	enum MHD_Result	 rc;
 
-	memset(&req, 0, sizeof(req));
-	req.srv = srv;
-	req.conn = conn;
-	req.method = method;
-	req.path = path;
-	req.id = p->id;
-	req.body = p->body;
-	req.body_len = p->len;
-	req.now = time(NULL);
-	client_ip(conn, req.ip, sizeof(req.ip));
-	if ((req.w = serve_worker(srv)) == NULL)
-		return refuse(conn, 503, "the state database is unavailable",
-		    5);
-	if (authenticate(&req, p->route) == -1)
-		goto out;
-	if (p->route->json && p->len > 0) {
+	if ((req->w = serve_worker(srv)) == NULL)
+		return refuse(req->conn, 503, "the state database is "
+		    "unavailable", 5);
+	req->now = time(NULL);
+	req->body = p->body;
+	req->body_len = p->len;
+	if (p->failed) {
+		http_error(req, 500, "the file could not be kept; please try "
+		    "again");
+		return send_answer(req);
+	}
+	if ((p->route->flags & R_JSON) && p->len > 0) {
 		if (http_json_depth(p->body, p->len) > SERVE_JSON_DEPTH) {
-			http_error(&req, 400, "JSON nested too deep");
-			goto out;
+			http_error(req, 400, "JSON nested too deep");
+			return send_answer(req);
 		}
-		req.json = json_loadb(p->body, p->len, JSON_REJECT_DUPLICATES,
+		req->json = json_loadb(p->body, p->len, JSON_REJECT_DUPLICATES,
 		    &jerr);
-		if (req.json == NULL || !json_is_object(req.json)) {
-			http_error(&req, 400, "the body is not a JSON object");
-			goto out;
+		if (req->json == NULL || !json_is_object(req->json)) {
+			http_error(req, 400, "the body is not a JSON object");
+			return send_answer(req);
 		}
 	}
-	p->route->fn(&req);
-out:
-	if (req.resp != NULL) {
-		rc = MHD_queue_response(conn, (unsigned)(req.status ?
-		    req.status : 200), req.resp);
-		MHD_destroy_response(req.resp);
-	} else {
-		if (req.out == NULL)
-			http_error(&req, 500, "no answer");
-		rc = queue_json(conn, req.status, req.out, req.cookie,
-		    req.retry_after);
-	}
-	json_decref(req.out);
-	json_decref(req.json);
-	free(req.cookie);
+	p->route->fn(req);
+	if ((p->route->flags & R_STREAM) && req->resp != NULL)
+		watch_stream(p->c->wc);
+	rc = send_answer(req);
 	return rc;
 }
 
@@ -490,94 +551,105 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct server	*srv = cls;
 	struct pending	*p = *con_cls;
-	const char	*cl;
-	size_t		 i;
-	char		 ip[64];
-	int64_t		 id = 0;
-	long long	 want;
+	enum MHD_Result	 rc;
 
-	if (p == NULL) {
-		if (atomic_load(&srv->nconns) >
-		    atomic_load(&srv->max_connections) - SPARE_CONNECTIONS)
-			return refuse(conn, 503, "too many connections; try "
-			    "again shortly", 5);
-		client_ip(conn, ip, sizeof(ip));
-		if (ratelimit_add(srv->conns, ip, 0) >
-		    atomic_load(&srv->per_ip_connections))
-			return refuse(conn, 429, "too many connections from "
-			    "your address", 10);
-		for (i = 0; i < NROUTES; i++)
-			if (strcmp(routes[i].method, method) == 0 &&
-			    match(routes[i].pattern, url, &id))
-				break;
-		if (i == NROUTES) {
-			if (strncmp(url, "/api/", 5) == 0 ||
-			    strcmp(url, "/metrics") == 0)
-				return refuse(conn, 404, "no such resource",
-				    0);
-			return serve_static(srv, conn, method, url);
-		}
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		want = cl != NULL ? strtoll(cl, NULL, 10) : 0;
-		if (want < 0 || (size_t)want > routes[i].body_max)
-			return refuse(conn, 413, "the body is too large", 0);
-		p = xcalloc(1, sizeof(*p));
-		p->route = &routes[i];
-		p->id = id;
-		*con_cls = p;
-		return MHD_YES;
-	}
+	(void)version;
+	if (p == NULL || guard_bad_path(p))
+		return headers(srv, conn, url, method, con_cls);
 	if (*upload_len > 0) {
-		if (!p->refused && p->len + *upload_len > p->route->body_max) {
-			p->refused = 1;
-			free(p->body);
-			p->body = NULL;
-			p->len = 0;
-		}
-		if (!p->refused) {
-			p->body = xreallocarray(p->body, p->len + *upload_len +
-			    1, 1);
-			memcpy(p->body + p->len, upload, *upload_len);
-			p->len += *upload_len;
-			p->body[p->len] = '\0';
-		}
+		rc = body_chunk(srv, p, upload, *upload_len);
 		*upload_len = 0;
-		return MHD_YES;
+		return rc;
 	}
-	if (p->refused)
-		return refuse(conn, 413, "the body is too large", 0);
-	return answer(srv, conn, method, url, p);
+	return answer(srv, p);
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct server	*srv = cls;
 	struct pending	*p = *con_cls;
+	struct conn	*c = conn_of(conn);
 
-	if (p == NULL)
+	(void)toe;
+	if (c != NULL)
+		watch_idle(c->wc);
+	if (p == NULL || guard_bad_path(p))
 		return;
+	if (p->route != NULL && p->route->done != NULL)
+		p->route->done(&p->req);
+	if (p->reserved > 0)
+		atomic_fetch_sub(&srv->body_bytes, (long long)p->reserved);
+	json_decref(p->req.out);
+	json_decref(p->req.json);
+	if (p->req.resp != NULL)
+		MHD_destroy_response(p->req.resp);
+	free(p->req.cookie);
 	free(p->body);
 	free(p);
 	*con_cls = NULL;
+}
+
+/* Whether the peer at sa is a trusted proxy, by the brain in force. */
+static int
+trusted_peer(struct server *srv, const char *peer)
+{
+	struct worker	*w = serve_worker(srv);
+
+	return w != NULL && peer_list_has(&w->brain->proxies, peer);
 }
 
 static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
     enum MHD_ConnectionNotificationCode toe)
 {
-	struct server	*srv = cls;
-	char		 ip[64];
+	struct server			*srv = cls;
+	struct conn			*c;
+	const union MHD_ConnectionInfo	*ci;
 
-	client_ip(conn, ip, sizeof(ip));
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&srv->nconns, 1);
-		ratelimit_add(srv->conns, ip, 1);
-	} else {
-		atomic_fetch_sub(&srv->nconns, 1);
-		ratelimit_add(srv->conns, ip, -1);
+		c = xcalloc(1, sizeof(*c));
+		ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		sockaddr_text(ci != NULL ? ci->client_addr : NULL, c->peer,
+		    sizeof(c->peer));
+		ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		c->wc = watch_add(srv->watch, ci != NULL ? ci->connect_fd :
+		    -1);
+		/* A proxy's connections carry many citizens: each request
+		 * takes a slot of its own instead. */
+		c->trusted = trusted_peer(srv, c->peer);
+		if (!c->trusted)
+			watch_slot(c->wc, c->peer, 0);
+		*socket_ctx = c;
+		return;
 	}
+	atomic_fetch_sub(&srv->nconns, 1);
+	if ((c = *socket_ctx) == NULL)
+		return;
+	watch_closed(c->wc);
+	free(c);
+	*socket_ctx = NULL;
+}
+
+/* Refuses a new connection from an address past its limit (the spare
+ * ones get a 429 in JSON); a trusted proxy's are counted per citizen. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct server	*srv = cls;
+	char		 peer[PEER_ADDR_MAX];
+
+	(void)len;
+	sockaddr_text(sa, peer, sizeof(peer));
+	if (trusted_peer(srv, peer))
+		return MHD_YES;
+	return ratelimit_add(srv->conns, peer, 0) >=
+	    atomic_load(&srv->per_ip_connections) + SPARE_CONNECTIONS ?
+	    MHD_NO : MHD_YES;
 }
 
 static void
@@ -585,6 +657,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char	buf[512];
 
+	(void)cls;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	buf[strcspn(buf, "\n")] = '\0';
 	log_msg(LOG_INFO, "http: %s", buf);
@@ -608,6 +681,12 @@ http_start(struct server *srv, const struct config *cfg, char **errstr_r)
 		    "127.0.0.1:8080");
 		return -1;
 	}
+	srv->watch = watch_new(srv->conns);
+	watch_set_header_timeout(srv->watch, cfg->header_timeout);
+	if (watch_start(srv->watch, errstr_r) == -1) {
+		watch_free(&srv->watch);
+		return -1;
+	}
 	memset(&ss, 0, sizeof(ss));
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -620,20 +699,22 @@ http_start(struct server *srv, const struct config *cfg, char **errstr_r)
 		sin6->sin6_port = htons((uint16_t)port);
 		flags |= MHD_USE_IPv6;
 	}
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	d = MHD_start_daemon(flags, 0, on_accept, srv, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)cfg->per_ip_connections + SPARE_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)SERVE_CONNECTION_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+	    MHD_OPTION_URI_LOG_CALLBACK, guard_uri, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, guard_unescape, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_END);
 	if (d == NULL) {
+		watch_free(&srv->watch);
 		*errstr_r = xasprintf("cannot listen on %s", cfg->listen ?
 		    cfg->listen : CONFIG_LISTEN_DEFAULT);
 		return -1;
@@ -654,4 +735,5 @@ http_stop(struct server *srv)
 	usleep(100 * 1000);
 	MHD_stop_daemon(srv->mhd);
 	srv->mhd = NULL;
+	watch_free(&srv->watch);
 }

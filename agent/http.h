@@ -1,10 +1,11 @@
 /*
  * The HTTP side of `hotline serve` on libmicrohttpd: one route table
- * (method, path, who may call it, how large a body), request bodies read
- * with a cap, JSON parsed by jansson after a depth check, errors as
- * {"error", "message"} with the status docs/api.md gives, static files of
- * www/, and the security headers on every answer.  Handlers fill a struct
- * http_req and never touch the daemon.
+ * (method, path, who may call it, how large a body, checks on the headers
+ * alone), everything decided from the headers before a body is read,
+ * request bodies read with a cap, JSON parsed by jansson after a depth
+ * check, errors as {"error", "message"} with the status docs/api.md
+ * gives, static files of www/ (www.c), and the security headers on every
+ * answer.  Handlers fill a struct http_req and never touch the daemon.
  */
 #ifndef AGENT_HTTP_H
 #define AGENT_HTTP_H
@@ -16,10 +17,12 @@
 #include <jansson.h>
 
 #include "agent/operator.h"
+#include "agent/peer.h"
 #include "agent/serve.h"
 
 struct MHD_Connection;
 struct MHD_Response;
+struct attach_upload;
 
 struct http_req {
 	struct server		*srv;
@@ -30,12 +33,19 @@ struct http_req {
 	int64_t			 id;		/* the number in the path */
 	const char		*body;
 	size_t			 body_len;
+	int64_t			 body_declared;	/* Content-Length, or -1 */
 	json_t			*json;		/* the parsed body, or NULL */
-	char			 ip[64];
+	char			 ip[PEER_ADDR_MAX];	/* the citizen's */
+	int			 via_proxy;	/* from a trusted proxy */
+	int			 https;		/* a trusted proxy says TLS */
 	time_t			 now;
 	int64_t			 conv;		/* citizen routes */
 	struct operator_session	 op;		/* operator routes */
 	const char		*op_token;
+	/* An upload: the file its body goes to, and the bytes of the
+	 * address's daily quota it holds (api_chat.c). */
+	struct attach_upload	*upload;
+	int64_t			 quota_held;
 	/* The answer. */
 	int			 status;
 	json_t			*out;		/* a JSON answer */
@@ -52,6 +62,11 @@ void	http_error(struct http_req *, int status, const char *message);
 
 /* A request header's value, or NULL. */
 const char *http_header(struct http_req *, const char *name);
+
+/* The operators' session cookie for value, Secure when the page came over
+ * TLS (cookie_secure, or a trusted proxy says so).  The caller frees. */
+char	*http_session_cookie(struct http_req *, const char *value,
+	    int max_age);
 
 /* A query argument's value, or NULL. */
 const char *http_query(struct http_req *, const char *name);

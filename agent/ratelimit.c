@@ -22,7 +22,7 @@ struct entry {
 	struct entry	*next;
 	char		 key[KEY_MAX];
 	time_t		 start;		/* of the window */
-	int		 count;		/* events in the window */
+	int64_t		 count;		/* events (or bytes) in the window */
 	int		 open;		/* ratelimit_add */
 };
 
@@ -113,7 +113,8 @@ lookup(struct ratelimit *r, const char *key, time_t now)
 }
 
 int
-ratelimit_hit(struct ratelimit *r, const char *key, int limit, time_t now)
+ratelimit_take(struct ratelimit *r, const char *key, int64_t amount,
+    int64_t limit, time_t now)
 {
 	struct entry	*e;
 	int		 wait = 0;
@@ -124,14 +125,34 @@ ratelimit_hit(struct ratelimit *r, const char *key, int limit, time_t now)
 		e->start = now;
 		e->count = 0;
 	}
-	if (e->count >= limit) {
+	if (e->count + amount > limit) {
 		wait = (int)(e->start + r->window - now);
 		if (wait < 1)
 			wait = 1;
 	} else
-		e->count++;
+		e->count += amount;
 	pthread_mutex_unlock(&r->lock);
 	return wait;
+}
+
+int
+ratelimit_hit(struct ratelimit *r, const char *key, int limit, time_t now)
+{
+	return ratelimit_take(r, key, 1, limit, now);
+}
+
+void
+ratelimit_give(struct ratelimit *r, const char *key, int64_t amount,
+    time_t now)
+{
+	struct entry	*e;
+
+	pthread_mutex_lock(&r->lock);
+	e = lookup(r, key, now);
+	e->count -= amount;
+	if (e->count < 0)
+		e->count = 0;
+	pthread_mutex_unlock(&r->lock);
 }
 
 int

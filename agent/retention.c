@@ -2,6 +2,8 @@
  * The retention job, run daily by `hotline serve` and on demand by
  * `hotline retention run`.  Files are unlinked after the commit that marks
  * them deleted, and only when no live attachment has the same content.
+ * "Nobody opened" means no operator took the item, replied, or left any
+ * other trace in the journal (reading a transcript is journalled).
  */
 #include "agent/retention.h"
 
@@ -42,6 +44,23 @@ static const char *const sql_scrub[] = {
 	"number = (SELECT number FROM conversation WHERE id = ?1)",
 };
 
+/* Conversations with files older than ?1 that no operator has opened. */
+static const char *const sql_unopened =
+    "SELECT DISTINCT a.conv, c.number FROM attachment a JOIN conversation c "
+    "ON c.id = a.conv WHERE a.deleted = 0 AND a.at < ?1 AND NOT EXISTS "
+    "(SELECT 1 FROM queue_item q WHERE q.id = a.conv AND q.taken IS NOT "
+    "NULL) AND NOT EXISTS (SELECT 1 FROM message m WHERE m.conv = a.conv "
+    "AND m.sender = 'operator') AND a.conv NOT IN (SELECT conv FROM audit "
+    "WHERE conv IS NOT NULL AND actor LIKE 'operator:%') LIMIT 1000";
+
+static const char *const sql_unopened_scrub[] = {
+	"UPDATE message SET text = '" RETENTION_REMOVED "' WHERE attachment "
+	"IN (SELECT id FROM attachment WHERE conv = ?1 AND deleted = 0 AND "
+	"at < ?2)",
+	"UPDATE attachment SET deleted = 1, name = '" RETENTION_REMOVED "' "
+	"WHERE conv = ?1 AND deleted = 0 AND at < ?2",
+};
+
 static int
 dberr(sqlite3 *db, char **errstr_r)
 {
@@ -49,17 +68,20 @@ dberr(sqlite3 *db, char **errstr_r)
 	return -1;
 }
 
-/* The checksums of conv's live attachments (the caller frees). */
+/* The checksums of conv's live attachments from before `before` (the
+ * caller frees). */
 static char **
-files_of(sqlite3 *db, int64_t conv, size_t *n_r)
+files_of(sqlite3 *db, int64_t conv, int64_t before, size_t *n_r)
 {
 	sqlite3_stmt	*st;
 	char		**v = NULL;
 	size_t		  n = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM attachment WHERE "
-	    "conv = ?1 AND deleted = 0", -1, &st, NULL) == SQLITE_OK) {
+	    "conv = ?1 AND deleted = 0 AND at < ?2", -1, &st,
+	    NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, conv);
+		sqlite3_bind_int64(st, 2, before);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			v = xreallocarray(v, n + 1, sizeof(*v));
 			v[n++] = xstrdup((const char *)
@@ -92,8 +114,13 @@ unlink_unused(sqlite3 *db, const char *dir, const char *sha)
 	free(path);
 }
 
+/*
+ * Runs the statements sql[0..n) on conv (?1) and before (?2), journals
+ * detail, commits, then unlinks the files no live attachment needs.
+ */
 static int
-scrub(sqlite3 *db, const char *dir, int64_t conv, const char *number,
+scrub(sqlite3 *db, const char *dir, const char *const *sql, size_t nsql,
+    int64_t conv, const char *number, int64_t before, const char *detail,
     time_t now, char **errstr_r)
 {
 	sqlite3_stmt	*st;
@@ -101,16 +128,18 @@ scrub(sqlite3 *db, const char *dir, int64_t conv, const char *number,
 	size_t		  nfiles, i;
 	int		  rc;
 
-	files = files_of(db, conv, &nfiles);
+	files = files_of(db, conv, before, &nfiles);
 	if (state_begin(db, errstr_r) == -1)
 		goto fail_free;
-	for (i = 0; i < sizeof(sql_scrub) / sizeof(sql_scrub[0]); i++) {
-		if (sqlite3_prepare_v2(db, sql_scrub[i], -1, &st,
+	for (i = 0; i < nsql; i++) {
+		if (sqlite3_prepare_v2(db, sql[i], -1, &st,
 		    NULL) != SQLITE_OK) {
 			dberr(db, errstr_r);
 			goto fail;
 		}
 		sqlite3_bind_int64(st, 1, conv);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			sqlite3_bind_int64(st, 2, before);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE) {
@@ -118,8 +147,8 @@ scrub(sqlite3 *db, const char *dir, int64_t conv, const char *number,
 			goto fail;
 		}
 	}
-	if (audit_append(db, "system", "retention", conv, number,
-	    "personal data removed", now, errstr_r) == -1)
+	if (audit_append(db, "system", "retention", conv, number, detail, now,
+	    errstr_r) == -1)
 		goto fail;
 	if (state_commit(db, errstr_r) == -1)
 		goto fail_free;
@@ -138,9 +167,14 @@ fail_free:
 	return -1;
 }
 
-int
-retention_run(sqlite3 *db, const char *attach_dir, int days, time_t now,
-    char **errstr_r)
+/*
+ * Scrubs with sql[0..nsql) (?2: files_before) every conversation query
+ * finds (?1: cutoff).  Returns how many, or -1 with *errstr_r.
+ */
+static int
+run(sqlite3 *db, const char *attach_dir, const char *query,
+    const char *const *sql, size_t nsql, const char *detail, int64_t cutoff,
+    int64_t files_before, time_t now, char **errstr_r)
 {
 	sqlite3_stmt	*st;
 	int64_t		*ids = NULL;
@@ -149,9 +183,9 @@ retention_run(sqlite3 *db, const char *attach_dir, int days, time_t now,
 	size_t		 n = 0, i;
 	int		 rc = 0;
 
-	if (sqlite3_prepare_v2(db, sql_due, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK)
 		return dberr(db, errstr_r);
-	sqlite3_bind_int64(st, 1, (int64_t)now - (int64_t)days * 86400);
+	sqlite3_bind_int64(st, 1, cutoff);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ids = xreallocarray(ids, n + 1, sizeof(*ids));
 		nums = xreallocarray(nums, n + 1, sizeof(*nums));
@@ -161,12 +195,34 @@ retention_run(sqlite3 *db, const char *attach_dir, int days, time_t now,
 	}
 	sqlite3_finalize(st);
 	for (i = 0; i < n; i++) {
-		if (rc == 0 && scrub(db, attach_dir, ids[i], nums[i], now,
-		    errstr_r) == -1)
+		if (rc == 0 && scrub(db, attach_dir, sql, nsql, ids[i],
+		    nums[i], files_before, detail, now, errstr_r) == -1)
 			rc = -1;
 		free(nums[i]);
 	}
 	free(ids);
 	free(nums);
 	return rc == -1 ? -1 : (int)n;
+}
+
+int
+retention_run(sqlite3 *db, const char *attach_dir, int days, time_t now,
+    char **errstr_r)
+{
+	/* Every file of the conversation goes, however recent. */
+	return run(db, attach_dir, sql_due, sql_scrub, sizeof(sql_scrub) /
+	    sizeof(sql_scrub[0]), "personal data removed", (int64_t)now -
+	    (int64_t)days * 86400, INT64_MAX, now, errstr_r);
+}
+
+int
+retention_unopened(sqlite3 *db, const char *attach_dir, int days,
+    time_t now, char **errstr_r)
+{
+	int64_t	cutoff = (int64_t)now - (int64_t)days * 86400;
+
+	return run(db, attach_dir, sql_unopened, sql_unopened_scrub,
+	    sizeof(sql_unopened_scrub) / sizeof(sql_unopened_scrub[0]),
+	    "files of a request nobody opened removed", cutoff, cutoff, now,
+	    errstr_r);
 }

@@ -24,6 +24,7 @@
 
 #include <sodium.h>
 
+#include "agent/attach.h"
 #include "agent/audit.h"
 #include "agent/cmd.h"
 #include "agent/events.h"
@@ -36,7 +37,9 @@
 #include "agent/retention.h"
 #include "agent/state.h"
 #include "agent/stmt.h"
+#include "agent/watch.h"
 #include "kb/store.h"
+#include "lib/files.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
@@ -44,6 +47,8 @@
 /* Seconds between SLA ticks, and between retention runs. */
 #define SLA_TICK		5
 #define RETENTION_EVERY		86400
+/* A token file: its first line is the token. */
+#define TOKEN_FILE_MAX		4096
 
 static void
 print_err(void *arg, const char *msg)
@@ -59,7 +64,50 @@ brain_put(struct brain *b)
 		return;
 	classifier_free(&b->cl);
 	config_clear(&b->cfg);
+	if (b->metrics_token != NULL)
+		sodium_memzero(b->metrics_token, strlen(b->metrics_token));
+	free(b->metrics_token);
 	free(b);
+}
+
+/* The server's settings that need more than a look at one value: the
+ * trusted proxies parsed, the /metrics token read.  Returns 0, or -1 after
+ * saying why on errs. */
+static int
+brain_http(struct brain *b, const struct config *cfg, FILE *errs)
+{
+	const char	*why = NULL, *p = cfg->trusted_proxies;
+	char		*buf, *err = NULL;
+	size_t		 len;
+
+	if (peer_list_parse(p != NULL ? p : "", p != NULL ? strlen(p) : 0,
+	    &b->proxies, &why) == -1) {
+		fprintf(errs, "trusted_proxies: %s\n", why);
+		return -1;
+	}
+	b->proxy_forwarded = config_proxy_forwarded(cfg->proxy_header);
+	if (config_metrics(cfg->metrics_access) != CONFIG_METRICS_TOKEN)
+		return 0;
+	if (cfg->metrics_token_file == NULL) {
+		fprintf(errs, "metrics_access token needs "
+		    "metrics_token_file\n");
+		return -1;
+	}
+	if (files_read(cfg->metrics_token_file, TOKEN_FILE_MAX, &buf,
+	    &len, &err) == -1) {
+		fprintf(errs, "metrics_token_file: %s\n", err);
+		free(err);
+		return -1;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (strlen(buf) < SERVE_TOKEN_MIN) {
+		fprintf(errs, "metrics_token_file: the token's first line has "
+		    "fewer than %d characters\n", SERVE_TOKEN_MIN);
+		free(buf);
+		return -1;
+	}
+	b->metrics_token = buf;
+	return 0;
 }
 
 /* Loads a brain for cfg from the articles in db and the category files. */
@@ -85,6 +133,12 @@ brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
 	defs = xasprintf("%s/intents/defs", data_dir);
 	p.taxonomy = tax;
 	p.defs = defs;
+	if (brain_http(b, cfg, errs) == -1) {
+		free(tax);
+		free(defs);
+		brain_put(b);
+		return NULL;
+	}
 	b->cl = classifier_load(&p, db, &cfg->classifier, print_err, errs);
 	free(tax);
 	free(defs);
@@ -160,6 +214,8 @@ set_limits(struct server *srv, const struct config *cfg)
 {
 	atomic_store(&srv->max_connections, cfg->max_connections);
 	atomic_store(&srv->per_ip_connections, cfg->per_ip_connections);
+	if (srv->watch != NULL)
+		watch_set_header_timeout(srv->watch, cfg->header_timeout);
 }
 
 /* SIGHUP: a new configuration, articles and categories, or the old. */
@@ -407,6 +463,15 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 			} else if (n > 0)
 				log_msg(LOG_WARN, "retention: personal data "
 				    "removed from %d conversation(s)", n);
+			if ((n = retention_unopened(db, srv->attach_dir,
+			    srv->brain->cfg.unopened_attachment_days, now,
+			    &err)) == -1) {
+				log_msg(LOG_ERROR, "retention: %s", err);
+				free(err);
+				err = NULL;
+			} else if (n > 0)
+				log_msg(LOG_WARN, "retention: files removed "
+				    "from %d request(s) nobody opened", n);
 			next_ret = now + RETENTION_EVERY;
 		}
 	}
@@ -446,6 +511,8 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	srv.sessions = ratelimit_new(60);
 	srv.messages = ratelimit_new(60);
 	srv.conns = ratelimit_new(60);
+	srv.uploads = ratelimit_new(86400);
+	atomic_init(&srv.body_bytes, 0);
 	set_limits(&srv, cfg);
 
 	if (state_open(srv.state_db, &db, &err) == -1)
@@ -471,6 +538,8 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	if (first_admin(db, pw, sizeof(pw), &err) == -1)
 		goto fail;
 
+	/* Uploads a previous process was reading when it stopped. */
+	attach_sweep(srv.attach_dir);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
@@ -508,6 +577,7 @@ out:
 	ratelimit_free(&srv.sessions);
 	ratelimit_free(&srv.messages);
 	ratelimit_free(&srv.conns);
+	ratelimit_free(&srv.uploads);
 	pthread_key_delete(srv.worker_key);
 	free(srv.data_dir);
 	free(srv.state_db);

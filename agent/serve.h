@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "agent/config.h"
+#include "agent/peer.h"
 #include "agent/sla.h"
 #include "intents/classifier.h"
 
@@ -25,15 +26,30 @@
 #define SERVE_JSON_DEPTH	16		/* nesting of a JSON body */
 #define SERVE_UPLOAD_MAX	(10 * 1024 * 1024)	/* one attachment */
 #define SERVE_UPLOADS_MAX	10		/* attachments per chat */
+/* Memory of one connection for its headers and buffers: an idle event
+ * stream's main cost, and plenty for a browser's request headers (bodies
+ * pass through in pieces).  It also bounds all the headers of a request. */
+#define SERVE_CONNECTION_MEMORY	(8 * 1024)
+/* JSON bodies held in memory at once, all connections together: 512 of
+ * the largest, while uploads go to files. */
+#define SERVE_BODIES_MEMORY	(32 * 1024 * 1024)
+/* A bearer token for /metrics: shorter is guessable. */
+#define SERVE_TOKEN_MIN		16
 
 struct hub;
 struct ratelimit;
+struct watch;
 
 struct brain {
 	atomic_int			 refs;
 	struct config			 cfg;
 	struct classifier		*cl;
 	struct sla_holidays		 holidays;
+	struct peer_list		 proxies;	/* trusted_proxies */
+	int				 proxy_forwarded; /* they write
+							    Forwarded */
+	char				*metrics_token;	/* metrics_access
+							   token */
 };
 
 struct server {
@@ -48,6 +64,10 @@ struct server {
 	struct ratelimit	*sessions;	/* new chats per address */
 	struct ratelimit	*messages;	/* messages per chat */
 	struct ratelimit	*conns;		/* connections per address */
+	struct ratelimit	*uploads;	/* upload bytes per address
+						   per day */
+	struct watch		*watch;		/* deadlines, hang-ups */
+	atomic_llong		 body_bytes;	/* JSON bodies in memory */
 	atomic_int		 nconns;
 	/* Limits of the brain in force, for code that holds no brain. */
 	atomic_int		 max_connections;

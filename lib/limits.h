@@ -34,5 +34,11 @@
 #define LIMIT_JSONL_LINE_BYTES		(1024 * 1024 + 4096)
 /* Versions kept per article; older ones are pruned on import. */
 #define LIMIT_ARTICLE_VERSIONS		100
+/* Entries of trusted_proxies: a few proxies or networks, not a routing
+ * table. */
+#define LIMIT_TRUSTED_PROXIES		32
+/* Hops of X-Forwarded-For or Forwarded looked at, from the right: more
+ * proxies than this in front of one server is a header someone wrote. */
+#define LIMIT_FORWARDED_HOPS		16
 
 #endif

@@ -135,6 +135,15 @@ static const char every_key[] =
     "sessions_per_minute 5\n"
     "messages_per_minute 12\n"
     "keepalive_seconds 15\n"
+    "header_timeout 7\n"
+    "trusted_proxies 10.0.0.1, 192.168.0.0/16 fd00::/8\n"
+    "proxy_header Forwarded\n"
+    "cookie_secure 1\n"
+    "metrics_access token\n"
+    "metrics_token_file /etc/hotline/metrics.secret\n"
+    "upload_conversation_mib 20\n"
+    "upload_address_mib_per_day 500\n"
+    "unopened_attachment_days 14\n"
     "imap_host mail.example.org\n"
     "imap_port 993\n"
     "imap_security tls\n"
@@ -228,6 +237,18 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert_int_eq(cfg.sessions_per_minute, 5);
 	ck_assert_int_eq(cfg.messages_per_minute, 12);
 	ck_assert_int_eq(cfg.keepalive_seconds, 15);
+	ck_assert_int_eq(cfg.header_timeout, 7);
+	ck_assert_str_eq(cfg.trusted_proxies, "10.0.0.1, 192.168.0.0/16 "
+	    "fd00::/8");
+	ck_assert(config_proxy_forwarded(cfg.proxy_header));
+	ck_assert_int_eq(cfg.cookie_secure, 1);
+	ck_assert_int_eq(config_metrics(cfg.metrics_access),
+	    CONFIG_METRICS_TOKEN);
+	ck_assert_str_eq(cfg.metrics_token_file,
+	    "/etc/hotline/metrics.secret");
+	ck_assert_int_eq(cfg.upload_conversation_mib, 20);
+	ck_assert_int_eq(cfg.upload_address_mib_per_day, 500);
+	ck_assert_int_eq(cfg.unopened_attachment_days, 14);
 	ck_assert_str_eq(cfg.imap_host, "mail.example.org");
 	ck_assert_int_eq(cfg.imap_port, 993);
 	ck_assert_str_eq(cfg.imap_security, "tls");
@@ -266,6 +287,14 @@ START_TEST(whole_number_settings_refuse_fractions_and_range)
 	assert_error("threads 0\n", 1, "threads: a whole number");
 	assert_error("max_connections 15\n", 1, "max_connections: a whole");
 	assert_error("retention_days many\n", 1, "retention_days: a whole");
+	assert_error("trusted_proxies 10.0.0.0/33\n", 1,
+	    "trusted_proxies: a network's prefix");
+	assert_error("trusted_proxies proxy.example.org\n", 1,
+	    "trusted_proxies: addresses or networks");
+	assert_error("metrics_access everyone\n", 1,
+	    "metrics_access: loopback, open or token");
+	assert_error("proxy_header X-Real-IP\n", 1,
+	    "proxy_header: x-forwarded-for or forwarded");
 }
 END_TEST
 

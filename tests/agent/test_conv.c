@@ -9,6 +9,7 @@
  */
 #include <check.h>
 #include <ftw.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -549,10 +550,18 @@ START_TEST(test_attachments_are_checked_by_content)
 	json_t				*a;
 	char				*err = NULL;
 	int				 i;
-	int64_t				 id = new_chat("ru");
+	int64_t				 id = new_chat("ru"), quota = 1 << 20;
 
+	/* Nothing typed yet: no files. */
+	ck_assert_int_eq(attach_store(&env, attdir, id, "scan.pdf", pdf,
+	    sizeof(pdf) - 1, quota, &res, &err), -1);
+	ck_assert_int_eq(res.status, 409);
+	free(err);
+	err = NULL;
+	say(id, "прикладываю скан", &res);
+	json_decref(res.messages);
 	ck_assert_msg(attach_store(&env, attdir, id, "../../scan.pdf", pdf,
-	    sizeof(pdf) - 1, &res, &err) == 0, "%s", err);
+	    sizeof(pdf) - 1, quota, &res, &err) == 0, "%s", err);
 	a = json_object_get(json_array_get(res.messages, 0), "attachment");
 	ck_assert_str_eq(str(a, "type"), "application/pdf");
 	ck_assert_str_eq(str(a, "name"), "scan.pdf");
@@ -560,19 +569,78 @@ START_TEST(test_attachments_are_checked_by_content)
 	info(id, &ci);
 	ck_assert(ci.number[0] != '\0');
 	ck_assert_int_eq(attach_store(&env, attdir, id, "virus.pdf", exe,
-	    sizeof(exe) - 1, &res, &err), -1);
+	    sizeof(exe) - 1, quota, &res, &err), -1);
 	ck_assert_int_eq(res.status, 415);
 	free(err);
 	err = NULL;
-	for (i = 1; i < SERVE_UPLOADS_MAX; i++) {
+	/* Over the conversation's quota. */
+	ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
+	    sizeof(pdf) - 1, sizeof(pdf), &res, &err), -1);
+	ck_assert_int_eq(res.status, 413);
+	free(err);
+	err = NULL;
+	/* An override that makes "fdp.exe" read "exe.pdf", an isolate, a
+	 * C1 control and ESC: gone from the name. */
+	ck_assert_int_eq(attach_store(&env, attdir, id,
+	    "\xe2\x80\xae" "fdp\xe2\x81\xa6.\xc2\x85" "ex\x1b" "e", pdf,
+	    sizeof(pdf) - 1, quota, &res, &err), 0);
+	a = json_object_get(json_array_get(res.messages, 0), "attachment");
+	ck_assert_str_eq(str(a, "name"), "fdp.exe");
+	json_decref(res.messages);
+	for (i = 2; i < SERVE_UPLOADS_MAX; i++) {
 		ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
-		    sizeof(pdf) - 1, &res, &err), 0);
+		    sizeof(pdf) - 1, quota, &res, &err), 0);
 		json_decref(res.messages);
 	}
 	ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
-	    sizeof(pdf) - 1, &res, &err), -1);
+	    sizeof(pdf) - 1, quota, &res, &err), -1);
 	ck_assert_int_eq(res.status, 429);
 	free(err);
+}
+END_TEST
+
+/* Whether the file of content data[0..len) is in the attachments. */
+static int
+stored(const unsigned char *data, size_t len)
+{
+	unsigned char	sum[crypto_hash_sha256_BYTES];
+	char		hex[ATTACH_HEX_SIZE], path[256];
+
+	crypto_hash_sha256(sum, data, len);
+	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+	snprintf(path, sizeof(path), "%s/%s", attdir, hex);
+	return access(path, F_OK) == 0;
+}
+
+START_TEST(test_retention_removes_unopened_files)
+{
+	static const unsigned char	 lone[] = "\x89PNG\r\n\x1a\nlone";
+	static const unsigned char	 seen[] = "\x89PNG\r\n\x1a\nseen";
+	struct conv_result		 res;
+	json_t				*item;
+	char				*err = NULL;
+	int				 status;
+	int64_t				 a = new_chat("ru"), b = new_chat("ru");
+
+	say(a, "вот фото документа", &res);
+	json_decref(res.messages);
+	ck_assert_msg(attach_store(&env, attdir, a, "photo.png", lone,
+	    sizeof(lone) - 1, 1 << 20, &res, &err) == 0, "%s", err);
+	json_decref(res.messages);
+	hand_off(b);
+	ck_assert_int_eq(attach_store(&env, attdir, b, "photo.png", seen,
+	    sizeof(seen) - 1, 1 << 20, &res, &err), 0);
+	json_decref(res.messages);
+	ck_assert_int_eq(queue_take(db, b, "anna", "operator", env.now, &item,
+	    &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(retention_unopened(db, attdir, 30, env.now + 86400,
+	    &err), 0);
+	ck_assert(stored(lone, sizeof(lone) - 1));
+	ck_assert_int_ge(retention_unopened(db, attdir, 30, env.now +
+	    31 * 86400, &err), 1);
+	ck_assert(!stored(lone, sizeof(lone) - 1));
+	ck_assert(stored(seen, sizeof(seen) - 1));
 }
 END_TEST
 
@@ -658,6 +726,7 @@ conv_suite(void)
 	tcase_add_test(tc, test_sla_tick_tells_the_wait_and_escalates);
 	tcase_add_test(tc, test_attachments_are_checked_by_content);
 	tcase_add_test(tc, test_retention_removes_personal_data);
+	tcase_add_test(tc, test_retention_removes_unopened_files);
 	tcase_add_test(tc, test_everything_survives_a_reopen);
 	suite_add_tcase(s, tc);
 	return s;
