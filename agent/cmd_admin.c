@@ -323,19 +323,25 @@ cmd_retention_run(const struct config *cfg, int argc, char **argv)
 {
 	sqlite3	*db;
 	char	*err = NULL, *path, *dir;
-	int	 n;
+	int	 n, u = 0;
 
 	if (open_state(cfg, &db, &path) == -1)
 		return 1;
 	dir = serve_attach_dir(path);
 	n = retention_run(db, dir, cfg->retention_days, time(NULL), &err);
-	if (n == -1) {
+	/* The server's daily run does both; so does the verb for cron. */
+	if (n != -1)
+		u = retention_unopened(db, dir, cfg->unopened_attachment_days,
+		    time(NULL), &err);
+	if (n == -1 || u == -1) {
 		fprintf(stderr, "hotline: %s\n", err);
 		free(err);
+		n = -1;
 	} else
 		printf("retention: personal data removed from %d "
-		    "conversation(s) closed over %d days ago\n", n,
-		    cfg->retention_days);
+		    "conversation(s) closed over %d days ago; files of %d "
+		    "conversation(s) nobody opened in %d days\n", n,
+		    cfg->retention_days, u, cfg->unopened_attachment_days);
 	free(dir);
 	free(path);
 	sqldb_close(&db);

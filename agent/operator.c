@@ -17,6 +17,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,7 @@ static const struct counter {
 #define NCOUNTERS	(sizeof(counters) / sizeof(counters[0]))
 
 static pthread_once_t	dummy_once = PTHREAD_ONCE_INIT;
+static atomic_int	checks_running;	/* password checks under way */
 static char		dummy_hash[crypto_pwhash_STRBYTES];
 
 int
@@ -517,9 +519,17 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 		return -1;
 	if (sodium_init() < 0 || pthread_once(&dummy_once, make_dummy) != 0)
 		abort();
+	if (atomic_fetch_add(&checks_running, 1) >= OPERATOR_CHECKS_MAX) {
+		atomic_fetch_sub(&checks_running, 1);
+		*status_r = 503;
+		*retry_r = 1;
+		*errstr_r = xstrdup("busy: try again in a second");
+		return -1;
+	}
 	/* The same work whether or not the name exists. */
 	right = crypto_pwhash_str_verify(found ? hash : dummy_hash, password,
 	    strlen(password)) == 0 && found;
+	atomic_fetch_sub(&checks_running, 1);
 	if (!right) {
 		if (record_failure(db, name, ip, now, errstr_r) == -1)
 			return -1;

@@ -36,6 +36,10 @@
 #define OPERATOR_FORGET		(24 * 3600)
 /* A session lasts a working shift and a half. */
 #define OPERATOR_SESSION_TTL	(12 * 3600)
+/* Password checks at once: each takes 64 MiB (argon2id, libsodium's
+ * INTERACTIVE), so a flood of sign-ins is bounded by this, not by the
+ * number of threads; one a core keeps a colleague's sign-in quick. */
+#define OPERATOR_CHECKS_MAX	2
 /* Room for a cookie or CSRF token (43 base64url characters) and its NUL. */
 #define OPERATOR_TOKEN_MAX	64
 #define OPERATOR_NAME_MAX	32

@@ -441,4 +441,38 @@ check "6: an old unkeyed journal still verifies, and says so ($v)" \
 check "6: ... and once keyed, rewriting its old entries is found" \
 	sh -c "! '$HOTLINE' -c '$conf' audit verify >/dev/null 2>&1"
 
+# A flood of sign-ins with many worker threads: each password check takes
+# 64 MiB (argon2id); at most OPERATOR_CHECKS_MAX run at once, the rest are
+# told to come back in a second (503), and memory stays bounded.
+stop
+sed -i 's/^threads .*//' "$conf"
+printf 'threads 16\n' >>"$conf"
+start
+rss() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$pid/status"; }
+rss0=$(rss)
+peak=$rss0
+n=0
+flood=
+while [ $n -lt 24 ]; do
+	curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"name\":\"flood$n\",\"password\":\"wrong\"}" \
+	    "$base/api/operator/login" >>"$tmp/flood" &
+	flood="$flood $!"
+	n=$((n + 1))
+done
+i=0
+while [ $i -lt 40 ]; do
+	r=$(rss)
+	[ -n "$r" ] && [ "$r" -gt "$peak" ] && peak=$r
+	sleep 0.05
+	i=$((i + 1))
+done
+# Only the flood's own clients: earlier checks left streams open.
+wait $flood
+grow=$(( (peak - rss0) / 1024 ))
+echo "# sign-in flood: server RSS $((rss0 / 1024)) MiB before, peak $((peak / 1024)) MiB"
+check "a flood of 24 sign-ins at once grows the server by at most 200 MiB ($grow MiB)" \
+	test "$grow" -le 200
+
 finish
