@@ -80,6 +80,9 @@ const STR = {
     tooLong: `Сообщение длиннее ${MAX_TEXT} символов — сократите его, пожалуйста.`,
     err429: (s) => `Слишком много запросов подряд. Подождите ${s} ${plural(s, 'секунду', 'секунды', 'секунд')} и попробуйте снова.`,
     err429files: 'К одному обращению можно приложить не больше 10 файлов.',
+    err429day: 'На сегодня лимит загрузок с вашего адреса исчерпан. Попробуйте завтра или опишите документ словами.',
+    err409file: 'Сначала напишите, пожалуйста, ваш вопрос, затем приложите файл.',
+    err413conv: 'К этому обращению уже приложено слишком много файлов по объёму. Оператор попросит недостающее.',
     err413text: `Сообщение слишком длинное — не больше ${MAX_TEXT} символов.`,
     err413file: 'Файл слишком большой — не больше 10 МБ.',
     err415: 'Этот файл не принят: можно только PDF, JPG или PNG.',
@@ -148,6 +151,9 @@ const STR = {
     tooLong: `The message is longer than ${MAX_TEXT} characters — please shorten it.`,
     err429: (s) => `Too many requests in a row. Please wait ${s} second${s === 1 ? '' : 's'} and try again.`,
     err429files: 'At most 10 files can be attached to one request.',
+    err429day: 'Your address has reached today\'s upload limit. Please try tomorrow or describe the document in words.',
+    err409file: 'Please type your question first, then attach the file.',
+    err413conv: 'The files of this request already take up all the room allowed. The operator will ask for anything missing.',
     err413text: `The message is too long — at most ${MAX_TEXT} characters.`,
     err413file: 'The file is too large — at most 10 MB.',
     err415: 'This file was not accepted: only PDF, JPG or PNG.',
@@ -238,13 +244,17 @@ function errorText(err, what) {
   const s = err.status;
   if (s === 0) return t('errNet');
   if (s === 429) {
+    // The server's daily quota for an address answers with a wait of hours.
+    if (what === 'file' && err.retryAfter > 3600) return t('err429day');
     if (what === 'file' && !err.retryAfter) return t('err429files');
     if (what === 'file' && /attach|file|count|upload/i.test(err.code || '')) return t('err429files');
     return t('err429', err.retryAfter || 30);
   }
-  if (s === 413) return what === 'file' ? t('err413file') : t('err413text');
+  // The page refuses files over 10 MB itself: a 413 for a file is the
+  // conversation's total.
+  if (s === 413) return what === 'file' ? t('err413conv') : t('err413text');
   if (s === 415) return t('err415');
-  if (s === 409) return t('err409');
+  if (s === 409) return what === 'file' ? t('err409file') : t('err409');
   if (s >= 500) return t('err5xx');
   if (s === 400) return what === 'file' ? t('badType') : t('err400');
   return `${t('err400')} (${s})`;
