@@ -598,14 +598,39 @@ set_category(const struct classifier *c, struct verdict *v, int cat)
  * rules were not written on, agreement roughly halves wrong answers for a
  * point of automation (issue 8).
  */
+/*
+ * The second opinion on the normalised message n, asked only when a
+ * decision needs it (a confident answer, a rescue): it costs about as much
+ * as the full-text evidence.
+ */
 static void
-second_opinion(struct classify_ctx *x, struct verdict *v)
+ask_model(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	size_t			 i;
+
+	if (c->model == NULL || v->model_category >= 0)
+		return;
+	intent_model_predict(c->model, n->match, n->match_len, x->mprob);
+	for (i = 0; i < c->ncats; i++)
+		if (v->model_category < 0 ||
+		    x->mprob[i] > x->mprob[v->model_category])
+			v->model_category = (int)i;
+	v->model_confidence = x->mprob[v->model_category];
+}
+
+static void
+second_opinion(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
 {
 	const struct classifier	*c = x->c;
 	int			 m = v->model_category;
 
 	if (c->model == NULL || c->cfg.model_veto >= 1)
 		return;
+	ask_model(x, n, v);
+	m = v->model_category;
 	if (m < 0 || m == v->category || x->mprob[m] < c->cfg.model_veto ||
 	    x->mprob[v->category] >= (1 - c->cfg.model_veto) / 2)
 		return;
@@ -672,7 +697,7 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 		v->reason = v->action == ACTION_HANDOFF ? "asked for a person" :
 		    "confident";
 		if (v->action == ACTION_ANSWER)
-			second_opinion(x, v);
+			second_opinion(x, n, v);
 		return;
 	}
 	/* Asking "did you mean A or B?" only makes sense when A and B are
@@ -710,6 +735,7 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 		return 0;
 	/* The learned second opinion takes it for something outside the
 	 * portal ("ставки транспортного налога по регионам"): no rescue. */
+	ask_model(x, n, v);
 	if (v->model_category >= 0 && v->model_category == c->oos_cat)
 		return 0;
 	/* "пособия, справки, лицензии — что вообще есть на портале?" names
@@ -902,16 +928,6 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	v->lang = n.lang;
 	v->model_category = -1;
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
-	if (c->model != NULL) {
-		size_t	i;
-
-		intent_model_predict(c->model, n.match, n.match_len, x->mprob);
-		for (i = 0; i < c->ncats; i++)
-			if (v->model_category < 0 ||
-			    x->mprob[i] > x->mprob[v->model_category])
-				v->model_category = (int)i;
-		v->model_confidence = x->mprob[v->model_category];
-	}
 	evidence_score(c->ev, x->es, n.match, n.match_len, skip, &x->er);
 	weigh(x);
 	rank(x, v);

@@ -2,7 +2,8 @@
  * Features are hashed (FNV-1a) into MODEL_DIM buckets: each word, and each
  * character 3- and 4-gram of each word padded with spaces ("забыл" gives
  * " за", "заб", ..., "ыл "), so a typo or another ending still shares most
- * of a word's features.  Vectors are binary and L2-normalised; the
+ * of a word's features.  Vectors count features and are scaled by the
+ * square root of their number; the
  * regression is L2-regularised (LIBLINEAR's L2R_LR, one against the rest).
  */
 #include "intents/model.h"
@@ -51,14 +52,6 @@ fnv(const char *p, size_t len, uint32_t seed)
 		h *= 16777619u;
 	}
 	return h;
-}
-
-static int
-cmp_node(const void *a, const void *b)
-{
-	const struct feature_node	*x = a, *y = b;
-
-	return (x->index > y->index) - (x->index < y->index);
 }
 
 /* The length of the UTF-8 character starting at *p (1 for a stray byte). */
@@ -127,11 +120,9 @@ features(const char *text, size_t len, struct feature_node *out)
 				    pos[j + g] - pos[j], (uint32_t)g) %
 				    MODEL_DIM) + 1;
 	}
-	qsort(out, n, sizeof(*out), cmp_node);
-	for (i = 0, k = 0; i < n; i++)
-		if (k == 0 || out[k - 1].index != out[i].index)
-			out[k++] = out[i];
-	n = k;
+	/* No sort and no merge of repeats: LIBLINEAR takes features in any
+	 * order, and a repeated n-gram simply counts twice, in training as in
+	 * prediction (sorting cost as much as the rest of the model). */
 	norm = n > 0 ? 1 / sqrt((double)n + 1) : 1;
 	for (i = 0; i < n; i++)
 		out[i].value = norm;
