@@ -31,6 +31,7 @@
 #define ID_OOS		"out_of_scope"
 #define ID_HOWTO	"services.how_to"
 #define ID_INCIDENT	"incident.report"
+#define REASON_DISAGREE	"the second opinion disagrees"
 
 /* What person.def names: messages that are for a person, not an article,
  * whatever they are about (a letter from an organisation, a demand for a
@@ -644,7 +645,7 @@ second_opinion(struct classify_ctx *x, const struct normalized *n,
 		v->action = ACTION_CLARIFY;
 	} else
 		v->action = ACTION_HANDOFF;
-	v->reason = "the second opinion disagrees";
+	v->reason = REASON_DISAGREE;
 }
 
 static void
@@ -744,7 +745,12 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 		return 0;
 	/* Out of scope, or confidently about the hotline itself: only
 	 * strong evidence of a service overrules that. */
-	if (v->action == ACTION_DECLINE || v->action == ACTION_ANSWER ||
+	/* When the rules and the second opinion disagree only about the
+	 * kind of request, a clear service settles it: its article answers
+	 * every kind (how to apply, documents, timing). */
+	if (strcmp(v->reason, REASON_DISAGREE) == 0)
+		;
+	else if (v->action == ACTION_DECLINE || v->action == ACTION_ANSWER ||
 	    (v->ntop > 0 && v->top[0].category == c->oos_cat) ?
 	    tc->score < tcfg->rescue_oos : tc->score < tcfg->rescue)
 		return 0;
