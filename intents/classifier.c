@@ -109,7 +109,7 @@ classifier_config_defaults(struct classifier_config *cfg)
 	cfg->w_example = 0.8;
 	cfg->w_example2 = 0.3;
 	cfg->w_article = 0.2;
-	cfg->model_veto = 0.6;
+	cfg->model_veto = 0.7;
 	topic_config_defaults(&cfg->topic);
 }
 

@@ -44,7 +44,7 @@ topic_config_defaults(struct topic_config *cfg)
 	cfg->min = 0.12;
 	cfg->margin = 0.20;
 	cfg->clarify = 0.96;
-	cfg->rescue = 0.20;
+	cfg->rescue = 0.22;
 	cfg->rescue_oos = 0.50;
 	cfg->keep_kind = 0.2;
 }
