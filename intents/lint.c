@@ -1,0 +1,255 @@
+/*
+ * The warnings are found with the same compiled rules the agent runs: each
+ * example is classified as a message would be, and every pattern is run
+ * on its normalised text (rules_explain).  A rule that adds evidence to
+ * another category's example counts only where that category is not ruled
+ * out for it, since a vetoed category's evidence is never used.
+ */
+#include "intents/lint.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intents/editform.h"
+#include "intents/rules.h"
+#include "lib/xmalloc.h"
+
+#define EXAMPLE_SHOWN	60	/* characters of an example quoted */
+
+/* Characters (not bytes) of UTF-8 text s. */
+static size_t
+chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+void
+lint_size(const struct def_set *set, struct lint_size *sz)
+{
+	const struct def_pattern	*p, *q;
+	size_t				 i, j, k, l, n;
+
+	memset(sz, 0, sizeof(*sz));
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->intents[i].npatterns; j++) {
+			p = &set->intents[i].patterns[j];
+			n = chars(p->source);
+			sz->patterns++;
+			if ((size_t)p->kind < sizeof(sz->kinds) /
+			    sizeof(sz->kinds[0]))
+				sz->kinds[p->kind]++;
+			sz->chars += n;
+			if (n > LINT_LONG)
+				sz->over++;
+			if (n > sz->longest) {
+				sz->longest = n;
+				sz->longest_file = p->file;
+				sz->longest_line = p->line;
+			}
+			/* A copy: the same text on an earlier line. */
+			for (k = 0; k <= i; k++)
+				for (l = 0; l < (k < i ? set->intents[k].npatterns :
+				    j); l++) {
+					q = &set->intents[k].patterns[l];
+					if (strcmp(q->source, p->source) == 0)
+						goto copy;
+				}
+			continue;
+copy:
+			sz->copies++;
+			sz->copy_chars += n;
+		}
+	for (i = 0; i < set->nlists; i++) {
+		sz->lists++;
+		sz->list_chars += chars(set->lists[i].items);
+	}
+}
+
+void
+lint_size_print(const struct lint_size *sz, FILE *out)
+{
+	fprintf(out, "category files: %zu patterns (%zu rule, %zu not, %zu "
+	    "only, %zu priority), %zu characters, longest %zu (%s:%zu), %zu "
+	    "over %d, %zu copies (%zu characters); %zu lists, %zu "
+	    "characters\n", sz->patterns, sz->kinds[DEF_RULE],
+	    sz->kinds[DEF_NOT], sz->kinds[DEF_ONLY], sz->kinds[DEF_PRIORITY],
+	    sz->chars, sz->longest, sz->longest_file != NULL ?
+	    sz->longest_file : "-", sz->longest_line, sz->over, LINT_LONG,
+	    sz->copies, sz->copy_chars, sz->lists, sz->list_chars);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+warn(def_error_fn fn, void *arg, const struct def_pattern *p,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[768], *full;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	full = xasprintf("%s:%zu: warning: %s", p->file, p->line, msg);
+	if (fn != NULL)
+		fn(arg, full);
+	free(full);
+}
+
+/* What one rule line did on the examples. */
+struct fired {
+	size_t	own;		/* examples of its category */
+	size_t	other;		/* examples of others, where it counted */
+	size_t	ex_def;		/* the first of those: definition … */
+	size_t	ex_i;		/* … and example */
+};
+
+struct walk {
+	const struct def_set	*set;
+	size_t			*base;	/* per definition: first flat index */
+	struct fired		*fired;
+	const unsigned char	*vetoed;
+	int			 cat;	/* the example's category */
+	size_t			 def, ex;
+};
+
+static void
+on_hit(void *arg, size_t category, const struct def_pattern *p)
+{
+	struct walk	*w = arg;
+	struct fired	*f;
+	size_t		 i;
+
+	if (p->kind != DEF_RULE && p->kind != DEF_ONLY)
+		return;
+	for (i = 0; i < w->set->n; i++)
+		if (p >= w->set->intents[i].patterns && p <
+		    w->set->intents[i].patterns + w->set->intents[i].npatterns)
+			break;
+	if (i == w->set->n)
+		return;
+	f = &w->fired[w->base[i] + (size_t)(p - w->set->intents[i].patterns)];
+	if ((int)category == w->cat)
+		f->own++;
+	else if (!w->vetoed[category]) {
+		if (f->other++ == 0) {
+			f->ex_def = w->def;
+			f->ex_i = w->ex;
+		}
+	}
+}
+
+/* An example cut to EXAMPLE_SHOWN characters, into buf. */
+static const char *
+quote(const char *s, char *buf, size_t bufsz)
+{
+	size_t	i = 0, n = 0;
+
+	while (s[i] != '\0' && n < EXAMPLE_SHOWN) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		n++;
+	}
+	if (s[i] == '\0' || i + 4 > bufsz)
+		return s;
+	memcpy(buf, s, i);
+	memcpy(buf + i, "…", sizeof("…"));
+	return buf;
+}
+
+/* The rules' warnings, after every example was seen. */
+static size_t
+tell_rules(const struct walk *w, def_error_fn fn, void *arg)
+{
+	const struct def_intent		*d, *e;
+	const struct def_pattern	*p;
+	const struct fired		*f;
+	char				 buf[EXAMPLE_SHOWN * 4 + 8];
+	size_t				 i, j, n = 0;
+
+	for (i = 0; i < w->set->n; i++) {
+		d = &w->set->intents[i];
+		for (j = 0; j < d->npatterns; j++) {
+			p = &d->patterns[j];
+			f = &w->fired[w->base[i] + j];
+			if (p->kind != DEF_RULE && p->kind != DEF_ONLY)
+				continue;
+			if (f->own == 0 && f->other == 0) {
+				warn(fn, arg, p, "%s matches none of the "
+				    "examples: add one it is for, or remove it",
+				    def_kind_name(p->kind));
+				n++;
+			}
+			if (f->other == 0)
+				continue;
+			e = &w->set->intents[f->ex_def];
+			warn(fn, arg, p, "%s of %s adds evidence to %zu "
+			    "example(s) of other categories, first %s (%s:%zu): "
+			    "%s", def_kind_name(p->kind), d->id, f->other,
+			    e->id, e->file, e->example_lines[f->ex_i],
+			    quote(e->examples[f->ex_i], buf, sizeof(buf)));
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t
+lint_warn(const struct classifier *c, struct classify_ctx *ctx,
+    def_error_fn fn, void *arg)
+{
+	const struct def_set		*set = classifier_defs(c);
+	const struct def_intent		*d;
+	const struct def_pattern	*p;
+	struct rules_scratch		*rs;
+	struct classify_trace		 t;
+	struct verdict			 v;
+	struct walk			 w;
+	size_t				 i, j, total = 0, n = 0;
+
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->intents[i].npatterns; j++) {
+			p = &set->intents[i].patterns[j];
+			if (chars(p->source) <= LINT_LONG)
+				continue;
+			warn(fn, arg, p, "%s of %zu characters (more than %d): "
+			    "use lists, near() and shorter lines",
+			    def_kind_name(p->kind), chars(p->source),
+			    LINT_LONG);
+			n++;
+		}
+	n += editform_lint(set, fn, arg);
+	memset(&w, 0, sizeof(w));
+	w.set = set;
+	w.base = xcalloc(set->n + 1, sizeof(*w.base));
+	for (i = 0; i < set->n; i++) {
+		w.base[i] = total;
+		total += set->intents[i].npatterns;
+	}
+	w.fired = xcalloc(total + 1, sizeof(*w.fired));
+	rs = rules_scratch_new(classifier_rules(c));
+	for (i = 0; i < set->n; i++) {
+		d = &set->intents[i];
+		w.cat = taxonomy_index(classifier_taxonomy(c), d->id);
+		for (j = 0; w.cat >= 0 && j < d->nexamples; j++) {
+			classify(ctx, d->examples[j], strlen(d->examples[j]),
+			    &v);
+			classify_trace(ctx, &t);
+			w.vetoed = t.vetoed;
+			w.def = i;
+			w.ex = j;
+			rules_explain(classifier_rules(c), rs, t.match,
+			    t.match_len, on_hit, &w);
+		}
+	}
+	rules_scratch_free(&rs);
+	n += tell_rules(&w, fn, arg);
+	free(w.base);
+	free(w.fired);
+	return n;
+}
