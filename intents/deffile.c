@@ -2,8 +2,8 @@
  * Category files are line-oriented so that an editor can read a diff of one:
  * "keyword value", whole-line comments, and the value taken literally so a
  * regular expression needs no escaping beyond its own.  A pattern or a word
- * list whose line ends with a comma goes on on the next line, so a long list
- * reads as a paragraph.  Every limit an editor could hit (file, line and
+ * list whose line ends with a comma or "..N", or has a bracket open, goes on
+ * on the next line, so a long list reads as a paragraph.  Every limit an editor could hit (file, line and
  * value size, counts) is an error with a line number, never a silent cut.
  */
 #include "intents/deffile.h"
@@ -418,6 +418,23 @@ next_line(struct parser *p, const char *buf, size_t len, size_t *pos,
 	return 0;
 }
 
+static const char *const keywords[] = {
+	"intent", "action", "article", "register", "weak", "services", "rule",
+	"only", "not", "priority", "example", "list"
+};
+
+/* Whether k is a keyword: a line starting with one starts anew. */
+static int
+is_keyword(const char *k, size_t klen)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (is_kw(k, klen, keywords[i]))
+			return 1;
+	return 0;
+}
+
 /* Whether a value of keyword k may go on on the next line. */
 static int
 continues(const char *k, size_t klen)
@@ -428,9 +445,50 @@ continues(const char *k, size_t klen)
 }
 
 /*
- * A value v[0..vlen) ending with a comma, joined with the lines after it
- * (comment lines skipped) for as long as they end with a comma too.  Returns
- * the joined value (the caller frees it), or NULL after an error.
+ * Whether a pattern or list v[0..len) is unfinished: it ends with a comma
+ * or a "..N", or a bracket is still open (outside "phrases" and /raw/
+ * parts).  Such a value goes on on the next line.
+ */
+static int
+unfinished(const char *v, size_t len)
+{
+	size_t	i, j;
+	int	depth = 0;
+
+	if (len > 0 && v[len - 1] == ',')
+		return 1;
+	for (j = len; j > 0 && v[j - 1] >= '0' && v[j - 1] <= '9'; j--)
+		;
+	if (j < len && j >= 2 && v[j - 1] == '.' && v[j - 2] == '.')
+		return 1;
+	for (i = 0; i < len; i++) {
+		if (v[i] == '"') {
+			while (++i < len && v[i] != '"')
+				;
+		} else if (v[i] == '/' && (i == 0 || v[i - 1] == ' ' ||
+		    v[i - 1] == ',' || v[i - 1] == '(' || v[i - 1] == '[')) {
+			for (j = i + 1; j < len; j++) {
+				if (v[j] == '\\') {
+					j++;
+					continue;
+				}
+				if (v[j] == '/' && (j + 1 == len || v[j + 1] ==
+				    ' ' || v[j + 1] == ',' || v[j + 1] == ')'))
+					break;
+			}
+			i = j;
+		} else if (v[i] == '(' || v[i] == '[')
+			depth++;
+		else if (v[i] == ')' || v[i] == ']')
+			depth--;
+	}
+	return depth > 0;
+}
+
+/*
+ * An unfinished value v[0..vlen), joined with the lines after it (comment
+ * lines skipped) for as long as it stays unfinished.  Returns the joined
+ * value (the caller frees it), or NULL after an error.
  */
 static char *
 join_lines(struct parser *p, const char *buf, size_t len, size_t *pos,
@@ -438,22 +496,28 @@ join_lines(struct parser *p, const char *buf, size_t len, size_t *pos,
 {
 	const char	*line, *w, *rest;
 	char		*out;
-	size_t		 o, llen, wlen, restlen;
+	size_t		 o, llen, wlen, restlen, before;
 	int		 bad = 0;
 
 	/* vlen is one line's, well below the limit of a value. */
 	out = xmalloc(LIMIT_EDITOR_VALUE_BYTES + 1);
 	memcpy(out, v, vlen);
 	o = vlen;
-	while (o > 0 && out[o - 1] == ',' && *pos < len) {
+	while (unfinished(out, o) && *pos < len) {
+		before = *pos;
 		p->line++;
 		if (next_line(p, buf, len, pos, &line, &llen) == -1) {
 			bad = 1;
 			continue;
 		}
 		split_word(line, llen, &w, &wlen, &rest, &restlen);
-		if (wlen == 0)
-			break;		/* a blank line ends the value */
+		if (wlen == 0 || is_keyword(w, wlen)) {
+			/* A blank line or a new keyword ends the value:
+			 * read it again as a line of its own. */
+			*pos = before;
+			p->line--;
+			break;
+		}
 		if (w[0] == '#')
 			continue;
 		llen = (size_t)(rest + restlen - w);
@@ -504,7 +568,7 @@ deffile_parse(const char *name, const char *buf, size_t len,
 		split_word(line, llen, &k, &klen, &v, &vlen);
 		if (klen == 0 || k[0] == '#')
 			continue;
-		if (vlen > 0 && v[vlen - 1] == ',' && continues(k, klen)) {
+		if (continues(k, klen) && unfinished(v, vlen)) {
 			start = p.line;
 			joined = join_lines(&p, buf, len, &pos, v, vlen,
 			    &jlen);

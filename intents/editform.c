@@ -649,6 +649,13 @@ gap_re(int n)
 /* One alternative of a choice: items one after another. */
 static void	p_seq(struct ef *, struct lex *, struct alts *);
 
+/* Whether the next word is "unless", which ends what comes before it. */
+static int
+at_unless(const struct lex *lx)
+{
+	return word_len(lx) == 6 && memcmp(lx->p, "unless", 6) == 0;
+}
+
 /* near(A, B[, N]): A and B in either order, at most N words between. */
 static void
 near_alt(struct ef *ef, struct lex *lx, struct alts *out)
@@ -732,7 +739,10 @@ group_alt(struct ef *ef, struct lex *lx, struct alts *out)
 	alts_clear(&a);
 }
 
-/* One item: a word, "phrase", /raw/, @list, ( … ), [ … ] or near( … ). */
+/*
+ * One item: a word, "phrase", /raw/, @list, ( … ), [ … ], near( … ), or _
+ * for any one word.
+ */
 static void
 p_atom(struct ef *ef, struct lex *lx, struct alts *out)
 {
@@ -763,6 +773,12 @@ p_atom(struct ef *ef, struct lex *lx, struct alts *out)
 	    lx->p[4] == '(') {
 		lx->p += 4;
 		near_alt(ef, lx, out);
+		return;
+	}
+	if (len == 1 && *lx->p == '_') {
+		/* Any one word. */
+		alts_add(out, ALT_OTHER, xstrdup("\\w+"), 0);
+		lx->p++;
 		return;
 	}
 	word_alt(ef, lx->p, len, out);
@@ -891,7 +907,21 @@ struct seqitem {
 	char	*re;
 	int	 optional;
 	int	 gap;	/* words allowed before it, -1: adjacent */
+	char	 anchor;	/* '^' the start, '$' the end, or 0 */
 };
+
+/* What goes between item i-1 and item i of a row. */
+static char *
+separator(const struct seqitem *items, size_t i)
+{
+	if (items[i - 1].anchor == '^')
+		return items[i].gap >= 0 ? xasprintf("(?:\\w+\\W+){0,%d}",
+		    items[i].gap) : xstrdup("");
+	if (items[i].anchor == '$')
+		return items[i].gap >= 0 ? xasprintf("(?:\\W+\\w+){0,%d}",
+		    items[i].gap) : xstrdup("");
+	return items[i].gap >= 0 ? gap_re(items[i].gap) : xstrdup("\\s+");
+}
 
 static void
 p_seq(struct ef *ef, struct lex *lx, struct alts *out)
@@ -906,7 +936,7 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 	for (;;) {
 		skip_space(lx);
 		if (lx->p >= lx->end || *lx->p == ',' || *lx->p == ')' ||
-		    *lx->p == ']' || ef->failed)
+		    *lx->p == ']' || ef->failed || at_unless(lx))
 			break;
 		len = word_len(lx);
 		if (len >= 2 && lx->p[0] == '.' && lx->p[1] == '.') {
@@ -922,6 +952,30 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 		if (n == sizeof(items) / sizeof(items[0])) {
 			fail(ef, "more than %zu items in a row",
 			    sizeof(items) / sizeof(items[0]));
+			break;
+		}
+		if (len == 1 && (*lx->p == '^' || *lx->p == '$')) {
+			/* The start or the end of the message (or of its
+			 * transliteration). */
+			if ((*lx->p == '^' && n > 0) || (n > 0 &&
+			    items[n - 1].anchor == '$')) {
+				fail(ef, "\"^\" goes first in a row and \"$\" "
+				    "last, as in ^ @greeting $");
+				break;
+			}
+			items[n].re = xstrdup(*lx->p == '^' ? LINE_START "\\W*" :
+			    "\\W*" LINE_END);
+			items[n].optional = 0;
+			items[n].gap = gap;
+			items[n].anchor = *lx->p;
+			n++;
+			gap = -1;
+			lx->p++;
+			continue;
+		}
+		if (n > 0 && items[n - 1].anchor == '$') {
+			fail(ef, "\"^\" goes first in a row and \"$\" last, as "
+			    "in ^ @greeting $");
 			break;
 		}
 		opt = *lx->p == '[';
@@ -943,12 +997,17 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 		items[n].re = emit_alts(ef, &one);
 		items[n].optional = opt;
 		items[n].gap = gap;
+		items[n].anchor = 0;
 		n++;
 		gap = -1;
 		alts_clear(&one);
 	}
 	if (!ef->failed && gap >= 0)
 		fail(ef, "\"..N\" must be followed by an item");
+	for (i = 0; !ef->failed && i < n && items[i].anchor != 0; i++)
+		;
+	if (!ef->failed && n > 0 && i == n)
+		fail(ef, "\"^\" and \"$\" need something between them");
 	if (!ef->failed && n == 0)
 		fail(ef, "nothing here: a word, a \"phrase\", @list, ( … ) or "
 		    "/regular expression/ was expected");
@@ -959,11 +1018,9 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 		fail(ef, "everything here is optional [ … ]: something must "
 		    "be there to match");
 	for (i = 0; !ef->failed && i < n; i++) {
-		sep = i == 0 ? NULL : items[i].gap >= 0 ? gap_re(items[i].gap) :
-		    xstrdup("\\s+");
+		sep = i == 0 ? NULL : separator(items, i);
 		if (i == 0 && items[i].optional && n > 1) {
-			char *next = items[1].gap >= 0 ?
-			    gap_re(items[1].gap) : xstrdup("\\s+");
+			char *next = separator(items, 1);
 
 			buf_str(&b, "(?:");
 			buf_str(&b, items[i].re);
@@ -1009,6 +1066,12 @@ p_choice(struct ef *ef, struct lex *lx, char close, struct alts *out)
 	}
 	if (ef->failed)
 		return;
+	if (lx->p < lx->end && at_unless(lx)) {
+		if (close != 0)
+			fail(ef, "unless goes after the whole pattern, outside "
+			    "brackets: A unless B");
+		return;
+	}
 	if (lx->p < lx->end && *lx->p != close)
 		fail(ef, "unexpected \"%c\"%s", *lx->p, close == 0 ?
 		    " (brackets do not pair up)" : "");
@@ -1064,6 +1127,47 @@ make_list(struct ef *ef, size_t i)
 	memcpy(ef->why, why, sizeof(why));
 }
 
+/*
+ * "A unless B": A, in a message where B is nowhere.  Anchored at the start,
+ * so PCRE2 tries the look-ahead once, not at every position.
+ */
+static char *
+compile_unless(struct ef *ef, enum def_pattern_kind kind, struct lex *lx,
+    struct alts *a)
+{
+	struct alts	 b = { NULL, 0 };
+	char		*ra = NULL, *rb = NULL, *re = NULL;
+
+	lx->p += 6;
+	skip_space(lx);
+	if (kind == DEF_ONLY)
+		fail(ef, "an \"only\" line takes no unless");
+	else if (lx->p >= lx->end)
+		fail(ef, "unless: what must not be in the message, as in "
+		    "@bank unless госуслуги");
+	else
+		p_choice(ef, lx, 0, &b);
+	if (!ef->failed && lx->p < lx->end)
+		fail(ef, "one unless per line");
+	if (!ef->failed) {
+		ra = emit_alts(ef, a);
+		rb = emit_alts(ef, &b);
+	}
+	if (!ef->failed)
+		re = xasprintf("^(?!.*%s).*?%s", rb, ra);
+	free(ra);
+	free(rb);
+	alts_clear(a);
+	alts_clear(&b);
+	if (re != NULL && strlen(re) >= LIMIT_EDITOR_REGEX_BYTES) {
+		fail(ef, "grows into more than %d bytes of PCRE2: split it "
+		    "into several lines", LIMIT_EDITOR_REGEX_BYTES);
+		free(re);
+		re = NULL;
+	}
+	return re;
+}
+
 /* The whole value: a raw /…/ alone is taken as it is. */
 static char *
 compile_source(struct ef *ef, enum def_pattern_kind kind, const char *src)
@@ -1087,6 +1191,8 @@ compile_source(struct ef *ef, enum def_pattern_kind kind, const char *src)
 		return NULL;
 	}
 	p_choice(ef, &lx, 0, &a);
+	if (!ef->failed && lx.p < lx.end && at_unless(&lx))
+		return compile_unless(ef, kind, &lx, &a);
 	if (!ef->failed && kind == DEF_ONLY) {
 		alts_add(&first, a.v[0].kind, xstrdup(a.v[0].s), a.v[0].raw);
 		one = emit_alts(ef, &first);

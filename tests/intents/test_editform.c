@@ -2,11 +2,13 @@
  * The editors' form of a pattern and their word lists: a word matches its
  * forms and not a look-alike with the same start, prefixes and exact words
  * and phrases are what they say, items follow each other or come near each
- * other, not-after and not-before rule a match out, lists use lists, an
- * "only" line takes a whole message; raw PCRE2 mixes in.  Every mistake is
+ * other, not-after and not-before rule a match out, "unless" rules out
+ * a whole message, ^ and $ hold to its start and end, _ is any word, lists
+ * use lists, an "only" line takes a whole message; raw PCRE2 mixes in.  Every mistake is
  * told at its line with what to do: a list used but not defined (with the
  * name meant), lists in a circle (once), forms that do not parse.  Lists
- * and patterns go on over lines ending with a comma; check warns about
+ * and patterns go on over lines while unfinished (a comma, "..N" or an open
+ * bracket at the end, until a blank line or a keyword); check warns about
  * lists that repeat each other.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -225,6 +227,29 @@ START_TEST(not_after_and_not_before_rule_a_match_out)
 }
 END_TEST
 
+START_TEST(unless_anchors_and_any_word)
+{
+	YES("сбер* unless госуслуг*", "приложение сбербанка");
+	NO("сбер* unless госуслуг*", "госуслуги через сбербанк");
+	NO("сбер* unless госуслуг*", "сбербанк, а не госуслуги");
+	YES("^ привет*", "привет, у меня вопрос");
+	NO("^ привет*", "ну привет");
+	YES("^ привет*", "privet | привет");
+	YES("пока $", "ну всё, пока!");
+	NO("пока $", "пока не пришло");
+	YES("^ ..2 спасибо", "ок ладно спасибо");
+	NO("^ ..1 спасибо", "ок ладно спасибо");
+	YES("восстановить [_] доступ", "восстановить мой доступ");
+	YES("восстановить [_] доступ", "восстановить доступ");
+	NO("восстановить [_] доступ", "восстановить мне мой доступ");
+	REFUSED("a unless", "unless: what must not be in the message");
+	REFUSED("a unless b unless c", "one unless per line");
+	REFUSED("(a unless b)", "unless goes after the whole pattern");
+	REFUSED("a ^", "\"^\" goes first in a row");
+	REFUSED("^ $", "need something between them");
+}
+END_TEST
+
 START_TEST(raw_regular_expressions_mix_in)
 {
 	YES("/\\d{3}/ ошибка", "503 ошибка");
@@ -374,7 +399,7 @@ START_TEST(lists_that_grow_without_bound_are_refused)
 }
 END_TEST
 
-START_TEST(lists_and_patterns_go_on_after_a_comma)
+START_TEST(lists_and_patterns_go_on_while_unfinished)
 {
 	static const char	 text[] =
 	    "list bank  сбер*, втб,\n"		/* 1 */
@@ -384,7 +409,11 @@ START_TEST(lists_and_patterns_go_on_after_a_comma)
 	    "intent t.t\n"			/* 5 */
 	    "rule 3  @bank,\n"			/* 6 */
 	    "        кредит\n"			/* 7 */
-	    "example да\n";			/* 8 */
+	    "example да\n"			/* 8 */
+	    "rule 2  (a, b ..2\n"		/* 9: "..N" and an open "(" */
+	    "        c), d\n"			/* 10 */
+	    "rule 1  (e\n"			/* 11: never closed */
+	    "example нет\n";			/* 12: a keyword ends it */
 	struct def_set		 set = { NULL, 0, NULL, 0 };
 
 	parse_ok(text, &set);
@@ -395,6 +424,12 @@ START_TEST(lists_and_patterns_go_on_after_a_comma)
 	    set.intents[0].patterns[0].source : "", "@bank, кредит");
 	ck_assert_uint_eq(set.intents[0].patterns[0].line, 6);
 	ck_assert_uint_eq(set.intents[0].example_lines[0], 8);
+	ck_assert_str_eq(set.intents[0].patterns[1].source,
+	    "(a, b ..2 c), d");
+	ck_assert_uint_eq(set.intents[0].patterns[2].line, 11);
+	ck_assert_str_eq(set.intents[0].patterns[2].source, "(e");
+	ck_assert_uint_eq(set.intents[0].nexamples, 2);
+	ck_assert_uint_eq(set.intents[0].example_lines[1], 12);
 	deffile_set_clear(&set);
 }
 END_TEST
@@ -463,6 +498,7 @@ editform_suite(void)
 	tcase_add_test(tc, items_in_a_row_with_optional_ones_and_gaps);
 	tcase_add_test(tc, near_takes_either_order);
 	tcase_add_test(tc, not_after_and_not_before_rule_a_match_out);
+	tcase_add_test(tc, unless_anchors_and_any_word);
 	tcase_add_test(tc, raw_regular_expressions_mix_in);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lists");
@@ -471,7 +507,7 @@ editform_suite(void)
 	tcase_add_test(tc, an_unknown_list_names_the_list_meant);
 	tcase_add_test(tc, resolve_tells_each_problem_once_at_its_line);
 	tcase_add_test(tc, lists_that_grow_without_bound_are_refused);
-	tcase_add_test(tc, lists_and_patterns_go_on_after_a_comma);
+	tcase_add_test(tc, lists_and_patterns_go_on_while_unfinished);
 	tcase_add_test(tc, bad_list_lines_are_errors_on_their_line);
 	tcase_add_test(tc, lint_warns_about_lists_that_repeat_each_other);
 	suite_add_tcase(s, tc);
