@@ -453,7 +453,7 @@ static int
 unfinished(const char *v, size_t len)
 {
 	size_t	i, j;
-	int	depth = 0;
+	int	depth = 0, in_class;
 
 	if (len > 0 && v[len - 1] == ',')
 		return 1;
@@ -467,13 +467,15 @@ unfinished(const char *v, size_t len)
 				;
 		} else if (v[i] == '/' && (i == 0 || v[i - 1] == ' ' ||
 		    v[i - 1] == ',' || v[i - 1] == '(' || v[i - 1] == '[')) {
-			for (j = i + 1; j < len; j++) {
-				if (v[j] == '\\') {
+			/* /raw/: to the next '/' not escaped nor in [ ] */
+			for (j = i + 1, in_class = 0; j < len; j++) {
+				if (v[j] == '\\')
 					j++;
-					continue;
-				}
-				if (v[j] == '/' && (j + 1 == len || v[j + 1] ==
-				    ' ' || v[j + 1] == ',' || v[j + 1] == ')'))
+				else if (in_class)
+					in_class = v[j] != ']';
+				else if (v[j] == '[')
+					in_class = 1;
+				else if (v[j] == '/')
 					break;
 			}
 			i = j;

@@ -417,22 +417,34 @@ phrase_alt(struct ef *ef, struct lex *lx, struct alts *out)
 }
 
 /*
- * The end of a raw part that starts at p (a '/'): the next '/' not
- * escaped and followed by the end, a space, a comma or a ')'.  NULL if
- * none.
+ * The end of a raw part that starts at p (a '/'), as in a JavaScript
+ * regular expression literal: the next '/' that is neither escaped nor in
+ * a character class.  NULL if none.
  */
 static const char *
 raw_end(const char *p, const char *end)
 {
 	const char	*q;
+	int		 in_class = 0;
 
 	for (q = p + 1; q < end; q++) {
 		if (*q == '\\') {
 			q++;
 			continue;
 		}
-		if (*q == '/' && (q + 1 == end || q[1] == ' ' ||
-		    q[1] == '\t' || q[1] == ',' || q[1] == ')'))
+		if (in_class) {
+			if (*q == ']')
+				in_class = 0;
+			continue;
+		}
+		if (*q == '[') {
+			in_class = 1;
+			/* "[]…]" and "[^]…]": the first ']' is a member */
+			if (q + 1 < end && q[1] == '^')
+				q++;
+			if (q + 1 < end && q[1] == ']')
+				q++;
+		} else if (*q == '/')
 			return q;
 	}
 	return NULL;
@@ -446,7 +458,7 @@ raw_alt(struct ef *ef, struct lex *lx, struct alts *out)
 
 	if ((q = raw_end(lx->p, lx->end)) == NULL || q == lx->p + 1) {
 		fail(ef, "a regular expression is not closed: end it with "
-		    "\"/\" before a space, a comma or the end");
+		    "\"/\" (a slash inside it is written \\/)");
 		return;
 	}
 	re = xstrndup(lx->p + 1, (size_t)(q - lx->p - 1));
@@ -849,11 +861,13 @@ p_post(struct ef *ef, struct lex *lx, struct alts *out)
 {
 	struct alts	 item = { NULL, 0 }, arg = { NULL, 0 };
 	struct buf	 before = { NULL, 0, 0, 0 }, after = { NULL, 0, 0, 0 };
+	const char	*was;
 	char		*re, *a;
 	size_t		 len;
 
 	p_atom(ef, lx, &item);
 	while (!ef->failed) {
+		was = lx->p;
 		skip_space(lx);
 		len = word_len(lx);
 		if (len == 9 && memcmp(lx->p, "not-after", 9) == 0) {
@@ -861,8 +875,11 @@ p_post(struct ef *ef, struct lex *lx, struct alts *out)
 			plain_words(ef, lx, &before);
 			continue;
 		}
-		if (len != 10 || memcmp(lx->p, "not-before", 10) != 0)
+		if (len != 10 || memcmp(lx->p, "not-before", 10) != 0) {
+			/* The spaces tell the row whether items are glued. */
+			lx->p = was;
 			break;
+		}
 		lx->p += 10;
 		skip_space(lx);
 		if (lx->p >= lx->end || *lx->p == ',' || *lx->p == ')') {
@@ -906,9 +923,13 @@ p_post(struct ef *ef, struct lex *lx, struct alts *out)
 struct seqitem {
 	char	*re;
 	int	 optional;
-	int	 gap;	/* words allowed before it, -1: adjacent */
+	int	 gap;	/* words allowed before it, -1: adjacent, GLUED */
 	char	 anchor;	/* '^' the start, '$' the end, or 0 */
 };
+
+/* An item written right after the one before, with no space between
+ * ("/[«\"]/@status"): nothing between them either. */
+#define GLUED	(-3)
 
 /* What goes between item i-1 and item i of a row. */
 static char *
@@ -920,6 +941,8 @@ separator(const struct seqitem *items, size_t i)
 	if (items[i].anchor == '$')
 		return items[i].gap >= 0 ? xasprintf("(?:\\W+\\w+){0,%d}",
 		    items[i].gap) : xstrdup("");
+	if (items[i].gap == GLUED)
+		return xstrdup("");
 	return items[i].gap >= 0 ? gap_re(items[i].gap) : xstrdup("\\s+");
 }
 
@@ -930,11 +953,15 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 	struct alts	 one = { NULL, 0 };
 	struct buf	 b = { NULL, 0, 0, 0 };
 	char		*sep;
+	const char	*was;
 	size_t		 n = 0, i, len;
 	int		 gap = -1, opt;
 
 	for (;;) {
+		was = lx->p;
 		skip_space(lx);
+		if (n > 0 && gap == -1 && lx->p == was)
+			gap = GLUED;
 		if (lx->p >= lx->end || *lx->p == ',' || *lx->p == ')' ||
 		    *lx->p == ']' || ef->failed || at_unless(lx))
 			break;
@@ -984,15 +1011,17 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 			break;
 		if (n == 0 && one.n == 1 && !opt) {
 			/* Keep the kind: a lone word may join a group. */
+			was = lx->p;
 			skip_space(lx);
 			if (lx->p >= lx->end || *lx->p == ',' ||
-			    *lx->p == ')' || *lx->p == ']') {
+			    *lx->p == ')' || *lx->p == ']' || at_unless(lx)) {
 				alts_add(out, one.v[0].kind, one.v[0].s,
 				    one.v[0].raw);
 				one.v[0].s = NULL;
 				alts_clear(&one);
 				return;
 			}
+			lx->p = was;
 		}
 		items[n].re = emit_alts(ef, &one);
 		items[n].optional = opt;

@@ -258,9 +258,16 @@ START_TEST(raw_regular_expressions_mix_in)
 	YES("/^привет|пока$/", "ну пока");
 	/* Inside a row its alternation stays inside. */
 	NO("код /а|б/ пришёл", "б");
+	/* Like a JavaScript literal: a slash in [ ] or escaped stays in. */
+	YES("/24\\s*[/]\\s*7/ работа", "24 / 7 работа");
+	YES("/24\\/7/", "круглосуточно 24/7");
+	/* Written with no space between, items follow with none. */
+	YES("/[«]/принят*", "статус «принято», что это");
+	NO("/[«]/принят*", "статус « принято");
 	REFUSED("/(a/", "missing closing parenthesis");
 	REFUSED("/Сбер/", "upper-case letter");
 	REFUSED("/a", "a regular expression is not closed");
+	REFUSED("/[/", "a regular expression is not closed");
 }
 END_TEST
 
@@ -349,7 +356,7 @@ START_TEST(resolve_tells_each_problem_once_at_its_line)
 	    "not    ok\n"			/* 9 */
 	    "only 3 v,\n"			/* 10 */
 	    "       (u\n"			/* 11 */
-	    "priority high /[/\n";		/* 12 */
+	    "priority high /(a/\n";		/* 12 */
 	struct def_set		 set = { NULL, 0, NULL, 0 };
 	struct errs		 e = { "", 0, 0 };
 	size_t			 n;
