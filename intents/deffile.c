@@ -2,8 +2,9 @@
  * Category files are line-oriented so that an editor can read a diff of one:
  * "keyword value", whole-line comments, and the value taken literally so a
  * regular expression needs no escaping beyond its own.  A pattern or a word
- * list whose line ends with a comma or "..N", or has a bracket open, goes on
- * on the next line, so a long list reads as a paragraph.  Every limit an editor could hit (file, line and
+ * list goes on on the next lines that are indented, or while it ends with
+ * a comma or "..N" or has a bracket open, so a long list reads as a
+ * paragraph.  Every limit an editor could hit (file, line and
  * value size, counts) is an error with a line number, never a silent cut.
  */
 #include "intents/deffile.h"
@@ -487,10 +488,24 @@ unfinished(const char *v, size_t len)
 	return depth > 0;
 }
 
+/* The line at pos, not checked yet: for deciding whether it goes on. */
+static void
+peek_line(const char *buf, size_t len, size_t pos, const char **line_r,
+    size_t *llen_r)
+{
+	const char	*line = buf + pos, *nl;
+
+	nl = memchr(line, '\n', len - pos);
+	*line_r = line;
+	*llen_r = nl != NULL ? (size_t)(nl - line) : len - pos;
+}
+
 /*
- * An unfinished value v[0..vlen), joined with the lines after it (comment
- * lines skipped) for as long as it stays unfinished.  Returns the joined
- * value (the caller frees it), or NULL after an error.
+ * A pattern or list v[0..vlen) joined with the lines that go on with it:
+ * while it is unfinished (see unfinished()), and also any indented line
+ * that does not start with a keyword, as in a mail header.  Comment lines
+ * among them are skipped; a blank line or a keyword ends it.  Returns the
+ * joined value (the caller frees it), or NULL after an error.
  */
 static char *
 join_lines(struct parser *p, const char *buf, size_t len, size_t *pos,
@@ -498,28 +513,26 @@ join_lines(struct parser *p, const char *buf, size_t len, size_t *pos,
 {
 	const char	*line, *w, *rest;
 	char		*out;
-	size_t		 o, llen, wlen, restlen, before;
-	int		 bad = 0;
+	size_t		 o, llen, wlen, restlen;
+	int		 bad = 0, indented;
 
 	/* vlen is one line's, well below the limit of a value. */
 	out = xmalloc(LIMIT_EDITOR_VALUE_BYTES + 1);
 	memcpy(out, v, vlen);
 	o = vlen;
-	while (unfinished(out, o) && *pos < len) {
-		before = *pos;
+	while (*pos < len) {
+		peek_line(buf, len, *pos, &line, &llen);
+		split_word(line, llen, &w, &wlen, &rest, &restlen);
+		indented = llen > 0 && (line[0] == ' ' || line[0] == '\t');
+		if (wlen == 0 || (w[0] != '#' && is_keyword(w, wlen)) ||
+		    (!indented && !unfinished(out, o)))
+			break;
 		p->line++;
 		if (next_line(p, buf, len, pos, &line, &llen) == -1) {
 			bad = 1;
 			continue;
 		}
 		split_word(line, llen, &w, &wlen, &rest, &restlen);
-		if (wlen == 0 || is_keyword(w, wlen)) {
-			/* A blank line or a new keyword ends the value:
-			 * read it again as a line of its own. */
-			*pos = before;
-			p->line--;
-			break;
-		}
 		if (w[0] == '#')
 			continue;
 		llen = (size_t)(rest + restlen - w);
@@ -570,7 +583,7 @@ deffile_parse(const char *name, const char *buf, size_t len,
 		split_word(line, llen, &k, &klen, &v, &vlen);
 		if (klen == 0 || k[0] == '#')
 			continue;
-		if (continues(k, klen) && unfinished(v, vlen)) {
+		if (continues(k, klen)) {
 			start = p.line;
 			joined = join_lines(&p, buf, len, &pos, v, vlen,
 			    &jlen);

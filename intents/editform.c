@@ -931,19 +931,116 @@ struct seqitem {
  * ("/[«\"]/@status"): nothing between them either. */
 #define GLUED	(-3)
 
-/* What goes between item i-1 and item i of a row. */
-static char *
-separator(const struct seqitem *items, size_t i)
+/* What goes between two items of a row. */
+enum { SEP_START, SEP_GLUED, SEP_SPACE, SEP_GAP, SEP_AFTER_START,
+    SEP_BEFORE_END };
+
+struct sep {
+	int	kind;
+	int	n;	/* SEP_GAP and the anchors: words, -1 none */
+};
+
+/* The separator before item i (> 0) of a row. */
+static struct sep
+sep_before(const struct seqitem *items, size_t i)
 {
-	if (items[i - 1].anchor == '^')
-		return items[i].gap >= 0 ? xasprintf("(?:\\w+\\W+){0,%d}",
-		    items[i].gap) : xstrdup("");
-	if (items[i].anchor == '$')
-		return items[i].gap >= 0 ? xasprintf("(?:\\W+\\w+){0,%d}",
-		    items[i].gap) : xstrdup("");
-	if (items[i].gap == GLUED)
-		return xstrdup("");
-	return items[i].gap >= 0 ? gap_re(items[i].gap) : xstrdup("\\s+");
+	struct sep	s = { SEP_SPACE, -1 };
+
+	if (items[i - 1].anchor == '^') {
+		s.kind = SEP_AFTER_START;
+		s.n = items[i].gap >= 0 ? items[i].gap : -1;
+	} else if (items[i].anchor == '$') {
+		s.kind = SEP_BEFORE_END;
+		s.n = items[i].gap >= 0 ? items[i].gap : -1;
+	} else if (items[i].gap == GLUED)
+		s.kind = SEP_GLUED;
+	else if (items[i].gap >= 0) {
+		s.kind = SEP_GAP;
+		s.n = items[i].gap;
+	}
+	return s;
+}
+
+/* The separator to use when the optional item between a and b is absent. */
+static struct sep
+sep_merge(struct sep a, struct sep b)
+{
+	struct sep	s;
+
+	if (a.kind == SEP_START || a.kind == SEP_AFTER_START)
+		return a;
+	if (b.kind == SEP_BEFORE_END)
+		return b;
+	if (a.kind == SEP_GAP || b.kind == SEP_GAP) {
+		s.kind = SEP_GAP;
+		s.n = a.kind == SEP_GAP ? a.n : 0;
+		if (b.kind == SEP_GAP && b.n > s.n)
+			s.n = b.n;
+		return s;
+	}
+	return a.kind == SEP_SPACE || b.kind == SEP_SPACE ? (struct sep){
+	    SEP_SPACE, -1 } : a;
+}
+
+static void
+sep_emit(struct buf *b, struct sep s)
+{
+	char	*t = NULL;
+
+	switch (s.kind) {
+	case SEP_SPACE:
+		buf_str(b, "\\s+");
+		break;
+	case SEP_GAP:
+		t = gap_re(s.n);
+		break;
+	case SEP_AFTER_START:
+		if (s.n >= 0)
+			t = xasprintf("(?:\\w+\\W+){0,%d}", s.n);
+		break;
+	case SEP_BEFORE_END:
+		if (s.n >= 0)
+			t = xasprintf("(?:\\W+\\w+){0,%d}", s.n);
+		break;
+	default:
+		break;
+	}
+	if (t != NULL)
+		buf_str(b, t);
+	free(t);
+}
+
+/* Most optional items in a row: each one doubles what follows it. */
+#define OPTIONAL_MAX	4
+
+/*
+ * Items i.. of a row, after separator s.  An optional item is either there,
+ * with its separators, or absent, and then what follows comes after the
+ * wider of the two separators around it (so "A ..5 [B] C" still allows
+ * five words between A and C).
+ */
+static void
+emit_row(struct buf *b, const struct seqitem *items, size_t n, size_t i,
+    struct sep s)
+{
+	struct sep	next;
+
+	if (i == n)
+		return;
+	next = i + 1 < n ? sep_before(items, i + 1) : s;
+	if (!items[i].optional) {
+		sep_emit(b, s);
+		buf_str(b, items[i].re);
+		emit_row(b, items, n, i + 1, next);
+		return;
+	}
+	buf_str(b, "(?:");
+	sep_emit(b, s);
+	buf_str(b, items[i].re);
+	emit_row(b, items, n, i + 1, next);
+	buf_str(b, "|");
+	emit_row(b, items, n, i + 1, sep_merge(s, next));
+	buf_str(b, ")");
 }
 
 static void
@@ -952,9 +1049,8 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 	struct seqitem	 items[64];
 	struct alts	 one = { NULL, 0 };
 	struct buf	 b = { NULL, 0, 0, 0 };
-	char		*sep;
 	const char	*was;
-	size_t		 n = 0, i, len;
+	size_t		 n = 0, i, len, nopt;
 	int		 gap = -1, opt;
 
 	for (;;) {
@@ -1046,30 +1142,13 @@ p_seq(struct ef *ef, struct lex *lx, struct alts *out)
 	if (!ef->failed && i == n)
 		fail(ef, "everything here is optional [ … ]: something must "
 		    "be there to match");
-	for (i = 0; !ef->failed && i < n; i++) {
-		sep = i == 0 ? NULL : separator(items, i);
-		if (i == 0 && items[i].optional && n > 1) {
-			char *next = separator(items, 1);
-
-			buf_str(&b, "(?:");
-			buf_str(&b, items[i].re);
-			buf_str(&b, next);
-			buf_str(&b, ")?");
-			free(next);
-			items[1].gap = -2;	/* taken */
-		} else if (items[i].optional) {
-			buf_str(&b, "(?:");
-			buf_str(&b, sep != NULL && items[i].gap != -2 ? sep :
-			    "");
-			buf_str(&b, items[i].re);
-			buf_str(&b, ")?");
-		} else {
-			if (sep != NULL && items[i].gap != -2)
-				buf_str(&b, sep);
-			buf_str(&b, items[i].re);
-		}
-		free(sep);
-	}
+	for (i = 0, nopt = 0; i < n; i++)
+		nopt += items[i].optional;
+	if (!ef->failed && nopt > OPTIONAL_MAX)
+		fail(ef, "more than %d optional [ … ] items in a row: use a "
+		    "gap (..N) or split the rule", OPTIONAL_MAX);
+	if (!ef->failed)
+		emit_row(&b, items, n, 0, (struct sep){ SEP_START, -1 });
 	for (i = 0; i < n; i++)
 		free(items[i].re);
 	if (b.over)

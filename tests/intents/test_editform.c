@@ -190,6 +190,12 @@ START_TEST(items_in_a_row_with_optional_ones_and_gaps)
 	    "пароль");
 	NO("восстановить ..2 пароль", "пароль восстановить");
 	YES("(забыть, потерять) пароль", "потеряла пароль");
+	/* An absent optional item leaves the wider gap around it. */
+	YES("восстановить ..2 [мне] пароль", "восстановить мой старый пароль");
+	YES("восстановить [мне] ..2 пароль", "восстановить мой старый пароль");
+	YES("восстановить ..2 [мне] пароль", "восстановить мне пароль");
+	NO("восстановить [мне] пароль", "восстановить мой пароль");
+	REFUSED("a [b] [c] [d] [e] [f] g", "more than 4 optional");
 	REFUSED("..3 пароль", "\"..N\" stands between two items");
 	REFUSED("пароль ..x логин", "\"..N\" stands between two items");
 	REFUSED("пароль ..3", "must be followed by an item");
@@ -420,10 +426,14 @@ START_TEST(lists_and_patterns_go_on_while_unfinished)
 	    "rule 2  (a, b ..2\n"		/* 9: "..N" and an open "(" */
 	    "        c), d\n"			/* 10 */
 	    "rule 1  (e\n"			/* 11: never closed */
-	    "example нет\n";			/* 12: a keyword ends it */
+	    "example нет\n"			/* 12: a keyword ends it */
+	    "rule 2  f g\n"			/* 13 */
+	    "   # an indented line goes on\n"	/* 14 */
+	    "        h\n"			/* 15 */
+	    "i\n";				/* 16: not indented */
 	struct def_set		 set = { NULL, 0, NULL, 0 };
 
-	parse_ok(text, &set);
+	deffile_parse("t.intent", text, strlen(text), &set, NULL, NULL);
 	ck_assert_str_eq(set.lists[0].items,
 	    "сбер*, втб, \"т-банк\", альфа");
 	ck_assert_uint_eq(set.lists[0].line, 1);
@@ -437,6 +447,7 @@ START_TEST(lists_and_patterns_go_on_while_unfinished)
 	ck_assert_str_eq(set.intents[0].patterns[2].source, "(e");
 	ck_assert_uint_eq(set.intents[0].nexamples, 2);
 	ck_assert_uint_eq(set.intents[0].example_lines[1], 12);
+	ck_assert_str_eq(set.intents[0].patterns[3].source, "f g h");
 	deffile_set_clear(&set);
 }
 END_TEST
