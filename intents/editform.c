@@ -317,10 +317,14 @@ word_alt(struct ef *ef, const char *w, size_t len, struct alts *out)
 			alts_add(out, ALT_PREFIX, f, 0);
 			return;
 		}
+		/* The whole word is matched, so that what follows in a row
+		 * starts after it. */
+		if (lead)
+			buf_str(&b, "\\w*");
 		add_escaped(&b, f, flen);
 		if (!trail && ends_word(f, flen))
 			buf_str(&b, "\\b");
-		else if (trail && !lead)
+		else if (trail)
 			buf_str(&b, "\\w*");
 		free(f);
 		alts_add(out, ALT_OTHER, buf_take(&b), 0);

@@ -29,6 +29,26 @@ chars(const char *s)
 	return n;
 }
 
+/* Whether a pattern only names lists: "@a, @b". */
+static int
+only_lists(const char *s)
+{
+	int	names = 0;
+
+	while (*s != '\0') {
+		if (*s == '@') {
+			names++;
+			for (s++; (*s >= 'a' && *s <= 'z') || (*s >= '0' &&
+			    *s <= '9') || *s == '_'; s++)
+				;
+		} else if (*s == ',' || *s == ' ')
+			s++;
+		else
+			return 0;
+	}
+	return names > 0;
+}
+
 void
 lint_size(const struct def_set *set, struct lint_size *sz)
 {
@@ -52,7 +72,10 @@ lint_size(const struct def_set *set, struct lint_size *sz)
 				sz->longest_file = p->file;
 				sz->longest_line = p->line;
 			}
-			/* A copy: the same text on an earlier line. */
+			/* A copy: the same text on an earlier line.  Naming
+			 * the same lists is how copies are avoided, not one. */
+			if (only_lists(p->source))
+				continue;
 			for (k = 0; k <= i; k++)
 				for (l = 0; l < (k < i ? set->intents[k].npatterns :
 				    j); l++) {

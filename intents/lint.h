@@ -26,7 +26,8 @@ struct lint_size {
 	const char	*longest_file;	/* borrowed from the set */
 	size_t		 longest_line;
 	size_t		 over;		/* patterns over LINT_LONG */
-	size_t		 copies;	/* patterns that repeat an earlier one */
+	size_t		 copies;	/* patterns that repeat an earlier one
+					   (other than naming the same lists) */
 	size_t		 copy_chars;	/* … their characters */
 };
 

@@ -151,6 +151,8 @@ START_TEST(prefix_and_inside_a_word)
 	NO("восстан*", "невосстановимый");
 	YES("*блок*", "разблокируйте");
 	YES("*блок", "разблок");
+	/* Inside a row the whole word is taken. */
+	YES("*справк* нужны", "медсправки нужны");
 	NO("*блок", "блоки");
 	REFUSED("*", "a \"*\" goes at the end of a word");
 	REFUSED("за*был", "a \"*\" goes at the end of a word");
