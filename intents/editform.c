@@ -32,7 +32,7 @@
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
-#define GAP_MAX		20	/* words between, in "..N" and near() */
+#define GAP_MAX		50	/* words between, in "..N" and near() */
 #define NEAR_DEFAULT	3
 #define ONLY_MORE	8	/* items after the first in an "only" line */
 #define SHORT_WORD	2	/* letters: a word this short is matched as
