@@ -57,6 +57,15 @@
 /* English: the few endings that make the forms of a word. */
 #define END_EN	"(?:e|es|s|ed|d|ing|y|ies|ied|er|ers)?"
 
+/*
+ * Word edges.  \b with Unicode properties looks at the characters on both
+ * sides at every position PCRE2 tries; at the start of a word only the one
+ * before matters and at its end only the one after, and these look-arounds
+ * make the editors' rules twice as fast to reject.
+ */
+#define WB_START	"(?<!\\w)"
+#define WB_END		"(?!\\w)"
+
 /* The text a message line is separated by from its transliteration. */
 #define LINE_START	"(?:^|\\s\\|\\s)"
 #define LINE_END	"(?:\\s\\|\\s|$)"
@@ -317,13 +326,14 @@ word_alt(struct ef *ef, const char *w, size_t len, struct alts *out)
 			alts_add(out, ALT_PREFIX, f, 0);
 			return;
 		}
-		/* The whole word is matched, so that what follows in a row
-		 * starts after it. */
+		/* The whole word is matched, from its start (so PCRE2 tries
+		 * word starts only), so that what follows in a row starts
+		 * after it. */
 		if (lead)
-			buf_str(&b, "\\w*");
+			buf_str(&b, WB_START "\\w*?");
 		add_escaped(&b, f, flen);
 		if (!trail && ends_word(f, flen))
-			buf_str(&b, "\\b");
+			buf_str(&b, WB_END);
 		else if (trail)
 			buf_str(&b, "\\w*");
 		free(f);
@@ -349,10 +359,10 @@ word_alt(struct ef *ef, const char *w, size_t len, struct alts *out)
 		return;
 	}
 	if (starts_word(f, flen))
-		buf_str(&b, "\\b");
+		buf_str(&b, WB_START);
 	add_escaped(&b, f, flen);
 	if (ends_word(f, flen))
-		buf_str(&b, "\\b");
+		buf_str(&b, WB_END);
 	free(f);
 	alts_add(out, ALT_OTHER, buf_take(&b), 0);
 }
@@ -395,7 +405,7 @@ phrase_alt(struct ef *ef, struct lex *lx, struct alts *out)
 		if (nwords++ > 0)
 			buf_str(&b, "\\s+");
 		else if (starts_word(w, wl))
-			buf_str(&b, "\\b");
+			buf_str(&b, WB_START);
 		add_escaped(&b, w, wl);
 		if (star)
 			buf_str(&b, "\\w*");
@@ -403,7 +413,7 @@ phrase_alt(struct ef *ef, struct lex *lx, struct alts *out)
 			break;
 	}
 	if (!star && ends_word(f, flen))
-		buf_str(&b, "\\b");
+		buf_str(&b, WB_END);
 	if (nwords == 1 && !star && starts_word(f, flen) &&
 	    ends_word(f, flen)) {
 		free(buf_take(&b));
@@ -578,10 +588,10 @@ emit_alts(struct ef *ef, const struct alts *a)
 		enum alt_kind	 kind;
 		const char	*pre, *post;
 	} groups[] = {
-		{ ALT_RU, "\\b", END_RU "\\b" },
-		{ ALT_EN, "\\b", END_EN "\\b" },
-		{ ALT_PREFIX, "\\b", "\\w*" },
-		{ ALT_EXACT, "\\b", "\\b" },
+		{ ALT_RU, WB_START, END_RU WB_END },
+		{ ALT_EN, WB_START, END_EN WB_END },
+		{ ALT_PREFIX, WB_START, "\\w*" },
+		{ ALT_EXACT, WB_START, WB_END },
 	};
 	struct buf	 b = { NULL, 0, 0, 0 }, g;
 	size_t		 i, j, k, n, parts = 0;
@@ -1014,6 +1024,21 @@ sep_emit(struct buf *b, struct sep s)
 	free(t);
 }
 
+/*
+ * An item's regular expression after separator s: a word start right after
+ * spaces or a gap (which end on a non-word character) says nothing.
+ */
+static const char *
+after_sep(struct sep s, const char *re)
+{
+	size_t	len = strlen(WB_START);
+
+	if ((s.kind == SEP_SPACE || s.kind == SEP_GAP) &&
+	    strncmp(re, WB_START, len) == 0)
+		return re + len;
+	return re;
+}
+
 /* Most optional items in a row: each one doubles what follows it. */
 #define OPTIONAL_MAX	4
 
@@ -1034,8 +1059,23 @@ emit_row(struct buf *b, const struct seqitem *items, size_t n, size_t i,
 	next = i + 1 < n ? sep_before(items, i + 1) : s;
 	if (!items[i].optional) {
 		sep_emit(b, s);
-		buf_str(b, items[i].re);
+		buf_str(b, after_sep(s, items[i].re));
 		emit_row(b, items, n, i + 1, next);
+		return;
+	}
+	/* Plain spaces on both sides: "A(?:\s+B)?\s+C", nothing doubled. */
+	if (s.kind == SEP_SPACE && (i + 1 == n || next.kind == SEP_SPACE)) {
+		buf_str(b, "(?:\\s+");
+		buf_str(b, items[i].re);
+		buf_str(b, ")?");
+		emit_row(b, items, n, i + 1, next);
+		return;
+	}
+	if (s.kind == SEP_START && i + 1 < n && next.kind == SEP_SPACE) {
+		buf_str(b, "(?:");
+		buf_str(b, items[i].re);
+		buf_str(b, "\\s+)?");
+		emit_row(b, items, n, i + 1, s);
 		return;
 	}
 	buf_str(b, "(?:");

@@ -131,6 +131,7 @@ int
 rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
 {
 	pcre2_code	*code;
+	char		*folded;
 	PCRE2_UCHAR	 msg[256];
 	PCRE2_SIZE	 off;
 	long		 up;
@@ -141,7 +142,12 @@ rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
 		    "messages are matched in lower case", up);
 		return -1;
 	}
-	if ((code = compile(pattern, &ec, &off)) == NULL) {
+	/* Whether it compiles is all that is asked: no JIT. */
+	folded = fold_yo(pattern);
+	code = pcre2_compile((PCRE2_SPTR)folded, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS, &ec, &off, NULL);
+	free(folded);
+	if (code == NULL) {
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		snprintf(errbuf, errsz, "pattern error at offset %zu: %s",
 		    (size_t)off, (const char *)msg);
