@@ -117,6 +117,13 @@ check "why shows the full-text evidence and scores" \
 check "why gives the decision with its topic fields" \
 	sh -c "printf '%s' \"\$1\" | grep -q '^decision:     answer login.password_reset' &&
 	    printf '%s' \"\$1\" | grep -q '^topic: .*topic_score'" _ "$out"
+out=$("$HOTLINE" intents why "спасибо, всё понятно!")
+check "why says when a message is nothing but small talk" \
+	contains "$out" "small talk:   yes"
+out=$("$HOTLINE" intents check 2>&1)
+check "the shipped category files name their lists instead of pasting" \
+	sh -c "printf '%s' \"\$1\" | grep -q 'lists, ' &&
+	    ! printf '%s' \"\$1\" | grep -q ' [0-9][0-9]\+ copies'" _ "$out"
 
 # Editors: an edited article keeps its old text as a version.
 HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" kb import >/dev/null
