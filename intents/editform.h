@@ -32,12 +32,10 @@ char	*editform_compile(const struct def_set *set,
 	    size_t errsz);
 
 /*
- * Warnings about lists that repeat each other: two lists of the same words,
- * and a bracketed choice of three or more words in a pattern that are all
- * words of one list (use @name instead).  Each goes to warn as
- * "file:line: warning: …".  Returns the number of warnings.
+ * The end of a /raw/ part that starts at p (a '/'), as in a JavaScript
+ * regular expression literal: the next '/' neither escaped nor inside
+ * [ ].  NULL if none.
  */
-size_t	editform_lint(const struct def_set *set, def_error_fn warn,
-	    void *arg);
+const char *editform_raw_end(const char *p, const char *end);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include "intents/editform.h"
 #include "intents/rules.h"
+#include "lib/limits.h"
+#include "lib/text.h"
 #include "lib/xmalloc.h"
 
 #define EXAMPLE_SHOWN	60	/* characters of an example quoted */
@@ -107,8 +109,8 @@ lint_size_print(const struct lint_size *sz, FILE *out)
 	    sz->copies, sz->copy_chars, sz->lists, sz->list_chars);
 }
 
-static void __attribute__((format(printf, 4, 5)))
-warn(def_error_fn fn, void *arg, const struct def_pattern *p,
+static void __attribute__((format(printf, 5, 6)))
+warn_at(def_error_fn fn, void *arg, const char *file, size_t line,
     const char *fmt, ...)
 {
 	va_list	 ap;
@@ -117,10 +119,181 @@ warn(def_error_fn fn, void *arg, const struct def_pattern *p,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	full = xasprintf("%s:%zu: warning: %s", p->file, p->line, msg);
+	full = xasprintf("%s:%zu: warning: %s", file, line, msg);
 	if (fn != NULL)
 		fn(arg, full);
 	free(full);
+}
+
+/*
+ * The items of a list or of a bracketed choice s[0..len): split at the
+ * commas outside brackets, quotes and /raw/ parts, folded, with one space
+ * between words.  Returns how many; *items_r is freed with free_items().
+ */
+static size_t
+split_items(const char *s, size_t len, char ***items_r)
+{
+	char		**items = NULL, *f;
+	const char	*start = s, *p, *q;
+	size_t		  n = 0, flen;
+	int		  depth = 0;
+
+	for (p = s; p <= s + len; p++) {
+		if (p < s + len && *p == '"') {
+			q = memchr(p + 1, '"', (size_t)(s + len - p - 1));
+			p = q != NULL ? q : s + len - 1;
+			continue;
+		}
+		if (p < s + len && *p == '/' && (p == s || p[-1] == ' ' ||
+		    p[-1] == ',' || p[-1] == '(')) {
+			q = editform_raw_end(p, s + len);
+			p = q != NULL ? q : s + len - 1;
+			continue;
+		}
+		if (p < s + len && (*p == '(' || *p == '['))
+			depth++;
+		else if (p < s + len && (*p == ')' || *p == ']'))
+			depth--;
+		if (p < s + len && (*p != ',' || depth > 0))
+			continue;
+		f = text_fold(start, (size_t)(p - start), LIMIT_EDITOR_LINE_BYTES,
+		    &flen);
+		if (flen > 0) {
+			items = xreallocarray(items, n + 1, sizeof(*items));
+			items[n++] = f;
+		} else
+			free(f);
+		start = p + 1;
+	}
+	*items_r = items;
+	return n;
+}
+
+static void
+free_items(char **items, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+/* Whether every one of a[0..na) is among b[0..nb). */
+static int
+all_in(char **a, size_t na, char **b, size_t nb)
+{
+	size_t	i, j;
+
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb; j++)
+			if (strcmp(a[i], b[j]) == 0)
+				break;
+		if (j == nb)
+			return 0;
+	}
+	return 1;
+}
+
+
+/* Bytes of s[..end) that make at most max characters. */
+static size_t
+cut(const char *s, const char *end, size_t max)
+{
+	const char	*p = s;
+	size_t		 n = 0;
+
+	while (p < end && n < max) {
+		p++;
+		while (p < end && ((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		n++;
+	}
+	return (size_t)(p - s);
+}
+
+/* The bracketed choices of one source that hold every word of a list. */
+static size_t
+lint_source(const struct def_set *set, const struct def_pattern *p,
+    char ***lists, size_t *nitems, def_error_fn fn, void *arg)
+{
+	const char	*s = p->source, *q, *close;
+	char		**items;
+	size_t		  len = strlen(s), n, i, nwarn = 0;
+	int		  depth;
+
+	for (q = s; q < s + len; q++) {
+		if (*q == '"' || (*q == '/' && (q == s || q[-1] == ' ' ||
+		    q[-1] == ',' || q[-1] == '('))) {
+			close = *q == '"' ? memchr(q + 1, '"',
+			    (size_t)(s + len - q - 1)) : editform_raw_end(q, s + len);
+			if (close == NULL)
+				break;
+			q = close;
+			continue;
+		}
+		if (*q != '(' || (q >= s + 4 && memcmp(q - 4, "near", 4) == 0))
+			continue;
+		for (close = q + 1, depth = 1; close < s + len; close++) {
+			if (*close == '(')
+				depth++;
+			else if (*close == ')' && --depth == 0)
+				break;
+		}
+		if (close >= s + len)
+			break;
+		n = split_items(q + 1, (size_t)(close - q - 1), &items);
+		for (i = 0; n >= 3 && i < set->nlists; i++)
+			if (nitems[i] >= 3 && all_in(lists[i], nitems[i],
+			    items, n)) {
+				warn_at(fn, arg, p->file, p->line, "(%.*s%s) has "
+				    "every word of list @%s: write @%s "
+				    "instead", (int)cut(q + 1, close, 30),
+				    q + 1, close - q - 1 > (long)cut(q + 1,
+				    close, 30) ? "…" : "", set->lists[i].name,
+				    set->lists[i].name);
+				nwarn++;
+				break;
+			}
+		free_items(items, n);
+	}
+	return nwarn;
+}
+
+size_t
+lint_lists(const struct def_set *set, def_error_fn fn, void *arg)
+{
+	const struct def_list	*l, *m;
+	char			***lists;
+	size_t			 *nitems, i, j, nwarn = 0;
+
+	lists = xcalloc(set->nlists + 1, sizeof(*lists));
+	nitems = xcalloc(set->nlists + 1, sizeof(*nitems));
+	for (i = 0; i < set->nlists; i++)
+		nitems[i] = split_items(set->lists[i].items,
+		    strlen(set->lists[i].items), &lists[i]);
+	for (i = 0; i < set->nlists; i++)
+		for (j = 0; j < i; j++) {
+			l = &set->lists[i];
+			m = &set->lists[j];
+			if (nitems[i] != nitems[j] || !all_in(lists[i],
+			    nitems[i], lists[j], nitems[j]))
+				continue;
+			warn_at(fn, arg, l->file, l->line, "list %s has the same "
+			    "words as list %s (%s:%zu): keep one", l->name,
+			    m->name, m->file, m->line);
+			nwarn++;
+			break;
+		}
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->intents[i].npatterns; j++)
+			nwarn += lint_source(set, &set->intents[i].patterns[j],
+			    lists, nitems, fn, arg);
+	for (i = 0; i < set->nlists; i++)
+		free_items(lists[i], nitems[i]);
+	free(lists);
+	free(nitems);
+	return nwarn;
 }
 
 /* What one rule line did on the examples. */
@@ -203,7 +376,7 @@ tell_rules(const struct walk *w, def_error_fn fn, void *arg)
 			if (p->kind != DEF_RULE && p->kind != DEF_ONLY)
 				continue;
 			if (f->own == 0 && f->other == 0) {
-				warn(fn, arg, p, "%s matches none of the "
+				warn_at(fn, arg, p->file, p->line, "%s matches none of the "
 				    "examples: add one it is for, or remove it",
 				    def_kind_name(p->kind));
 				n++;
@@ -211,7 +384,7 @@ tell_rules(const struct walk *w, def_error_fn fn, void *arg)
 			if (f->other == 0)
 				continue;
 			e = &w->set->intents[f->ex_def];
-			warn(fn, arg, p, "%s of %s adds evidence to %zu "
+			warn_at(fn, arg, p->file, p->line, "%s of %s adds evidence to %zu "
 			    "example(s) of other categories, first %s (%s:%zu): "
 			    "%s", def_kind_name(p->kind), d->id, f->other,
 			    e->id, e->file, e->example_lines[f->ex_i],
@@ -240,13 +413,13 @@ lint_warn(const struct classifier *c, struct classify_ctx *ctx,
 			p = &set->intents[i].patterns[j];
 			if (chars(p->source) <= LINT_LONG)
 				continue;
-			warn(fn, arg, p, "%s of %zu characters (more than %d): "
+			warn_at(fn, arg, p->file, p->line, "%s of %zu characters (more than %d): "
 			    "use lists, near() and shorter lines",
 			    def_kind_name(p->kind), chars(p->source),
 			    LINT_LONG);
 			n++;
 		}
-	n += editform_lint(set, fn, arg);
+	n += lint_lists(set, fn, arg);
 	memset(&w, 0, sizeof(w));
 	w.set = set;
 	w.base = xcalloc(set->n + 1, sizeof(*w.base));

@@ -38,6 +38,14 @@ void	lint_size(const struct def_set *set, struct lint_size *size);
 void	lint_size_print(const struct lint_size *size, FILE *out);
 
 /*
+ * Warnings about lists that repeat each other: two lists of the same words,
+ * and a bracketed choice of three or more words in a pattern that holds
+ * every word of one list (write @name instead).  Each goes to warn as
+ * "file:line: warning: …".  Returns the number of warnings.
+ */
+size_t	lint_lists(const struct def_set *set, def_error_fn warn, void *arg);
+
+/*
  * Warns (each to warn as "file:line: warning: …") about long patterns,
  * repeated lists, and rules that match no example or that add evidence to
  * an example of another category, classifying every example with ctx.

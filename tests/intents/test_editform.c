@@ -20,6 +20,7 @@
 
 #include "intents/deffile.h"
 #include "intents/editform.h"
+#include "intents/lint.h"
 #include "lib/limits.h"
 
 Suite	*editform_suite(void);
@@ -492,7 +493,7 @@ START_TEST(lint_warns_about_lists_that_repeat_each_other)
 	struct errs		 e = { "", 0, 0 };
 
 	parse_ok(text, &set);
-	ck_assert_uint_eq(editform_lint(&set, collect, &e), 2);
+	ck_assert_uint_eq(lint_lists(&set, collect, &e), 2);
 	ck_assert_msg(strstr(e.buf, "t.intent:2: warning: list banks has the "
 	    "same words as list bank (t.intent:1): keep one") != NULL, "%s",
 	    e.buf);
