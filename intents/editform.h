@@ -24,7 +24,7 @@ size_t	editform_resolve(struct def_set *set, def_error_fn err, void *arg);
 
 /*
  * Compiles one source of kind with the lists of set (which may have none):
- * for tests, fuzzers and `intents why`.  Returns the PCRE2 text, which the
+ * for tests and fuzzers.  Returns the PCRE2 text, which the
  * caller frees, or NULL with the reason in errbuf.
  */
 char	*editform_compile(const struct def_set *set,
