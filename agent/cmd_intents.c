@@ -1,7 +1,9 @@
 /*
- * Verbs for content editors working on categories: check (lint every file
- * and see that each example still lands in its own category) and eval
- * (quality on a labelled set, with what went wrong where).
+ * Verbs for content editors working on categories: check (lint every file,
+ * see that each example still lands in its own category, warn about lines
+ * hard to read or doing nothing, and measure the files), eval (quality on
+ * a labelled set, with what went wrong where) and why (everything behind
+ * one decision).
  */
 #include "agent/cmd.h"
 
@@ -10,6 +12,8 @@
 
 #include "agent/agent.h"
 #include "intents/eval.h"
+#include "intents/lint.h"
+#include "intents/why.h"
 #include "lib/limits.h"
 #include "lib/lineio.h"
 #include "lib/xmalloc.h"
@@ -33,6 +37,15 @@ open_classifier(const struct config *cfg, struct agent **a_r)
 	return 0;
 }
 
+static void
+to_stderr(void *arg, const char *msg)
+{
+	size_t	*n = arg;
+
+	fprintf(stderr, "%s\n", msg);
+	(*n)++;
+}
+
 int
 cmd_intents_check(const struct config *cfg, int argc, char **argv)
 {
@@ -40,7 +53,8 @@ cmd_intents_check(const struct config *cfg, int argc, char **argv)
 	const struct def_set	*defs;
 	const struct def_intent	*d;
 	struct verdict		 v;
-	size_t			 i, j, nex = 0, bad = 0, skip;
+	struct lint_size	 size;
+	size_t			 i, j, nex = 0, bad = 0, skip, nwarn = 0;
 	size_t			 loo_right = 0, loo_answered = 0;
 	int			 nerr = 0, loo = 0;
 
@@ -97,10 +111,16 @@ cmd_intents_check(const struct config *cfg, int argc, char **argv)
 		    loo_right, loo_answered ? (double)loo_right /
 		    (double)loo_answered : 0, nex ? (double)loo_right /
 		    (double)nex : 0);
+	if (!loo)
+		lint_warn(a->classifier, a->ctx, to_stderr, &nwarn);
 	printf("%zu categories, %zu patterns, %zu examples, %zu documents "
 	    "indexed; %zu example(s) classify elsewhere\n", defs->n,
 	    classifier_patterns(a->classifier), nex,
 	    classifier_documents(a->classifier), bad);
+	lint_size(defs, &size);
+	lint_size_print(&size, stdout);
+	if (!loo)
+		printf("%zu warning(s)\n", nwarn);
 	agent_close(&a);
 	return nerr > 0 || bad > 0 ? 1 : 0;
 }
@@ -224,4 +244,37 @@ cmd_intents_eval(const struct config *cfg, int argc, char **argv)
 	fclose(fp);
 	agent_close(&a);
 	return nerr > 0 ? 1 : 0;
+}
+
+int
+cmd_intents_why(const struct config *cfg, int argc, char **argv)
+{
+	struct agent	*a;
+	struct verdict	 v;
+	char		*text;
+	size_t		 len = 0;
+	int		 i;
+
+	if (argc < 1) {
+		fprintf(stderr, "usage: hotline intents why TEXT\n");
+		return 2;
+	}
+	/* The words of the message, unquoted or not. */
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	text = xmalloc(len + 1);
+	text[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		strcat(text, argv[i]);
+		if (i + 1 < argc)
+			strcat(text, " ");
+	}
+	if (open_classifier(cfg, &a) == -1) {
+		free(text);
+		return 1;
+	}
+	why_print(a->classifier, a->ctx, text, strlen(text), &v, stdout);
+	free(text);
+	agent_close(&a);
+	return 0;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "intents/aspect.h"
+#include "intents/editform.h"
 #include "intents/evidence.h"
 #include "intents/model.h"
 #include "intents/rules.h"
@@ -85,6 +86,10 @@ struct classify_ctx {
 	double				*score;
 	double				*prob;
 	double				*mprob;		/* the model's */
+	int				 small_talk;
+	char				*seen;		/* the text the rules saw */
+	size_t				 seen_len;
+	size_t				 seen_cap;
 };
 
 double
@@ -387,6 +392,7 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 		    "(run: hotline kb import)");
 	map = xcalloc(c->defs.n + 1, sizeof(*map));
 	link_defs(c, &w, map, &l);
+	editform_resolve(&c->defs, count_err, &l);
 	rules_compile(&c->defs, map, c->ncats, &c->rules, count_err, &l);
 	mb = intent_model_builder_new(c->ncats);
 	add_examples(c, mb);
@@ -493,6 +499,7 @@ classify_ctx_new(const struct classifier *c)
 	x->ts = topic_scratch_new(c->ti);
 	x->rr.score = xcalloc(c->ncats + 1, sizeof(double));
 	x->rr.vetoed = xcalloc(c->ncats + 1, 1);
+	x->rr.alone = xcalloc(c->ncats + 1, 1);
 	evidence_result_init(c->ev, &x->er);
 	x->score = xcalloc(c->ncats + 1, sizeof(double));
 	x->prob = xcalloc(c->ncats + 1, sizeof(double));
@@ -512,12 +519,50 @@ classify_ctx_free(struct classify_ctx **xp)
 	topic_scratch_free(&x->ts);
 	free(x->rr.score);
 	free(x->rr.vetoed);
+	free(x->rr.alone);
 	evidence_result_release(&x->er);
 	free(x->score);
 	free(x->prob);
 	free(x->mprob);
+	free(x->seen);
 	free(x);
 	*xp = NULL;
+}
+
+/*
+ * A message that is nothing but small talk ("здравствуйте!", "спасибо, всё
+ * понятно") belongs to the small-talk categories alone: when the "only"
+ * line of a weak category matches, every other category is ruled out.
+ * One check here instead of a veto pasted into every category file.
+ */
+static void
+small_talk_only(struct classify_ctx *x)
+{
+	const struct classifier	*c = x->c;
+	size_t			 i;
+
+	x->small_talk = 0;
+	for (i = 0; i < c->ncats; i++)
+		if (c->cats[i].weak && x->rr.alone[i])
+			x->small_talk = 1;
+	if (!x->small_talk)
+		return;
+	for (i = 0; i < c->ncats; i++)
+		if (!c->cats[i].weak)
+			x->rr.vetoed[i] = 1;
+}
+
+/* Keeps what the rules saw, for classify_trace(). */
+static void
+keep_seen(struct classify_ctx *x, const char *text, size_t len)
+{
+	if (len + 1 > x->seen_cap) {
+		x->seen_cap = len + 1;
+		x->seen = xreallocarray(x->seen, x->seen_cap, 1);
+	}
+	memcpy(x->seen, text, len);
+	x->seen[len] = '\0';
+	x->seen_len = len;
 }
 
 /* Scores every category and turns the scores into confidences. */
@@ -934,6 +979,8 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	v->lang = n.lang;
 	v->model_category = -1;
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
+	small_talk_only(x);
+	keep_seen(x, n.match, n.match_len);
 	evidence_score(c->ev, x->es, n.match, n.match_len, skip, &x->er);
 	weigh(x);
 	rank(x, v);
@@ -952,4 +999,26 @@ classify(struct classify_ctx *x, const char *text, size_t len,
     struct verdict *v)
 {
 	classify_skip(x, text, len, (size_t)-1, v);
+}
+
+void
+classify_trace(const struct classify_ctx *x, struct classify_trace *t)
+{
+	t->match = x->seen != NULL ? x->seen : "";
+	t->match_len = x->seen_len;
+	t->small_talk = x->small_talk;
+	t->rules = x->rr.score;
+	t->vetoed = x->rr.vetoed;
+	t->example = x->er.example;
+	t->example2 = x->er.example2;
+	t->article = x->er.article;
+	t->score = x->score;
+	t->prob = x->prob;
+	t->n = x->c->ncats;
+}
+
+const struct rules *
+classifier_rules(const struct classifier *c)
+{
+	return c->rules;
 }

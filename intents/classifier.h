@@ -135,4 +135,29 @@ void	classify_skip(struct classify_ctx *, const char *text, size_t len,
 size_t	classifier_example_doc(const struct classifier *, size_t d,
 	    size_t i);
 
+/*
+ * What the last classify() on a context saw and weighed, per category of
+ * the taxonomy: for `intents why` and `intents check`.  Borrowed, valid
+ * until the next classify() on that context.
+ */
+struct classify_trace {
+	const char		*match;		/* the normalised text the
+						   rules and FTS saw */
+	size_t			 match_len;
+	int			 small_talk;	/* nothing but small talk */
+	const double		*rules;		/* sum of rule weights */
+	const unsigned char	*vetoed;	/* ruled out */
+	const double		*example;	/* FTS: best example */
+	const double		*example2;	/* … second best */
+	const double		*article;	/* … best article */
+	const double		*score;		/* the evidence weighed */
+	const double		*prob;		/* confidence */
+	size_t			 n;
+};
+void	classify_trace(const struct classify_ctx *, struct classify_trace *);
+
+/* The compiled rules, to explain which lines matched (rules_explain). */
+struct rules;
+const struct rules *classifier_rules(const struct classifier *);
+
 #endif

@@ -1,9 +1,11 @@
 /*
  * Category files are line-oriented so that an editor can read a diff of one:
  * "keyword value", whole-line comments, and the value taken literally so a
- * regular expression needs no escaping beyond its own.  Every limit an
- * editor could hit (file and line size, counts) is an error with a line
- * number, never a silent cut.
+ * regular expression needs no escaping beyond its own.  A pattern or a word
+ * list goes on on the next lines that are indented, or while it ends with
+ * a comma or "..N" or has a bracket open, so a long list reads as a
+ * paragraph.  Every limit an editor could hit (file, line and
+ * value size, counts) is an error with a line number, never a silent cut.
  */
 #include "intents/deffile.h"
 
@@ -17,6 +19,7 @@
 #include "lib/xmalloc.h"
 
 #define ID_MAX		64
+#define LIST_NAME_MAX	32
 #define EXAMPLE_MAX	1000
 
 static const char *const priority_names[] = {
@@ -191,7 +194,8 @@ add_pattern(struct parser *p, enum def_pattern_kind kind, int weight,
 	dp->kind = kind;
 	dp->weight = weight;
 	dp->priority = priority;
-	dp->pattern = xstrndup(pat, plen);
+	dp->source = xstrndup(pat, plen);
+	dp->pattern = NULL;
 	dp->file = xstrdup(p->name);
 	dp->line = p->line;
 }
@@ -229,6 +233,60 @@ is_kw(const char *k, size_t klen, const char *what)
 	return klen == strlen(what) && memcmp(k, what, klen) == 0;
 }
 
+static int
+is_list_name(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len > LIST_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* "list NAME items": a list shared by every file, in or out of a category. */
+static void
+add_list(struct parser *p, const char *v, size_t vlen)
+{
+	const struct def_list	*old;
+	struct def_list		*l;
+	const char		*name, *items;
+	size_t			 nlen, ilen;
+
+	split_word(v, vlen, &name, &nlen, &items, &ilen);
+	if (!is_list_name(name, nlen)) {
+		perr(p, "list: a name of small Latin letters, digits and _ "
+		    "(at most %d), then the words, as in "
+		    "\"list bank сбер*, тинькофф\"", LIST_NAME_MAX);
+		return;
+	}
+	if (ilen == 0) {
+		perr(p, "list %.*s: no words; write them after the name, "
+		    "separated by commas", (int)nlen, name);
+		return;
+	}
+	if ((old = deffile_find_list(p->set, name, nlen)) != NULL) {
+		perr(p, "list \"%.*s\" defined twice (first at %s:%zu): "
+		    "rename one or merge them", (int)nlen, name, old->file,
+		    old->line);
+		return;
+	}
+	if (p->set->nlists >= LIMIT_LISTS) {
+		perr(p, "more than %d lists", LIMIT_LISTS);
+		return;
+	}
+	p->set->lists = xreallocarray(p->set->lists, p->set->nlists + 1,
+	    sizeof(*p->set->lists));
+	l = &p->set->lists[p->set->nlists++];
+	l->name = xstrndup(name, nlen);
+	l->items = xstrndup(items, ilen);
+	l->file = xstrdup(p->name);
+	l->line = p->line;
+}
+
 static void
 keyword(struct parser *p, const char *k, size_t klen, const char *v,
     size_t vlen)
@@ -239,6 +297,10 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 
 	if (is_kw(k, klen, "intent")) {
 		start_intent(p, v, vlen);
+		return;
+	}
+	if (is_kw(k, klen, "list")) {
+		add_list(p, v, vlen);
 		return;
 	}
 	if (p->cur == NULL) {
@@ -295,6 +357,14 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 		else
 			add_pattern(p, DEF_RULE, n, PRIORITY_NONE, rest,
 			    restlen);
+	} else if (is_kw(k, klen, "only")) {
+		split_word(v, vlen, &w, &wlen, &rest, &restlen);
+		if (parse_int(w, wlen, 1, 10, &n) == -1)
+			perr(p, "only: a weight from 1 to 10, then what the "
+			    "whole message may consist of");
+		else
+			add_pattern(p, DEF_ONLY, n, PRIORITY_NONE, rest,
+			    restlen);
 	} else if (is_kw(k, klen, "not")) {
 		add_pattern(p, DEF_NOT, 0, PRIORITY_NONE, v, vlen);
 	} else if (is_kw(k, klen, "priority")) {
@@ -315,8 +385,174 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 		add_example(p, v, vlen);
 	} else
 		perr(p, "unknown keyword \"%.*s\" (intent, action, article, "
-		    "register, weak, services, rule, not, priority, example)",
+		    "register, weak, services, rule, only, not, priority, "
+		    "example, list)",
 		    (int)(klen > 40 ? 40 : klen), k);
+}
+
+/*
+ * The line at *pos (without its end of line) into *line_r; advances *pos.
+ * Returns -1, after an error on p->line, for a line too long or not UTF-8.
+ */
+static int
+next_line(struct parser *p, const char *buf, size_t len, size_t *pos,
+    const char **line_r, size_t *llen_r)
+{
+	const char	*line = buf + *pos, *nl;
+	size_t		 llen;
+
+	nl = memchr(line, '\n', len - *pos);
+	llen = nl != NULL ? (size_t)(nl - line) : len - *pos;
+	*pos += llen + 1;
+	if (llen > 0 && line[llen - 1] == '\r')
+		llen--;
+	if (llen > LIMIT_EDITOR_LINE_BYTES) {
+		perr(p, "line longer than %d bytes", LIMIT_EDITOR_LINE_BYTES);
+		return -1;
+	}
+	if (!text_is_valid_utf8(line, llen)) {
+		perr(p, "not valid UTF-8 text");
+		return -1;
+	}
+	*line_r = line;
+	*llen_r = llen;
+	return 0;
+}
+
+static const char *const keywords[] = {
+	"intent", "action", "article", "register", "weak", "services", "rule",
+	"only", "not", "priority", "example", "list"
+};
+
+/* Whether k is a keyword: a line starting with one starts anew. */
+static int
+is_keyword(const char *k, size_t klen)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (is_kw(k, klen, keywords[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether a value of keyword k may go on on the next line. */
+static int
+continues(const char *k, size_t klen)
+{
+	return is_kw(k, klen, "list") || is_kw(k, klen, "rule") ||
+	    is_kw(k, klen, "not") || is_kw(k, klen, "only") ||
+	    is_kw(k, klen, "priority");
+}
+
+/*
+ * Whether a pattern or list v[0..len) is unfinished: it ends with a comma
+ * or a "..N", or a bracket is still open (outside "phrases" and /raw/
+ * parts).  Such a value goes on on the next line.
+ */
+static int
+unfinished(const char *v, size_t len)
+{
+	size_t	i, j;
+	int	depth = 0, in_class;
+
+	if (len > 0 && v[len - 1] == ',')
+		return 1;
+	for (j = len; j > 0 && v[j - 1] >= '0' && v[j - 1] <= '9'; j--)
+		;
+	if (j < len && j >= 2 && v[j - 1] == '.' && v[j - 2] == '.')
+		return 1;
+	for (i = 0; i < len; i++) {
+		if (v[i] == '"') {
+			while (++i < len && v[i] != '"')
+				;
+		} else if (v[i] == '/' && (i == 0 || v[i - 1] == ' ' ||
+		    v[i - 1] == ',' || v[i - 1] == '(' || v[i - 1] == '[')) {
+			/* /raw/: to the next '/' not escaped nor in [ ] */
+			for (j = i + 1, in_class = 0; j < len; j++) {
+				if (v[j] == '\\')
+					j++;
+				else if (in_class)
+					in_class = v[j] != ']';
+				else if (v[j] == '[')
+					in_class = 1;
+				else if (v[j] == '/')
+					break;
+			}
+			i = j;
+		} else if (v[i] == '(' || v[i] == '[')
+			depth++;
+		else if (v[i] == ')' || v[i] == ']')
+			depth--;
+	}
+	return depth > 0;
+}
+
+/* The line at pos, not checked yet: for deciding whether it goes on. */
+static void
+peek_line(const char *buf, size_t len, size_t pos, const char **line_r,
+    size_t *llen_r)
+{
+	const char	*line = buf + pos, *nl;
+
+	nl = memchr(line, '\n', len - pos);
+	*line_r = line;
+	*llen_r = nl != NULL ? (size_t)(nl - line) : len - pos;
+}
+
+/*
+ * A pattern or list v[0..vlen) joined with the lines that go on with it:
+ * while it is unfinished (see unfinished()), and also any indented line
+ * that does not start with a keyword, as in a mail header.  Comment lines
+ * among them are skipped; a blank line or a keyword ends it.  Returns the
+ * joined value (the caller frees it), or NULL after an error.
+ */
+static char *
+join_lines(struct parser *p, const char *buf, size_t len, size_t *pos,
+    const char *v, size_t vlen, size_t *jlen_r)
+{
+	const char	*line, *w, *rest;
+	char		*out;
+	size_t		 o, llen, wlen, restlen;
+	int		 bad = 0, indented;
+
+	/* vlen is one line's, well below the limit of a value. */
+	out = xmalloc(LIMIT_EDITOR_VALUE_BYTES + 1);
+	memcpy(out, v, vlen);
+	o = vlen;
+	while (*pos < len) {
+		peek_line(buf, len, *pos, &line, &llen);
+		split_word(line, llen, &w, &wlen, &rest, &restlen);
+		indented = llen > 0 && (line[0] == ' ' || line[0] == '\t');
+		if (wlen == 0 || (w[0] != '#' && is_keyword(w, wlen)) ||
+		    (!indented && !unfinished(out, o)))
+			break;
+		p->line++;
+		if (next_line(p, buf, len, pos, &line, &llen) == -1) {
+			bad = 1;
+			continue;
+		}
+		split_word(line, llen, &w, &wlen, &rest, &restlen);
+		if (w[0] == '#')
+			continue;
+		llen = (size_t)(rest + restlen - w);
+		if (o + 1 + llen > LIMIT_EDITOR_VALUE_BYTES) {
+			perr(p, "value continued past %d bytes",
+			    LIMIT_EDITOR_VALUE_BYTES);
+			bad = 1;
+			break;
+		}
+		out[o++] = ' ';
+		memcpy(out + o, w, llen);
+		o += llen;
+	}
+	if (bad) {
+		free(out);
+		return NULL;
+	}
+	out[o] = '\0';
+	*jlen_r = o;
+	return out;
 }
 
 size_t
@@ -324,8 +560,9 @@ deffile_parse(const char *name, const char *buf, size_t len,
     struct def_set *set, def_error_fn err, void *arg)
 {
 	struct parser	 p;
-	const char	*line, *nl, *k, *v;
-	size_t		 pos = 0, llen, klen, vlen;
+	const char	*line, *k, *v;
+	char		*joined;
+	size_t		 pos = 0, llen, klen, vlen, jlen, start, end;
 
 	memset(&p, 0, sizeof(p));
 	p.name = name;
@@ -341,24 +578,23 @@ deffile_parse(const char *name, const char *buf, size_t len,
 		pos = 3;
 	while (pos < len) {
 		p.line++;
-		line = buf + pos;
-		nl = memchr(line, '\n', len - pos);
-		llen = nl != NULL ? (size_t)(nl - line) : len - pos;
-		pos += llen + 1;
-		if (llen > 0 && line[llen - 1] == '\r')
-			llen--;
-		if (llen > LIMIT_EDITOR_LINE_BYTES) {
-			perr(&p, "line longer than %d bytes",
-			    LIMIT_EDITOR_LINE_BYTES);
+		if (next_line(&p, buf, len, &pos, &line, &llen) == -1)
 			continue;
-		}
-		if (!text_is_valid_utf8(line, llen)) {
-			perr(&p, "not valid UTF-8 text");
-			continue;
-		}
 		split_word(line, llen, &k, &klen, &v, &vlen);
 		if (klen == 0 || k[0] == '#')
 			continue;
+		if (continues(k, klen)) {
+			start = p.line;
+			joined = join_lines(&p, buf, len, &pos, v, vlen,
+			    &jlen);
+			end = p.line;
+			p.line = start;
+			if (joined != NULL)
+				keyword(&p, k, klen, joined, jlen);
+			p.line = end;
+			free(joined);
+			continue;
+		}
 		keyword(&p, k, klen, v, vlen);
 	}
 	return p.nerr;
@@ -376,6 +612,7 @@ deffile_set_clear(struct def_set *set)
 		free(d->action);
 		free(d->article);
 		for (j = 0; j < d->npatterns; j++) {
+			free(d->patterns[j].source);
 			free(d->patterns[j].pattern);
 			free(d->patterns[j].file);
 		}
@@ -389,10 +626,46 @@ deffile_set_clear(struct def_set *set)
 	free(set->intents);
 	set->intents = NULL;
 	set->n = 0;
+	for (i = 0; i < set->nlists; i++) {
+		free(set->lists[i].name);
+		free(set->lists[i].items);
+		free(set->lists[i].file);
+	}
+	free(set->lists);
+	set->lists = NULL;
+	set->nlists = 0;
 }
 
 const struct def_intent *
 deffile_find(const struct def_set *set, const char *id)
 {
 	return find_mut((struct def_set *)set, id, strlen(id));
+}
+
+const struct def_list *
+deffile_find_list(const struct def_set *set, const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < set->nlists; i++)
+		if (strlen(set->lists[i].name) == len &&
+		    memcmp(set->lists[i].name, name, len) == 0)
+			return &set->lists[i];
+	return NULL;
+}
+
+const char *
+def_kind_name(enum def_pattern_kind kind)
+{
+	switch (kind) {
+	case DEF_RULE:
+		return "rule";
+	case DEF_NOT:
+		return "not";
+	case DEF_PRIORITY:
+		return "priority";
+	case DEF_ONLY:
+		return "only";
+	}
+	return "?";
 }

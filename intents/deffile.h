@@ -1,8 +1,10 @@
 /*
  * Parser of the editors' category files (docs/categories.md).  Pure: bytes
- * in, definitions or "file:line: reason" messages out.  Patterns are only
- * collected here; intents/rules.c compiles them and reports PCRE2 errors
- * with the same file and line.
+ * in, definitions or "file:line: reason" messages out.  Patterns and word
+ * lists are only collected here, as the editor wrote them; lists are shared
+ * by every file, so intents/editform.c turns the editor form into PCRE2
+ * once all files are read, and intents/rules.c compiles that and reports
+ * PCRE2 errors with the same file and line.
  */
 #ifndef INTENTS_DEFFILE_H
 #define INTENTS_DEFFILE_H
@@ -12,14 +14,26 @@
 enum def_pattern_kind {
 	DEF_RULE,	/* evidence with a weight */
 	DEF_NOT,	/* rules the category out */
-	DEF_PRIORITY	/* incident priority */
+	DEF_PRIORITY,	/* incident priority */
+	DEF_ONLY	/* evidence when the message is nothing but this */
 };
 
 struct def_pattern {
 	enum def_pattern_kind	 kind;
-	int			 weight;	/* DEF_RULE: 1..10 */
+	int			 weight;	/* DEF_RULE, DEF_ONLY: 1..10 */
 	int			 priority;	/* DEF_PRIORITY: PRIORITY_* */
-	char			*pattern;
+	char			*source;	/* as the editor wrote it */
+	char			*pattern;	/* PCRE2 made from source by
+						   editform_resolve(); NULL
+						   before, or after an error */
+	char			*file;
+	size_t			 line;
+};
+
+/* A named word list ("list bank сбер*, тинькофф"), used as @bank. */
+struct def_list {
+	char			*name;
+	char			*items;		/* as the editor wrote them */
 	char			*file;
 	size_t			 line;
 };
@@ -58,6 +72,8 @@ enum {
 struct def_set {
 	struct def_intent	*intents;
 	size_t			 n;
+	struct def_list		*lists;		/* shared by every file */
+	size_t			 nlists;
 };
 
 /* Incident priorities, most urgent first. */
@@ -92,5 +108,12 @@ void	deffile_set_clear(struct def_set *set);
 /* The category of set with id, or NULL. */
 const struct def_intent *deffile_find(const struct def_set *set,
 	    const char *id);
+
+/* The list of set called name[0..len), or NULL. */
+const struct def_list *deffile_find_list(const struct def_set *set,
+	    const char *name, size_t len);
+
+/* "rule", "not", "priority" or "only": the keyword of a pattern line. */
+const char	*def_kind_name(enum def_pattern_kind);
 
 #endif

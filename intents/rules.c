@@ -22,6 +22,7 @@
 
 struct compiled {
 	pcre2_code		*code;
+	const struct def_pattern *src;	/* the set's, for explanations */
 	size_t			 category;
 	enum def_pattern_kind	 kind;
 	int			 weight;
@@ -130,6 +131,7 @@ int
 rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
 {
 	pcre2_code	*code;
+	char		*folded;
 	PCRE2_UCHAR	 msg[256];
 	PCRE2_SIZE	 off;
 	long		 up;
@@ -140,7 +142,12 @@ rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
 		    "messages are matched in lower case", up);
 		return -1;
 	}
-	if ((code = compile(pattern, &ec, &off)) == NULL) {
+	/* Whether it compiles is all that is asked: no JIT. */
+	folded = fold_yo(pattern);
+	code = pcre2_compile((PCRE2_SPTR)folded, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS, &ec, &off, NULL);
+	free(folded);
+	if (code == NULL) {
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		snprintf(errbuf, errsz, "pattern error at offset %zu: %s",
 		    (size_t)off, (const char *)msg);
@@ -181,7 +188,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			for (j = 0; j < d->npatterns; j++) {
 				char	why[300];
 
-				if (rules_try_compile(d->patterns[j].pattern,
+				if (d->patterns[j].pattern == NULL ||
+				    rules_try_compile(d->patterns[j].pattern,
 				    why, sizeof(why)) == 0)
 					continue;
 				full = xasprintf("%s:%zu: %s",
@@ -198,6 +206,9 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		for (j = 0; j < d->npatterns; j++) {
 			p = &d->patterns[j];
 			c = &r->items[r->n];
+			/* Not made from the editor's form: told already. */
+			if (p->pattern == NULL)
+				continue;
 			if ((up = upper_case_at(p->pattern)) >= 0) {
 				full = xasprintf("%s:%zu: upper-case letter at "
 				    "offset %ld: messages are matched in lower "
@@ -220,6 +231,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 				nerr++;
 				continue;
 			}
+			c->src = p;
 			c->category = (size_t)map[i];
 			c->kind = p->kind;
 			c->weight = p->weight;
@@ -309,6 +321,8 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 
 	memset(res->score, 0, r->ncategories * sizeof(*res->score));
 	memset(res->vetoed, 0, r->ncategories);
+	if (res->alone != NULL)
+		memset(res->alone, 0, r->ncategories);
 	res->n = r->ncategories;
 	res->limit_hits = 0;
 	if (s->unfiltered)
@@ -319,8 +333,9 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		c = &r->items[i];
 		if (c->kind == DEF_PRIORITY || !s->run[i])
 			continue;
-		/* A ruled-out category needs no more evidence. */
-		if (res->vetoed[c->category])
+		/* A ruled-out category needs no more evidence, but whether
+		 * the message is nothing but small talk is for all. */
+		if (res->vetoed[c->category] && c->kind != DEF_ONLY)
 			continue;
 		m = match(c, s, text, len);
 		if (m < 0)
@@ -331,6 +346,8 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 			res->vetoed[c->category] = 1;
 		else
 			res->score[c->category] += c->weight;
+		if (c->kind == DEF_ONLY && res->alone != NULL)
+			res->alone[c->category] = 1;
 	}
 }
 
@@ -361,4 +378,22 @@ size_t
 rules_count(const struct rules *r)
 {
 	return r->n;
+}
+
+size_t
+rules_explain(const struct rules *r, struct rules_scratch *s,
+    const char *text, size_t len, rules_hit_fn fn, void *arg)
+{
+	const struct compiled	*c;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		c = &r->items[i];
+		if (match(c, s, text, len) != 1)
+			continue;
+		n++;
+		if (fn != NULL)
+			fn(arg, c->category, c->src);
+	}
+	return n;
 }

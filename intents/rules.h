@@ -17,16 +17,21 @@ struct rules_scratch;
 struct rules_result {
 	double		*score;		/* per category: sum of rule weights */
 	unsigned char	*vetoed;	/* per category: a "not" pattern hit */
+	unsigned char	*alone;		/* per category: an "only" line hit
+					   (the message is nothing but it);
+					   NULL: not wanted */
 	size_t		 n;		/* number of categories */
 	size_t		 limit_hits;	/* patterns stopped by a limit */
 };
 
 /*
- * Compiles the patterns of set; category i of the result is the taxonomy
- * index map[j] of set->intents[j].  Each PCRE2 error goes to err as
- * "file:line: pattern error at offset N: text".  Returns the number of
- * errors; *rules_r is set (possibly with fewer patterns) either way and is
- * freed with rules_free().
+ * Compiles the patterns of set (their PCRE2 text, made by
+ * editform_resolve(); a pattern without one is skipped, its problem told
+ * already); category i of the result is the taxonomy index map[j] of
+ * set->intents[j].  The set must outlive the result.  Each PCRE2 error
+ * goes to err as "file:line: pattern error at offset N: text".  Returns
+ * the number of errors; *rules_r is set (possibly with fewer patterns)
+ * either way and is freed with rules_free().
  */
 size_t	rules_compile(const struct def_set *set, const int *map,
 	    size_t ncategories, struct rules **rules_r, def_error_fn err,
@@ -56,6 +61,19 @@ int	rules_priority(const struct rules *, struct rules_scratch *,
 
 /* How many patterns were compiled. */
 size_t	rules_count(const struct rules *);
+
+/* Receives one pattern that matched: its category (the taxonomy index
+ * given to rules_compile) and its line in the set (borrowed). */
+typedef void	(*rules_hit_fn)(void *arg, size_t category,
+		    const struct def_pattern *);
+
+/*
+ * Every pattern that matches text[0..len), vetoes and priorities included
+ * and no prefilter, in file order: for `intents why` and `intents check`.
+ * Returns how many matched.
+ */
+size_t	rules_explain(const struct rules *, struct rules_scratch *,
+	    const char *text, size_t len, rules_hit_fn fn, void *arg);
 
 /*
  * Whether one pattern compiles; for the fuzzers and `intents check`.

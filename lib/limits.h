@@ -24,6 +24,16 @@
 #define LIMIT_EDITOR_FILE_BYTES		(256 * 1024)
 /* Line of an editor's file. */
 #define LIMIT_EDITOR_LINE_BYTES		4096
+/* A pattern or list continued over lines (a line ending with a comma). */
+#define LIMIT_EDITOR_VALUE_BYTES	(16 * 1024)
+/* Word lists in all category files together. */
+#define LIMIT_LISTS			1024
+/* Nesting of brackets and lists in one editor pattern: deep enough for
+ * any sane rule, shallow enough for the recursive compiler's stack. */
+#define LIMIT_EDITOR_NESTING		32
+/* PCRE2 text made from one editor pattern (PCRE2's own compiled size
+ * limit is near 64 KiB as well). */
+#define LIMIT_EDITOR_REGEX_BYTES	(64 * 1024)
 /* Categories, rules per category, examples per category. */
 #define LIMIT_INTENTS			256
 #define LIMIT_RULES_PER_INTENT		256

@@ -6,7 +6,8 @@
 
 #include "tests/suites.h"
 
-static Suite *(*const suites[])(void) = { entities_suite, deffile_suite, normalize_suite, classifier_suite,
+static Suite *(*const suites[])(void) = { entities_suite, deffile_suite,
+    editform_suite, normalize_suite, classifier_suite,
     prefilter_suite };
 
 int

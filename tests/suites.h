@@ -17,6 +17,7 @@ Suite	*store_suite(void);
 /* intents */
 Suite	*entities_suite(void);
 Suite	*deffile_suite(void);
+Suite	*editform_suite(void);
 Suite	*normalize_suite(void);
 Suite	*classifier_suite(void);
 Suite	*prefilter_suite(void);

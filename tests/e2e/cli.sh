@@ -74,16 +74,56 @@ mkdir -p "$tmp/data/intents" "$tmp/data/kb"
 cp -R "$top_srcdir/intents/." "$tmp/data/intents/"
 cp -R "$top_srcdir/kb/articles" "$tmp/data/kb/"
 printf 'intent login.sms_code\n' >"$tmp/data/intents/defs/zz-dup.intent"
-printf '# a new category\nintent login.new_thing\nrule 4 (unclosed\n' \
-	>"$tmp/data/intents/defs/zz-broken.intent"
+printf '%s\n' '# a new category' 'intent login.new_thing' \
+	'rule 4 /(unclosed/' 'rule 3 забыть @no_such_list' \
+	'rule 2 near(забыть, пароль' 'list loop_a раз, @loop_b' \
+	'list loop_b два, @loop_a' >"$tmp/data/intents/defs/zz-broken.intent"
 err=$(HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" intents check 2>&1)
 check "a broken pattern is reported as file:line" \
-	contains "$err" "zz-broken.intent:3: pattern error at offset"
+	contains "$err" "zz-broken.intent:3: rule: pattern error at offset"
+check "a list used but not defined is reported with what to do" \
+	contains "$err" "zz-broken.intent:4: rule: unknown list @no_such_list: define it"
+check "an editor form that does not parse says how to write it" \
+	contains "$err" "zz-broken.intent:5: rule: near() is not closed"
+check "lists that use each other in a circle are reported once" \
+	contains "$err" "zz-broken.intent:7: list: lists use each other in a circle (loop_a → loop_b → loop_a)"
 check "a category missing from the taxonomy is named" \
 	contains "$err" "zz-broken.intent:2: unknown category \"login.new_thing\""
 check "a duplicate category is reported with the first place" \
 	contains "$err" "duplicate intent \"login.sms_code\""
+out=$(HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" -s "$tmp/ed.db" serve -n 2>&1); rc=$?
+check "serve -n refuses broken category files" test "$rc" -ne 0
+check "serve -n names the broken list" contains "$out" "loop_b"
 rm "$tmp/data/intents/defs/zz-broken.intent" "$tmp/data/intents/defs/zz-dup.intent"
+
+# Editors: check measures the files and warns about lines hard to read.
+printf '%s\n' '# lists only' 'list pw_copy пароль, логин' \
+	'list pw_copy2 логин, пароль' >"$tmp/data/intents/defs/zz-lint.intent"
+out=$(HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" intents check 2>&1)
+check "check prints the size of the category files" \
+	contains "$out" "category files: "
+check "check warns about a list that repeats another" \
+	contains "$out" "zz-lint.intent:3: warning: list pw_copy2 has the same words as list pw_copy"
+rm "$tmp/data/intents/defs/zz-lint.intent"
+
+# Editors: why a message was decided so, line by line.
+out=$("$HOTLINE" intents why "Здравствуйте! Забыла ПАРОЛЬ от госуслуг")
+check "why shows the normalised text" \
+	contains "$out" "normalised:   здравствуйте! забыла пароль от госуслуг"
+check "why names each line that matched with file and line" \
+	sh -c "printf '%s' \"\$1\" | grep -q 'login.password_reset  *[^ ]*login.intent:[0-9]'" _ "$out"
+check "why shows the full-text evidence and scores" \
+	contains "$out" "example example2  article   score"
+check "why gives the decision with its topic fields" \
+	sh -c "printf '%s' \"\$1\" | grep -q '^decision:     answer login.password_reset' &&
+	    printf '%s' \"\$1\" | grep -q '^topic: .*topic_score'" _ "$out"
+out=$("$HOTLINE" intents why "спасибо, всё понятно!")
+check "why says when a message is nothing but small talk" \
+	contains "$out" "small talk:   yes"
+out=$("$HOTLINE" intents check 2>&1)
+check "the shipped category files name their lists instead of pasting" \
+	sh -c "printf '%s' \"\$1\" | grep -q 'lists, ' &&
+	    ! printf '%s' \"\$1\" | grep -q ' [0-9][0-9]\+ copies'" _ "$out"
 
 # Editors: an edited article keeps its old text as a version.
 HOTLINE_STATE="$tmp/ed.db" "$HOTLINE" -d "$tmp/data" kb import >/dev/null

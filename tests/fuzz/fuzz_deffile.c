@@ -1,6 +1,8 @@
 /*
  * libFuzzer harness for the editors' category files: deffile_parse on any
- * bytes, then every pattern it collected compiled with PCRE2 and matched
+ * bytes, the editor forms and lists it collected turned into PCRE2
+ * (editform_resolve: no crash, no runaway size, cycles and unknown lists
+ * told), then every pattern compiled with PCRE2 and matched
  * against the input and against each example, normalised, under the
  * match limits, once with the literal prefilter and once without (it must
  * never change a result).
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "intents/deffile.h"
+#include "intents/editform.h"
 #include "intents/normalize.h"
 #include "intents/rules.h"
 #include "lib/limits.h"
@@ -73,10 +76,12 @@ check_set(const struct def_set *set, size_t maxline)
 		CHECK(d->npatterns <= LIMIT_RULES_PER_INTENT);
 		for (j = 0; j < d->npatterns; j++) {
 			p = &d->patterns[j];
-			CHECK(p->pattern[0] != '\0');
+			CHECK(p->source[0] != '\0');
+			CHECK(p->pattern == NULL);
 			CHECK(p->line > d->line && p->line <= maxline);
 			switch (p->kind) {
 			case DEF_RULE:
+			case DEF_ONLY:
 				CHECK(p->weight >= 1 && p->weight <= 10);
 				break;
 			case DEF_NOT:
@@ -115,10 +120,12 @@ match_both_ways(const struct rules *r, struct rules_scratch *sc,
 
 	res.score = calloc(ncats + 1, sizeof(*res.score));
 	res.vetoed = calloc(ncats + 1, 1);
+	res.alone = calloc(ncats + 1, 1);
 	all.score = calloc(ncats + 1, sizeof(*all.score));
 	all.vetoed = calloc(ncats + 1, 1);
+	all.alone = calloc(ncats + 1, 1);
 	CHECK(res.score != NULL && res.vetoed != NULL && all.score != NULL &&
-	    all.vetoed != NULL);
+	    all.vetoed != NULL && res.alone != NULL && all.alone != NULL);
 	normalize_message(text, len, &nm);
 	rules_scratch_prefilter(sc, 1);
 	rules_match(r, sc, nm.match, nm.match_len, &res);
@@ -129,6 +136,7 @@ match_both_ways(const struct rules *r, struct rules_scratch *sc,
 		CHECK(res.score[i] >= 0);
 		CHECK(res.score[i] == all.score[i]);
 		CHECK(res.vetoed[i] == all.vetoed[i]);
+		CHECK(res.alone[i] == all.alone[i]);
 		prio = rules_priority(r, sc, i, nm.match, nm.match_len);
 		CHECK(prio == PRIORITY_NONE || def_priority_name(prio) != NULL);
 	}
@@ -137,6 +145,8 @@ match_both_ways(const struct rules *r, struct rules_scratch *sc,
 	free(res.vetoed);
 	free(all.score);
 	free(all.vetoed);
+	free(res.alone);
+	free(all.alone);
 }
 
 /*
@@ -145,24 +155,33 @@ match_both_ways(const struct rules *r, struct rules_scratch *sc,
  * alone would hide a prefilter that skips a pattern wrongly).
  */
 static void
-compile_and_match(const struct def_set *set, const char *text, size_t len)
+compile_and_match(struct def_set *set, const char *text, size_t len)
 {
 	struct rules		*r = NULL;
 	struct rules_scratch	*sc;
 	struct count		 c = { 0 };
 	const char		*ex;
 	int			*map;
-	size_t			 i, j, n, total = 0, subjects = 0;
+	size_t			 i, j, n, made, total = 0, subjects = 0;
 
 	map = calloc(set->n + 1, sizeof(*map));
 	CHECK(map != NULL);
-	for (i = 0; i < set->n; i++) {
+	for (i = 0; i < set->n; i++)
 		map[i] = (int)i;
-		total += set->intents[i].npatterns;
-	}
+	n = editform_resolve(set, on_error, &c);
+	CHECK(n == c.n);
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->intents[i].npatterns; j++)
+			if (set->intents[i].patterns[j].pattern != NULL) {
+				CHECK(strlen(set->intents[i].patterns[j].
+				    pattern) < LIMIT_EDITOR_REGEX_BYTES);
+				total++;
+			}
+	c.n = 0;
 	n = rules_compile(set, map, set->n, &r, on_error, &c);
 	CHECK(r != NULL && n == c.n);
-	CHECK(rules_count(r) + n == total);
+	made = rules_count(r);
+	CHECK(made + n == total);
 	sc = rules_scratch_new(r);
 	match_both_ways(r, sc, set->n, text, len);
 	for (i = 0; i < set->n && subjects < MAX_SUBJECTS; i++) {

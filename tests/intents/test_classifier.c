@@ -34,21 +34,22 @@ static const char taxonomy_json[] =
     " {\"id\": \"handoff.operator\", \"action\": \"handoff\",\n"
     "  \"en\": \"A person.\", \"ru\": \"Оператор.\"},\n"
     " {\"id\": \"out_of_scope\", \"action\": \"decline\",\n"
-    "  \"en\": \"Not ours.\", \"ru\": \"Не по теме.\"}\n"
+    "  \"en\": \"Not ours.\", \"ru\": \"Не по теме.\"},\n"
+    " {\"id\": \"smalltalk.greeting\", \"action\": \"answer\",\n"
+    "  \"en\": \"Hello.\", \"ru\": \"Привет.\"}\n"
     "]}\n";
 
-/* Line numbers matter to the error tests: keep the comments in step. */
+/* Line numbers matter to the error tests: keep the comments in step.
+ * The rules are in the editors' form (docs/categories.md), one raw. */
 static const char defs_intent[] =
     "# The test world.\n"						/* 1 */
     "intent login.password_reset\n"					/* 2 */
     "article login-password-reset\n"					/* 3 */
     "register no\n"							/* 4 */
-    "rule 6 (забыл\\w*|не\\s+помн\\w*)\\s.{0,30}"
-    "(парол\\w*|логин\\w*)\n"						/* 5 */
-    "rule 5 (восстанов\\w*|сброс\\w*)\\s.{0,25}парол\\w*\n"		/* 6 */
-    "rule 2 \\bпарол\\w*\n"						/* 7 */
-    "rule 6 \\b(forg[eo]t\\w*\\s.{0,20}password|reset\\w*\\s.{0,20}"
-    "password)\\b\n"							/* 8 */
+    "rule 6 (забыть, \"не помн*\") ..4 @secret\n"			/* 5 */
+    "rule 5 (восстанов*, сброс*) ..3 пароль\n"			/* 6 */
+    "rule 2 парол*\n"							/* 7 */
+    "rule 6 /\\b(forg[eo]t\\w*|reset\\w*)\\s.{0,20}password\\b/\n"	/* 8 */
     "example Забыл пароль от госуслуг, как восстановить?\n"		/* 9 */
     "example не помню пароль\n"						/* 10 */
     "example как сбросить пароль в личном кабинете\n"			/* 11 */
@@ -57,18 +58,17 @@ static const char defs_intent[] =
     "intent feedback.complaint\n"					/* 14 */
     "article feedback-complaint\n"					/* 15 */
     "register yes\n"							/* 16 */
-    "rule 6 \\bжалоб\\w*|\\bпожаловат\\w*\n"				/* 17 */
-    "rule 3 \\bхамств\\w*|\\bнагруб\\w*\n"				/* 18 */
+    "rule 6 жалоб*, пожаловат*\n"					/* 17 */
+    "rule 3 хамств*, нагруб*\n"						/* 18 */
     "example хочу подать жалобу на сотрудника\n"			/* 19 */
     "example мне нагрубили в центре обслуживания, куда пожаловаться\n"	/* 20 */
     "\n"								/* 21 */
     "intent incident.report\n"						/* 22 */
     "article incident-report\n"						/* 23 */
     "register yes\n"							/* 24 */
-    "rule 6 не\\s+работает|\\bсбо[йи]\\w*|не\\s+открывается\n"		/* 25 */
-    "priority critical (весь|вообще|полностью)\\s.{0,20}"
-    "не\\s+работает\n"							/* 26 */
-    "priority high \\bоплат\\w*\n"					/* 27 */
+    "rule 6 \"не работает\", сбой, \"не открывается\"\n"		/* 25 */
+    "priority critical (весь, вообще, полностью) ..3 \"не работает\"\n"	/* 26 */
+    "priority high оплат*\n"						/* 27 */
     "priority default medium\n"						/* 28 */
     "example портал не работает\n"					/* 29 */
     "example на сайте сбой, страница не открывается\n"			/* 30 */
@@ -76,18 +76,28 @@ static const char defs_intent[] =
     "intent handoff.operator\n"						/* 32 */
     "article handoff-operator\n"					/* 33 */
     "register yes\n"							/* 34 */
-    "rule 5 (позов\\w*|позвать|соедин\\w*|хочу|нужен|дайте)\\s.{0,20}"
-    "(оператор\\w*|человек\\w*|специалист\\w*)\n"			/* 35 */
-    "rule 5 \\bжив\\w*\\s+(оператор\\w*|человек\\w*)\n"		/* 36 */
+    "rule 5 (позов*, позвать, соедин*, хочу, нужен, дайте) ..3 @person\n"	/* 35 */
+    "rule 5 жив* @person\n"						/* 36 */
     "example позовите оператора\n"					/* 37 */
     "example соедините со специалистом\n"				/* 38 */
     "\n"								/* 39 */
     "intent out_of_scope\n"						/* 40 */
     "article out-of-scope\n"						/* 41 */
-    "rule 5 \\bпогод\\w*\n"						/* 42 */
-    "rule 4 \\bрецепт\\w*\n"						/* 43 */
+    "rule 5 погод*\n"							/* 42 */
+    "rule 4 рецепт*\n"							/* 43 */
     "example какая завтра погода\n"					/* 44 */
-    "example рецепт борща\n";						/* 45 */
+    "example рецепт борща\n"						/* 45 */
+    "\n"								/* 46 */
+    "intent smalltalk.greeting\n"					/* 47 */
+    "weak yes\n"							/* 48 */
+    "article smalltalk-greeting\n"					/* 49 */
+    "only 8 @greeting, (подскажите, \"у меня вопрос\")\n"		/* 50 */
+    "example здравствуйте\n"						/* 51 */
+    "\n"								/* 52 */
+    "list secret   пароль, логин\n"					/* 53 */
+    "list person   оператор*, человек*, специалист*\n"			/* 54 */
+    "list greeting здравствуйте, привет,\n"				/* 55 */
+    "              \"добрый день\"\n";					/* 56 */
 
 struct fixture_article {
 	const char	*file;
@@ -120,6 +130,11 @@ static const struct fixture_article articles[] = {
 	  "lang: ru\ntags: не по теме\n"
 	  "categories: out_of_scope\nsources:\n- seed 2.2\nreviewed: 2026-12-07\n---\n"
 	  "Горячая линия отвечает только на вопросы о портале.\n" },
+	{ "smalltalk-greeting.md",
+	  "---\nid: smalltalk-greeting\ntitle: Здравствуйте\n"
+	  "lang: ru\ntags: приветствие\n"
+	  "categories: smalltalk.greeting\nsources:\n- seed 3.2\nreviewed: 2026-12-07\n---\n"
+	  "Здравствуйте! Чем помочь?\n" },
 };
 
 static char			 tmpdir[64];
@@ -298,12 +313,13 @@ START_TEST(fixture_loads_every_pattern_and_document)
 	require_loaded();
 	ck_assert_uint_eq(nerrs, 0);
 	t = classifier_taxonomy(cl);
-	ck_assert_uint_eq(t->n, 5);
-	ck_assert_uint_eq(classifier_defs(cl)->n, 5);
-	/* 11 rules and 2 priority patterns. */
-	ck_assert_uint_eq(classifier_patterns(cl), 13);
-	/* 12 examples and 5 articles. */
-	ck_assert_uint_eq(classifier_documents(cl), 17);
+	ck_assert_uint_eq(t->n, 6);
+	ck_assert_uint_eq(classifier_defs(cl)->n, 6);
+	ck_assert_uint_eq(classifier_defs(cl)->nlists, 3);
+	/* 11 rules, 1 "only" and 2 priority patterns. */
+	ck_assert_uint_eq(classifier_patterns(cl), 14);
+	/* 13 examples and 6 articles. */
+	ck_assert_uint_eq(classifier_documents(cl), 19);
 }
 END_TEST
 
@@ -590,11 +606,67 @@ END_TEST
 
 START_TEST(bad_pattern_fails_the_load_with_file_line_and_offset)
 {
-	write_defs_variant("d1", "rule 4 \\bрецепт\\w*",
-	    "rule 4 (рецепт");
+	write_defs_variant("d1", "rule 4 рецепт*", "rule 4 /(рецепт/");
 	assert_load_fails("d1", "taxonomy.json",
-	    "/d1/main.intent:43: pattern error at offset ");
+	    "/d1/main.intent:43: rule: pattern error at offset 13");
 	ck_assert_uint_eq(nerrs, 1);
+}
+END_TEST
+
+START_TEST(bad_editor_form_fails_the_load_with_what_to_do)
+{
+	write_defs_variant("d1", "rule 4 рецепт*", "rule 4 (рецепт");
+	assert_load_fails("d1", "taxonomy.json",
+	    "/d1/main.intent:43: rule: \"(\" is not closed: add \")\"");
+	ck_assert_uint_eq(nerrs, 1);
+}
+END_TEST
+
+START_TEST(unknown_list_fails_the_load_and_names_the_near_one)
+{
+	write_defs_variant("d1", "жив* @person", "жив* @persons");
+	assert_load_fails("d1", "taxonomy.json",
+	    "/d1/main.intent:36: rule: unknown list @persons: define it with "
+	    "\"list persons word, word, …\" or write @person");
+	ck_assert_uint_eq(nerrs, 1);
+}
+END_TEST
+
+START_TEST(lists_in_a_circle_fail_the_load_once)
+{
+	/* person → staff → person: told at the line that closes the circle,
+	 * not again at every rule that uses them. */
+	write_defs_variant("d1", "человек*, специалист*\n",
+	    "человек*, @staff\nlist staff сотрудник*, @person\n");
+	assert_load_fails("d1", "taxonomy.json",
+	    "/d1/main.intent:55: list: lists use each other in a circle "
+	    "(person → staff → person)");
+	ck_assert_uint_eq(nerrs, 1);
+}
+END_TEST
+
+START_TEST(nothing_but_small_talk_rules_out_every_other_category)
+{
+	struct classify_trace	t;
+	struct verdict		v;
+
+	classify_str("Здравствуйте!", &v);
+	ck_assert_str_eq(intent_of(&v), "smalltalk.greeting");
+	ck_assert_int_eq(v.action, ACTION_ANSWER);
+	classify_trace(cx, &t);
+	ck_assert_int_eq(t.small_talk, 1);
+	ck_assert_uint_eq(t.n, 6);
+	ck_assert_int_eq(t.vetoed[0], 1);	/* login.password_reset */
+	ck_assert_int_eq(t.vetoed[5], 0);	/* the greeting itself */
+	classify_str("добрый день, у меня вопрос, подскажите", &v);
+	ck_assert_str_eq(intent_of(&v), "smalltalk.greeting");
+	/* A greeting in front of a question leaves the question to decide. */
+	classify_str("Здравствуйте, забыл пароль от кабинета", &v);
+	ck_assert_str_eq(intent_of(&v), "login.password_reset");
+	classify_trace(cx, &t);
+	ck_assert_int_eq(t.small_talk, 0);
+	ck_assert_int_eq(t.vetoed[0], 0);
+	ck_assert_str_eq(t.match, "здравствуйте, забыл пароль от кабинета");
 }
 END_TEST
 
@@ -694,6 +766,8 @@ classifier_suite(void)
 	tcase_add_test(tc, complaint_registers_a_request);
 	tcase_add_test(tc, incident_gets_the_first_matching_priority);
 	tcase_add_test(tc, incident_without_a_priority_match_gets_the_default);
+	tcase_add_test(tc,
+	    nothing_but_small_talk_rules_out_every_other_category);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
@@ -704,6 +778,9 @@ classifier_suite(void)
 	tcase_add_test(tc, intent_not_in_the_taxonomy_fails_the_load);
 	tcase_add_test(tc,
 	    bad_pattern_fails_the_load_with_file_line_and_offset);
+	tcase_add_test(tc, bad_editor_form_fails_the_load_with_what_to_do);
+	tcase_add_test(tc, unknown_list_fails_the_load_and_names_the_near_one);
+	tcase_add_test(tc, lists_in_a_circle_fail_the_load_once);
 	tcase_add_test(tc, syntax_error_in_a_category_file_fails_the_load);
 	tcase_add_test(tc, category_without_definition_fails_the_load);
 	tcase_add_test(tc, missing_taxonomy_fails_the_load);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "intents/deffile.h"
+#include "intents/editform.h"
 #include "intents/normalize.h"
 #include "intents/rules.h"
 #include "lib/limits.h"
@@ -115,9 +116,9 @@ START_TEST(full_category_gives_every_field)
 	ck_assert_str_eq(d->patterns[0].file, "login.intent");
 	ck_assert_int_eq(d->patterns[1].kind, DEF_RULE);
 	ck_assert_int_eq(d->patterns[1].weight, 10);
-	ck_assert_str_eq(d->patterns[1].pattern, "\\bпароль");
+	ck_assert_str_eq(d->patterns[1].source, "\\bпароль");
 	ck_assert_int_eq(d->patterns[2].kind, DEF_NOT);
-	ck_assert_str_eq(d->patterns[2].pattern, "\\bсбер");
+	ck_assert_str_eq(d->patterns[2].source, "\\bсбер");
 	ck_assert_uint_eq(d->patterns[2].line, 10);
 	ck_assert_uint_eq(d->nexamples, 2);
 	ck_assert_str_eq(d->examples[0], "Забыл пароль от госуслуг");
@@ -136,10 +137,10 @@ START_TEST(full_category_gives_every_field)
 	ck_assert_uint_eq(d->npatterns, 3);
 	ck_assert_int_eq(d->patterns[0].kind, DEF_PRIORITY);
 	ck_assert_int_eq(d->patterns[0].priority, PRIORITY_CRITICAL);
-	ck_assert_str_eq(d->patterns[0].pattern,
+	ck_assert_str_eq(d->patterns[0].source,
 	    "не\\s+работает\\s+(весь|вообще)");
 	ck_assert_int_eq(d->patterns[1].priority, PRIORITY_HIGH);
-	ck_assert_str_eq(d->patterns[1].pattern, "оплат");
+	ck_assert_str_eq(d->patterns[1].source, "оплат");
 	ck_assert_uint_eq(d->patterns[1].line, 20);
 	ck_assert_int_eq(d->patterns[2].kind, DEF_RULE);
 	ck_assert_int_eq(d->patterns[2].weight, 1);
@@ -155,9 +156,9 @@ START_TEST(value_is_taken_literally_with_a_hash_inside)
 	struct errs	e = { "", 0, 0 };
 
 	ck_assert_uint_eq(parse("t.intent", full, &set, &e), 0);
-	ck_assert_str_eq(set.intents[0].patterns[0].pattern,
+	ck_assert_str_eq(set.intents[0].patterns[0].source,
 	    "забыл\\w*\\s.{0,30}парол  # kept");
-	ck_assert_str_eq(set.intents[1].patterns[2].pattern, "[#]");
+	ck_assert_str_eq(set.intents[1].patterns[2].source, "[#]");
 	deffile_set_clear(&set);
 }
 END_TEST
@@ -188,7 +189,7 @@ START_TEST(crlf_bom_and_missing_final_newline_are_fine)
 	    "rule 2 x\r\nexample y", &set, &e), 0);
 	ck_assert_uint_eq(set.n, 1);
 	ck_assert_str_eq(set.intents[0].id, "a.b");
-	ck_assert_str_eq(set.intents[0].patterns[0].pattern, "x");
+	ck_assert_str_eq(set.intents[0].patterns[0].source, "x");
 	ck_assert_str_eq(set.intents[0].examples[0], "y");
 	deffile_set_clear(&set);
 }
@@ -371,7 +372,7 @@ START_TEST(over_long_line_is_an_error_on_its_line)
 	buf = long_line_file(LIMIT_EDITOR_LINE_BYTES);
 	ck_assert_uint_eq(parse("t.intent", buf, &set, &e), 0);
 	ck_assert_uint_eq(set.intents[0].npatterns, 2);
-	ck_assert_uint_eq(strlen(set.intents[0].patterns[0].pattern),
+	ck_assert_uint_eq(strlen(set.intents[0].patterns[0].source),
 	    LIMIT_EDITOR_LINE_BYTES - 7);
 	deffile_set_clear(&set);
 	free(buf);
@@ -450,7 +451,7 @@ START_TEST(parsing_goes_on_after_errors_and_counts_them_all)
 	ck_assert_ptr_nonnull(strstr(e.buf, "t.intent:7: action"));
 	ck_assert_uint_eq(set.n, 2);
 	ck_assert_uint_eq(set.intents[0].npatterns, 1);
-	ck_assert_str_eq(set.intents[0].patterns[0].pattern, "good");
+	ck_assert_str_eq(set.intents[0].patterns[0].source, "good");
 	ck_assert_uint_eq(set.intents[1].nexamples, 1);
 	deffile_set_clear(&set);
 }
@@ -501,7 +502,8 @@ compile_text(const char *text, struct def_set *set, struct errs *pe,
 	ck_assert_uint_le(set->n, 16);
 	for (i = 0; i < set->n; i++)
 		map[i] = (int)i;
-	*nerr_r = rules_compile(set, map, set->n, &r, collect, ce);
+	*nerr_r = editform_resolve(set, collect, ce);
+	*nerr_r += rules_compile(set, map, set->n, &r, collect, ce);
 	ck_assert_ptr_nonnull(r);
 	return r;
 }
@@ -513,14 +515,14 @@ START_TEST(compile_reports_file_line_and_offset)
 	struct rules	*r;
 	size_t		 nerr;
 
-	r = compile_text("intent a.b\nrule 2 good\n\nrule 3 (bad\n"
-	    "not )\n", &set, &pe, &ce, &nerr);
+	r = compile_text("intent a.b\nrule 2 good\n\nrule 3 /(bad/\n"
+	    "not /)/\n", &set, &pe, &ce, &nerr);
 	ck_assert_uint_eq(nerr, 2);
 	ck_assert_uint_eq(ce.n, 2);
-	ck_assert_msg(strstr(ce.buf, "t.intent:4: pattern error at offset 4: ")
-	    != NULL, "%s", ce.buf);
-	ck_assert_msg(strstr(ce.buf, "t.intent:5: pattern error at offset 0: ")
-	    != NULL, "%s", ce.buf);
+	ck_assert_msg(strstr(ce.buf, "t.intent:4: rule: pattern error at "
+	    "offset 4: ") != NULL, "%s", ce.buf);
+	ck_assert_msg(strstr(ce.buf, "t.intent:5: not: pattern error at "
+	    "offset 0: ") != NULL, "%s", ce.buf);
 	/* The good pattern is still compiled. */
 	ck_assert_uint_eq(rules_count(r), 1);
 	rules_free(&r);
@@ -538,6 +540,7 @@ match(const struct rules *r, const char *s, struct rules_result *res,
 
 	res->score = score;
 	res->vetoed = vetoed;
+	res->alone = NULL;
 	sc = rules_scratch_new(r);
 	rules_match(r, sc, s, strlen(s), res);
 	rules_scratch_free(&sc);
@@ -557,7 +560,7 @@ START_TEST(catastrophic_pattern_stops_at_the_limit)
 	unsigned char		 vetoed[16];
 	size_t			 nerr;
 
-	r = compile_text("intent a.b\nrule 5 (a+)+$\nrule 1 b$\n", &set, &pe,
+	r = compile_text("intent a.b\nrule 5 /(a+)+$/\nrule 1 /b$/\n", &set, &pe,
 	    &ce, &nerr);
 	ck_assert_uint_eq(nerr, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -591,11 +594,11 @@ START_TEST(upper_case_letter_in_a_pattern_is_an_error)
 	/* Escapes are not letters to match. */
 	ck_assert_int_eq(rules_try_compile("\\S+\\W\\D\\p{Lu}\\x{41}\\B",
 	    buf, sizeof buf), 0);
-	r = compile_text("intent a.b\nrule 2 ok\n\nnot Сбер\n", &set, &pe,
+	r = compile_text("intent a.b\nrule 2 ok\n\nnot /Сбер/\n", &set, &pe,
 	    &ce, &nerr);
 	ck_assert_uint_eq(nerr, 1);
-	ck_assert_msg(strncmp(ce.buf, "t.intent:4: upper-case letter at "
-	    "offset 0:", 42) == 0, "%s", ce.buf);
+	ck_assert_msg(strncmp(ce.buf, "t.intent:4: not: upper-case letter at "
+	    "offset 0:", 47) == 0, "%s", ce.buf);
 	ck_assert_uint_eq(rules_count(r), 1);
 	rules_free(&r);
 	deffile_set_clear(&set);
@@ -624,9 +627,9 @@ START_TEST(cyrillic_message_matches_whatever_its_case)
 	unsigned char		 vetoed[16];
 	size_t			 nerr;
 
-	r = compile_text("intent a.b\nrule 3 \\bпароль\\b\nrule 2 госуслуг\n"
-	    "rule 1 учетн\n"
-	    "intent c.d\nrule 4 \\bоператор\\w*\n", &set, &pe, &ce, &nerr);
+	r = compile_text("intent a.b\nrule 3 /\\bпароль\\b/\n"
+	    "rule 2 /госуслуг/\nrule 1 /учетн/\n"
+	    "intent c.d\nrule 4 /\\bоператор\\w*/\n", &set, &pe, &ce, &nerr);
 	ck_assert_uint_eq(nerr, 0);
 	match_normalized(r, "Забыл ПАРОЛЬ от ГосУслуг", &res, score, vetoed);
 	ck_assert_uint_eq(res.n, 2);
@@ -657,8 +660,8 @@ START_TEST(not_pattern_vetoes_its_category_only)
 	unsigned char		 vetoed[16];
 	size_t			 nerr;
 
-	r = compile_text("intent a.b\nnot \\bсбер\nrule 5 парол\n"
-	    "intent c.d\nrule 2 парол\n", &set, &pe, &ce, &nerr);
+	r = compile_text("intent a.b\nnot /\\bсбер/\nrule 5 /парол/\n"
+	    "intent c.d\nrule 2 /парол/\n", &set, &pe, &ce, &nerr);
 	ck_assert_uint_eq(nerr, 0);
 	match(r, "забыл пароль от сбер онлайн", &res, score, vetoed);
 	ck_assert_int_eq(vetoed[0], 1);
@@ -682,13 +685,14 @@ START_TEST(unmapped_category_is_checked_but_left_out)
 	unsigned char		 vetoed[16];
 	int			 map[2] = { -1, 0 };
 
-	parse("t.intent", "intent a.b\nrule 5 (bad\nrule 5 x\nintent c.d\n"
+	parse("t.intent", "intent a.b\nrule 5 /(bad/\nrule 5 x\nintent c.d\n"
 	    "rule 2 x\n", &set, &pe);
 	/* A category the taxonomy lacks is not matched, but an editor still
 	 * hears of its broken pattern. */
-	ck_assert_uint_eq(rules_compile(&set, map, 1, &r, collect, &ce), 1);
-	ck_assert_msg(strncmp(ce.buf, "t.intent:2: pattern error at offset 4",
-	    37) == 0, "%s", ce.buf);
+	ck_assert_uint_eq(editform_resolve(&set, collect, &ce), 1);
+	ck_assert_uint_eq(rules_compile(&set, map, 1, &r, collect, &ce), 0);
+	ck_assert_msg(strncmp(ce.buf, "t.intent:2: rule: pattern error at "
+	    "offset 4", 43) == 0, "%s", ce.buf);
 	ck_assert_uint_eq(rules_count(r), 1);
 	match(r, "x", &res, score, vetoed);
 	ck_assert_uint_eq(res.n, 1);
@@ -708,7 +712,7 @@ START_TEST(first_matching_priority_wins_else_the_default)
 
 #define PRIO(s)	rules_priority(r, sc, 0, (s), strlen(s))
 	r = compile_text("intent incident.report\nrule 5 не работает\n"
-	    "priority critical не работает (весь|вообще)\n"
+	    "priority critical /не работает (весь|вообще)/\n"
 	    "priority high не работает\n"
 	    "priority low медленно\n"
 	    "priority default medium\n"
@@ -770,13 +774,15 @@ START_TEST(prefilter_never_skips_a_pattern_that_would_match)
 		char			 buf[256];
 		int			 map[1] = { 0 };
 
-		snprintf(buf, sizeof buf, "intent a.b\nrule 1 %s\n",
+		snprintf(buf, sizeof buf, "intent a.b\nrule 1 /%s/\n",
 		    cases[i][0]);
 		ck_assert_uint_eq(deffile_parse("t.intent", buf, strlen(buf),
 		    &set, NULL, NULL), 0);
+		ck_assert_uint_eq(editform_resolve(&set, NULL, NULL), 0);
 		ck_assert_msg(rules_compile(&set, map, 1, &r, NULL, NULL) == 0,
 		    "/%s/ does not compile", cases[i][0]);
 		sc = rules_scratch_new(r);
+		res.alone = NULL;
 		res.vetoed = &vetoed;
 		res.score = &off;
 		rules_scratch_prefilter(sc, 0);
@@ -812,6 +818,7 @@ START_TEST(invalid_utf8_subject_does_not_break_matching)
 	sc = rules_scratch_new(r);
 	res.score = score;
 	res.vetoed = vetoed;
+	res.alone = NULL;
 	rules_match(r, sc, subject, sizeof(subject) - 1, &res);
 	ck_assert(score[0] == 3);
 	rules_scratch_free(&sc);

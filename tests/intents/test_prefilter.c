@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "intents/deffile.h"
+#include "intents/editform.h"
 #include "intents/normalize.h"
 #include "intents/prefilter.h"
 #include "intents/rules.h"
@@ -125,7 +126,7 @@ compare(const char *text, void *arg)
 	rules_match(g->rules, g->s, nm.match, nm.match_len, &g->b);
 	ck_assert_msg(memcmp(g->a.score, g->b.score, g->n *
 	    sizeof(double)) == 0 && memcmp(g->a.vetoed, g->b.vetoed, g->n) ==
-	    0, "prefilter changed the rules' result for \"%s\"", text);
+	    0 && memcmp(g->a.alone, g->b.alone, g->n) == 0, "prefilter changed the rules' result for \"%s\"", text);
 	normalize_release(&nm);
 	g->checked++;
 }
@@ -155,6 +156,7 @@ START_TEST(test_shipped_categories_match_the_same_with_prefilter)
 	map = calloc(set.n, sizeof(*map));
 	for (i = 0; i < set.n; i++)
 		map[i] = (int)i;
+	ck_assert_uint_eq(editform_resolve(&set, NULL, NULL), 0);
 	ck_assert_uint_eq(rules_compile(&set, map, set.n, &rules, NULL,
 	    NULL), 0);
 	memset(&g, 0, sizeof(g));
@@ -165,18 +167,24 @@ START_TEST(test_shipped_categories_match_the_same_with_prefilter)
 	g.b.score = calloc(set.n, sizeof(double));
 	g.a.vetoed = calloc(set.n, 1);
 	g.b.vetoed = calloc(set.n, 1);
+	g.a.alone = calloc(set.n, 1);
+	g.b.alone = calloc(set.n, 1);
 	for (i = 0; i < set.n; i++)
 		for (j = 0; j < set.intents[i].nexamples; j++)
 			variants(set.intents[i].examples[j], compare, &g);
 	/* The patterns themselves as text hit the needles hard. */
 	for (i = 0; i < set.n; i++)
-		for (k = 0; k < set.intents[i].npatterns; k++)
+		for (k = 0; k < set.intents[i].npatterns; k++) {
+			compare(set.intents[i].patterns[k].source, &g);
 			compare(set.intents[i].patterns[k].pattern, &g);
+		}
 	ck_assert_uint_gt(g.checked, 1000);
 	free(g.a.score);
 	free(g.b.score);
 	free(g.a.vetoed);
 	free(g.b.vetoed);
+	free(g.a.alone);
+	free(g.b.alone);
 	rules_scratch_free(&g.s);
 	rules_free(&rules);
 	free(map);
