@@ -18,3 +18,34 @@ finish() {
 	echo "$npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]
 }
+
+# A server of the end-to-end scripts, from the configuration $conf; its
+# first lines go to $out, its log to $tmp/err.
+# serve_stop: stops it (if running).
+serve_stop() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	pid=
+}
+# serve_start [KEEP]: starts it on a free loopback port (tries a few) and
+# sets $pid and $base; with KEEP the port of the last start is used again.
+serve_start() {
+	tries=0
+	while :; do
+		[ -z "$1" ] && port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
+		sed -i "s/^listen .*/listen 127.0.0.1:$port/" "$conf"
+		: >"$out"
+		"$HOTLINE" -c "$conf" serve >"$out" 2>>"$tmp/err" &
+		pid=$!
+		i=0
+		while [ $i -lt 100 ] && ! grep -q '^chat: ' "$out"; do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		grep -q '^chat: ' "$out" && break
+		serve_stop
+		tries=$((tries + 1))
+		[ $tries -ge 5 ] && { echo "the server did not start"; cat "$tmp/err"; exit 1; }
+	done
+	base=$(sed -n 's/^chat: \(http:[^ ]*\)\/$/\1/p' "$out")
+}

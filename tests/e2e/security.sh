@@ -18,35 +18,14 @@ out=$tmp/out
 pid=
 holds=
 
-stop() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	pid=
-}
+stop() { serve_stop; }
 # shellcheck disable=SC2086
 trap 'stop; [ -n "$holds" ] && kill $holds 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # start [KEEP]: starts the server on a free port (tries a few) and sets
 # $base; with KEEP the port of the last start is used again.
 start() {
-	tries=0
-	while :; do
-		[ -z "$1" ] && port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
-		sed -i "s/^listen .*/listen 127.0.0.1:$port/" "$conf"
-		: >"$out"
-		"$HOTLINE" -c "$conf" serve >"$out" 2>>"$tmp/err" &
-		pid=$!
-		i=0
-		while [ $i -lt 100 ] && ! grep -q '^chat: ' "$out"; do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		grep -q '^chat: ' "$out" && break
-		stop
-		tries=$((tries + 1))
-		[ $tries -ge 5 ] && { echo "the server did not start"; cat "$tmp/err"; exit 1; }
-	done
-	base=$(sed -n 's/^chat: \(http:[^ ]*\)\/$/\1/p' "$out")
+	serve_start "$1"
 	pw=$(sed -n 's/^operator: admin \/ //p' "$out")
 	[ -n "$pw" ] && admin_pw=$pw
 }

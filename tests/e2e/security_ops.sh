@@ -23,10 +23,7 @@ out=$tmp/out
 pid=
 bg=
 
-stop() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	pid=
-}
+stop() { serve_stop; }
 cleanup() {
 	stop
 	for p in $bg; do kill "$p" 2>/dev/null; done
@@ -36,25 +33,7 @@ trap cleanup EXIT
 
 # start: the server on a free loopback port (a few tries); sets $base.
 start() {
-	tries=0
-	while :; do
-		port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
-		sed -i "s/^listen .*/listen 127.0.0.1:$port/" "$conf"
-		: >"$out"
-		"$HOTLINE" -c "$conf" serve >"$out" 2>>"$tmp/err" &
-		pid=$!
-		i=0
-		while [ $i -lt 100 ] && ! grep -q '^chat: ' "$out"; do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		grep -q '^chat: ' "$out" && break
-		stop
-		tries=$((tries + 1))
-		[ $tries -ge 5 ] && { echo "the server did not start"; cat "$tmp/err"; exit 1; }
-	done
-	base=$(sed -n 's/^chat: \(http:[^ ]*\)\/$/\1/p' "$out")
+	serve_start "$1"
 }
 
 field() { printf '%s' "$body" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
