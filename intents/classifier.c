@@ -785,8 +785,10 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	if (v->model_category >= 0 && v->model_category == c->oos_cat)
 		return 0;
 	/* "пособия, справки, лицензии — что вообще есть на портале?" names
-	 * services as examples of the catalogue it asks about. */
-	if (v->ntop > 0 && v->top[0].category == c->catalog_cat)
+	 * services as examples of the catalogue it asks about: several fit
+	 * about as well.  "Как открыть ИП через госуслуги?" names one. */
+	if (v->ntop > 0 && v->top[0].category == c->catalog_cat &&
+	    tc->score2 >= 0.6 * tc->score)
 		return 0;
 	/* Out of scope, or confidently about the hotline itself: only
 	 * strong evidence of a service overrules that. */
