@@ -555,6 +555,7 @@ struct held {
 	char	queue[16];
 	char	lang[4];
 	char	number[REQUEST_NUMBER_MAX];
+	char	kind[32];
 };
 
 /* Reads item id's state, owner, queue and language inside the caller's
@@ -569,7 +570,7 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 
 	memset(h, 0, sizeof(*h));
 	if ((st = prep(db, errstr_r, "SELECT state, owner, queue, lang, "
-	    "number FROM queue_item WHERE id = ?1", "i", id)) == NULL)
+	    "number, kind FROM queue_item WHERE id = ?1", "i", id)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -583,6 +584,8 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 		    (const char *)sqlite3_column_text(st, 3));
 		if ((s = (const char *)sqlite3_column_text(st, 4)) != NULL)
 			snprintf(h->number, sizeof(h->number), "%s", s);
+		snprintf(h->kind, sizeof(h->kind), "%s",
+		    (const char *)sqlite3_column_text(st, 5));
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE) {
@@ -792,6 +795,7 @@ queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
     time_t now, int *status_r, char **errstr_r)
 {
 	struct held	h;
+	int		keep;
 
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
@@ -799,12 +803,23 @@ queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (hold(db, id, "release", op, role, &h, status_r,
 	    errstr_r) == -1)
 		goto fail;
-	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
-	    "'closed', closed = ?2, resolution = 'handed back to the bot' "
-	    "WHERE id = ?1", "ii", id, (int64_t)now), errstr_r) == -1 ||
+	keep = strcmp(h.kind, "chat") != 0;
+	/*
+	 * A complaint or an incident (any kind but a chat) was promised a
+	 * review by its deadline: the chat goes back to the bot, the request
+	 * stays in its queue, free, with the deadlines it had.  Only a plain
+	 * chat item ends here.
+	 */
+	if (done(db, prep(db, errstr_r, keep ?
+	    "UPDATE queue_item SET state = 'queued', owner = NULL, "
+	    "waiting = 0 WHERE id = ?1" :
+	    "UPDATE queue_item SET state = 'closed', closed = ?2, "
+	    "resolution = 'handed back to the bot' WHERE id = ?1", "ii", id,
+	    (int64_t)now), errstr_r) == -1 ||
 	    conv_set_state(db, id, "bot", now, errstr_r) == -1 ||
 	    tell(db, id, &released, h.lang, NULL, now, errstr_r) == -1 ||
-	    journal(db, op, "release", id, NULL, now, errstr_r) == -1)
+	    journal(db, op, "release", id, keep ?
+	    "request stays open" : NULL, now, errstr_r) == -1)
 		goto fail;
 	return state_commit(db, errstr_r);
 fail:

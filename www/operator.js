@@ -48,6 +48,7 @@ const T = {
   replied: 'Ответ отправлен — гражданин видит его сразу.',
   transferred: (q) => `Передано в очередь «${q}».`,
   released: 'Разговор возвращён боту.',
+  releasedOpen: 'Разговор возвращён боту; обращение осталось в очереди со своим сроком.',
   closed: 'Обращение закрыто. Гражданину предложено оценить помощь.',
   needResolution: 'Опишите итог обращения, чтобы закрыть его.',
   needReply: 'Напишите ответ.',
@@ -719,9 +720,10 @@ els.release.addEventListener('click', async () => {
   if (!detail) return;
   try {
     await api('POST', `/api/operator/conversations/${detail.item.id}/release`, {});
-    setStatus(T.released, 'ok');
     loadQueueSoon();
-    loadDetail(detail.item.id, { quiet: true });
+    await loadDetail(detail.item.id, { quiet: true });
+    // A complaint or an incident stays open for its review.
+    setStatus(detail.item.state === 'closed' ? T.released : T.releasedOpen, 'ok');
   } catch (e) { setStatus(errText(e), 'error'); }
 });
 

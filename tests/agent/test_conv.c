@@ -379,6 +379,41 @@ START_TEST(test_senior_queue_and_release)
 }
 END_TEST
 
+START_TEST(test_release_keeps_a_complaint_open)
+{
+	struct conv_result	 res;
+	struct conv_info	 ci;
+	json_t			*item, *items, *it;
+	char			*err = NULL;
+	size_t			 i;
+	int			 status, found = 0;
+	int64_t			 id = new_chat("ru"), dl = 0;
+
+	say(id, "хочу подать жалобу на грубого оператора горячей линии",
+	    &res);
+	json_decref(res.messages);
+	ck_assert_int_eq(queue_take(db, id, "olga", "senior", env.now, &item,
+	    &status, &err), 0);
+	dl = json_integer_value(json_object_get(item, "deadline"));
+	json_decref(item);
+	ck_assert_int_eq(queue_release(db, id, "olga", "senior", env.now + 60,
+	    &status, &err), 0);
+	info(id, &ci);
+	ck_assert_str_eq(ci.state, "bot");
+	items = queue_list(db, env.now + 60, &err);
+	json_array_foreach(items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id) {
+			ck_assert_str_eq(str(it, "state"), "queued");
+			ck_assert(json_is_null(json_object_get(it, "owner")));
+			ck_assert_int_eq(json_integer_value(json_object_get(it,
+			    "deadline")), dl);
+			found = 1;
+		}
+	ck_assert(found);
+	json_decref(items);
+}
+END_TEST
+
 /* permit(action, role, owner, queue): queue_permit for operator "anna"
  * on an open item. */
 static int
@@ -720,6 +755,7 @@ conv_suite(void)
 	tcase_add_test(tc, test_complaint_gets_a_number_and_a_queue_item);
 	tcase_add_test(tc, test_handoff_take_reply_close_rate);
 	tcase_add_test(tc, test_senior_queue_and_release);
+	tcase_add_test(tc, test_release_keeps_a_complaint_open);
 	tcase_add_test(tc, test_one_table_decides_who_may_act);
 	tcase_add_test(tc, test_a_retried_reply_is_stored_once);
 	tcase_add_test(tc, test_button_and_english_reach_a_person);

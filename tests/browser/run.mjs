@@ -195,6 +195,7 @@ async function main() {
   fs.mkdirSync(OUT, { recursive: true });
 
   const citizenA = await browser({ width: 390, height: 844 });
+  let complaintNumber = null;
   const chat = await pageOf(citizenA);
 
   // (1) a question gets an answer; a complaint gets a request number.
@@ -223,7 +224,8 @@ async function main() {
         for (const n of nodes) { const m = rx.exec(n.textContent); if (m && n.offsetParent) return m[0]; }
         return null;
       }, REQUEST_NUMBER.source);
-      assert(REQUEST_NUMBER.test(await num.jsonValue()), 'no request number');
+      complaintNumber = await num.jsonValue();
+      assert(REQUEST_NUMBER.test(complaintNumber), 'no request number');
     }],
     ['the English switch relabels the page and back', async () => {
       await chat.locator('#lang').click();
@@ -407,6 +409,27 @@ async function main() {
       await chatB.locator('#rate-send').click();
       await chatB.locator('#thanks').waitFor({ state: 'visible' });
       await chatB.screenshot({ path: path.join(OUT, 'chat-closed.png') });
+    }],
+  ]);
+
+  // (7) "Вернуть боту" on a complaint: the chat goes back to the bot, the
+  // request stays open in its queue with its deadline.
+  await scenario('7 hand back', [
+    ['the operator takes the complaint and hands it back to the bot', async () => {
+      assert(complaintNumber, 'no complaint number from scenario 1');
+      await openItemFor(console_, complaintNumber, null);
+      await console_.locator('#take').click();
+      await console_.locator('#take').waitFor({ state: 'hidden' });
+      await console_.locator('#release').click();
+      await console_.locator('#action-status.is-ok').filter({ hasText: /бот/i }).waitFor();
+    }],
+    ['the complaint is still in the queue, free, with its deadline', async () => {
+      await console_.locator('#queue-refresh').click();
+      const item = console_.locator('.q-item', { has: console_.locator('.q-num', { hasText: complaintNumber }) });
+      await item.first().waitFor({ state: 'visible' });
+      await console_.waitForFunction(() => /ждёт оператора/.test(document.getElementById('d-facts').textContent));
+      assert(await console_.locator('#d-facts .tick-sla').count() === 1, 'no deadline shown');
+      assert(await console_.locator('#take').isVisible(), 'the item cannot be taken again');
     }],
   ]);
 
