@@ -733,9 +733,13 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 	return rc;
 }
 
-/* Whether intent was offered by the last clarifying question of conv. */
+/*
+ * Whether intent was offered by the last clarifying question of conv; if
+ * so *label_r is the label the citizen saw (the caller frees it).
+ */
 static int
-was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic)
+was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic,
+    char **label_r)
 {
 	const char	*ct;
 	sqlite3_stmt	*st;
@@ -758,8 +762,12 @@ was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic)
 			    strcmp(json_string_value(json_object_get(c,
 			    "intent")), intent) == 0 &&
 			    (topic == NULL ? ct == NULL : ct != NULL &&
-			    strcmp(ct, topic) == 0))
+			    strcmp(ct, topic) == 0) && !yes) {
 				yes = 1;
+				s = json_string_value(json_object_get(c,
+				    "label"));
+				*label_r = xstrdup(s != NULL ? s : intent);
+			}
 		}
 		json_decref(ch);
 	}
@@ -774,6 +782,7 @@ conv_choose(const struct conv_env *env, int64_t id, const char *intent,
 	struct conv_info	 ci;
 	struct reply		 r;
 	enum lang		 lang;
+	char			*label = NULL;
 	int			 rc;
 
 	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
@@ -782,15 +791,19 @@ conv_choose(const struct conv_env *env, int64_t id, const char *intent,
 	lang = strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU;
 	if (strcmp(ci.state, "queued") == 0 ||
 	    strcmp(ci.state, "operator") == 0 || !was_offered(env->db, id,
-	    intent, topic) || (topic != NULL ? reply_verdict_topic(env->cl,
+	    intent, topic, &label) || (topic != NULL ? reply_verdict_topic(env->cl,
 	    intent, topic, lang, &r.verdict) : reply_verdict_for(env->cl,
 	    intent, lang, &r.verdict)) == -1) {
 		res->status = 400;
 		*errstr_r = xstrdup("that choice is not on offer");
+		free(label);
 		end_turn(res);
 		return -1;
 	}
-	rc = bot_turn(env, &ci, NULL, &r, res, errstr_r);
+	/* The choice is the citizen's turn: the transcript shows what they
+	 * pressed, and the question is answered. */
+	rc = bot_turn(env, &ci, label, &r, res, errstr_r);
+	free(label);
 	reply_release(&r);
 	if (rc == -1)
 		end_turn(res);

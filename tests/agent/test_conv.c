@@ -191,7 +191,7 @@ START_TEST(test_clarify_then_choose)
 {
 	struct conv_result	 res;
 	json_t			*m, *ch;
-	char			*err = NULL, intent[64];
+	char			*err = NULL, intent[64], label[256];
 	int64_t			 id = new_chat("ru");
 
 	m = say(id, "не могу войти", &res);
@@ -201,6 +201,8 @@ START_TEST(test_clarify_then_choose)
 	ck_assert(str(json_array_get(ch, 0), "label") != NULL);
 	snprintf(intent, sizeof(intent), "%s",
 	    str(json_array_get(ch, 1), "intent"));
+	snprintf(label, sizeof(label), "%s",
+	    str(json_array_get(ch, 1), "label"));
 	json_decref(res.messages);
 	ck_assert_int_eq(conv_choose(&env, id, "feedback.complaint", NULL, &res,
 	    &err), -1);
@@ -208,9 +210,17 @@ START_TEST(test_clarify_then_choose)
 	free(err);
 	ck_assert_msg(conv_choose(&env, id, intent, NULL, &res, &err) == 0, "%s",
 	    err);
-	ck_assert_uint_eq(json_array_size(res.messages), 1);
-	ck_assert(str(json_array_get(res.messages, 0), "html") != NULL);
+	/* The choice is stored as the citizen's own message, then answered. */
+	ck_assert_uint_eq(json_array_size(res.messages), 2);
+	ck_assert_str_eq(str(json_array_get(res.messages, 0), "from"),
+	    "citizen");
+	ck_assert_str_eq(str(json_array_get(res.messages, 0), "text"), label);
+	ck_assert(str(json_array_get(res.messages, 1), "html") != NULL);
 	json_decref(res.messages);
+	/* The question is answered: pressing the other option is refused. */
+	ck_assert_int_eq(conv_choose(&env, id, intent, NULL, &res, &err), -1);
+	ck_assert_int_eq(res.status, 400);
+	free(err);
 }
 END_TEST
 

@@ -196,6 +196,7 @@ async function main() {
 
   const citizenA = await browser({ width: 390, height: 844 });
   let complaintNumber = null;
+  let chosenLabel = null;
   const chat = await pageOf(citizenA);
 
   // (1) a question gets an answer; a complaint gets a request number.
@@ -265,11 +266,36 @@ async function main() {
       await q.locator('button.btn-choice').first().waitFor();
       const labels = await q.locator('button.btn-choice').allTextContents();
       assert(labels.length === 2, `expected two choices, got ${labels.length}`);
+      const picked = labels.find((l) => /вычет/i.test(l));
       const n = await messageCount(chat);
       await q.locator('button.btn-choice', { hasText: /вычет/i }).first().click();
       await chat.waitForFunction((k) => document.querySelectorAll('#messages > li.msg').length > k, n);
       const last = (await chat.locator('#messages > li.msg').last().textContent());
       assert(/вычет/i.test(last), `the answer is not about the deduction: "${last.slice(0, 120)}"`);
+      chosenLabel = picked;
+    }],
+    ['the chosen option shows as the citizen\'s own message and stays after a reload', async () => {
+      const mine = chat.locator('#messages > li.msg-citizen', { hasText: chosenLabel });
+      assert(await mine.count() === 1, `no citizen message "${chosenLabel}"`);
+      await chat.reload({ waitUntil: 'domcontentloaded' });
+      await chat.locator('#messages > li.msg-citizen', { hasText: chosenLabel }).first().waitFor();
+    }],
+    ['the answered question\'s buttons are disabled', async () => {
+      const q = chat.locator('#messages > li.msg', { has: chat.locator('button.btn-choice') }).last();
+      const states = await q.locator('button.btn-choice').evaluateAll((bs) => bs.map((b) => b.disabled));
+      assert(states.length === 2 && states.every(Boolean), `buttons still active: ${states}`);
+    }],
+    ['the closing sentence of the question is not in its last list item', async () => {
+      const q = chat.locator('#messages > li.msg', { has: chat.locator('button.btn-choice') }).last();
+      const r = await q.locator('.body').evaluate((b) => {
+        const lis = b.querySelectorAll('li');
+        const last = lis.length ? lis[lis.length - 1].textContent : '';
+        const inItem = (p) => { const li = p.closest('li'); return !!li && b.contains(li); };
+        const outside = Array.from(b.querySelectorAll('p')).some((p) => !inItem(p) && /оператор/i.test(p.textContent));
+        return { last, outside, items: lis.length, html: b.innerHTML.replace(/\s+/g, ' ') };
+      });
+      assert(!/оператор/i.test(r.last), `the last item holds the closing sentence: "${r.last}"`);
+      assert(r.outside || r.items === 0, `no closing sentence outside the list: ${r.html}`);
     }],
   ]);
 
