@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "agent/audit.h"
 #include "agent/conv.h"
 #include "agent/operator.h"
@@ -680,6 +681,30 @@ fail:
 	return -1;
 }
 
+/*
+ * An operator's reply as HTML: Markdown, as the bot's articles are
+ * rendered (an inserted article keeps its lists), with the same safe
+ * cmark.  '<' and '&' are escaped first, so whatever an operator types
+ * that looks like markup reaches the citizen as the text it was.
+ */
+static char *
+reply_markdown_html(const char *text, size_t len)
+{
+	char	*md, *html;
+	size_t	 i, n = 0;
+
+	md = xmalloc(2 * len + 1);
+	for (i = 0; i < len; i++) {
+		if (text[i] == '<' || text[i] == '&')
+			md[n++] = '\\';
+		md[n++] = text[i];
+	}
+	md[n] = '\0';
+	html = reply_html(md);
+	free(md);
+	return html;
+}
+
 int
 queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
     const char *text, size_t len, const char *key, time_t now,
@@ -687,7 +712,7 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 {
 	sqlite3_stmt	*st;
 	struct held	 h;
-	char		*t;
+	char		*t, *html;
 	int64_t		 m = 0;
 
 	*status_r = 400;
@@ -726,8 +751,10 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (hold(db, id, "reply", op, role, &h, status_r, errstr_r) == -1)
 		goto fail;
 	t = xstrndup(text, len);
-	m = conv_add(db, id, "operator", t, NULL, NULL, op, NULL, 0, now,
+	html = reply_markdown_html(text, len);
+	m = conv_add(db, id, "operator", t, html, NULL, op, NULL, 0, now,
 	    errstr_r);
+	free(html);
 	free(t);
 	if (m == -1 || done(db, prep(db, errstr_r, "UPDATE queue_item SET "
 	    "first_reaction = coalesce(first_reaction, ?2) WHERE id = ?1",

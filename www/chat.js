@@ -1,8 +1,9 @@
 // The citizen chat of the Госуслуги hotline.  Plain ES2020 module, no
-// framework; talks to the JSON API of docs/api.md.  Text typed by people
-// (citizens, operators) is always put in the page with textContent; only the
-// `html` of bot messages is inserted as markup, and even that goes through
-// an allow-list (the server already sanitises it; this is a second fence).
+// framework; talks to the JSON API of docs/api.md.  Text typed by citizens
+// is always put in the page with textContent; only the `html` of bot and
+// operator messages (Markdown the server rendered with safe cmark, the
+// operator's own markup escaped) is inserted, and even that goes through
+// an allow-list (this is a second fence).
 
 const MAX_TEXT = 4000;
 const MAX_FILE = 10 * 1024 * 1024;
@@ -330,6 +331,39 @@ function cleanNode(node) {
   return out;
 }
 
+// Web addresses and phone numbers in an operator's text become links
+// (cmark links only what is written as a Markdown link).
+const LINKABLE = /(https?:\/\/[^\s<>"«»]*[^\s<>"«».,;:!?)])|((?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)/g;
+function linkify(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement?.closest('a, code, pre')) nodes.push(walker.currentNode);
+  }
+  for (const n of nodes) {
+    const text = n.data;
+    LINKABLE.lastIndex = 0;
+    if (!LINKABLE.test(text)) continue;
+    LINKABLE.lastIndex = 0;
+    const frag = document.createDocumentFragment();
+    let last = 0, m;
+    while ((m = LINKABLE.exec(text)) !== null) {
+      frag.append(text.slice(last, m.index));
+      const a = document.createElement('a');
+      a.textContent = m[0];
+      if (m[1]) {
+        a.href = m[1]; a.target = '_blank'; a.rel = 'noopener noreferrer';
+      } else {
+        a.href = `tel:+7${m[2].replace(/\D/g, '').slice(-10)}`;
+      }
+      frag.append(a);
+      last = m.index + m[0].length;
+    }
+    frag.append(text.slice(last));
+    n.replaceWith(frag);
+  }
+}
+
 // ---------------------------------------------------------------- rendering
 
 const timeFmt = () => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { hour: '2-digit', minute: '2-digit' });
@@ -374,12 +408,14 @@ function renderMessage(m) {
   const att = m.attachment;
   if (att && (!m.text || m.text === att.name)) {
     // The attachment card below says it all.
-  } else if (m.from === 'bot' && typeof m.html === 'string' && m.html.trim() !== '') {
+  } else if ((m.from === 'bot' || m.from === 'operator') && typeof m.html === 'string' && m.html.trim() !== '') {
     body.classList.add('rich');
     body.append(safeFragment(m.html));
+    if (m.from === 'operator') linkify(body);
   } else if (m.text) {
     body.classList.add('plain');
-    body.textContent = m.text; // citizen, operator, system text: never markup
+    body.textContent = m.text; // citizen and system text: never markup
+    if (m.from === 'operator') linkify(body);
   }
   // Screen readers pronounce by lang: say which one the text is in.
   const sample = m.text || body.textContent;

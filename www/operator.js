@@ -588,7 +588,7 @@ function renderMessage(m) {
   }
   li.append(meta);
   const body = el('div', 't-body');
-  if (m.from === 'bot' && typeof m.html === 'string' && m.html.trim()) {
+  if ((m.from === 'bot' || m.from === 'operator') && typeof m.html === 'string' && m.html.trim()) {
     body.classList.add('rich');
     body.append(safeFragment(m.html));
   } else {

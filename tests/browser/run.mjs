@@ -401,8 +401,23 @@ async function main() {
       const li = chatB.locator('#messages > li.msg-operator', { hasText: marker });
       await li.waitFor();
       assert(await chatB.evaluate(() => window.__noReload === true), 'the page was reloaded');
-      assert((await li.locator('.body').textContent()) === reply, 'the operator\'s text was altered');
+      // Rendered as Markdown now: the text is the same, around its paragraph.
+      assert((await li.locator('.body').textContent()).trim() === reply, 'the operator\'s text was altered');
       assert(await li.locator('.body b').count() === 0, 'operator markup became HTML');
+    }],
+    ['an operator\'s Markdown reaches the citizen as a list, with live links and phone numbers', async () => {
+      const text = `Что сделать — ${marker}:\n\n- войти на сайт\n- открыть профиль\n\nПодробнее: https://www.gosuslugi.ru/help или по телефону 8 800 100-70-10.`;
+      await console_.locator('#reply').fill(text);
+      await console_.locator('#reply').press('Control+Enter');
+      await console_.locator('#transcript li.t-operator', { hasText: 'открыть профиль' }).waitFor();
+      assert(await console_.locator('#transcript li.t-operator', { hasText: 'открыть профиль' }).locator('.t-body li').count() === 2,
+        'the console shows the reply as raw Markdown');
+      const li = chatB.locator('#messages > li.msg-operator', { hasText: 'открыть профиль' });
+      await li.waitFor();
+      assert(await li.locator('.body ul > li').count() === 2, `no list: "${await li.locator('.body').innerHTML()}"`);
+      assert(!/(^|\n)- /.test(await li.locator('.body').textContent()), 'Markdown bullets shown raw');
+      assert(await li.locator('.body a[href="https://www.gosuslugi.ru/help"][rel~="noopener"]').count() === 1, 'the address is not a link');
+      assert(await li.locator('.body a[href="tel:+78001007010"]').count() === 1, 'the phone number is not a tel: link');
     }],
     ['the operator sees the citizen\'s next message live', async () => {
       const text = `Спасибо, жду — ${marker}`;
