@@ -12,6 +12,7 @@
 
 #include "agent/agent.h"
 #include "agent/metrics.h"
+#include "agent/operator.h"
 #include "agent/queue.h"
 #include "agent/state.h"
 #include "agent/stmt.h"
@@ -254,6 +255,27 @@ message_json(sqlite3_stmt *st)
 	return m;
 }
 
+void
+conv_for_citizen(sqlite3 *db, json_t *msgs)
+{
+	json_t		*m;
+	const char	*login;
+	char		*display;
+	size_t		 i;
+
+	json_array_foreach(msgs, i, m) {
+		if ((login = json_string_value(json_object_get(m,
+		    "author"))) == NULL)
+			continue;
+		display = operator_display_name(db, login);
+		if (display != NULL)
+			json_object_set_new(m, "author", json_string(display));
+		else
+			json_object_del(m, "author");
+		free(display);
+	}
+}
+
 json_t *
 conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
     char **errstr_r)
@@ -335,6 +357,7 @@ conv_view(sqlite3 *db, int64_t id, time_t now, char **errstr_r)
 	    json_integer(wait) : json_null());
 	json_object_set_new(v, "rating", ci.rating > 0 ?
 	    json_integer(ci.rating) : json_null());
+	conv_for_citizen(db, msgs);
 	json_object_set_new(v, "messages", msgs);
 	return v;
 }

@@ -37,6 +37,11 @@ static const struct phrase joined = {
 	"Оператор %s подключился к разговору.",
 	"Operator %s has joined the conversation."
 };
+/* An operator without a display name: citizens never see a login. */
+static const struct phrase joined_anon = {
+	"Оператор подключился к разговору.",
+	"An operator has joined the conversation."
+};
 static const struct phrase waiting_long = {
 	"Все операторы сейчас заняты. Ожидаемое время ожидания — около %s "
 	"мин. Переписка сохранена, оставайтесь в чате.",
@@ -656,27 +661,33 @@ int
 queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
     time_t now, json_t **item_r, int *status_r, char **errstr_r)
 {
-	struct held	h;
+	struct held	 h;
+	char		*display = NULL;
 
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
 	if (hold(db, id, "take", op, role, &h, status_r, errstr_r) == -1)
 		goto fail;
+	if (h.owner[0] == '\0')
+		display = operator_display_name(db, op);
 	if (h.owner[0] == '\0' && (done(db, prep(db, errstr_r, "UPDATE "
 	    "queue_item SET owner = ?2, state = 'operator', taken = "
 	    "coalesce(taken, ?3) WHERE id = ?1", "iti", id, op, (int64_t)now),
 	    errstr_r) == -1 || conv_set_state(db, id, "operator", now,
-	    errstr_r) == -1 || tell(db, id, &joined, h.lang, op, now,
-	    errstr_r) == -1 || journal(db, op, "take", id, NULL, now,
-	    errstr_r) == -1))
+	    errstr_r) == -1 || tell(db, id, display != NULL ? &joined :
+	    &joined_anon, h.lang, display, now, errstr_r) == -1 ||
+	    journal(db, op, "take", id, NULL, now, errstr_r) == -1))
 		goto fail;
+	free(display);
+	display = NULL;
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
 	if (item_get(db, id, now, item_r, errstr_r) != 1)
 		return -1;
 	return 0;
 fail:
+	free(display);
 	state_rollback(db);
 	return -1;
 }

@@ -19,6 +19,7 @@
 #include "agent/attach.h"
 #include "agent/audit.h"
 #include "agent/conv.h"
+#include "agent/operator.h"
 #include "agent/queue.h"
 #include "agent/retention.h"
 #include "agent/serve.h"
@@ -353,6 +354,58 @@ START_TEST(test_handoff_take_reply_close_rate)
 	    &item, &status, &err), -1);
 	ck_assert_int_eq(status, 409);
 	free(err);
+}
+END_TEST
+
+/* Whether the citizen's view of conversation id contains s anywhere. */
+static int
+citizen_sees(int64_t id, const char *s)
+{
+	json_t	*v;
+	char	*err = NULL, *js;
+	int	 yes;
+
+	v = conv_view(db, id, env.now, &err);
+	ck_assert_msg(v != NULL, "%s", err);
+	js = json_dumps(v, 0);
+	yes = strstr(js, s) != NULL;
+	free(js);
+	json_decref(v);
+	return yes;
+}
+
+START_TEST(test_citizen_sees_display_name_never_login)
+{
+	const char	*hello = "Добрый день";
+	json_t		*item, *msg;
+	char		*err = NULL;
+	int		 status;
+	int64_t		 a = new_chat("ru"), b = new_chat("ru");
+
+	ck_assert_int_eq(operator_add(db, "ivanov.i", "operator",
+	    "correct horse battery", env.now, &err), 0);
+	ck_assert_int_eq(operator_display_name_valid(""), 0);
+	ck_assert_int_eq(operator_display_name_valid("Анна\nПетрова"), 0);
+	ck_assert_int_eq(operator_set_display_name(db, "ivanov.i",
+	    "Иван Иванов", &err), 0);
+	hand_off(a);
+	ck_assert_int_eq(queue_take(db, a, "ivanov.i", "operator", env.now,
+	    &item, &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_reply(db, a, "ivanov.i", "operator", hello,
+	    strlen(hello), NULL, env.now, &msg, &status, &err), 0);
+	json_decref(msg);
+	ck_assert(citizen_sees(a, "Иван Иванов"));
+	ck_assert(!citizen_sees(a, "ivanov.i"));
+	/* Without a display name: "оператор" only. */
+	hand_off(b);
+	ck_assert_int_eq(queue_take(db, b, "petrova", "operator", env.now,
+	    &item, &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_reply(db, b, "petrova", "operator", hello,
+	    strlen(hello), NULL, env.now, &msg, &status, &err), 0);
+	json_decref(msg);
+	ck_assert(!citizen_sees(b, "petrova"));
 }
 END_TEST
 
@@ -764,6 +817,7 @@ conv_suite(void)
 	tcase_add_test(tc, test_clarify_then_choose);
 	tcase_add_test(tc, test_complaint_gets_a_number_and_a_queue_item);
 	tcase_add_test(tc, test_handoff_take_reply_close_rate);
+	tcase_add_test(tc, test_citizen_sees_display_name_never_login);
 	tcase_add_test(tc, test_senior_queue_and_release);
 	tcase_add_test(tc, test_release_keeps_a_complaint_open);
 	tcase_add_test(tc, test_one_table_decides_who_may_act);

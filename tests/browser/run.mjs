@@ -18,6 +18,8 @@ const OUT = path.join(here, 'out');
 const BASE = (process.env.HOTLINE_URL || '').replace(/\/+$/, '');
 const ADMIN = process.env.HOTLINE_ADMIN_NAME || 'admin';
 const PASSWORD = process.env.HOTLINE_ADMIN_PASSWORD || '';
+// The name citizens see for that account (operator add --display-name).
+const DISPLAY = process.env.HOTLINE_ADMIN_DISPLAY || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WAIT = Number(process.env.HOTLINE_BROWSER_WAIT_MS || 15000);
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -404,6 +406,12 @@ async function main() {
       // Rendered as Markdown now: the text is the same, around its paragraph.
       assert((await li.locator('.body').textContent()).trim() === reply, 'the operator\'s text was altered');
       assert(await li.locator('.body b').count() === 0, 'operator markup became HTML');
+    }],
+    ['the citizen sees the operator\'s display name, never the login', async () => {
+      const who = await chatB.locator('#messages > li.msg-operator .who').first().textContent();
+      if (DISPLAY) assert(who.includes(DISPLAY), `the operator is shown as "${who}"`);
+      const seen = `${await chatB.locator('#messages').textContent()} ${await chatB.locator('#banner').textContent()}`;
+      assert(!seen.includes(ADMIN), `the login "${ADMIN}" is shown to the citizen`);
     }],
     ['an operator\'s Markdown reaches the citizen as a list, with live links and phone numbers', async () => {
       const text = `Что сделать — ${marker}:\n\n- войти на сайт\n- открыть профиль\n\nПодробнее: https://www.gosuslugi.ru/help или по телефону 8 800 100-70-10.`;
