@@ -23,6 +23,8 @@ function plural(n, one, few, many) {
   return many;
 }
 
+function waitMinutes(s) { return Math.max(1, Math.ceil(s / 60)); }
+
 const STR = {
   ru: {
     pageTitle: 'Госуслуги — помощник горячей линии',
@@ -55,10 +57,11 @@ const STR = {
     reqBanner: 'Обращение №',
     choose: 'Уточните, пожалуйста, что вы имели в виду:',
     queued: 'Вы в очереди к оператору.',
+    // Whole minutes rounded up, at least one, as the support service's
+    // message about the wait counts them: the banner and it agree.
     waitAbout: (s) => {
       if (s == null) return 'Оператор ответит, как только освободится.';
-      if (s < 60) return 'Примерное ожидание — меньше минуты.';
-      const m = Math.round(s / 60);
+      const m = waitMinutes(s);
       return `Примерное ожидание — около ${m} ${plural(m, 'минуты', 'минут', 'минут')}.`;
     },
     withOperator: (n) => (n ? `С вами на связи оператор ${n}.` : 'С вами на связи оператор.'),
@@ -128,8 +131,7 @@ const STR = {
     queued: 'You are in the queue for an operator.',
     waitAbout: (s) => {
       if (s == null) return 'An operator will answer as soon as one is free.';
-      if (s < 60) return 'Estimated wait: less than a minute.';
-      const m = Math.round(s / 60);
+      const m = waitMinutes(s);
       return `Estimated wait: about ${m} minute${m === 1 ? '' : 's'}.`;
     },
     withOperator: (n) => (n ? `Operator ${n} is with you.` : 'An operator is with you.'),

@@ -368,6 +368,14 @@ async function main() {
       const m = REQUEST_NUMBER.exec(banner) || REQUEST_NUMBER.exec(await chatB.locator('#messages').textContent());
       number = m ? m[0] : null;
     }],
+    ['when the wait passes a minute, the banner gives the same estimate as the message', async () => {
+      // The SLA clock tells a citizen who waited 60 s how long it will be.
+      const told = chatB.locator('#messages > li.msg-system', { hasText: /около \d+ мин/ }).last();
+      await told.waitFor({ timeout: 90000 });
+      const n = /около (\d+) мин/.exec(await told.textContent())[1];
+      await chatB.waitForFunction((k) => new RegExp(`около ${k} минут`).test(document.getElementById('banner').textContent), n)
+        .catch(async () => { throw new Error(`message says ${n} min, banner "${await chatB.locator('#banner').textContent()}"`); });
+    }],
     ['the citizen\'s markup is shown as text in the chat', async () => {
       await say(chatB, XSS); // while queued the bot stays silent: wait for our own message only
       const li = chatB.locator('#messages > li.msg-citizen', { hasText: XSS }).last();
