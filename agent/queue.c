@@ -794,8 +794,10 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
     const char *queue, time_t now, json_t **item_r, int *status_r,
     char **errstr_r)
 {
-	struct held	h;
-	size_t		i;
+	struct held	 h;
+	const char	*why;
+	size_t		 i;
+	int		 keep;
 
 	*status_r = 400;
 	for (i = 0; i < sizeof(queues) / sizeof(queues[0]); i++)
@@ -811,12 +813,20 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (hold(db, id, "transfer", op, role, &h, status_r,
 	    errstr_r) == -1)
 		goto fail;
-	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET queue = ?2, "
-	    "owner = NULL, state = 'queued' WHERE id = ?1", "it", id, queue),
-	    errstr_r) == -1 || conv_set_state(db, id, "queued", now,
-	    errstr_r) == -1 || tell(db, id, &transferred, h.lang, NULL, now,
-	    errstr_r) == -1 || journal(db, op, "transfer", id, queue, now,
-	    errstr_r) == -1)
+	/* The operator who holds it and may work the new queue keeps it:
+	 * nobody else is involved and the citizen waits for nothing. */
+	keep = strcmp(h.owner, op) == 0 && queue_permit("take", role, op,
+	    "queued", NULL, queue, &why) == 0;
+	if (keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	    "queue = ?2 WHERE id = ?1", "it", id, queue), errstr_r) == -1 ||
+	    journal(db, op, "transfer", id, queue, now, errstr_r) == -1))
+		goto fail;
+	if (!keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	    "queue = ?2, owner = NULL, state = 'queued' WHERE id = ?1", "it",
+	    id, queue), errstr_r) == -1 || conv_set_state(db, id, "queued",
+	    now, errstr_r) == -1 || tell(db, id, &transferred, h.lang, NULL,
+	    now, errstr_r) == -1 || journal(db, op, "transfer", id, queue,
+	    now, errstr_r) == -1))
 		goto fail;
 	if (state_commit(db, errstr_r) == -1)
 		return -1;

@@ -594,10 +594,16 @@ function setState(s) {
   if ((prev === 'queued' || prev === 'operator') && s === 'bot') conv.wasWithPerson = true;
   if (s === 'queued' || s === 'operator') conv.wasWithPerson = false;
   conv.state = s;
+  // Closing hides the message box: focus in it would fall to the page.
+  const typing = els.composer.contains(document.activeElement)
+    || document.activeElement === document.body || document.activeElement == null;
   applyState();
   if (s === 'closed' && prev !== 'closed' && !els.rating.hidden) {
     // Bring the rating into view; keyboard users land on the first score.
-    setTimeout(() => els.closed.scrollIntoView({ block: 'end' }), 0);
+    setTimeout(() => {
+      els.closed.scrollIntoView({ block: 'end' });
+      if (typing) els.stars.querySelector('input')?.focus({ preventScroll: true });
+    }, 0);
   }
 }
 

@@ -47,6 +47,7 @@ const T = {
   taken: 'Обращение за вами. Можно отвечать.',
   replied: 'Ответ отправлен — гражданин видит его сразу.',
   transferred: (q) => `Передано в очередь «${q}».`,
+  transferredKept: (q) => `Перенесено в очередь «${q}»; обращение осталось за вами.`,
   released: 'Разговор возвращён боту.',
   releasedOpen: 'Разговор возвращён боту; обращение осталось в очереди со своим сроком.',
   closed: 'Обращение закрыто. Гражданину предложено оценить помощь.',
@@ -711,7 +712,8 @@ els.transfer.addEventListener('click', async () => {
   try {
     const data = await api('POST', `/api/operator/conversations/${detail.item.id}/transfer`, { queue: q });
     replaceItem(data.item || { ...detail.item, queue: q });
-    setStatus(T.transferred(T.queue[q] || q), 'ok');
+    const kept = !!(me && data.item && data.item.owner === me.name);
+    setStatus((kept ? T.transferredKept : T.transferred)(T.queue[q] || q), 'ok');
     loadQueueSoon();
   } catch (e) { setStatus(errText(e), 'error'); }
 });

@@ -477,6 +477,32 @@ START_TEST(test_release_keeps_a_complaint_open)
 }
 END_TEST
 
+START_TEST(test_transfer_to_a_queue_one_works_keeps_the_item)
+{
+	json_t	*item;
+	char	*err = NULL;
+	int	 status;
+	int64_t	 id = new_chat("ru");
+
+	hand_off(id);
+	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
+	    &item, &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "english",
+	    env.now, &item, &status, &err), 0);
+	ck_assert_str_eq(str(item, "queue"), "english");
+	ck_assert_str_eq(str(item, "owner"), "anna");
+	ck_assert_str_eq(str(item, "state"), "operator");
+	json_decref(item);
+	/* The senior queue is not hers: it goes there unassigned. */
+	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "senior",
+	    env.now, &item, &status, &err), 0);
+	ck_assert(json_is_null(json_object_get(item, "owner")));
+	ck_assert_str_eq(str(item, "state"), "queued");
+	json_decref(item);
+}
+END_TEST
+
 /* permit(action, role, owner, queue): queue_permit for operator "anna"
  * on an open item. */
 static int
@@ -819,6 +845,7 @@ conv_suite(void)
 	tcase_add_test(tc, test_handoff_take_reply_close_rate);
 	tcase_add_test(tc, test_citizen_sees_display_name_never_login);
 	tcase_add_test(tc, test_senior_queue_and_release);
+	tcase_add_test(tc, test_transfer_to_a_queue_one_works_keeps_the_item);
 	tcase_add_test(tc, test_release_keeps_a_complaint_open);
 	tcase_add_test(tc, test_one_table_decides_who_may_act);
 	tcase_add_test(tc, test_a_retried_reply_is_stored_once);

@@ -451,6 +451,13 @@ async function main() {
       assert((await console_.locator('#reply').inputValue()).trim().length > 0, 'nothing inserted');
       await console_.locator('#reply').fill('');
     }],
+    ['a transfer to a queue the operator works leaves the item theirs', async () => {
+      await console_.locator('#transfer-queue').selectOption('senior');
+      await console_.locator('#transfer').click();
+      await console_.locator('#action-status.is-ok').filter({ hasText: /очередь/i }).waitFor();
+      assert(await console_.locator('#take').isHidden(), 'the operator has to take it again');
+      assert(await console_.locator('#reply').isEnabled(), 'the reply box is disabled');
+    }],
     ['screenshot of the console at 1280x800', async () => {
       await console_.screenshot({ path: path.join(OUT, 'operator.png') });
     }],
@@ -462,6 +469,9 @@ async function main() {
     ['the citizen is asked for a rating and rates 5', async () => {
       await chatB.locator('#closed').waitFor({ state: 'visible' });
       await chatB.locator('#rating').waitFor({ state: 'visible' });
+      // Focus was in the message box, which is gone: it moves to the scores.
+      await chatB.waitForFunction(() => !!document.activeElement?.closest('#rating'), null, { timeout: 5000 })
+        .catch(async () => { throw new Error(`focus is on ${await chatB.evaluate(() => document.activeElement?.tagName)}`); });
       await chatB.locator('label[for="score-5"]').click();
       await chatB.locator('#rate-send').click();
       await chatB.locator('#thanks').waitFor({ state: 'visible' });
