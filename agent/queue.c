@@ -613,6 +613,37 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 	return 0;
 }
 
+/*
+ * Adds to each operator message of msgs that went out as a letter its
+ * "delivery": {"status": pending|sent|failed, "error"}: a reply the mail
+ * channel could not send shows in the console.
+ */
+static void
+deliveries(sqlite3 *db, json_t *msgs)
+{
+	sqlite3_stmt	*st;
+	json_t		*m;
+	const char	*from, *err;
+	size_t		 i;
+
+	json_array_foreach(msgs, i, m) {
+		from = json_string_value(json_object_get(m, "from"));
+		if (from == NULL || strcmp(from, "operator") != 0)
+			continue;
+		st = prep(db, NULL, "SELECT status, error FROM mail_sent "
+		    "WHERE message = ?1", "i", (int64_t)json_integer_value(
+		    json_object_get(m, "id")));
+		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+			err = (const char *)sqlite3_column_text(st, 1);
+			json_object_set_new(m, "delivery", json_pack("{s:s, "
+			    "s:o}", "status", (const char *)
+			    sqlite3_column_text(st, 0), "error", err != NULL ?
+			    json_string(err) : json_null()));
+		}
+		sqlite3_finalize(st);
+	}
+}
+
 int
 queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
     time_t now, json_t **out_r, int *status_r, char **errstr_r)
@@ -638,6 +669,7 @@ queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
 		json_decref(item);
 		return -1;
 	}
+	deliveries(db, msgs);
 	*out_r = json_pack("{s:o, s:o}", "item", item, "messages", msgs);
 	return 0;
 }

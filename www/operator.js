@@ -59,6 +59,12 @@ const T = {
   kbInserted: (t) => `Вставлено: «${t}».`,
   choices: 'Уточняющий вопрос, варианты:',
   attachment: 'Вложение',
+  delivery: {
+    failed: (why) => `Письмо гражданину не отправлено${why ? `: ${T.deliveryWhy[why] || why}` : ''}.`,
+    pending: 'Письмо ждёт отправки.',
+    sent: 'Письмо отправлено.',
+  },
+  deliveryWhy: { 'no address to answer to': 'в его письме нет адреса, на который можно ответить' },
   candidates: 'Кандидаты',
   reason: 'Причина передачи',
   entities: 'Данные (маскированы)',
@@ -604,6 +610,12 @@ function renderMessage(m) {
     const ul = el('ul');
     for (const c of m.choices) ul.append(el('li', null, `${c.label || c.intent} (${c.intent})`));
     p.append(ul);
+    li.append(p);
+  }
+  if (m.delivery?.status) {
+    const d = T.delivery[m.delivery.status];
+    const p = el('p', `t-delivery t-delivery-${m.delivery.status}`, typeof d === 'function' ? d(m.delivery.error) : d || m.delivery.status);
+    if (m.delivery.status === 'failed') p.setAttribute('role', 'note');
     li.append(p);
   }
   if (m.attachment) {
