@@ -1,6 +1,7 @@
 /*
- * The administrators' verbs: `operator add NAME --role ROLE` (the password
- * typed twice on a terminal, or one line on standard input), `operator
+ * The administrators' verbs: `operator add NAME --role ROLE [--display-name
+ * NAME]` (the password typed twice on a terminal, or one line on standard
+ * input; the display name is what citizens see), `operator
  * list`, `operator disable|enable|remove NAME`, `operator role NAME ROLE`,
  * `operator sessions NAME [--revoke]`, `audit verify` (the journal's keyed
  * chain and its checkpoints; exit 1 naming the first edited or removed
@@ -75,7 +76,7 @@ static int
 operator_usage(void)
 {
 	fprintf(stderr, "usage: hotline operator add NAME --role "
-	    "operator|senior|admin\n"
+	    "operator|senior|admin [--display-name NAME]\n"
 	    "       hotline operator list\n"
 	    "       hotline operator disable|enable|remove NAME\n"
 	    "       hotline operator role NAME operator|senior|admin\n"
@@ -88,10 +89,22 @@ cmd_operator_add(const struct config *cfg, int argc, char **argv)
 {
 	sqlite3	*db;
 	char	 pw[OPERATOR_PASSWORD_MAX + 2], again[sizeof(pw)], *err = NULL;
+	const char	*display = NULL;
 	int	 rc;
 
-	if (argc != 3 || strcmp(argv[1], "--role") != 0)
+	if ((argc != 3 && argc != 5) || strcmp(argv[1], "--role") != 0)
 		return operator_usage();
+	/* The name citizens see; without one they see "оператор". */
+	if (argc == 5) {
+		if (strcmp(argv[3], "--display-name") != 0)
+			return operator_usage();
+		display = argv[4];
+		if (!operator_display_name_valid(display)) {
+			fprintf(stderr, "hotline: a display name is 1 to %d "
+			    "characters of text\n", OPERATOR_DISPLAY_MAX);
+			return 2;
+		}
+	}
 	if (!operator_role_valid(argv[2])) {
 		fprintf(stderr, "hotline: the role is operator, senior or "
 		    "admin\n");
@@ -112,6 +125,8 @@ cmd_operator_add(const struct config *cfg, int argc, char **argv)
 		return 1;
 	rc = operator_add(db, argv[0], argv[2], pw, time(NULL), &err);
 	sodium_memzero(pw, sizeof(pw));
+	if (rc == 0 && display != NULL)
+		rc = operator_set_display_name(db, argv[0], display, &err);
 	if (rc == -1) {
 		fprintf(stderr, "hotline: %s\n", err);
 		free(err);

@@ -12,6 +12,7 @@
 
 #include "agent/agent.h"
 #include "agent/metrics.h"
+#include "agent/operator.h"
 #include "agent/queue.h"
 #include "agent/state.h"
 #include "agent/stmt.h"
@@ -254,6 +255,27 @@ message_json(sqlite3_stmt *st)
 	return m;
 }
 
+void
+conv_for_citizen(sqlite3 *db, json_t *msgs)
+{
+	json_t		*m;
+	const char	*login;
+	char		*display;
+	size_t		 i;
+
+	json_array_foreach(msgs, i, m) {
+		if ((login = json_string_value(json_object_get(m,
+		    "author"))) == NULL)
+			continue;
+		display = operator_display_name(db, login);
+		if (display != NULL)
+			json_object_set_new(m, "author", json_string(display));
+		else
+			json_object_del(m, "author");
+		free(display);
+	}
+}
+
 json_t *
 conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
     char **errstr_r)
@@ -335,6 +357,7 @@ conv_view(sqlite3 *db, int64_t id, time_t now, char **errstr_r)
 	    json_integer(wait) : json_null());
 	json_object_set_new(v, "rating", ci.rating > 0 ?
 	    json_integer(ci.rating) : json_null());
+	conv_for_citizen(db, msgs);
 	json_object_set_new(v, "messages", msgs);
 	return v;
 }
@@ -733,9 +756,13 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 	return rc;
 }
 
-/* Whether intent was offered by the last clarifying question of conv. */
+/*
+ * Whether intent was offered by the last clarifying question of conv; if
+ * so *label_r is the label the citizen saw (the caller frees it).
+ */
 static int
-was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic)
+was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic,
+    char **label_r)
 {
 	const char	*ct;
 	sqlite3_stmt	*st;
@@ -758,8 +785,12 @@ was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic)
 			    strcmp(json_string_value(json_object_get(c,
 			    "intent")), intent) == 0 &&
 			    (topic == NULL ? ct == NULL : ct != NULL &&
-			    strcmp(ct, topic) == 0))
+			    strcmp(ct, topic) == 0) && !yes) {
 				yes = 1;
+				s = json_string_value(json_object_get(c,
+				    "label"));
+				*label_r = xstrdup(s != NULL ? s : intent);
+			}
 		}
 		json_decref(ch);
 	}
@@ -774,6 +805,7 @@ conv_choose(const struct conv_env *env, int64_t id, const char *intent,
 	struct conv_info	 ci;
 	struct reply		 r;
 	enum lang		 lang;
+	char			*label = NULL;
 	int			 rc;
 
 	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
@@ -782,15 +814,19 @@ conv_choose(const struct conv_env *env, int64_t id, const char *intent,
 	lang = strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU;
 	if (strcmp(ci.state, "queued") == 0 ||
 	    strcmp(ci.state, "operator") == 0 || !was_offered(env->db, id,
-	    intent, topic) || (topic != NULL ? reply_verdict_topic(env->cl,
+	    intent, topic, &label) || (topic != NULL ? reply_verdict_topic(env->cl,
 	    intent, topic, lang, &r.verdict) : reply_verdict_for(env->cl,
 	    intent, lang, &r.verdict)) == -1) {
 		res->status = 400;
 		*errstr_r = xstrdup("that choice is not on offer");
+		free(label);
 		end_turn(res);
 		return -1;
 	}
-	rc = bot_turn(env, &ci, NULL, &r, res, errstr_r);
+	/* The choice is the citizen's turn: the transcript shows what they
+	 * pressed, and the question is answered. */
+	rc = bot_turn(env, &ci, label, &r, res, errstr_r);
+	free(label);
 	reply_release(&r);
 	if (rc == -1)
 		end_turn(res);

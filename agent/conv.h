@@ -92,6 +92,12 @@ int	conv_info(sqlite3 *db, int64_t id, struct conv_info *ci,
 json_t	*conv_view(sqlite3 *db, int64_t id, time_t now, char **errstr_r);
 
 /*
+ * Rewrites the messages msgs for a citizen's eyes: an operator is named by
+ * the display name of their account, or not at all, never by login.
+ */
+void	conv_for_citizen(sqlite3 *db, json_t *msgs);
+
+/*
  * Messages of conversation id after message id after, at most limit, as a
  * JSON array of message objects.  Returns a new reference, or NULL with
  * *errstr_r.

@@ -234,6 +234,7 @@ fill_citizen(struct stream *s, sqlite3 *db)
 		free(err);
 		return;
 	}
+	conv_for_citizen(db, msgs);
 	json_array_foreach(msgs, i, m) {
 		s->last = json_integer_value(json_object_get(m, "id"));
 		snprintf(id, sizeof(id), "%lld", (long long)s->last);

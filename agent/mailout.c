@@ -180,6 +180,31 @@ mailout_queue(const struct mailchan_env *env, int64_t conv,
 	return rc;
 }
 
+/*
+ * Records operator's reply message as a letter that failed for reason:
+ * once, since the outbox's watermark then passes it, and where the
+ * console finds a reply's delivery.  Inside the caller's transaction.
+ */
+static int
+operator_failed(const struct mailchan_env *env, int64_t conv,
+    const char *number, const char *rcpt, int64_t message,
+    const char *reason, char **errstr_r)
+{
+	char	id[COMPOSE_ID_SIZE];
+
+	if (compose_message_id(config_mail_address(env->cfg), id,
+	    sizeof(id)) == -1)
+		snprintf(id, sizeof(id), "<unsent.%lld@localhost>",
+		    (long long)message);
+	return sqldb_done(env->db, sqldb_prep(env->db, errstr_r,
+	    "INSERT INTO mail_sent "
+	    "(message_id, conv, number, rcpt, message, auto, status, error, "
+	    "created) VALUES (?1, ?2, ?3, ?4, ?5, 0, 'failed', ?6, ?7)",
+	    "tittiti", id, conv, number != NULL ? number : "",
+	    rcpt != NULL ? rcpt : "", message, reason, (int64_t)env->now),
+	    errstr_r);
+}
+
 /* An operator's reply waiting to become a letter. */
 struct op_reply {
 	int64_t	 msg;
@@ -259,7 +284,10 @@ mailout_operator_letters(const struct mailchan_env *env, char **errstr_r)
 		if (op->rcpt == NULL || !compose_valid_address(op->rcpt))
 			rc = mailout_suppress(env->db, op->rcpt, NULL,
 			    "operator's reply: no address to answer to",
-			    op->number, env->now, errstr_r);
+			    op->number, env->now, errstr_r) == -1 ||
+			    operator_failed(env, op->conv, op->number,
+			    op->rcpt, op->msg, "no address to answer to",
+			    errstr_r) == -1 ? -1 : 0;
 		else
 			rc = mailout_queue(env, op->conv, op->number, op->rcpt,
 			    op->subject, op->last_id, op->refs, text, NULL, 0,

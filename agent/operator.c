@@ -29,6 +29,7 @@
 #include "agent/token.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
+#include "lib/text.h"
 #include "lib/xmalloc.h"
 
 static const char *const roles[] = { "operator", "senior", "admin" };
@@ -69,6 +70,8 @@ static const char *const schema[] = {
 	" one INTEGER PRIMARY KEY CHECK (one = 1),"
 	" rev INTEGER NOT NULL);"
 	"INSERT INTO operator_revision VALUES (1, 0);",
+	/* The name citizens see instead of the login. */
+	"ALTER TABLE operator ADD COLUMN display_name TEXT;",
 };
 
 /* The three counters of a sign-in from ip for name: which row, and the
@@ -137,6 +140,55 @@ name_valid(const char *name)
 			return 0;
 	}
 	return 1;
+}
+
+int
+operator_display_name_valid(const char *display)
+{
+	size_t	i, n = 0, len = strnlen(display, 4 * OPERATOR_DISPLAY_MAX + 1);
+
+	if (len == 0 || len > 4 * OPERATOR_DISPLAY_MAX ||
+	    !text_is_valid_utf8(display, len))
+		return 0;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)display[i] < 0x20 || display[i] == 0x7f)
+			return 0;
+		if (((unsigned char)display[i] & 0xc0) != 0x80)
+			n++;
+	}
+	return n <= OPERATOR_DISPLAY_MAX;
+}
+
+int
+operator_set_display_name(sqlite3 *db, const char *name, const char *display,
+    char **errstr_r)
+{
+	if (display != NULL && !operator_display_name_valid(display)) {
+		*errstr_r = xasprintf("operator: a display name is 1 to %d "
+		    "characters of text", OPERATOR_DISPLAY_MAX);
+		return -1;
+	}
+	return sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE operator SET "
+	    "display_name = ?2 WHERE name = ?1", "tt", name, display),
+	    errstr_r);
+}
+
+char *
+operator_display_name(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt	*st;
+	const char	*s;
+	char		*out = NULL, *err = NULL;
+
+	st = sqldb_prep(db, &err, "SELECT display_name FROM operator WHERE "
+	    "name = ?1", "t", name);
+	free(err);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    s[0] != '\0')
+		out = xstrdup(s);
+	sqlite3_finalize(st);
+	return out;
 }
 
 /* "operator:name", the journal's actor; the caller frees it. */

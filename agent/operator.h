@@ -46,6 +46,8 @@
 /* Passwords: at least this long; longer than the maximum is not typed. */
 #define OPERATOR_PASSWORD_MIN	8
 #define OPERATOR_PASSWORD_MAX	1024
+/* The name citizens see, in characters: a first name and a surname. */
+#define OPERATOR_DISPLAY_MAX	64
 
 struct operator_session {
 	char	name[OPERATOR_NAME_MAX + 1];
@@ -63,6 +65,22 @@ int	operator_schema(sqlite3 *db, char **errstr_r);
  */
 int	operator_add(sqlite3 *db, const char *name, const char *role,
 	    const char *password, time_t now, char **errstr_r);
+
+/*
+ * Whether display is a name to show citizens: 1..OPERATOR_DISPLAY_MAX
+ * characters of valid UTF-8 without control characters.
+ */
+int	operator_display_name_valid(const char *display);
+
+/*
+ * Sets the name citizens see for account name (NULL: none, citizens see
+ * "оператор" only).  Returns 0, or -1 with an allocated *errstr_r.
+ */
+int	operator_set_display_name(sqlite3 *db, const char *name,
+	    const char *display, char **errstr_r);
+
+/* The display name of account name, allocated, or NULL when it has none. */
+char	*operator_display_name(sqlite3 *db, const char *name);
 
 /* The number of accounts, or -1 with *errstr_r. */
 int	operator_count(sqlite3 *db, char **errstr_r);

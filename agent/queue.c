@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "agent/audit.h"
 #include "agent/conv.h"
 #include "agent/operator.h"
@@ -35,6 +36,11 @@ struct phrase {
 static const struct phrase joined = {
 	"Оператор %s подключился к разговору.",
 	"Operator %s has joined the conversation."
+};
+/* An operator without a display name: citizens never see a login. */
+static const struct phrase joined_anon = {
+	"Оператор подключился к разговору.",
+	"An operator has joined the conversation."
 };
 static const struct phrase waiting_long = {
 	"Все операторы сейчас заняты. Ожидаемое время ожидания — около %s "
@@ -555,6 +561,7 @@ struct held {
 	char	queue[16];
 	char	lang[4];
 	char	number[REQUEST_NUMBER_MAX];
+	char	kind[32];
 };
 
 /* Reads item id's state, owner, queue and language inside the caller's
@@ -569,7 +576,7 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 
 	memset(h, 0, sizeof(*h));
 	if ((st = prep(db, errstr_r, "SELECT state, owner, queue, lang, "
-	    "number FROM queue_item WHERE id = ?1", "i", id)) == NULL)
+	    "number, kind FROM queue_item WHERE id = ?1", "i", id)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -583,6 +590,8 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 		    (const char *)sqlite3_column_text(st, 3));
 		if ((s = (const char *)sqlite3_column_text(st, 4)) != NULL)
 			snprintf(h->number, sizeof(h->number), "%s", s);
+		snprintf(h->kind, sizeof(h->kind), "%s",
+		    (const char *)sqlite3_column_text(st, 5));
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE) {
@@ -602,6 +611,37 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 	}
 	*status_r = 500;
 	return 0;
+}
+
+/*
+ * Adds to each operator message of msgs that went out as a letter its
+ * "delivery": {"status": pending|sent|failed, "error"}: a reply the mail
+ * channel could not send shows in the console.
+ */
+static void
+deliveries(sqlite3 *db, json_t *msgs)
+{
+	sqlite3_stmt	*st;
+	json_t		*m;
+	const char	*from, *err;
+	size_t		 i;
+
+	json_array_foreach(msgs, i, m) {
+		from = json_string_value(json_object_get(m, "from"));
+		if (from == NULL || strcmp(from, "operator") != 0)
+			continue;
+		st = prep(db, NULL, "SELECT status, error FROM mail_sent "
+		    "WHERE message = ?1", "i", (int64_t)json_integer_value(
+		    json_object_get(m, "id")));
+		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+			err = (const char *)sqlite3_column_text(st, 1);
+			json_object_set_new(m, "delivery", json_pack("{s:s, "
+			    "s:o}", "status", (const char *)
+			    sqlite3_column_text(st, 0), "error", err != NULL ?
+			    json_string(err) : json_null()));
+		}
+		sqlite3_finalize(st);
+	}
 }
 
 int
@@ -629,6 +669,7 @@ queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
 		json_decref(item);
 		return -1;
 	}
+	deliveries(db, msgs);
 	*out_r = json_pack("{s:o, s:o}", "item", item, "messages", msgs);
 	return 0;
 }
@@ -652,29 +693,59 @@ int
 queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
     time_t now, json_t **item_r, int *status_r, char **errstr_r)
 {
-	struct held	h;
+	struct held	 h;
+	char		*display = NULL;
 
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
 	if (hold(db, id, "take", op, role, &h, status_r, errstr_r) == -1)
 		goto fail;
+	if (h.owner[0] == '\0')
+		display = operator_display_name(db, op);
 	if (h.owner[0] == '\0' && (done(db, prep(db, errstr_r, "UPDATE "
 	    "queue_item SET owner = ?2, state = 'operator', taken = "
 	    "coalesce(taken, ?3) WHERE id = ?1", "iti", id, op, (int64_t)now),
 	    errstr_r) == -1 || conv_set_state(db, id, "operator", now,
-	    errstr_r) == -1 || tell(db, id, &joined, h.lang, op, now,
-	    errstr_r) == -1 || journal(db, op, "take", id, NULL, now,
-	    errstr_r) == -1))
+	    errstr_r) == -1 || tell(db, id, display != NULL ? &joined :
+	    &joined_anon, h.lang, display, now, errstr_r) == -1 ||
+	    journal(db, op, "take", id, NULL, now, errstr_r) == -1))
 		goto fail;
+	free(display);
+	display = NULL;
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
 	if (item_get(db, id, now, item_r, errstr_r) != 1)
 		return -1;
 	return 0;
 fail:
+	free(display);
 	state_rollback(db);
 	return -1;
+}
+
+/*
+ * An operator's reply as HTML: Markdown, as the bot's articles are
+ * rendered (an inserted article keeps its lists), with the same safe
+ * cmark.  '<' and '&' are escaped first, so whatever an operator types
+ * that looks like markup reaches the citizen as the text it was.
+ */
+static char *
+reply_markdown_html(const char *text, size_t len)
+{
+	char	*md, *html;
+	size_t	 i, n = 0;
+
+	md = xmalloc(2 * len + 1);
+	for (i = 0; i < len; i++) {
+		if (text[i] == '<' || text[i] == '&')
+			md[n++] = '\\';
+		md[n++] = text[i];
+	}
+	md[n] = '\0';
+	html = reply_html(md);
+	free(md);
+	return html;
 }
 
 int
@@ -684,7 +755,7 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 {
 	sqlite3_stmt	*st;
 	struct held	 h;
-	char		*t;
+	char		*t, *html;
 	int64_t		 m = 0;
 
 	*status_r = 400;
@@ -723,8 +794,10 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (hold(db, id, "reply", op, role, &h, status_r, errstr_r) == -1)
 		goto fail;
 	t = xstrndup(text, len);
-	m = conv_add(db, id, "operator", t, NULL, NULL, op, NULL, 0, now,
+	html = reply_markdown_html(text, len);
+	m = conv_add(db, id, "operator", t, html, NULL, op, NULL, 0, now,
 	    errstr_r);
+	free(html);
 	free(t);
 	if (m == -1 || done(db, prep(db, errstr_r, "UPDATE queue_item SET "
 	    "first_reaction = coalesce(first_reaction, ?2) WHERE id = ?1",
@@ -753,8 +826,10 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
     const char *queue, time_t now, json_t **item_r, int *status_r,
     char **errstr_r)
 {
-	struct held	h;
-	size_t		i;
+	struct held	 h;
+	const char	*why;
+	size_t		 i;
+	int		 keep;
 
 	*status_r = 400;
 	for (i = 0; i < sizeof(queues) / sizeof(queues[0]); i++)
@@ -770,12 +845,20 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (hold(db, id, "transfer", op, role, &h, status_r,
 	    errstr_r) == -1)
 		goto fail;
-	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET queue = ?2, "
-	    "owner = NULL, state = 'queued' WHERE id = ?1", "it", id, queue),
-	    errstr_r) == -1 || conv_set_state(db, id, "queued", now,
-	    errstr_r) == -1 || tell(db, id, &transferred, h.lang, NULL, now,
-	    errstr_r) == -1 || journal(db, op, "transfer", id, queue, now,
-	    errstr_r) == -1)
+	/* The operator who holds it and may work the new queue keeps it:
+	 * nobody else is involved and the citizen waits for nothing. */
+	keep = strcmp(h.owner, op) == 0 && queue_permit("take", role, op,
+	    "queued", NULL, queue, &why) == 0;
+	if (keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	    "queue = ?2 WHERE id = ?1", "it", id, queue), errstr_r) == -1 ||
+	    journal(db, op, "transfer", id, queue, now, errstr_r) == -1))
+		goto fail;
+	if (!keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	    "queue = ?2, owner = NULL, state = 'queued' WHERE id = ?1", "it",
+	    id, queue), errstr_r) == -1 || conv_set_state(db, id, "queued",
+	    now, errstr_r) == -1 || tell(db, id, &transferred, h.lang, NULL,
+	    now, errstr_r) == -1 || journal(db, op, "transfer", id, queue,
+	    now, errstr_r) == -1))
 		goto fail;
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
@@ -792,6 +875,7 @@ queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
     time_t now, int *status_r, char **errstr_r)
 {
 	struct held	h;
+	int		keep;
 
 	*status_r = 500;
 	if (state_begin(db, errstr_r) == -1)
@@ -799,12 +883,23 @@ queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (hold(db, id, "release", op, role, &h, status_r,
 	    errstr_r) == -1)
 		goto fail;
-	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
-	    "'closed', closed = ?2, resolution = 'handed back to the bot' "
-	    "WHERE id = ?1", "ii", id, (int64_t)now), errstr_r) == -1 ||
+	keep = strcmp(h.kind, "chat") != 0;
+	/*
+	 * A complaint or an incident (any kind but a chat) was promised a
+	 * review by its deadline: the chat goes back to the bot, the request
+	 * stays in its queue, free, with the deadlines it had.  Only a plain
+	 * chat item ends here.
+	 */
+	if (done(db, prep(db, errstr_r, keep ?
+	    "UPDATE queue_item SET state = 'queued', owner = NULL, "
+	    "waiting = 0 WHERE id = ?1" :
+	    "UPDATE queue_item SET state = 'closed', closed = ?2, "
+	    "resolution = 'handed back to the bot' WHERE id = ?1", "ii", id,
+	    (int64_t)now), errstr_r) == -1 ||
 	    conv_set_state(db, id, "bot", now, errstr_r) == -1 ||
 	    tell(db, id, &released, h.lang, NULL, now, errstr_r) == -1 ||
-	    journal(db, op, "release", id, NULL, now, errstr_r) == -1)
+	    journal(db, op, "release", id, keep ?
+	    "request stays open" : NULL, now, errstr_r) == -1)
 		goto fail;
 	return state_commit(db, errstr_r);
 fail:

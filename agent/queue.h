@@ -89,6 +89,10 @@ int	queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 int	queue_transfer(sqlite3 *db, int64_t id, const char *op,
 	    const char *role, const char *queue, time_t now, json_t **item_r,
 	    int *status_r, char **errstr_r);
+/*
+ * Hands item id back to the bot.  A chat item closes; a complaint or an
+ * incident stays queued, free and with its deadlines, for its review.
+ */
 int	queue_release(sqlite3 *db, int64_t id, const char *op,
 	    const char *role, time_t now, int *status_r, char **errstr_r);
 int	queue_close(sqlite3 *db, int64_t id, const char *op,

@@ -1,8 +1,9 @@
 // The citizen chat of the Госуслуги hotline.  Plain ES2020 module, no
-// framework; talks to the JSON API of docs/api.md.  Text typed by people
-// (citizens, operators) is always put in the page with textContent; only the
-// `html` of bot messages is inserted as markup, and even that goes through
-// an allow-list (the server already sanitises it; this is a second fence).
+// framework; talks to the JSON API of docs/api.md.  Text typed by citizens
+// is always put in the page with textContent; only the `html` of bot and
+// operator messages (Markdown the server rendered with safe cmark, the
+// operator's own markup escaped) is inserted, and even that goes through
+// an allow-list (this is a second fence).
 
 const MAX_TEXT = 4000;
 const MAX_FILE = 10 * 1024 * 1024;
@@ -21,6 +22,8 @@ function plural(n, one, few, many) {
   if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
   return many;
 }
+
+function waitMinutes(s) { return Math.max(1, Math.ceil(s / 60)); }
 
 const STR = {
   ru: {
@@ -54,10 +57,11 @@ const STR = {
     reqBanner: 'Обращение №',
     choose: 'Уточните, пожалуйста, что вы имели в виду:',
     queued: 'Вы в очереди к оператору.',
+    // Whole minutes rounded up, at least one, as the support service's
+    // message about the wait counts them: the banner and it agree.
     waitAbout: (s) => {
       if (s == null) return 'Оператор ответит, как только освободится.';
-      if (s < 60) return 'Примерное ожидание — меньше минуты.';
-      const m = Math.round(s / 60);
+      const m = waitMinutes(s);
       return `Примерное ожидание — около ${m} ${plural(m, 'минуты', 'минут', 'минут')}.`;
     },
     withOperator: (n) => (n ? `С вами на связи оператор ${n}.` : 'С вами на связи оператор.'),
@@ -127,8 +131,7 @@ const STR = {
     queued: 'You are in the queue for an operator.',
     waitAbout: (s) => {
       if (s == null) return 'An operator will answer as soon as one is free.';
-      if (s < 60) return 'Estimated wait: less than a minute.';
-      const m = Math.round(s / 60);
+      const m = waitMinutes(s);
       return `Estimated wait: about ${m} minute${m === 1 ? '' : 's'}.`;
     },
     withOperator: (n) => (n ? `Operator ${n} is with you.` : 'An operator is with you.'),
@@ -330,6 +333,39 @@ function cleanNode(node) {
   return out;
 }
 
+// Web addresses and phone numbers in an operator's text become links
+// (cmark links only what is written as a Markdown link).
+const LINKABLE = /(https?:\/\/[^\s<>"«»]*[^\s<>"«».,;:!?)])|((?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)/g;
+function linkify(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement?.closest('a, code, pre')) nodes.push(walker.currentNode);
+  }
+  for (const n of nodes) {
+    const text = n.data;
+    LINKABLE.lastIndex = 0;
+    if (!LINKABLE.test(text)) continue;
+    LINKABLE.lastIndex = 0;
+    const frag = document.createDocumentFragment();
+    let last = 0, m;
+    while ((m = LINKABLE.exec(text)) !== null) {
+      frag.append(text.slice(last, m.index));
+      const a = document.createElement('a');
+      a.textContent = m[0];
+      if (m[1]) {
+        a.href = m[1]; a.target = '_blank'; a.rel = 'noopener noreferrer';
+      } else {
+        a.href = `tel:+7${m[2].replace(/\D/g, '').slice(-10)}`;
+      }
+      frag.append(a);
+      last = m.index + m[0].length;
+    }
+    frag.append(text.slice(last));
+    n.replaceWith(frag);
+  }
+}
+
 // ---------------------------------------------------------------- rendering
 
 const timeFmt = () => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { hour: '2-digit', minute: '2-digit' });
@@ -374,12 +410,14 @@ function renderMessage(m) {
   const att = m.attachment;
   if (att && (!m.text || m.text === att.name)) {
     // The attachment card below says it all.
-  } else if (m.from === 'bot' && typeof m.html === 'string' && m.html.trim() !== '') {
+  } else if ((m.from === 'bot' || m.from === 'operator') && typeof m.html === 'string' && m.html.trim() !== '') {
     body.classList.add('rich');
     body.append(safeFragment(m.html));
+    if (m.from === 'operator') linkify(body);
   } else if (m.text) {
     body.classList.add('plain');
-    body.textContent = m.text; // citizen, operator, system text: never markup
+    body.textContent = m.text; // citizen and system text: never markup
+    if (m.from === 'operator') linkify(body);
   }
   // Screen readers pronounce by lang: say which one the text is in.
   const sample = m.text || body.textContent;
@@ -556,10 +594,16 @@ function setState(s) {
   if ((prev === 'queued' || prev === 'operator') && s === 'bot') conv.wasWithPerson = true;
   if (s === 'queued' || s === 'operator') conv.wasWithPerson = false;
   conv.state = s;
+  // Closing hides the message box: focus in it would fall to the page.
+  const typing = els.composer.contains(document.activeElement)
+    || document.activeElement === document.body || document.activeElement == null;
   applyState();
   if (s === 'closed' && prev !== 'closed' && !els.rating.hidden) {
     // Bring the rating into view; keyboard users land on the first score.
-    setTimeout(() => els.closed.scrollIntoView({ block: 'end' }), 0);
+    setTimeout(() => {
+      els.closed.scrollIntoView({ block: 'end' });
+      if (typing) els.stars.querySelector('input')?.focus({ preventScroll: true });
+    }, 0);
   }
 }
 

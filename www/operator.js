@@ -47,7 +47,9 @@ const T = {
   taken: 'Обращение за вами. Можно отвечать.',
   replied: 'Ответ отправлен — гражданин видит его сразу.',
   transferred: (q) => `Передано в очередь «${q}».`,
+  transferredKept: (q) => `Перенесено в очередь «${q}»; обращение осталось за вами.`,
   released: 'Разговор возвращён боту.',
+  releasedOpen: 'Разговор возвращён боту; обращение осталось в очереди со своим сроком.',
   closed: 'Обращение закрыто. Гражданину предложено оценить помощь.',
   needResolution: 'Опишите итог обращения, чтобы закрыть его.',
   needReply: 'Напишите ответ.',
@@ -57,6 +59,12 @@ const T = {
   kbInserted: (t) => `Вставлено: «${t}».`,
   choices: 'Уточняющий вопрос, варианты:',
   attachment: 'Вложение',
+  delivery: {
+    failed: (why) => `Письмо гражданину не отправлено${why ? `: ${T.deliveryWhy[why] || why}` : ''}.`,
+    pending: 'Письмо ждёт отправки.',
+    sent: 'Письмо отправлено.',
+  },
+  deliveryWhy: { 'no address to answer to': 'в его письме нет адреса, на который можно ответить' },
   candidates: 'Кандидаты',
   reason: 'Причина передачи',
   entities: 'Данные (маскированы)',
@@ -587,7 +595,7 @@ function renderMessage(m) {
   }
   li.append(meta);
   const body = el('div', 't-body');
-  if (m.from === 'bot' && typeof m.html === 'string' && m.html.trim()) {
+  if ((m.from === 'bot' || m.from === 'operator') && typeof m.html === 'string' && m.html.trim()) {
     body.classList.add('rich');
     body.append(safeFragment(m.html));
   } else {
@@ -602,6 +610,12 @@ function renderMessage(m) {
     const ul = el('ul');
     for (const c of m.choices) ul.append(el('li', null, `${c.label || c.intent} (${c.intent})`));
     p.append(ul);
+    li.append(p);
+  }
+  if (m.delivery?.status) {
+    const d = T.delivery[m.delivery.status];
+    const p = el('p', `t-delivery t-delivery-${m.delivery.status}`, typeof d === 'function' ? d(m.delivery.error) : d || m.delivery.status);
+    if (m.delivery.status === 'failed') p.setAttribute('role', 'note');
     li.append(p);
   }
   if (m.attachment) {
@@ -710,7 +724,8 @@ els.transfer.addEventListener('click', async () => {
   try {
     const data = await api('POST', `/api/operator/conversations/${detail.item.id}/transfer`, { queue: q });
     replaceItem(data.item || { ...detail.item, queue: q });
-    setStatus(T.transferred(T.queue[q] || q), 'ok');
+    const kept = !!(me && data.item && data.item.owner === me.name);
+    setStatus((kept ? T.transferredKept : T.transferred)(T.queue[q] || q), 'ok');
     loadQueueSoon();
   } catch (e) { setStatus(errText(e), 'error'); }
 });
@@ -719,9 +734,10 @@ els.release.addEventListener('click', async () => {
   if (!detail) return;
   try {
     await api('POST', `/api/operator/conversations/${detail.item.id}/release`, {});
-    setStatus(T.released, 'ok');
     loadQueueSoon();
-    loadDetail(detail.item.id, { quiet: true });
+    await loadDetail(detail.item.id, { quiet: true });
+    // A complaint or an incident stays open for its review.
+    setStatus(detail.item.state === 'closed' ? T.released : T.releasedOpen, 'ok');
   } catch (e) { setStatus(errText(e), 'error'); }
 });
 

@@ -19,6 +19,7 @@
 #include "agent/attach.h"
 #include "agent/audit.h"
 #include "agent/conv.h"
+#include "agent/operator.h"
 #include "agent/queue.h"
 #include "agent/retention.h"
 #include "agent/serve.h"
@@ -191,7 +192,7 @@ START_TEST(test_clarify_then_choose)
 {
 	struct conv_result	 res;
 	json_t			*m, *ch;
-	char			*err = NULL, intent[64];
+	char			*err = NULL, intent[64], label[256];
 	int64_t			 id = new_chat("ru");
 
 	m = say(id, "не могу войти", &res);
@@ -201,6 +202,8 @@ START_TEST(test_clarify_then_choose)
 	ck_assert(str(json_array_get(ch, 0), "label") != NULL);
 	snprintf(intent, sizeof(intent), "%s",
 	    str(json_array_get(ch, 1), "intent"));
+	snprintf(label, sizeof(label), "%s",
+	    str(json_array_get(ch, 1), "label"));
 	json_decref(res.messages);
 	ck_assert_int_eq(conv_choose(&env, id, "feedback.complaint", NULL, &res,
 	    &err), -1);
@@ -208,9 +211,17 @@ START_TEST(test_clarify_then_choose)
 	free(err);
 	ck_assert_msg(conv_choose(&env, id, intent, NULL, &res, &err) == 0, "%s",
 	    err);
-	ck_assert_uint_eq(json_array_size(res.messages), 1);
-	ck_assert(str(json_array_get(res.messages, 0), "html") != NULL);
+	/* The choice is stored as the citizen's own message, then answered. */
+	ck_assert_uint_eq(json_array_size(res.messages), 2);
+	ck_assert_str_eq(str(json_array_get(res.messages, 0), "from"),
+	    "citizen");
+	ck_assert_str_eq(str(json_array_get(res.messages, 0), "text"), label);
+	ck_assert(str(json_array_get(res.messages, 1), "html") != NULL);
 	json_decref(res.messages);
+	/* The question is answered: pressing the other option is refused. */
+	ck_assert_int_eq(conv_choose(&env, id, intent, NULL, &res, &err), -1);
+	ck_assert_int_eq(res.status, 400);
+	free(err);
 }
 END_TEST
 
@@ -346,6 +357,58 @@ START_TEST(test_handoff_take_reply_close_rate)
 }
 END_TEST
 
+/* Whether the citizen's view of conversation id contains s anywhere. */
+static int
+citizen_sees(int64_t id, const char *s)
+{
+	json_t	*v;
+	char	*err = NULL, *js;
+	int	 yes;
+
+	v = conv_view(db, id, env.now, &err);
+	ck_assert_msg(v != NULL, "%s", err);
+	js = json_dumps(v, 0);
+	yes = strstr(js, s) != NULL;
+	free(js);
+	json_decref(v);
+	return yes;
+}
+
+START_TEST(test_citizen_sees_display_name_never_login)
+{
+	const char	*hello = "Добрый день";
+	json_t		*item, *msg;
+	char		*err = NULL;
+	int		 status;
+	int64_t		 a = new_chat("ru"), b = new_chat("ru");
+
+	ck_assert_int_eq(operator_add(db, "ivanov.i", "operator",
+	    "correct horse battery", env.now, &err), 0);
+	ck_assert_int_eq(operator_display_name_valid(""), 0);
+	ck_assert_int_eq(operator_display_name_valid("Анна\nПетрова"), 0);
+	ck_assert_int_eq(operator_set_display_name(db, "ivanov.i",
+	    "Иван Иванов", &err), 0);
+	hand_off(a);
+	ck_assert_int_eq(queue_take(db, a, "ivanov.i", "operator", env.now,
+	    &item, &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_reply(db, a, "ivanov.i", "operator", hello,
+	    strlen(hello), NULL, env.now, &msg, &status, &err), 0);
+	json_decref(msg);
+	ck_assert(citizen_sees(a, "Иван Иванов"));
+	ck_assert(!citizen_sees(a, "ivanov.i"));
+	/* Without a display name: "оператор" only. */
+	hand_off(b);
+	ck_assert_int_eq(queue_take(db, b, "petrova", "operator", env.now,
+	    &item, &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_reply(db, b, "petrova", "operator", hello,
+	    strlen(hello), NULL, env.now, &msg, &status, &err), 0);
+	json_decref(msg);
+	ck_assert(!citizen_sees(b, "petrova"));
+}
+END_TEST
+
 START_TEST(test_senior_queue_and_release)
 {
 	struct conv_info	 ci;
@@ -376,6 +439,67 @@ START_TEST(test_senior_queue_and_release)
 	    &status, &err), 0);
 	info(id, &ci);
 	ck_assert_str_eq(ci.state, "bot");
+}
+END_TEST
+
+START_TEST(test_release_keeps_a_complaint_open)
+{
+	struct conv_result	 res;
+	struct conv_info	 ci;
+	json_t			*item, *items, *it;
+	char			*err = NULL;
+	size_t			 i;
+	int			 status, found = 0;
+	int64_t			 id = new_chat("ru"), dl = 0;
+
+	say(id, "хочу подать жалобу на грубого оператора горячей линии",
+	    &res);
+	json_decref(res.messages);
+	ck_assert_int_eq(queue_take(db, id, "olga", "senior", env.now, &item,
+	    &status, &err), 0);
+	dl = json_integer_value(json_object_get(item, "deadline"));
+	json_decref(item);
+	ck_assert_int_eq(queue_release(db, id, "olga", "senior", env.now + 60,
+	    &status, &err), 0);
+	info(id, &ci);
+	ck_assert_str_eq(ci.state, "bot");
+	items = queue_list(db, env.now + 60, &err);
+	json_array_foreach(items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id) {
+			ck_assert_str_eq(str(it, "state"), "queued");
+			ck_assert(json_is_null(json_object_get(it, "owner")));
+			ck_assert_int_eq(json_integer_value(json_object_get(it,
+			    "deadline")), dl);
+			found = 1;
+		}
+	ck_assert(found);
+	json_decref(items);
+}
+END_TEST
+
+START_TEST(test_transfer_to_a_queue_one_works_keeps_the_item)
+{
+	json_t	*item;
+	char	*err = NULL;
+	int	 status;
+	int64_t	 id = new_chat("ru");
+
+	hand_off(id);
+	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
+	    &item, &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "english",
+	    env.now, &item, &status, &err), 0);
+	ck_assert_str_eq(str(item, "queue"), "english");
+	ck_assert_str_eq(str(item, "owner"), "anna");
+	ck_assert_str_eq(str(item, "state"), "operator");
+	json_decref(item);
+	/* The senior queue is not hers: it goes there unassigned. */
+	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "senior",
+	    env.now, &item, &status, &err), 0);
+	ck_assert(json_is_null(json_object_get(item, "owner")));
+	ck_assert_str_eq(str(item, "state"), "queued");
+	json_decref(item);
 }
 END_TEST
 
@@ -719,7 +843,10 @@ conv_suite(void)
 	tcase_add_test(tc, test_clarify_then_choose);
 	tcase_add_test(tc, test_complaint_gets_a_number_and_a_queue_item);
 	tcase_add_test(tc, test_handoff_take_reply_close_rate);
+	tcase_add_test(tc, test_citizen_sees_display_name_never_login);
 	tcase_add_test(tc, test_senior_queue_and_release);
+	tcase_add_test(tc, test_transfer_to_a_queue_one_works_keeps_the_item);
+	tcase_add_test(tc, test_release_keeps_a_complaint_open);
 	tcase_add_test(tc, test_one_table_decides_who_may_act);
 	tcase_add_test(tc, test_a_retried_reply_is_stored_once);
 	tcase_add_test(tc, test_button_and_english_reach_a_person);

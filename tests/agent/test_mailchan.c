@@ -463,6 +463,47 @@ START_TEST(a_follow_up_goes_to_the_operator_whose_reply_is_mailed)
 }
 END_TEST
 
+START_TEST(a_reply_without_an_address_fails_once)
+{
+	struct mailchan_result	 first;
+	json_t			*item = NULL, *msg = NULL;
+	char			*a, *err = NULL, sql[128], *js;
+	const char		*t = "Пароль сброшен.";
+	int			 status;
+
+	a = letter("v.k@example.org", "f.1@example.org", "Оператор", NULL,
+	    "Прошу связаться со специалистом, хочу поговорить с человеком.");
+	take(a, &first);
+	free(a);
+	/* The letter gave nothing one may answer to. */
+	snprintf(sql, sizeof(sql), "UPDATE mail_thread SET rcpt = 'nobody' "
+	    "WHERE conv = %lld", (long long)first.conv);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(queue_take(db, first.conv, "anna", "operator",
+	    env.now, &item, &status, &err), 0);
+	json_decref(item);
+	ck_assert_int_eq(queue_reply(db, first.conv, "anna", "operator", t,
+	    strlen(t), NULL, env.now, &msg, &status, &err), 0);
+	json_decref(msg);
+	ck_assert_int_eq(mailout_operator_letters(&env, &err), 1);
+	/* The next rounds of the sender leave it be. */
+	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);
+	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM mail_suppressed WHERE "
+	    "reason LIKE 'operator''s reply%'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM mail_sent WHERE status = "
+	    "'failed' AND message IS NOT NULL AND letter IS NULL"), 1);
+	/* The console shows the reply as not sent. */
+	ck_assert_int_eq(queue_read(db, first.conv, "anna", "operator",
+	    env.now, &item, &status, &err), 0);
+	js = json_dumps(item, 0);
+	ck_assert_ptr_nonnull(strstr(js, "\"delivery\": {\"status\": "
+	    "\"failed\""));
+	free(js);
+	json_decref(item);
+}
+END_TEST
+
 START_TEST(the_outbox_keeps_a_letter_until_it_is_sent)
 {
 	struct mailchan_result	 res;
@@ -568,6 +609,7 @@ mailchan_suite(void)
 	tcase_add_test(tc, a_robot_is_noted_and_reopens_nothing);
 	tcase_add_test(tc,
 	    a_follow_up_goes_to_the_operator_whose_reply_is_mailed);
+	tcase_add_test(tc, a_reply_without_an_address_fails_once);
 	tcase_add_test(tc, the_outbox_keeps_a_letter_until_it_is_sent);
 	tcase_add_test(tc, unreadable_and_poison_letters_go_to_quarantine);
 	tcase_add_test(tc, retention_removes_who_wrote_and_what);

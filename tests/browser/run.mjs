@@ -18,6 +18,8 @@ const OUT = path.join(here, 'out');
 const BASE = (process.env.HOTLINE_URL || '').replace(/\/+$/, '');
 const ADMIN = process.env.HOTLINE_ADMIN_NAME || 'admin';
 const PASSWORD = process.env.HOTLINE_ADMIN_PASSWORD || '';
+// The name citizens see for that account (operator add --display-name).
+const DISPLAY = process.env.HOTLINE_ADMIN_DISPLAY || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WAIT = Number(process.env.HOTLINE_BROWSER_WAIT_MS || 15000);
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -195,6 +197,8 @@ async function main() {
   fs.mkdirSync(OUT, { recursive: true });
 
   const citizenA = await browser({ width: 390, height: 844 });
+  let complaintNumber = null;
+  let chosenLabel = null;
   const chat = await pageOf(citizenA);
 
   // (1) a question gets an answer; a complaint gets a request number.
@@ -223,7 +227,8 @@ async function main() {
         for (const n of nodes) { const m = rx.exec(n.textContent); if (m && n.offsetParent) return m[0]; }
         return null;
       }, REQUEST_NUMBER.source);
-      assert(REQUEST_NUMBER.test(await num.jsonValue()), 'no request number');
+      complaintNumber = await num.jsonValue();
+      assert(REQUEST_NUMBER.test(complaintNumber), 'no request number');
     }],
     ['the English switch relabels the page and back', async () => {
       await chat.locator('#lang').click();
@@ -263,11 +268,36 @@ async function main() {
       await q.locator('button.btn-choice').first().waitFor();
       const labels = await q.locator('button.btn-choice').allTextContents();
       assert(labels.length === 2, `expected two choices, got ${labels.length}`);
+      const picked = labels.find((l) => /вычет/i.test(l));
       const n = await messageCount(chat);
       await q.locator('button.btn-choice', { hasText: /вычет/i }).first().click();
       await chat.waitForFunction((k) => document.querySelectorAll('#messages > li.msg').length > k, n);
       const last = (await chat.locator('#messages > li.msg').last().textContent());
       assert(/вычет/i.test(last), `the answer is not about the deduction: "${last.slice(0, 120)}"`);
+      chosenLabel = picked;
+    }],
+    ['the chosen option shows as the citizen\'s own message and stays after a reload', async () => {
+      const mine = chat.locator('#messages > li.msg-citizen', { hasText: chosenLabel });
+      assert(await mine.count() === 1, `no citizen message "${chosenLabel}"`);
+      await chat.reload({ waitUntil: 'domcontentloaded' });
+      await chat.locator('#messages > li.msg-citizen', { hasText: chosenLabel }).first().waitFor();
+    }],
+    ['the answered question\'s buttons are disabled', async () => {
+      const q = chat.locator('#messages > li.msg', { has: chat.locator('button.btn-choice') }).last();
+      const states = await q.locator('button.btn-choice').evaluateAll((bs) => bs.map((b) => b.disabled));
+      assert(states.length === 2 && states.every(Boolean), `buttons still active: ${states}`);
+    }],
+    ['the closing sentence of the question is not in its last list item', async () => {
+      const q = chat.locator('#messages > li.msg', { has: chat.locator('button.btn-choice') }).last();
+      const r = await q.locator('.body').evaluate((b) => {
+        const lis = b.querySelectorAll('li');
+        const last = lis.length ? lis[lis.length - 1].textContent : '';
+        const inItem = (p) => { const li = p.closest('li'); return !!li && b.contains(li); };
+        const outside = Array.from(b.querySelectorAll('p')).some((p) => !inItem(p) && /оператор/i.test(p.textContent));
+        return { last, outside, items: lis.length, html: b.innerHTML.replace(/\s+/g, ' ') };
+      });
+      assert(!/оператор/i.test(r.last), `the last item holds the closing sentence: "${r.last}"`);
+      assert(r.outside || r.items === 0, `no closing sentence outside the list: ${r.html}`);
     }],
   ]);
 
@@ -338,6 +368,14 @@ async function main() {
       const m = REQUEST_NUMBER.exec(banner) || REQUEST_NUMBER.exec(await chatB.locator('#messages').textContent());
       number = m ? m[0] : null;
     }],
+    ['when the wait passes a minute, the banner gives the same estimate as the message', async () => {
+      // The SLA clock tells a citizen who waited 60 s how long it will be.
+      const told = chatB.locator('#messages > li.msg-system', { hasText: /около \d+ мин/ }).last();
+      await told.waitFor({ timeout: 90000 });
+      const n = /около (\d+) мин/.exec(await told.textContent())[1];
+      await chatB.waitForFunction((k) => new RegExp(`около ${k} минут`).test(document.getElementById('banner').textContent), n)
+        .catch(async () => { throw new Error(`message says ${n} min, banner "${await chatB.locator('#banner').textContent()}"`); });
+    }],
     ['the citizen\'s markup is shown as text in the chat', async () => {
       await say(chatB, XSS); // while queued the bot stays silent: wait for our own message only
       const li = chatB.locator('#messages > li.msg-citizen', { hasText: XSS }).last();
@@ -373,8 +411,29 @@ async function main() {
       const li = chatB.locator('#messages > li.msg-operator', { hasText: marker });
       await li.waitFor();
       assert(await chatB.evaluate(() => window.__noReload === true), 'the page was reloaded');
-      assert((await li.locator('.body').textContent()) === reply, 'the operator\'s text was altered');
+      // Rendered as Markdown now: the text is the same, around its paragraph.
+      assert((await li.locator('.body').textContent()).trim() === reply, 'the operator\'s text was altered');
       assert(await li.locator('.body b').count() === 0, 'operator markup became HTML');
+    }],
+    ['the citizen sees the operator\'s display name, never the login', async () => {
+      const who = await chatB.locator('#messages > li.msg-operator .who').first().textContent();
+      if (DISPLAY) assert(who.includes(DISPLAY), `the operator is shown as "${who}"`);
+      const seen = `${await chatB.locator('#messages').textContent()} ${await chatB.locator('#banner').textContent()}`;
+      assert(!seen.includes(ADMIN), `the login "${ADMIN}" is shown to the citizen`);
+    }],
+    ['an operator\'s Markdown reaches the citizen as a list, with live links and phone numbers', async () => {
+      const text = `Что сделать — ${marker}:\n\n- войти на сайт\n- открыть профиль\n\nПодробнее: https://www.gosuslugi.ru/help или по телефону 8 800 100-70-10.`;
+      await console_.locator('#reply').fill(text);
+      await console_.locator('#reply').press('Control+Enter');
+      await console_.locator('#transcript li.t-operator', { hasText: 'открыть профиль' }).waitFor();
+      assert(await console_.locator('#transcript li.t-operator', { hasText: 'открыть профиль' }).locator('.t-body li').count() === 2,
+        'the console shows the reply as raw Markdown');
+      const li = chatB.locator('#messages > li.msg-operator', { hasText: 'открыть профиль' });
+      await li.waitFor();
+      assert(await li.locator('.body ul > li').count() === 2, `no list: "${await li.locator('.body').innerHTML()}"`);
+      assert(!/(^|\n)- /.test(await li.locator('.body').textContent()), 'Markdown bullets shown raw');
+      assert(await li.locator('.body a[href="https://www.gosuslugi.ru/help"][rel~="noopener"]').count() === 1, 'the address is not a link');
+      assert(await li.locator('.body a[href="tel:+78001007010"]').count() === 1, 'the phone number is not a tel: link');
     }],
     ['the operator sees the citizen\'s next message live', async () => {
       const text = `Спасибо, жду — ${marker}`;
@@ -392,6 +451,13 @@ async function main() {
       assert((await console_.locator('#reply').inputValue()).trim().length > 0, 'nothing inserted');
       await console_.locator('#reply').fill('');
     }],
+    ['a transfer to a queue the operator works leaves the item theirs', async () => {
+      await console_.locator('#transfer-queue').selectOption('senior');
+      await console_.locator('#transfer').click();
+      await console_.locator('#action-status.is-ok').filter({ hasText: /очередь/i }).waitFor();
+      assert(await console_.locator('#take').isHidden(), 'the operator has to take it again');
+      assert(await console_.locator('#reply').isEnabled(), 'the reply box is disabled');
+    }],
     ['screenshot of the console at 1280x800', async () => {
       await console_.screenshot({ path: path.join(OUT, 'operator.png') });
     }],
@@ -403,10 +469,34 @@ async function main() {
     ['the citizen is asked for a rating and rates 5', async () => {
       await chatB.locator('#closed').waitFor({ state: 'visible' });
       await chatB.locator('#rating').waitFor({ state: 'visible' });
+      // Focus was in the message box, which is gone: it moves to the scores.
+      await chatB.waitForFunction(() => !!document.activeElement?.closest('#rating'), null, { timeout: 5000 })
+        .catch(async () => { throw new Error(`focus is on ${await chatB.evaluate(() => document.activeElement?.tagName)}`); });
       await chatB.locator('label[for="score-5"]').click();
       await chatB.locator('#rate-send').click();
       await chatB.locator('#thanks').waitFor({ state: 'visible' });
       await chatB.screenshot({ path: path.join(OUT, 'chat-closed.png') });
+    }],
+  ]);
+
+  // (7) "Вернуть боту" on a complaint: the chat goes back to the bot, the
+  // request stays open in its queue with its deadline.
+  await scenario('7 hand back', [
+    ['the operator takes the complaint and hands it back to the bot', async () => {
+      assert(complaintNumber, 'no complaint number from scenario 1');
+      await openItemFor(console_, complaintNumber, null);
+      await console_.locator('#take').click();
+      await console_.locator('#take').waitFor({ state: 'hidden' });
+      await console_.locator('#release').click();
+      await console_.locator('#action-status.is-ok').filter({ hasText: /бот/i }).waitFor();
+    }],
+    ['the complaint is still in the queue, free, with its deadline', async () => {
+      await console_.locator('#queue-refresh').click();
+      const item = console_.locator('.q-item', { has: console_.locator('.q-num', { hasText: complaintNumber }) });
+      await item.first().waitFor({ state: 'visible' });
+      await console_.waitForFunction(() => /ждёт оператора/.test(document.getElementById('d-facts').textContent));
+      assert(await console_.locator('#d-facts .tick-sla').count() === 1, 'no deadline shown');
+      assert(await console_.locator('#take').isVisible(), 'the item cannot be taken again');
     }],
   ]);
 

@@ -50,11 +50,14 @@ start() {
 
 # An account of the test's own (serve.sh checks the first-start one).
 password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+display='Анна Тестова'
 printf '%s\n' "$password" |
-	"$HOTLINE" -c "$conf" operator add tester --role admin >/dev/null
+	"$HOTLINE" -c "$conf" operator add tester --role admin \
+	--display-name "$display" >/dev/null
 start
 
 HOTLINE_URL=$url HOTLINE_ADMIN_NAME=tester HOTLINE_ADMIN_PASSWORD=$password \
+	HOTLINE_ADMIN_DISPLAY=$display \
 	HOTLINE_BROWSER_WAIT_MS=30000 \
 	node "$browser/run.mjs" \
 	>"$tmp/run.log" 2>&1
