@@ -249,6 +249,9 @@ static const struct setting settings[] = {
 	  "service's article", NULL, NULL },
 	{ "topic_rescue_oos", SETTING_NUMBER, 0, 10, CC(topic.rescue_oos),
 	  "… when it was taken for out of scope", NULL, NULL },
+	{ "topic_record_min", SETTING_NUMBER, 0, 10, CC(topic.record_min),
+	  "evidence needed to show operators the service of a request whose "
+	  "answer it does not change (errors, statuses)", NULL, NULL },
 	{ "topic_keep_kind", SETTING_NUMBER, 0, 1, CC(topic.keep_kind),
 	  "the categories' confidence in a kind of service request (a permit, a "
 	  "certificate) that a rescued message keeps", NULL, NULL },

@@ -871,6 +871,14 @@ choose_topic(struct classify_ctx *x, const struct normalized *n,
 		v->topic = NULL;
 		return;
 	}
+	/* A category that only records the service shows it to operators:
+	 * a weak guess ("не приходит смс" as account deletion) misleads
+	 * them more than no service at all. */
+	if (mode == DEF_SERVICES_RECORD && tc.score < c->cfg.topic.record_min) {
+		v->topic_index = -1;
+		v->topic = NULL;
+		return;
+	}
 	if (mode != DEF_SERVICES_ANSWER || v->action != ACTION_ANSWER)
 		return;
 	if (tc.rival >= 0) {

@@ -47,6 +47,7 @@ topic_config_defaults(struct topic_config *cfg)
 	cfg->rescue = 0.22;
 	cfg->rescue_oos = 0.50;
 	cfg->keep_kind = 0.2;
+	cfg->record_min = 0.15;
 }
 
 struct topic_index *

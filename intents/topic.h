@@ -31,6 +31,8 @@ struct topic_config {
 				   with the service's article */
 	double	rescue_oos;	/* … even when the categories took it for
 				   something outside the portal */
+	double	record_min;	/* evidence to record a service on a
+				   request it does not answer */
 	double	keep_kind;	/* the categories' confidence in a kind of
 				   service request at which a rescued
 				   message keeps it */

@@ -76,6 +76,7 @@ same_classifier(const struct classifier_config *a,
 	    a->topic.rescue == b->topic.rescue &&
 	    a->topic.rescue_oos == b->topic.rescue_oos &&
 	    a->topic.keep_kind == b->topic.keep_kind &&
+	    a->topic.record_min == b->topic.record_min &&
 	    a->model_veto == b->model_veto;
 }
 
@@ -120,6 +121,7 @@ static const char every_key[] =
     "topic_rescue 0.5\n"
     "topic_rescue_oos 0.75\n"
     "topic_keep_kind 0.3\n"
+    "topic_record_min 0.3\n"
     "model_veto 0.7\n"
     "listen [::1]:8443\n"
     "www_dir /srv/www\n"
@@ -224,6 +226,7 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert(cfg.classifier.topic.rescue == 0.5);
 	ck_assert(cfg.classifier.topic.rescue_oos == 0.75);
 	ck_assert(cfg.classifier.topic.keep_kind == 0.3);
+	ck_assert(cfg.classifier.topic.record_min == 0.3);
 	ck_assert(cfg.classifier.model_veto == 0.7);
 	ck_assert_str_eq(cfg.listen, "[::1]:8443");
 	ck_assert_str_eq(cfg.www_dir, "/srv/www");
