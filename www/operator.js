@@ -78,6 +78,8 @@ const T = {
     "another person's data (personal-data incident)": 'данные другого человека (инцидент с персональными данными)',
   },
   attachment: 'Вложение',
+  download: 'Скачать',
+  preview: 'Показать',
   delivery: {
     failed: (why) => `Письмо гражданину не отправлено${why ? `: ${T.deliveryWhy[why] || why}` : ''}.`,
     pending: 'Письмо ждёт отправки.',
@@ -655,7 +657,28 @@ function renderMessage(m) {
   }
   if (m.attachment) {
     const a = m.attachment;
-    li.append(el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} КБ` : ''}`));
+    const p = el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} КБ` : ''} `);
+    if (a.id != null) {
+      // Served as a download (Content-Disposition: attachment); each
+      // opening is journalled, so images are shown only on request.
+      const url = `/api/operator/attachments/${encodeURIComponent(a.id)}`;
+      const dl = el('a', 't-att-link', T.download);
+      dl.href = url;
+      dl.download = a.name || '';
+      p.append(dl);
+      if (/^image\/(png|jpeg)$/.test(a.type || '')) {
+        const show = el('button', 'btn btn-small t-att-show', T.preview);
+        show.type = 'button';
+        show.addEventListener('click', () => {
+          const img = el('img', 't-att-preview');
+          img.alt = a.name || T.attachment;
+          img.src = url;
+          show.replaceWith(img);
+        });
+        p.append(' ', show);
+      }
+    }
+    li.append(p);
   }
   return li;
 }

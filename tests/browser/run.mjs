@@ -310,6 +310,11 @@ async function main() {
       assert(t.includes('скан паспорта.pdf'), `success message without the name: "${t}"`);
       await chat.locator('#messages .attachment', { hasText: 'скан паспорта.pdf' }).first().waitFor();
     }],
+    ['a small PNG is accepted', async () => {
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      await chat.locator('#file').setInputFiles({ name: 'фото.png', mimeType: 'image/png', buffer: png });
+      await chat.locator('#messages .attachment', { hasText: 'фото.png' }).first().waitFor();
+    }],
     ['a text file is refused before upload', async () => {
       await chat.locator('#file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
       await chat.locator('.upload.upload-error').waitFor();
@@ -522,6 +527,27 @@ async function main() {
       await console_.locator('#take').waitFor({ state: 'hidden' });
       await console_.locator('#release').click();
       await console_.locator('#action-status.is-ok').filter({ hasText: /бот/i }).waitFor();
+    }],
+    ['the operator downloads the citizen\'s PDF: an attachment of the checked type', async () => {
+      const link = console_.locator('#transcript a.t-att-link').first();
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      const res = await console_.request.get(`${BASE}${href}`);
+      assert(res.status() === 200, `status ${res.status()}`);
+      const h = res.headers();
+      assert(/^attachment;/.test(h['content-disposition'] || ''), `Content-Disposition: ${h['content-disposition']}`);
+      assert(/filename\*=UTF-8''/.test(h['content-disposition']), 'no UTF-8 file name');
+      assert(h['content-type'] === 'application/pdf', `Content-Type: ${h['content-type']}`);
+      assert((await res.body()).subarray(0, 5).toString() === '%PDF-', 'not the PDF');
+      const anon = await chat.request.get(`${BASE}${href}`);
+      assert(anon.status() === 401, `a citizen got ${anon.status()}`);
+    }],
+    ['the operator previews the citizen\'s image', async () => {
+      await console_.locator('#transcript .t-att-show').first().click();
+      await console_.waitForFunction(() => {
+        const img = document.querySelector('#transcript img.t-att-preview');
+        return img && img.complete && img.naturalWidth > 0;
+      });
     }],
     ['the complaint is still in the queue, free, with its deadline', async () => {
       await console_.locator('#queue-refresh').click();
