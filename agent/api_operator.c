@@ -7,8 +7,13 @@
 #include "agent/api.h"
 #include "agent/agent.h"
 
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -125,6 +130,94 @@ api_op_read(struct http_req *req)
 		return;
 	}
 	http_json(req, 200, out);
+}
+
+/*
+ * Content-Disposition for a file the citizen named name (RFC 6266 4.1,
+ * RFC 8187 3.2): attachment, an ASCII fallback and the UTF-8 name
+ * percent-encoded.  The caller frees.
+ */
+static char *
+disposition(const char *name)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p;
+	char			*ascii, *enc, *out;
+	size_t			 i = 0, j = 0, len = strlen(name);
+
+	ascii = xmalloc(len + 1);
+	enc = xmalloc(3 * len + 1);
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		ascii[i++] = *p >= 0x20 && *p < 0x7f && *p != '"' &&
+		    *p != '\\' ? (char)*p : '_';
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p)
+		    != NULL)
+			enc[j++] = (char)*p;
+		else {
+			enc[j++] = '%';
+			enc[j++] = hex[*p >> 4];
+			enc[j++] = hex[*p & 15];
+		}
+	}
+	ascii[i] = '\0';
+	enc[j] = '\0';
+	out = xasprintf("attachment; filename=\"%s\"; filename*=UTF-8''%s",
+	    ascii, enc);
+	free(ascii);
+	free(enc);
+	return out;
+}
+
+void
+api_op_attachment(struct http_req *req)
+{
+	struct queue_file	 f;
+	struct stat		 sb;
+	char			*path, *cd, *err = NULL;
+	int			 status, fd;
+
+	if (queue_attachment(req->w->db, req->id, req->op.name, req->op.role,
+	    req->now, &f, &status, &err) == -1) {
+		fail(req, status, err);
+		return;
+	}
+	if (strlen(f.sha256) != 64 || strspn(f.sha256,
+	    "0123456789abcdef") != 64) {
+		queue_file_free(&f);
+		fail(req, 500, xstrdup("attachment: a bad file name"));
+		return;
+	}
+	path = xasprintf("%s/%s", req->srv->attach_dir, f.sha256);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		if (fd != -1)
+			close(fd);
+		free(path);
+		queue_file_free(&f);
+		http_error(req, 404, "the file is gone");
+		return;
+	}
+	free(path);
+	/* The response owns fd now. */
+	req->resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+	if (req->resp == NULL) {
+		close(fd);
+		queue_file_free(&f);
+		fail(req, 500, xstrdup("attachment: no response"));
+		return;
+	}
+	cd = disposition(f.name);
+	/* Never shown by the browser as a page of ours: downloaded, with the
+	 * type checked on upload, not sniffed (http_secure). */
+	MHD_add_response_header(req->resp, "Content-Type", f.type);
+	MHD_add_response_header(req->resp, "Content-Disposition", cd);
+	MHD_add_response_header(req->resp, "Cache-Control", "private, "
+	    "no-store");
+	http_secure(req->resp);
+	req->status = 200;
+	free(cd);
+	queue_file_free(&f);
 }
 
 /* Wakes the conversation's citizen and the operators' consoles. */

@@ -413,6 +413,10 @@ candidates_json(const struct classifier *cl, const struct verdict *v)
 		c = json_object();
 		json_object_set_new(c, "intent", json_string(
 		    tax->items[v->top[i].category].id));
+		/* The console names categories and services in Russian, by
+		 * the taxonomy, whatever the citizen's language. */
+		json_object_set_new(c, "label", json_string(
+		    tax->items[v->top[i].category].ru));
 		json_object_set_new(c, "confidence", json_real(
 		    classify_round3(v->top[i].confidence)));
 		/* The service rides on the first candidate: the queue item
@@ -422,8 +426,8 @@ candidates_json(const struct classifier *cl, const struct verdict *v)
 			    &classifier_topics(cl)->items[v->topic_index];
 
 			json_object_set_new(c, "topic", json_string(t->id));
-			json_object_set_new(c, "topic_label", json_string(
-			    v->lang == LANG_EN ? t->en : t->ru));
+			json_object_set_new(c, "topic_label",
+			    json_string(t->ru));
 		}
 		json_array_append_new(cands, c);
 	}

@@ -104,6 +104,8 @@ static const struct route routes[] = {
 	  SERVE_BODY_MAX, OP_POST, NULL, api_op_release, NULL },
 	{ "POST", "/api/operator/conversations/#/close", GUARD_OPERATOR,
 	  SERVE_BODY_MAX, OP_POST, NULL, api_op_close, NULL },
+	{ "GET", "/api/operator/attachments/#", GUARD_OPERATOR, 0, 0, NULL,
+	  api_op_attachment, NULL },
 	{ "GET", "/api/operator/kb/search", GUARD_OPERATOR, 0, 0, NULL,
 	  api_op_kb_search, NULL },
 	{ "GET", "/api/operator/events", GUARD_OPERATOR, 0, R_STREAM, NULL,

@@ -674,6 +674,64 @@ queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
 	return 0;
 }
 
+int
+queue_attachment(sqlite3 *db, int64_t att, const char *op, const char *role,
+    time_t now, struct queue_file *f, int *status_r, char **errstr_r)
+{
+	sqlite3_stmt	*st;
+	struct held	 h;
+	char		 detail[32];
+	int64_t		 conv = 0;
+	int		 rc;
+
+	memset(f, 0, sizeof(*f));
+	*status_r = 500;
+	if ((st = prep(db, errstr_r, "SELECT conv, name, type, sha256 FROM "
+	    "attachment WHERE id = ?1 AND deleted = 0", "i", att)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		conv = sqlite3_column_int64(st, 0);
+		f->name = xstrdup((const char *)sqlite3_column_text(st, 1));
+		f->type = xstrdup((const char *)sqlite3_column_text(st, 2));
+		f->sha256 = xstrdup((const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		*status_r = rc == SQLITE_DONE ? 404 : 500;
+		if (rc == SQLITE_DONE)
+			*errstr_r = xstrdup("no such attachment");
+		else
+			dberr(db, errstr_r);
+		goto fail;
+	}
+	snprintf(detail, sizeof(detail), "attachment %lld", (long long)att);
+	if (state_begin(db, errstr_r) == -1)
+		goto fail;
+	/* Whoever may read the conversation may open its files; each time
+	 * is journalled, as reading the transcript is. */
+	if (hold(db, conv, "read", op, role, &h, status_r, errstr_r) == -1 ||
+	    journal(db, op, "open attachment", conv, detail, now,
+	    errstr_r) == -1) {
+		state_rollback(db);
+		goto fail;
+	}
+	if (state_commit(db, errstr_r) == -1)
+		goto fail;
+	return 0;
+fail:
+	queue_file_free(f);
+	return -1;
+}
+
+void
+queue_file_free(struct queue_file *f)
+{
+	free(f->name);
+	free(f->type);
+	free(f->sha256);
+	memset(f, 0, sizeof(*f));
+}
+
 /* Tells the citizen of conversation id what happened: phrase p in lang. */
 static int
 tell(sqlite3 *db, int64_t id, const struct phrase *p, const char *lang,

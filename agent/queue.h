@@ -89,6 +89,24 @@ int	queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 int	queue_transfer(sqlite3 *db, int64_t id, const char *op,
 	    const char *role, const char *queue, time_t now, json_t **item_r,
 	    int *status_r, char **errstr_r);
+/* An attachment an operator may open: what queue_attachment found. */
+struct queue_file {
+	char	*name;		/* as the citizen named it */
+	char	*type;		/* the type checked on upload */
+	char	*sha256;	/* its file in the attachments directory */
+};
+
+/*
+ * Lets operator op (role) open attachment att if they may read its
+ * conversation, and journals that they did.  Returns 0 with *f filled
+ * (free with queue_file_free), or -1 with *status_r (404 unknown or
+ * removed, 403/409 as queue_permit says, 500) and *errstr_r.
+ */
+int	queue_attachment(sqlite3 *db, int64_t att, const char *op,
+	    const char *role, time_t now, struct queue_file *f,
+	    int *status_r, char **errstr_r);
+void	queue_file_free(struct queue_file *f);
+
 /*
  * Hands item id back to the bot.  A chat item closes; a complaint or an
  * incident stays queued, free and with its deadlines, for its review.

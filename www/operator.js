@@ -58,7 +58,28 @@ const T = {
   kbSearching: 'Ищем…',
   kbInserted: (t) => `Вставлено: «${t}».`,
   choices: 'Уточняющий вопрос, варианты:',
+  // Why the bot handed over (the classifier's and the channels' reasons).
+  reasonText: {
+    'asked for a person': 'гражданин попросил оператора',
+    'asked for a person (button)': 'гражданин нажал «Оператор»',
+    'registered request': 'зарегистрировано обращение',
+    'not confident': 'бот не уверен в ответе',
+    'two close candidates': 'два близких варианта',
+    'two close services': 'две близкие услуги',
+    'chosen by the citizen': 'выбрано гражданином',
+    'confident': 'бот уверен',
+    'out of scope': 'вне тематики горячей линии',
+    'not sure it is out of scope': 'возможно, вне тематики',
+    'empty message': 'пустое сообщение',
+    'nothing in the message relates to the portal': 'сообщение не о портале',
+    'not sure enough to answer a letter': 'бот не уверен, чтобы ответить письмом',
+    'a letter from an organisation': 'письмо от организации',
+    'asks to be called or helped by a person': 'просит позвонить или помочь лично',
+    "another person's data (personal-data incident)": 'данные другого человека (инцидент с персональными данными)',
+  },
   attachment: 'Вложение',
+  download: 'Скачать',
+  preview: 'Показать',
   delivery: {
     failed: (why) => `Письмо гражданину не отправлено${why ? `: ${T.deliveryWhy[why] || why}` : ''}.`,
     pending: 'Письмо ждёт отправки.',
@@ -211,7 +232,16 @@ function entitiesText(ent) {
 }
 function candidatesText(item) {
   return (item.candidates || []).slice(0, 3)
-    .map((c) => `${c.intent} ${score(c.confidence ?? c.score)}`).join(' · ');
+    .map((c) => `${c.label || c.intent} ${score(c.confidence ?? c.score)}`).join(' · ');
+}
+// A category by its name in the taxonomy (the server puts it on each
+// candidate); the code only when no name came with it.
+function categoryLabel(item) {
+  const c = (item.candidates || []).find((x) => x.intent === item.category);
+  return c?.label || item.category_label || item.category || '—';
+}
+function reasonText(r) {
+  return r ? T.reasonText[r] || r : r;
 }
 
 // A second fence around the server's sanitised bot HTML (allow-list rebuild).
@@ -394,13 +424,15 @@ function renderQueue(before = new Map()) {
         .filter(Boolean).join(' · ')));
 
     const cat = el('span', 'q-line q-cat');
-    cat.append(el('span', 'q-category', it.category || '—'));
+    const qc = el('span', 'q-category', categoryLabel(it));
+    if (it.category) qc.title = it.category;
+    cat.append(qc);
     const cands = candidatesText(it);
     if (cands) cat.append(el('span', 'q-cands', cands));
     b.append(cat);
     if (it.topic) b.append(el('span', 'q-line q-topic', `${T.topic}: ${it.topic_label || it.topic}`));
 
-    if (it.reason) b.append(el('span', 'q-line q-reason', it.reason));
+    if (it.reason) b.append(el('span', 'q-line q-reason', reasonText(it.reason)));
     const ents = entitiesText(it.entities);
     if (ents) b.append(el('span', 'q-line q-ent', ents));
 
@@ -546,21 +578,26 @@ function renderFacts() {
   add(T.facts.lang, (it.lang || '').toUpperCase());
   add(T.facts.priority, T.prio[it.priority] || it.priority);
   const cat = el('span');
-  cat.append(el('strong', 'cat-code', it.category || '—'));
-  const list = (it.candidates || []).slice(0, 3);
+  const cl = el('strong', null, categoryLabel(it));
+  if (it.category) cl.title = it.category;
+  cat.append(cl);
+  // The other candidates: the first is the category itself.
+  const list = (it.candidates || []).filter((c) => c.intent !== it.category).slice(0, 2);
   if (list.length) {
     const ol = el('ol', 'cands');
     ol.setAttribute('aria-label', T.candidates);
     for (const c of list) {
       const li = el('li');
-      li.append(el('span', 'cand-intent', c.intent), ' ', el('span', 'cand-score', score(c.confidence ?? c.score)));
+      const ci = el('span', 'cand-intent', c.label || c.intent);
+      li.title = `${c.label || c.intent} (${c.intent})`;
+      li.append(ci, ' ', el('span', 'cand-score', score(c.confidence ?? c.score)));
       ol.append(li);
     }
     cat.append(ol);
   }
   add(T.category, cat, 'wide');
   if (it.topic) add(T.topic, it.topic_label || it.topic);
-  add(T.reason, it.reason);
+  add(T.reason, reasonText(it.reason));
   add(T.entities, entitiesText(it.entities));
   tick();
   updateActions();
@@ -608,7 +645,7 @@ function renderMessage(m) {
     const p = el('div', 't-choices');
     p.append(el('span', null, T.choices));
     const ul = el('ul');
-    for (const c of m.choices) ul.append(el('li', null, `${c.label || c.intent} (${c.intent})`));
+    for (const c of m.choices) ul.append(el('li', null, c.label || c.intent));
     p.append(ul);
     li.append(p);
   }
@@ -620,7 +657,28 @@ function renderMessage(m) {
   }
   if (m.attachment) {
     const a = m.attachment;
-    li.append(el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} КБ` : ''}`));
+    const p = el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} КБ` : ''} `);
+    if (a.id != null) {
+      // Served as a download (Content-Disposition: attachment); each
+      // opening is journalled, so images are shown only on request.
+      const url = `/api/operator/attachments/${encodeURIComponent(a.id)}`;
+      const dl = el('a', 't-att-link', T.download);
+      dl.href = url;
+      dl.download = a.name || '';
+      p.append(dl);
+      if (/^image\/(png|jpeg)$/.test(a.type || '')) {
+        const show = el('button', 'btn btn-small t-att-show', T.preview);
+        show.type = 'button';
+        show.addEventListener('click', () => {
+          const img = el('img', 't-att-preview');
+          img.alt = a.name || T.attachment;
+          img.src = url;
+          show.replaceWith(img);
+        });
+        p.append(' ', show);
+      }
+    }
+    li.append(p);
   }
   return li;
 }

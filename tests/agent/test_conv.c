@@ -665,6 +665,43 @@ START_TEST(test_sla_tick_tells_the_wait_and_escalates)
 }
 END_TEST
 
+START_TEST(test_operators_open_attachments_journalled)
+{
+	static const unsigned char	 pdf[] = "%PDF-1.4\n1 0 obj\n";
+	struct conv_result		 res;
+	struct queue_file		 f;
+	sqlite3_stmt			*st;
+	char				*err = NULL;
+	int				 status, n = 0;
+	int64_t				 id = new_chat("ru"), att;
+
+	hand_off(id);
+	ck_assert_msg(attach_store(&env, attdir, id, "скан.pdf", pdf,
+	    sizeof(pdf) - 1, 1 << 20, &res, &err) == 0, "%s", err);
+	att = json_integer_value(json_object_get(json_object_get(
+	    json_array_get(res.messages, 0), "attachment"), "id"));
+	json_decref(res.messages);
+	ck_assert_int_eq(queue_attachment(db, att, "anna", "operator",
+	    env.now, &f, &status, &err), 0);
+	ck_assert_str_eq(f.type, "application/pdf");
+	ck_assert_str_eq(f.name, "скан.pdf");
+	ck_assert_uint_eq(strlen(f.sha256), 64);
+	queue_file_free(&f);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit "
+	    "WHERE action = 'open attachment' AND conv = ?1", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(queue_attachment(db, att + 1000, "anna", "operator",
+	    env.now, &f, &status, &err), -1);
+	ck_assert_int_eq(status, 404);
+	free(err);
+}
+END_TEST
+
 START_TEST(test_attachments_are_checked_by_content)
 {
 	static const unsigned char	 pdf[] = "%PDF-1.4\n1 0 obj\n";
@@ -845,6 +882,7 @@ conv_suite(void)
 	tcase_add_test(tc, test_handoff_take_reply_close_rate);
 	tcase_add_test(tc, test_citizen_sees_display_name_never_login);
 	tcase_add_test(tc, test_senior_queue_and_release);
+	tcase_add_test(tc, test_operators_open_attachments_journalled);
 	tcase_add_test(tc, test_transfer_to_a_queue_one_works_keeps_the_item);
 	tcase_add_test(tc, test_release_keeps_a_complaint_open);
 	tcase_add_test(tc, test_one_table_decides_who_may_act);

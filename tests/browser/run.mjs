@@ -310,6 +310,11 @@ async function main() {
       assert(t.includes('скан паспорта.pdf'), `success message without the name: "${t}"`);
       await chat.locator('#messages .attachment', { hasText: 'скан паспорта.pdf' }).first().waitFor();
     }],
+    ['a small PNG is accepted', async () => {
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      await chat.locator('#file').setInputFiles({ name: 'фото.png', mimeType: 'image/png', buffer: png });
+      await chat.locator('#messages .attachment', { hasText: 'фото.png' }).first().waitFor();
+    }],
     ['a text file is refused before upload', async () => {
       await chat.locator('#file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
       await chat.locator('.upload.upload-error').waitFor();
@@ -458,6 +463,39 @@ async function main() {
       assert(await console_.locator('#take').isHidden(), 'the operator has to take it again');
       assert(await console_.locator('#reply').isEnabled(), 'the reply box is disabled');
     }],
+    ['at 1280x800 the transcript has room (at least 360 px)', async () => {
+      const m = await console_.evaluate(() => {
+        const h = (sel) => Math.round(document.querySelector(sel)?.getBoundingClientRect().height || 0);
+        return { transcript: h('#transcript'), facts: h('#d-facts'), actions: h('.actions'), close: h('#close-form'),
+          reply: h('#reply-form'), head: h('.detail-head'), top: h('header') , pane: h('#detail') };
+      });
+      await console_.screenshot({ path: path.join(OUT, 'operator.png') });
+      assert(m.transcript >= 360, `transcript ${m.transcript} px: ${JSON.stringify(m)}`);
+    }],
+    ['the item names its category, service and reason in Russian, not by codes', async () => {
+      const code = /\b[a-z]+\.[a-z_]+\b|asked for a person|registered request/;
+      const facts = await console_.locator('#d-facts').textContent();
+      assert(!code.test(facts), `an internal code in the facts: "${code.exec(facts)?.[0]}" in "${facts}"`);
+      const item = await console_.locator('.q-item[aria-current="true"]').textContent();
+      assert(!code.test(item), `an internal code in the queue: "${code.exec(item)?.[0]}"`);
+      assert(/[а-яё]/i.test(await console_.locator('#d-facts strong').first().textContent()), 'the category is not named in Russian');
+    }],
+    ['the console is usable at 390 px wide', async () => {
+      const phoneCtx = await browser({ width: 390, height: 844 });
+      const phone = await pageOf(phoneCtx);
+      await signIn(phone);
+      await openItemFor(phone, number, marker);
+      const m = await phone.evaluate(() => {
+        const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+        return { scroll: document.documentElement.scrollWidth, t: r('#transcript'), reply: r('#reply'), close: r('#close') };
+      });
+      await phone.screenshot({ path: path.join(OUT, 'operator-390.png'), fullPage: true });
+      assert(m.scroll <= 392, `the page scrolls sideways: ${m.scroll} px`);
+      assert(m.t.width >= 320 && m.t.height >= 250, `transcript ${Math.round(m.t.width)}x${Math.round(m.t.height)}`);
+      assert(m.reply.width >= 320 && m.reply.right <= 390, `reply box ${Math.round(m.reply.width)} px`);
+      assert(m.close.right <= 390, 'the close button is off screen');
+      await phoneCtx.close();
+    }],
     ['screenshot of the console at 1280x800', async () => {
       await console_.screenshot({ path: path.join(OUT, 'operator.png') });
     }],
@@ -489,6 +527,27 @@ async function main() {
       await console_.locator('#take').waitFor({ state: 'hidden' });
       await console_.locator('#release').click();
       await console_.locator('#action-status.is-ok').filter({ hasText: /бот/i }).waitFor();
+    }],
+    ['the operator downloads the citizen\'s PDF: an attachment of the checked type', async () => {
+      const link = console_.locator('#transcript a.t-att-link').first();
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      const res = await console_.request.get(`${BASE}${href}`);
+      assert(res.status() === 200, `status ${res.status()}`);
+      const h = res.headers();
+      assert(/^attachment;/.test(h['content-disposition'] || ''), `Content-Disposition: ${h['content-disposition']}`);
+      assert(/filename\*=UTF-8''/.test(h['content-disposition']), 'no UTF-8 file name');
+      assert(h['content-type'] === 'application/pdf', `Content-Type: ${h['content-type']}`);
+      assert((await res.body()).subarray(0, 5).toString() === '%PDF-', 'not the PDF');
+      const anon = await chat.request.get(`${BASE}${href}`);
+      assert(anon.status() === 401, `a citizen got ${anon.status()}`);
+    }],
+    ['the operator previews the citizen\'s image', async () => {
+      await console_.locator('#transcript .t-att-show').first().click();
+      await console_.waitForFunction(() => {
+        const img = document.querySelector('#transcript img.t-att-preview');
+        return img && img.complete && img.naturalWidth > 0;
+      });
     }],
     ['the complaint is still in the queue, free, with its deadline', async () => {
       await console_.locator('#queue-refresh').click();
