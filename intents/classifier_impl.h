@@ -1,0 +1,94 @@
+/*
+ * The classifier's insides, shared by its two files and nobody else:
+ * classifier.c loads the editors' files and makes the category decision;
+ * opinions.c adds what is said after it (the service a message is about,
+ * the learned second opinion, and the messages that go to a person
+ * whatever they ask).
+ */
+#ifndef INTENTS_CLASSIFIER_IMPL_H
+#define INTENTS_CLASSIFIER_IMPL_H
+
+#include "intents/aspect.h"
+#include "intents/classifier.h"
+#include "intents/evidence.h"
+#include "intents/model.h"
+#include "intents/rules.h"
+#include "intents/topic.h"
+
+#define ID_OPERATOR	"handoff.operator"
+#define ID_OOS		"out_of_scope"
+#define ID_HOWTO	"services.how_to"
+#define ID_INCIDENT	"incident.report"
+#define REASON_DISAGREE	"the second opinion disagrees"
+
+/* What person.def names: messages that are for a person, not an article,
+ * whatever they are about (a letter from an organisation, a demand for a
+ * call back, another person's data seen in one's account). */
+enum { PERSON_ORGANISATION, PERSON_CALLBACK, PERSON_DATA_LEAK,
+    PERSON_COUNT };
+extern const char *const classifier_person_names[PERSON_COUNT];
+
+struct category {
+	const char	*id;		/* taxonomy's */
+	enum action	 action;
+	const char	*article;	/* defs' */
+	int		 register_request;
+	int		 weak;
+	int		 services;	/* DEF_SERVICES_* */
+	int		 def;		/* index in defs, -1 none */
+};
+
+struct classifier {
+	struct classifier_config	 cfg;
+	struct taxonomy			 tax;
+	struct def_set			 defs;
+	struct category			*cats;
+	size_t				 ncats;
+	struct rules			*rules;
+	struct evidence			*ev;
+	struct intent_model		*model;		/* second opinion */
+	size_t				**example_doc;	/* [def][example] */
+	struct taxonomy			 topics;
+	struct topic_index		*ti;
+	struct aspects			*aspects;
+	struct aspects			*person;	/* person.def */
+	int				 operator_cat;
+	int				 oos_cat;
+	int				 howto_cat;	/* a service question
+							   of no known kind */
+	int				 documents_cat;	/* … about documents */
+	int				 catalog_cat;	/* what the portal offers */
+	int				 deadlines_cat;	/* … about timing */
+};
+
+struct classify_ctx {
+	const struct classifier		*c;
+	struct rules_scratch		*rs;
+	struct evidence_scratch		*es;
+	struct topic_scratch		*ts;
+	struct rules_result		 rr;
+	struct evidence_result		 er;
+	double				*score;
+	double				*prob;
+	double				*mprob;		/* the model's */
+	int				 small_talk;
+	char				*seen;		/* the text the rules saw */
+	size_t				 seen_len;
+	size_t				 seen_cap;
+};
+
+/* Makes cat (a taxonomy index, or -1) v's category, with its article. */
+void	classifier_set_category(const struct classifier *, struct verdict *v,
+	    int cat);
+
+/* After the rules are sure of an answer: may withhold it (opinions.c). */
+void	opinion_second(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
+/* The service the message is about, and what it changes. */
+void	opinion_service(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
+/* Organisations, call-backs, another person's data: to a person. */
+void	opinion_person(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * What is said after the category (see classifier_impl.h): the learned
+ * second opinion that may withhold a confident answer, the service a
+ * message is about with the rescue of messages the categories were unsure
+ * of, and the messages that go to a person whatever they ask.
+ */
+#include "intents/classifier_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/article.h"
+
+const char *const classifier_person_names[PERSON_COUNT] = {
+	"organisation", "callback", "data-leak"
+};
+
+/*
+ * The second opinion on the normalised message n, asked only when a
+ * decision needs it (a confident answer, a rescue): it costs about as much
+ * as the full-text evidence.
+ */
+static void
+ask_model(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	size_t			 i;
+
+	if (c->model == NULL || v->model_category >= 0)
+		return;
+	intent_model_predict(c->model, n->match, n->match_len, x->mprob);
+	for (i = 0; i < c->ncats; i++)
+		if (v->model_category < 0 ||
+		    x->mprob[i] > x->mprob[v->model_category])
+			v->model_category = (int)i;
+	v->model_confidence = x->mprob[v->model_category];
+}
+
+/*
+ * The rules are sure; is the model?  When it gives another category at
+ * least model_veto and the rules' one little, the two opinions disagree
+ * and the answer is withheld: the citizen is asked which was meant (two
+ * answerable categories) or handed to a person.  Measured on sets the
+ * rules were not written on, agreement roughly halves wrong answers for a
+ * point of automation (issue 8).
+ */
+void
+opinion_second(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	int			 m = v->model_category;
+
+	if (c->model == NULL || c->cfg.model_veto >= 1)
+		return;
+	ask_model(x, n, v);
+	m = v->model_category;
+	if (m < 0 || m == v->category || x->mprob[m] < c->cfg.model_veto ||
+	    x->mprob[v->category] >= (1 - c->cfg.model_veto) / 2)
+		return;
+	if (c->cats[m].action == ACTION_ANSWER && v->ntop > 0) {
+		/* Ask between the rules' category and the model's. */
+		v->top[1].category = m;
+		v->top[1].confidence = x->mprob[m];
+		v->top[1].score = 0;
+		if (v->ntop < 2)
+			v->ntop = 2;
+		v->action = ACTION_CLARIFY;
+	} else
+		v->action = ACTION_HANDOFF;
+	v->reason = REASON_DISAGREE;
+}
+
+/*
+ * A message the categories were unsure about ("not confident", "two close
+ * candidates", or taken for out of scope) that is clearly about one of the
+ * portal's services is answered with that service's article: the service
+ * is what the citizen asked about, and its article covers the documents,
+ * fee, timing and result alike.  The category becomes the likeliest one
+ * that answers services.  An explicit request for a person is never
+ * rescued.
+ */
+static int
+rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
+    const struct topic_choice *tc)
+{
+	const struct classifier		*c = x->c;
+	const struct topic_config	*tcfg = &c->cfg.topic;
+	int				 cat = -1;
+
+	if (v->reason == NULL || strcmp(v->reason, "asked for a person") == 0)
+		return 0;
+	/* The learned second opinion takes it for something outside the
+	 * portal ("ставки транспортного налога по регионам"): no rescue. */
+	ask_model(x, n, v);
+	if (v->model_category >= 0 && v->model_category == c->oos_cat)
+		return 0;
+	/* "пособия, справки, лицензии — что вообще есть на портале?" names
+	 * services as examples of the catalogue it asks about: several fit
+	 * about as well.  "Как открыть ИП через госуслуги?" names one. */
+	if (v->ntop > 0 && v->top[0].category == c->catalog_cat &&
+	    tc->score2 >= 0.6 * tc->score)
+		return 0;
+	/* Out of scope, or confidently about the hotline itself: only
+	 * strong evidence of a service overrules that. */
+	/* When the rules and the second opinion disagree only about the
+	 * kind of request, a clear service settles it: its article answers
+	 * every kind (how to apply, documents, timing). */
+	if (strcmp(v->reason, REASON_DISAGREE) == 0)
+		;
+	else if (v->action == ACTION_DECLINE || v->action == ACTION_ANSWER ||
+	    (v->ntop > 0 && v->top[0].category == c->oos_cat) ?
+	    tc->score < tcfg->rescue_oos : tc->score < tcfg->rescue)
+		return 0;
+	/* The categories were unsure what kind of request it is.  Their
+	 * best guess stands when it is a kind that answers or records
+	 * services (a permit, a certificate, an error in a form: the last
+	 * answers with its own article and records the service); otherwise
+	 * the part of the service asked about says it, else "how do I get
+	 * it". */
+	if (v->ntop > 0 && c->cats[v->top[0].category].services !=
+	    DEF_SERVICES_NO && c->cats[v->top[0].category].action ==
+	    ACTION_ANSWER && v->top[0].confidence >= tcfg->keep_kind)
+		cat = v->top[0].category;
+	else switch (aspects_match(c->aspects, n->match, n->match_len)) {
+	case SECTION_DOCUMENTS:
+		cat = c->documents_cat;
+		break;
+	case SECTION_TIMING:
+		cat = c->deadlines_cat;
+		break;
+	default:
+		break;
+	}
+	if (cat < 0)
+		cat = c->howto_cat;
+	if (cat < 0)
+		return 0;
+	classifier_set_category(c, v, cat);
+	v->action = ACTION_ANSWER;
+	v->reason = "clearly about one service";
+	return 1;
+}
+
+/*
+ * The service the message is about, once the category has decided what to
+ * do.  A category that answers services ("services answer" in its file)
+ * answers with the service's article, leading with the aspect asked about,
+ * or asks which of two close services was meant; one that records them
+ * (complaints, incidents) keeps its own answer and registers the service.
+ */
+void
+opinion_service(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	struct topic_choice	 tc;
+	int			 mode;
+
+	v->topic_index = v->topic_rival = v->aspect = -1;
+	if (v->category < 0)
+		return;
+	mode = c->cats[v->category].services;
+	/* Greetings and thanks never name a service; other categories that
+	 * do not answer services (the hotline's hours, its phone) still
+	 * look: "очередь в садик не двигается" is about a kindergarten,
+	 * not about the hotline's queue. */
+	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak)
+		return;
+	topic_choose(c->ti, x->ts, n->match, n->match_len, (size_t)-1, &tc);
+	v->topic_score = tc.score;
+	v->topic_score2 = tc.score2;
+	if (tc.topic < 0)
+		return;
+	v->topic_index = tc.topic;
+	v->topic = c->topics.items[tc.topic].id;
+	if ((v->action != ACTION_ANSWER || mode == DEF_SERVICES_NO) &&
+	    rescue(x, n, v, &tc))
+		mode = c->cats[v->category].services;
+	else if (mode == DEF_SERVICES_NO && v->action == ACTION_ANSWER) {
+		v->topic_index = -1;
+		v->topic = NULL;
+		return;
+	}
+	/* A category that only records the service shows it to operators:
+	 * a weak guess ("не приходит смс" as account deletion) misleads
+	 * them more than no service at all. */
+	if (mode == DEF_SERVICES_RECORD && tc.score < c->cfg.topic.record_min) {
+		v->topic_index = -1;
+		v->topic = NULL;
+		return;
+	}
+	if (mode != DEF_SERVICES_ANSWER || v->action != ACTION_ANSWER)
+		return;
+	if (tc.rival >= 0) {
+		v->action = ACTION_CLARIFY;
+		v->reason = "two close services";
+		v->topic_rival = tc.rival;
+		v->rival_article = tc.rival_article;
+		v->article = tc.article;
+		return;
+	}
+	v->article = tc.article;
+	v->aspect = aspects_match(c->aspects, n->match, n->match_len);
+}
+
+/*
+ * Some messages go to a person whatever they ask: an organisation writing
+ * as such (a newspaper, the police, a court, a company), a citizen who
+ * demands a call back or cannot manage the forms, another person's data
+ * seen in one's account (a personal-data incident, high priority).  They
+ * get a request number and an operator, not an article.
+ */
+void
+opinion_person(struct classify_ctx *x, const struct normalized *n,
+    struct verdict *v)
+{
+	const struct classifier	*c = x->c;
+	int			 why, cat;
+
+	if (v->action == ACTION_DECLINE ||
+	    (why = aspects_match(c->person, n->match, n->match_len)) < 0)
+		return;
+	/* A handoff stays as it is, unless it is a leak: that one is an
+	 * incident with its priority. */
+	if (v->action == ACTION_HANDOFF && why != PERSON_DATA_LEAK)
+		return;
+	cat = why == PERSON_DATA_LEAK ? taxonomy_index(&c->tax, ID_INCIDENT) :
+	    c->operator_cat;
+	if (cat < 0)
+		return;
+	classifier_set_category(c, v, cat);
+	v->action = ACTION_HANDOFF;
+	v->register_request = 1;
+	v->article = NULL;
+	v->aspect = -1;
+	v->topic_rival = -1;
+	v->reason = why == PERSON_ORGANISATION ? "a letter from an "
+	    "organisation" : why == PERSON_CALLBACK ? "asks to be called or "
+	    "helped by a person" : "another person's data (personal-data "
+	    "incident)";
+	v->priority = why == PERSON_DATA_LEAK ? PRIORITY_HIGH : PRIORITY_NONE;
+}
