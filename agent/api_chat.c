@@ -14,6 +14,7 @@
 #include "agent/events.h"
 #include "agent/ratelimit.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "lib/xmalloc.h"
 
 static void
@@ -187,18 +188,6 @@ api_chat_handoff(struct http_req *req)
 	finish(req, rc, &res, err);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s (RFC 3986 section 2.1); NULL when malformed. */
 static char *
 percent_decode(const char *s)
@@ -214,7 +203,7 @@ percent_decode(const char *s)
 			*o++ = *s;
 			continue;
 		}
-		if ((hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0 ||
+		if ((hi = text_hexval(s[1])) < 0 || (lo = text_hexval(s[2])) < 0 ||
 		    (hi == 0 && lo == 0)) {
 			free(out);
 			return NULL;

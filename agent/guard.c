@@ -16,6 +16,7 @@
 #include "agent/conv.h"
 #include "agent/peer.h"
 #include "lib/log.h"
+#include "lib/text.h"
 
 /* What guard_uri hands on_request for a path with a raw NUL. */
 static char	bad_path;
@@ -278,18 +279,6 @@ guard_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return NULL;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A NUL would end the string early, and what is left of it may mean
  * something else ("/chat.js%00.html"); left encoded, it matches nothing. */
 size_t
@@ -301,8 +290,8 @@ guard_unescape(void *cls, struct MHD_Connection *conn, char *s)
 	(void)cls;
 	(void)conn;
 	while (*r != '\0') {
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
-		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+		if (r[0] == '%' && (hi = text_hexval(r[1])) >= 0 &&
+		    (lo = text_hexval(r[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi * 16 + lo);
 			r += 3;
 		} else

@@ -339,25 +339,6 @@ on_hit(void *arg, size_t category, const struct def_pattern *p)
 	}
 }
 
-/* An example cut to EXAMPLE_SHOWN characters, into buf. */
-static const char *
-quote(const char *s, char *buf, size_t bufsz)
-{
-	size_t	i = 0, n = 0;
-
-	while (s[i] != '\0' && n < EXAMPLE_SHOWN) {
-		i++;
-		while (((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		n++;
-	}
-	if (s[i] == '\0' || i + 4 > bufsz)
-		return s;
-	memcpy(buf, s, i);
-	memcpy(buf + i, "…", sizeof("…"));
-	return buf;
-}
-
 /* The rules' warnings, after every example was seen. */
 static size_t
 tell_rules(const struct walk *w, def_error_fn fn, void *arg)
@@ -388,7 +369,8 @@ tell_rules(const struct walk *w, def_error_fn fn, void *arg)
 			    "example(s) of other categories, first %s (%s:%zu): "
 			    "%s", def_kind_name(p->kind), d->id, f->other,
 			    e->id, e->file, e->example_lines[f->ex_i],
-			    quote(e->examples[f->ex_i], buf, sizeof(buf)));
+			    text_shorten(e->examples[f->ex_i], EXAMPLE_SHOWN, buf,
+			    sizeof(buf)));
 			n++;
 		}
 	}

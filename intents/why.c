@@ -12,6 +12,7 @@
 
 #include "intents/rules.h"
 #include "kb/article.h"
+#include "lib/text.h"
 
 #define SOURCE_SHOWN	72	/* characters of a line's pattern shown */
 
@@ -20,25 +21,6 @@ struct hits {
 	FILE			*out;
 	size_t			 n;
 };
-
-/* s, cut to at most max characters on a character boundary, into buf. */
-static const char *
-shorten(const char *s, size_t max, char *buf, size_t bufsz)
-{
-	size_t	i = 0, n = 0;
-
-	while (s[i] != '\0' && n < max) {
-		i++;
-		while (((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		n++;
-	}
-	if (s[i] == '\0' || i + 4 > bufsz)
-		return s;
-	memcpy(buf, s, i);
-	memcpy(buf + i, "…", sizeof("…"));
-	return buf;
-}
 
 static void
 print_hit(void *arg, size_t category, const struct def_pattern *p)
@@ -63,7 +45,7 @@ print_hit(void *arg, size_t category, const struct def_pattern *p)
 	fprintf(h->out, "  %-12s %-28s %s:%zu\n", what,
 	    h->tax->items[category].id, p->file, p->line);
 	fprintf(h->out, "  %12s %s\n", "",
-	    shorten(p->source, SOURCE_SHOWN, buf, sizeof(buf)));
+	    text_shorten(p->source, SOURCE_SHOWN, buf, sizeof(buf)));
 	h->n++;
 }
 

@@ -241,3 +241,33 @@ text_is_valid_utf8(const char *s, size_t len)
 	}
 	return 1;
 }
+
+const char *
+text_shorten(const char *s, size_t max, char *buf, size_t bufsz)
+{
+	size_t	i = 0, n = 0;
+
+	while (s[i] != '\0' && n < max) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		n++;
+	}
+	if (s[i] == '\0' || i + 4 > bufsz)
+		return s;
+	memcpy(buf, s, i);
+	memcpy(buf + i, "…", sizeof("…"));
+	return buf;
+}
+
+int
+text_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -57,4 +57,14 @@ size_t	 text_fold_word(const char *w, size_t len, char *out, size_t outsz);
 /* Whether s[0..len) is valid UTF-8 with no NUL byte. */
 int	 text_is_valid_utf8(const char *s, size_t len);
 
+/*
+ * s cut to at most max characters on a character boundary with "…" added,
+ * written to buf; s itself when it is short enough or buf too small.  The
+ * result is borrowed from s or buf.
+ */
+const char *text_shorten(const char *s, size_t max, char *buf, size_t bufsz);
+
+/* The value of hexadecimal digit c, or -1 (percent-decoding, RFC 3986). */
+int	 text_hexval(char c);
+
 #endif

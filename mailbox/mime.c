@@ -20,6 +20,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "lib/text.h"
 #include "lib/xmalloc.h"
 #include "mailbox/charset.h"
 #include "mailbox/html2text.h"
@@ -216,18 +217,6 @@ struct param {
 	const char	*value;
 };
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends an RFC 2231 extended value: %XX escapes decoded. */
 static void
 add_percent_decoded(struct mbuf *b, const char *v)
@@ -235,8 +224,8 @@ add_percent_decoded(struct mbuf *b, const char *v)
 	int	hi, lo;
 
 	for (; *v != '\0'; v++) {
-		if (*v == '%' && (hi = hexval(v[1])) >= 0 &&
-		    (lo = hexval(v[2])) >= 0) {
+		if (*v == '%' && (hi = text_hexval(v[1])) >= 0 &&
+		    (lo = text_hexval(v[2])) >= 0) {
 			mbuf_addc(b, (char)(hi * 16 + lo));
 			v += 2;
 		} else

@@ -355,6 +355,33 @@ START_TEST(decode_reports_length_and_code_point)
 }
 END_TEST
 
+START_TEST(shorten_cuts_on_a_character_boundary)
+{
+	char	buf[64];
+
+	/* Short enough: the string itself. */
+	ck_assert_str_eq(text_shorten("паспорт", 10, buf, sizeof(buf)),
+	    "паспорт");
+	/* Cut after 3 Cyrillic characters (6 bytes), never inside one. */
+	ck_assert_str_eq(text_shorten("паспорт", 3, buf, sizeof(buf)),
+	    "пас…");
+	/* A buffer too small for the cut: the whole string, untouched. */
+	ck_assert_str_eq(text_shorten("паспорт", 3, buf, 6), "паспорт");
+}
+END_TEST
+
+START_TEST(hexval_reads_both_cases_and_refuses_the_rest)
+{
+	ck_assert_int_eq(text_hexval('0'), 0);
+	ck_assert_int_eq(text_hexval('9'), 9);
+	ck_assert_int_eq(text_hexval('a'), 10);
+	ck_assert_int_eq(text_hexval('F'), 15);
+	ck_assert_int_eq(text_hexval('g'), -1);
+	ck_assert_int_eq(text_hexval('%'), -1);
+	ck_assert_int_eq(text_hexval('\0'), -1);
+}
+END_TEST
+
 Suite *
 text_suite(void)
 {
@@ -396,6 +423,8 @@ text_suite(void)
 	tcase_add_test(tc, valid_utf8_is_recognised);
 	tcase_add_test(tc, invalid_utf8_and_nul_are_rejected);
 	tcase_add_test(tc, decode_reports_length_and_code_point);
+	tcase_add_test(tc, shorten_cuts_on_a_character_boundary);
+	tcase_add_test(tc, hexval_reads_both_cases_and_refuses_the_rest);
 	suite_add_tcase(s, tc);
 	return s;
 }
