@@ -13,6 +13,7 @@
 
 #include "agent/agent.h"
 #include "intents/classifier.h"
+#include "intents/eval.h"
 #include "kb/article.h"
 #include "kb/check.h"
 #include "kb/store.h"
@@ -96,49 +97,18 @@ struct topic_row {
 	size_t	other;		/* not answered */
 };
 
-struct confusion {
-	int	gold;
-	int	got;
-	size_t	n;
-};
-
-static int
-cmp_confusion(const void *a, const void *b)
-{
-	const struct confusion	*x = a, *y = b;
-
-	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
-}
-
-static void
-count_confusion(struct confusion **c, size_t *n, int gold, int got)
-{
-	size_t	i;
-
-	for (i = 0; i < *n; i++)
-		if ((*c)[i].gold == gold && (*c)[i].got == got) {
-			(*c)[i].n++;
-			return;
-		}
-	*c = xreallocarray(*c, *n + 1, sizeof(**c));
-	(*c)[*n].gold = gold;
-	(*c)[*n].got = got;
-	(*c)[*n].n = 1;
-	(*n)++;
-}
-
 int
 cmd_kb_eval(const struct config *cfg, int argc, char **argv)
 {
 	struct agent		*a;
 	const struct taxonomy	*top;
 	struct topic_row	*rows;
-	struct confusion	*conf = NULL;
+	struct eval_confusion	*conf = NULL;
 	struct verdict		 v;
 	struct lineio		*in;
 	FILE			*fp;
 	json_t			*item;
-	const char		*line, *text, *gold, *expect;
+	const char		*line, *text, *gold, *expect, **ids;
 	char			*err = NULL;
 	size_t			 len, i, nconf = 0, all = 0, hit = 0;
 	size_t			 answered = 0, wrong = 0;
@@ -189,7 +159,7 @@ cmd_kb_eval(const struct config *cfg, int argc, char **argv)
 			} else if (v.topic_index >= 0) {
 				rows[g].wrong++;
 				wrong++;
-				count_confusion(&conf, &nconf, g,
+				eval_confusion_count(&conf, &nconf, g,
 				    v.topic_index);
 			} else
 				rows[g].none++;
@@ -205,13 +175,12 @@ cmd_kb_eval(const struct config *cfg, int argc, char **argv)
 			printf("%-28s %5zu %5zu %5zu %5zu %5zu\n",
 			    top->items[i].id, rows[i].n, rows[i].hit,
 			    rows[i].wrong, rows[i].none, rows[i].other);
-	if (nconf > 1)
-		qsort(conf, nconf, sizeof(*conf), cmp_confusion);
-	if (nconf > 0)
-		printf("\nworst confusions (asked about -> answered with):\n");
-	for (i = 0; i < nconf && i < 10; i++)
-		printf("  %3zu  %s -> %s\n", conf[i].n,
-		    top->items[conf[i].gold].id, top->items[conf[i].got].id);
+	ids = xcalloc(top->n + 1, sizeof(*ids));
+	for (i = 0; i < top->n; i++)
+		ids[i] = top->items[i].id;
+	eval_confusions_print(conf, nconf, "worst confusions (asked about -> "
+	    "answered with):", ids, stdout);
+	free(ids);
 	printf("\ntopic_hit=%.3f topic_wrong=%.3f n=%zu\n",
 	    all ? (double)hit / (double)all : 0,
 	    answered ? (double)wrong / (double)answered : 0, all);

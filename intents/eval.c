@@ -181,27 +181,55 @@ eval_metrics(const struct eval *e, struct eval_metrics *m)
 	m->n = e->n;
 }
 
-struct confusion {
-	int	gold;
-	int	got;
-	size_t	n;
-};
-
 static int
 cmp_confusion(const void *a, const void *b)
 {
-	const struct confusion	*x = a, *y = b;
+	const struct eval_confusion	*x = a, *y = b;
 
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+void
+eval_confusion_count(struct eval_confusion **c_r, size_t *n_r, int gold,
+    int got)
+{
+	size_t	i;
+
+	for (i = 0; i < *n_r; i++)
+		if ((*c_r)[i].gold == gold && (*c_r)[i].got == got) {
+			(*c_r)[i].n++;
+			return;
+		}
+	*c_r = xreallocarray(*c_r, *n_r + 1, sizeof(**c_r));
+	(*c_r)[*n_r].gold = gold;
+	(*c_r)[*n_r].got = got;
+	(*c_r)[*n_r].n = 1;
+	(*n_r)++;
+}
+
+void
+eval_confusions_print(struct eval_confusion *c, size_t n, const char *title,
+    const char *const *ids, FILE *fp)
+{
+	size_t	i;
+
+	if (n > 1)
+		qsort(c, n, sizeof(*c), cmp_confusion);
+	if (n > 0)
+		fprintf(fp, "\n%s\n", title);
+	for (i = 0; i < n && i < 10; i++)
+		fprintf(fp, "  %3zu  %s -> %s\n", c[i].n, ids[c[i].gold],
+		    ids[c[i].got]);
 }
 
 void
 eval_report(const struct eval *e, FILE *fp)
 {
 	struct eval_metrics	 m;
-	struct confusion	*conf;
+	struct eval_confusion	*conf = NULL;
+	const char		**ids;
 	const struct item	*it;
-	size_t			 nc = e->tax->n, i, j, nconf = 0;
+	size_t			 nc = e->tax->n, i, nconf = 0;
 	size_t			*gold_n, *right, *answered, *handed, *clar;
 
 	eval_metrics(e, &m);
@@ -210,7 +238,6 @@ eval_report(const struct eval *e, FILE *fp)
 	answered = xcalloc(nc + 1, sizeof(size_t));
 	handed = xcalloc(nc + 1, sizeof(size_t));
 	clar = xcalloc(nc + 1, sizeof(size_t));
-	conf = xcalloc(nc * nc + 1, sizeof(*conf));
 	for (i = 0; i < e->n; i++) {
 		it = &e->items[i];
 		if (it->gold < 0)
@@ -225,18 +252,8 @@ eval_report(const struct eval *e, FILE *fp)
 		if (it->action == ACTION_CLARIFY)
 			clar[it->gold]++;
 		if (it->got >= 0 && it->got != it->gold &&
-		    it->action == ACTION_ANSWER) {
-			for (j = 0; j < nconf; j++)
-				if (conf[j].gold == it->gold &&
-				    conf[j].got == it->got)
-					break;
-			if (j == nconf) {
-				conf[nconf].gold = it->gold;
-				conf[nconf].got = it->got;
-				nconf++;
-			}
-			conf[j].n++;
-		}
+		    it->action == ACTION_ANSWER)
+			eval_confusion_count(&conf, &nconf, it->gold, it->got);
 	}
 	fprintf(fp, "%-28s %5s %7s %7s %7s %7s\n", "category", "items",
 	    "right", "wrong+", "handoff", "clarify");
@@ -247,13 +264,12 @@ eval_report(const struct eval *e, FILE *fp)
 		    e->tax->items[i].id, gold_n[i], right[i],
 		    answered[i] - right[i], handed[i], clar[i]);
 	}
-	qsort(conf, nconf, sizeof(*conf), cmp_confusion);
-	if (nconf > 0)
-		fprintf(fp, "\nworst confusions (expected -> answered):\n");
-	for (i = 0; i < nconf && i < 10; i++)
-		fprintf(fp, "  %3zu  %s -> %s\n", conf[i].n,
-		    e->tax->items[conf[i].gold].id,
-		    e->tax->items[conf[i].got].id);
+	ids = xcalloc(nc + 1, sizeof(*ids));
+	for (i = 0; i < nc; i++)
+		ids[i] = e->tax->items[i].id;
+	eval_confusions_print(conf, nconf, "worst confusions (expected -> "
+	    "answered):", ids, fp);
+	free(ids);
 	fprintf(fp, "\nautomation=%.3f wrong=%.3f handoff_recall=%.3f "
 	    "oos_held=%.3f entity_f1=%.3f priority_acc=%.3f n=%zu\n",
 	    m.automation, m.wrong, m.handoff_recall, m.oos_held, m.entity_f1,

@@ -38,6 +38,21 @@ void		 eval_add(struct eval *, const char *id, const char *gold,
 
 void		 eval_metrics(const struct eval *, struct eval_metrics *);
 
+/* A confusion: items of one gold id answered as another, and how many. */
+struct eval_confusion {
+	int	gold;
+	int	got;
+	size_t	n;
+};
+
+/* Counts one (gold, got) in the growing array *c_r of *n_r pairs (free
+ * it with free()); eval_confusions_print sorts them, most frequent first,
+ * and prints at most ten as "  N  GOLD -> GOT" with names from ids. */
+void		 eval_confusion_count(struct eval_confusion **c_r,
+		    size_t *n_r, int gold, int got);
+void		 eval_confusions_print(struct eval_confusion *c, size_t n,
+		    const char *title, const char *const *ids, FILE *fp);
+
 /* Writes the report: metrics, per-category table, worst confusions, and
  * last a line in the scorer's format. */
 void		 eval_report(const struct eval *, FILE *);
