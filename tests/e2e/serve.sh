@@ -259,20 +259,26 @@ done
 i=0
 streams=
 while [ $i -lt 16 ]; do
-	curl -s -N --max-time 30 "$base/api/chat/events?token=$b" >/dev/null &
+	curl -s -N --max-time 30 "$base/api/chat/events?token=$b" \
+	    >"$tmp/stream.$i" &
 	streams="$streams $!"
 	i=$((i + 1))
 done
 # Generous: under ASan on a busy machine the streams take a while to open.
+# Either a stream past the limit or a request after them is refused; a
+# slow server may let one settle before the other asks.
 i=0
 while [ $i -lt 100 ]; do
 	sleep 0.25
+	grep -l too_many "$tmp"/stream.* >/dev/null 2>&1 && break
 	req GET /api/chat/conversation -H "Authorization: Bearer $b"
 	[ "$code" = 429 ] && break
 	i=$((i + 1))
 done
 check "past per_ip_connections the answer is 429 in JSON" \
-	sh -c "test '$code' = 429 && printf '%s' \"\$1\" | grep -q too_many" _ "$body"
+	sh -c "grep -q too_many \"\$2\"/stream.* 2>/dev/null ||
+	    { test '$code' = 429 && printf '%s' \"\$1\" | grep -q too_many; }" \
+	    _ "$body" "$tmp"
 # shellcheck disable=SC2086
 kill $streams 2>/dev/null
 # shellcheck disable=SC2086
