@@ -12,8 +12,6 @@
  * streams check themselves.  `serve -n` checks the configuration,
  * categories and articles without touching the state and exits 0 or 1.
  */
-#include "agent/serve.h"
-
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,20 +22,21 @@
 
 #include <sodium.h>
 
-#include "agent/attach.h"
-#include "agent/audit.h"
-#include "agent/cmd.h"
-#include "agent/events.h"
-#include "agent/http.h"
-#include "agent/mailrun.h"
-#include "agent/operator.h"
-#include "agent/paths.h"
-#include "agent/queue.h"
-#include "agent/ratelimit.h"
-#include "agent/retention.h"
-#include "agent/state.h"
-#include "agent/stmt.h"
-#include "agent/watch.h"
+#include "agent/cli/cmd.h"
+#include "agent/core/attach.h"
+#include "agent/core/audit.h"
+#include "agent/core/context.h"
+#include "agent/core/operator.h"
+#include "agent/core/paths.h"
+#include "agent/core/queue.h"
+#include "agent/core/retention.h"
+#include "agent/core/state.h"
+#include "agent/core/stmt.h"
+#include "agent/mail/mailrun.h"
+#include "agent/web/events.h"
+#include "agent/web/http.h"
+#include "agent/web/ratelimit.h"
+#include "agent/web/watch.h"
 #include "kb/store.h"
 #include "lib/files.h"
 #include "lib/log.h"
@@ -47,167 +46,6 @@
 /* Seconds between SLA ticks, and between retention runs. */
 #define SLA_TICK		5
 #define RETENTION_EVERY		86400
-/* A token file: its first line is the token. */
-#define TOKEN_FILE_MAX		4096
-
-static void
-print_err(void *arg, const char *msg)
-{
-	fprintf((FILE *)arg, "%s\n", msg);
-	log_msg(LOG_WARN, "%s", msg);
-}
-
-static void
-brain_put(struct brain *b)
-{
-	if (b == NULL || atomic_fetch_sub(&b->refs, 1) != 1)
-		return;
-	classifier_free(&b->cl);
-	config_clear(&b->cfg);
-	if (b->metrics_token != NULL)
-		sodium_memzero(b->metrics_token, strlen(b->metrics_token));
-	free(b->metrics_token);
-	free(b);
-}
-
-/* The server's settings that need more than a look at one value: the
- * trusted proxies parsed, the /metrics token read.  Returns 0, or -1 after
- * saying why on errs. */
-static int
-brain_http(struct brain *b, const struct config *cfg, FILE *errs)
-{
-	const char	*why = NULL, *p = cfg->trusted_proxies;
-	char		*buf, *err = NULL;
-	size_t		 len;
-
-	if (peer_list_parse(p != NULL ? p : "", p != NULL ? strlen(p) : 0,
-	    &b->proxies, &why) == -1) {
-		fprintf(errs, "trusted_proxies: %s\n", why);
-		return -1;
-	}
-	b->proxy_forwarded = config_proxy_forwarded(cfg->proxy_header);
-	if (config_metrics(cfg->metrics_access) != CONFIG_METRICS_TOKEN)
-		return 0;
-	if (cfg->metrics_token_file == NULL) {
-		fprintf(errs, "metrics_access token needs "
-		    "metrics_token_file\n");
-		return -1;
-	}
-	if (files_read(cfg->metrics_token_file, TOKEN_FILE_MAX, &buf,
-	    &len, &err) == -1) {
-		fprintf(errs, "metrics_token_file: %s\n", err);
-		free(err);
-		return -1;
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (strlen(buf) < SERVE_TOKEN_MIN) {
-		fprintf(errs, "metrics_token_file: the token's first line has "
-		    "fewer than %d characters\n", SERVE_TOKEN_MIN);
-		free(buf);
-		return -1;
-	}
-	b->metrics_token = buf;
-	return 0;
-}
-
-/* Loads a brain for cfg from the articles in db and the category files. */
-static struct brain *
-brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
-    FILE *errs)
-{
-	struct classifier_paths	 p;
-	struct brain		*b;
-	const char		*why;
-	char			*tax, *defs;
-
-	b = xcalloc(1, sizeof(*b));
-	atomic_init(&b->refs, 1);
-	config_copy(&b->cfg, cfg);
-	if (cfg->holidays != NULL && sla_holidays_parse(cfg->holidays,
-	    strlen(cfg->holidays), &b->holidays, &why) == -1) {
-		fprintf(errs, "holidays: %s\n", why);
-		brain_put(b);
-		return NULL;
-	}
-	tax = xasprintf("%s/intents/taxonomy.json", data_dir);
-	defs = xasprintf("%s/intents/defs", data_dir);
-	p.taxonomy = tax;
-	p.defs = defs;
-	if (brain_http(b, cfg, errs) == -1) {
-		free(tax);
-		free(defs);
-		brain_put(b);
-		return NULL;
-	}
-	b->cl = classifier_load(&p, db, &cfg->classifier, print_err, errs);
-	free(tax);
-	free(defs);
-	if (b->cl == NULL) {
-		brain_put(b);
-		return NULL;
-	}
-	return b;
-}
-
-static void
-worker_free(void *arg)
-{
-	struct worker	*w = arg;
-
-	classify_ctx_free(&w->ctx);
-	brain_put(w->brain);
-	stmt_forget(w->db);
-	sqldb_close(&w->db);
-	free(w);
-}
-
-struct worker *
-serve_worker(struct server *srv)
-{
-	struct worker	*w;
-	struct brain	*b;
-	char		*err = NULL;
-
-	if ((w = pthread_getspecific(srv->worker_key)) == NULL) {
-		w = xcalloc(1, sizeof(*w));
-		w->srv = srv;
-		/* Checkpoints (and their fsync) are the main thread's job,
-		 * never a request's. */
-		if (state_open(srv->state_db, &w->db, &err) == -1 ||
-		    sqldb_exec(w->db, "PRAGMA wal_autocheckpoint=0",
-		    &err) == -1) {
-			log_msg(LOG_ERROR, "%s", err);
-			free(err);
-			sqldb_close(&w->db);
-			free(w);
-			return NULL;
-		}
-		pthread_setspecific(srv->worker_key, w);
-	}
-	pthread_mutex_lock(&srv->brain_lock);
-	b = srv->brain;
-	if (b != w->brain)
-		atomic_fetch_add(&b->refs, 1);
-	pthread_mutex_unlock(&srv->brain_lock);
-	if (b != w->brain) {
-		classify_ctx_free(&w->ctx);
-		brain_put(w->brain);
-		w->brain = b;
-		w->ctx = classify_ctx_new(b->cl);
-	}
-	return w;
-}
-
-char *
-serve_attach_dir(const char *state_db)
-{
-	const char	*slash = strrchr(state_db, '/');
-
-	if (slash == NULL)
-		return xstrdup("attachments");
-	return xasprintf("%.*s/attachments", (int)(slash - state_db),
-	    state_db);
-}
 
 static void
 set_limits(struct server *srv, const struct config *cfg)
@@ -224,7 +62,7 @@ reload(struct server *srv, sqlite3 *db, const struct config *running)
 {
 	struct config		 cfg;
 	struct kb_import_stats	 st;
-	struct brain		*b, *old;
+	struct brain		*b;
 	char			*err = NULL, *articles;
 
 	config_defaults(&cfg);
@@ -239,9 +77,9 @@ reload(struct server *srv, sqlite3 *db, const struct config *running)
 	/* The state and the data stay where the process found them. */
 	free(cfg.data_dir);
 	free(cfg.state_db);
-	cfg.data_dir = xstrdup(srv->data_dir);
-	cfg.state_db = xstrdup(srv->state_db);
-	articles = xasprintf("%s/kb/articles", srv->data_dir);
+	cfg.data_dir = xstrdup(srv->cx->data_dir);
+	cfg.state_db = xstrdup(srv->cx->state_db);
+	articles = xasprintf("%s/kb/articles", srv->cx->data_dir);
 	if (kb_store_import(db, articles, time(NULL), stderr, &st,
 	    &err) == -1) {
 		log_msg(LOG_ERROR, "reload failed, keeping the old articles "
@@ -252,17 +90,13 @@ reload(struct server *srv, sqlite3 *db, const struct config *running)
 		return;
 	}
 	free(articles);
-	if ((b = brain_load(&cfg, db, srv->data_dir, stderr)) == NULL) {
+	if ((b = brain_load(&cfg, db, srv->cx->data_dir, stderr)) == NULL) {
 		log_msg(LOG_ERROR, "reload failed, keeping the old categories "
 		    "(see above)");
 		config_clear(&cfg);
 		return;
 	}
-	pthread_mutex_lock(&srv->brain_lock);
-	old = srv->brain;
-	srv->brain = b;
-	pthread_mutex_unlock(&srv->brain_lock);
-	brain_put(old);
+	context_swap(srv->cx, b);
 	set_limits(srv, &cfg);
 	log_msg(LOG_WARN, "reloaded: %d articles added, %d changed, %d "
 	    "removed", st.added, st.changed, st.removed);
@@ -327,10 +161,23 @@ first_admin(sqlite3 *db, char *pw, size_t pwsz, char **errstr_r)
 	return operator_add(db, "admin", "admin", pw, time(NULL), errstr_r);
 }
 
+/* The core's notifier, pointed at the web room's event hub. */
+static void
+conv_changed(void *arg, int64_t conv)
+{
+	hub_publish(arg, conv, 0);
+}
+
+static void
+queue_changed(void *arg)
+{
+	hub_publish(arg, 0, 1);
+}
+
 static void
 touch(void *arg, int64_t conv)
 {
-	hub_publish(((struct server *)arg)->hub, conv, 1);
+	notify_changed(arg, conv, 1);
 }
 
 static void
@@ -406,9 +253,10 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 	int64_t		 rev, seen = -1, cp_done = -1;
 	char		*err = NULL;
 	int		 sig, n;
+	struct brain	*b;
 
 	next_ka = time(NULL) + 1;
-	next_cp = time(NULL) + srv->brain->cfg.checkpoint_minutes * 60;
+	next_cp = time(NULL) + srv->cx->brain->cfg.checkpoint_minutes * 60;
 	for (;;) {
 		sig = sigtimedwait(set, NULL, &ts);
 		if (sig == SIGTERM || sig == SIGINT)
@@ -418,10 +266,11 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 		now = time(NULL);
 		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 		    NULL, NULL);
-		/* Only this thread swaps srv->brain: no lock to read it. */
+		/* Only this thread swaps the brain: no lock to read it. */
+		b = srv->cx->brain;
 		if (now >= next_tick) {
-			if ((n = queue_tick(db, &srv->brain->holidays, now,
-			    touch, srv, &err)) == -1) {
+			if ((n = queue_tick(db, &b->holidays, now,
+			    touch, &srv->cx->notify, &err)) == -1) {
 				log_msg(LOG_ERROR, "sla: %s", err);
 				free(err);
 				err = NULL;
@@ -446,16 +295,16 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 		}
 		if (now >= next_ka) {
 			hub_keepalive(srv->hub, ka_tick++,
-			    srv->brain->cfg.keepalive_seconds);
+			    b->cfg.keepalive_seconds);
 			next_ka = now + 1;
 		}
-		if (srv->brain->cfg.checkpoint_minutes > 0 && now >= next_cp) {
+		if (b->cfg.checkpoint_minutes > 0 && now >= next_cp) {
 			checkpoint(db, checkpoints, now, &cp_done);
-			next_cp = now + srv->brain->cfg.checkpoint_minutes * 60;
+			next_cp = now + b->cfg.checkpoint_minutes * 60;
 		}
 		if (now >= next_ret) {
-			if ((n = retention_run(db, srv->attach_dir,
-			    srv->brain->cfg.retention_days, now,
+			if ((n = retention_run(db, srv->cx->attach_dir,
+			    b->cfg.retention_days, now,
 			    &err)) == -1) {
 				log_msg(LOG_ERROR, "retention: %s", err);
 				free(err);
@@ -463,8 +312,8 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 			} else if (n > 0)
 				log_msg(LOG_WARN, "retention: personal data "
 				    "removed from %d conversation(s)", n);
-			if ((n = retention_unopened(db, srv->attach_dir,
-			    srv->brain->cfg.unopened_attachment_days, now,
+			if ((n = retention_unopened(db, srv->cx->attach_dir,
+			    b->cfg.unopened_attachment_days, now,
 			    &err)) == -1) {
 				log_msg(LOG_ERROR, "retention: %s", err);
 				free(err);
@@ -480,6 +329,7 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 int
 cmd_serve(const struct config *cfg, int argc, char **argv)
 {
+	struct context	 cx;
 	struct server	 srv;
 	struct mailrun	*mail = NULL;
 	sqlite3		*db = NULL;
@@ -499,15 +349,15 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	}
 	/* Memory statistics take a global mutex on every allocation. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	context_init(&cx, cfg);
 	memset(&srv, 0, sizeof(srv));
-	pthread_mutex_init(&srv.brain_lock, NULL);
-	pthread_key_create(&srv.worker_key, worker_free);
-	srv.data_dir = paths_data_dir(cfg->data_dir);
-	srv.state_db = paths_state_db(cfg->state_db);
+	srv.cx = &cx;
 	srv.www_dir = cfg->www_dir != NULL ? xstrdup(cfg->www_dir) :
-	    xasprintf("%s/www", srv.data_dir);
-	srv.attach_dir = serve_attach_dir(srv.state_db);
+	    xasprintf("%s/www", cx.data_dir);
 	srv.hub = hub_new();
+	cx.notify.conv_changed = conv_changed;
+	cx.notify.queue_changed = queue_changed;
+	cx.notify.arg = srv.hub;
 	srv.sessions = ratelimit_new(60);
 	srv.messages = ratelimit_new(60);
 	srv.conns = ratelimit_new(60);
@@ -515,7 +365,7 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	atomic_init(&srv.body_bytes, 0);
 	set_limits(&srv, cfg);
 
-	if (state_open(srv.state_db, &db, &err) == -1)
+	if (state_open(cx.state_db, &db, &err) == -1)
 		goto fail;
 	if ((n = kb_store_count(db, &err)) == -1)
 		goto fail;
@@ -523,14 +373,14 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 		struct kb_import_stats	 st;
 		char			*articles;
 
-		articles = xasprintf("%s/kb/articles", srv.data_dir);
+		articles = xasprintf("%s/kb/articles", cx.data_dir);
 		n = kb_store_import(db, articles, time(NULL), stderr, &st,
 		    &err);
 		free(articles);
 		if (n == -1)
 			goto fail;
 	}
-	if ((srv.brain = brain_load(cfg, db, srv.data_dir, stderr)) == NULL) {
+	if ((cx.brain = brain_load(cfg, db, cx.data_dir, stderr)) == NULL) {
 		err = xstrdup("the categories did not load (see above; "
 		    "hotline intents check)");
 		goto fail;
@@ -539,7 +389,7 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 		goto fail;
 
 	/* Uploads a previous process was reading when it stopped. */
-	attach_sweep(srv.attach_dir);
+	attach_sweep(cx.attach_dir);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
@@ -549,7 +399,7 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (http_start(&srv, cfg, &err) == -1)
 		goto fail;
-	if (mailrun_start(&srv, cfg, &mail, &err) == -1) {
+	if (mailrun_start(&cx, cfg, &mail, &err) == -1) {
 		http_stop(&srv);
 		goto fail;
 	}
@@ -559,7 +409,7 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 
 	checkpoints = cfg->journal_checkpoints != NULL ?
 	    xstrdup(cfg->journal_checkpoints) :
-	    audit_checkpoints_path(srv.state_db);
+	    audit_checkpoints_path(cx.state_db);
 	run(&srv, db, cfg, checkpoints, &set);
 	free(checkpoints);
 	mailrun_stop(&mail);
@@ -570,7 +420,6 @@ fail:
 	fprintf(stderr, "hotline: %s\n", err != NULL ? err : "failed");
 	free(err);
 out:
-	brain_put(srv.brain);
 	stmt_forget(db);
 	sqldb_close(&db);
 	hub_free(&srv.hub);
@@ -578,10 +427,7 @@ out:
 	ratelimit_free(&srv.messages);
 	ratelimit_free(&srv.conns);
 	ratelimit_free(&srv.uploads);
-	pthread_key_delete(srv.worker_key);
-	free(srv.data_dir);
-	free(srv.state_db);
 	free(srv.www_dir);
-	free(srv.attach_dir);
+	context_clear(&cx);
 	return rc;
 }

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 #include "lib/xmalloc.h"
 
 static double

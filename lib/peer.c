@@ -4,7 +4,7 @@
  * 7230 section 3.2.6); only the last LIMIT_FORWARDED_HOPS elements are
  * kept, which is all the right-to-left walk can use.
  */
-#include "agent/peer.h"
+#include "lib/peer.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "agent/config.h"
+#include "agent/core/config.h"
 #include "intents/classifier.h"
 
 /* A verb: argc/argv after the verb's own words; returns the exit status. */

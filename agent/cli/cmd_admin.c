@@ -8,7 +8,7 @@
  * entry, a moved head or a dropped tail), `audit checkpoint` and
  * `retention run`.
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +17,12 @@
 
 #include <sodium.h>
 
-#include "agent/audit.h"
-#include "agent/operator.h"
-#include "agent/paths.h"
-#include "agent/retention.h"
-#include "agent/serve.h"
-#include "agent/state.h"
+#include "agent/core/audit.h"
+#include "agent/core/context.h"
+#include "agent/core/operator.h"
+#include "agent/core/paths.h"
+#include "agent/core/retention.h"
+#include "agent/core/state.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
 
@@ -342,7 +342,7 @@ cmd_retention_run(const struct config *cfg, int argc, char **argv)
 
 	if (open_state(cfg, &db, &path) == -1)
 		return 1;
-	dir = serve_attach_dir(path);
+	dir = context_attach_dir(path);
 	n = retention_run(db, dir, cfg->retention_days, time(NULL), &err);
 	/* The server's daily run does both; so does the verb for cron. */
 	if (n != -1)

@@ -3,13 +3,13 @@
  * question) and classify (JSON Lines in, decisions out, for evaluation and
  * for other programs).
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 #include "kb/article.h"
 #include "lib/limits.h"
 #include "lib/lineio.h"

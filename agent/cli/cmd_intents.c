@@ -5,12 +5,12 @@
  * a labelled set, with what went wrong where) and why (everything behind
  * one decision).
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 #include "intents/eval.h"
 #include "intents/lint.h"
 #include "intents/why.h"

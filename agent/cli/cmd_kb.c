@@ -1,14 +1,14 @@
 /*
  * Knowledge-base verbs for content editors: import, history, search.
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 #include "kb/article.h"
 #include "kb/search.h"
 #include "kb/store.h"

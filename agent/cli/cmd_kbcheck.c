@@ -4,14 +4,14 @@
  * (which service article a labelled set gets), and `kb stale` (articles
  * whose facts were last checked too long ago).
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 #include "intents/classifier.h"
 #include "intents/eval.h"
 #include "kb/article.h"

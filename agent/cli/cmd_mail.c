@@ -5,7 +5,7 @@
  * go out, and a summary line is printed.  Exit 0, or 1 when the IMAP
  * server could not be reached or the database failed.
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -13,11 +13,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/mailrun.h"
-#include "agent/paths.h"
-#include "agent/serve.h"
-#include "agent/state.h"
-#include "agent/stmt.h"
+#include "agent/core/context.h"
+#include "agent/core/mailtables.h"
+#include "agent/core/paths.h"
+#include "agent/core/state.h"
+#include "agent/core/stmt.h"
+#include "agent/mail/mailrun.h"
 #include "kb/store.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
@@ -39,7 +40,7 @@ open_state(const struct config *cfg, const char *path, const char *data,
 
 	if (state_open(path, db_r, errstr_r) == -1)
 		return -1;
-	if (mailchan_schema(*db_r, errstr_r) == -1 ||
+	if (mailtables_schema(*db_r, errstr_r) == -1 ||
 	    sqldb_exec(*db_r, "PRAGMA synchronous=FULL", errstr_r) == -1 ||
 	    (n = kb_store_count(*db_r, errstr_r)) == -1)
 		return -1;
@@ -89,7 +90,7 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 	}
 	path = paths_state_db(cfg->state_db);
 	data = paths_data_dir(cfg->data_dir);
-	attach = serve_attach_dir(path);
+	attach = context_attach_dir(path);
 	tax = xasprintf("%s/intents/taxonomy.json", data);
 	defs = xasprintf("%s/intents/defs", data);
 	if (open_state(cfg, path, data, &db, &err) == -1)

@@ -2,12 +2,12 @@
  * `hotline request show NUMBER`: a registered request, for operators and
  * for citizens quoting their number on the phone.
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 
 int
 cmd_request_show(const struct config *cfg, int argc, char **argv)

@@ -3,14 +3,14 @@
  * of eval/mail/expected.jsonl (file, action, intent, entities, confidence,
  * and why) without sending anything.
  */
-#include "agent/cmd.h"
+#include "agent/cli/cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "agent/agent.h"
-#include "agent/triage.h"
+#include "agent/core/agent.h"
+#include "agent/mail/triage.h"
 #include "lib/files.h"
 #include "mailbox/mail.h"
 

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "agent/cmd.h"
-#include "agent/config.h"
-#include "agent/paths.h"
+#include "agent/cli/cmd.h"
+#include "agent/core/config.h"
+#include "agent/core/paths.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 

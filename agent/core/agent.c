@@ -3,13 +3,13 @@
  * import of the knowledge base, and the classifier.  A fresh checkout thus
  * answers questions with no set-up step.
  */
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "agent/paths.h"
+#include "agent/core/paths.h"
 #include "kb/store.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
-#include "agent/config.h"
-#include "agent/request.h"
+#include "agent/core/config.h"
+#include "agent/core/request.h"
 #include "intents/classifier.h"
 
 struct agent {

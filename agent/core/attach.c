@@ -11,9 +11,9 @@
  * What an upload may do is checked twice with the same rules: before its
  * body is read (from the declared length) and in the transaction that
  * records it (exactly): the conversation has a message the citizen typed,
- * fewer than SERVE_UPLOADS_MAX files, and room in its quota.
+ * fewer than LIMIT_UPLOADS_PER_CONV files, and room in its quota.
  */
-#include "agent/attach.h"
+#include "agent/core/attach.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,8 +27,8 @@
 #include <sodium.h>
 #include <utf8proc.h>
 
-#include "agent/serve.h"
-#include "agent/state.h"
+#include "agent/core/limits.h"
+#include "agent/core/state.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
@@ -225,7 +225,7 @@ attach_upload_write(struct attach_upload *up, const void *data, size_t len,
 {
 	size_t	take;
 
-	if (up->len + (int64_t)len > SERVE_UPLOAD_MAX) {
+	if (up->len + (int64_t)len > LIMIT_UPLOAD_BYTES) {
 		*errstr_r = xstrdup("attach: an upload over its cap");
 		return -1;
 	}
@@ -283,7 +283,7 @@ attach_sweep(const char *dir)
 
 /*
  * Whether a file of size bytes fits conversation conv: a message the
- * citizen typed (409), fewer than SERVE_UPLOADS_MAX files (429), and its
+ * citizen typed (409), fewer than LIMIT_UPLOADS_PER_CONV files (429), and its
  * live files with this one within quota bytes (413).  Returns 0, or -1
  * with *status_r and an allocated *errstr_r.
  */
@@ -321,10 +321,10 @@ check_room(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
 		    "the documents");
 		return -1;
 	}
-	if (files >= SERVE_UPLOADS_MAX) {
+	if (files >= LIMIT_UPLOADS_PER_CONV) {
 		*status_r = 429;
 		*errstr_r = xasprintf("at most %d files per conversation",
-		    SERVE_UPLOADS_MAX);
+		    LIMIT_UPLOADS_PER_CONV);
 		return -1;
 	}
 	if (bytes + size > quota) {
@@ -528,7 +528,7 @@ attach_store(const struct conv_env *env, const char *dir, int64_t conv,
 
 	res->messages = NULL;
 	res->status = 413;
-	if (len > SERVE_UPLOAD_MAX) {
+	if (len > LIMIT_UPLOAD_BYTES) {
 		*errstr_r = xstrdup("a file is at most 10 MiB");
 		return -1;
 	}

@@ -1,7 +1,8 @@
 /*
  * Scans of documents attached to a chat (seed 1.2.2): PDF, JPEG or PNG by
  * their first bytes, whatever the name or the declared type says, at most
- * SERVE_UPLOAD_MAX bytes and SERVE_UPLOADS_MAX per conversation, within a
+ * LIMIT_UPLOAD_BYTES bytes and LIMIT_UPLOADS_PER_CONV per conversation
+ * (agent/core/limits.h), within a
  * quota of bytes per conversation, only once the citizen has typed a
  * message, stored once per content under <state dir>/attachments/<sha256>
  * and linked to the conversation's request (registered when there is none
@@ -13,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/conv.h"
+#include "agent/core/conv.h"
 
 /* The media type of data[0..len) by its magic bytes, or NULL. */
 const char *attach_type(const unsigned char *data, size_t len);
@@ -36,7 +37,7 @@ int	attach_may_upload(sqlite3 *db, int64_t conv, int64_t size,
 struct attach_upload *attach_upload_new(const char *dir, char **errstr_r);
 
 /* Appends data[0..len).  Returns 0, or -1 with *errstr_r (past
- * SERVE_UPLOAD_MAX, a write error). */
+ * LIMIT_UPLOAD_BYTES, a write error). */
 int	attach_upload_write(struct attach_upload *, const void *data,
 	    size_t len, char **errstr_r);
 

@@ -25,7 +25,7 @@
  * and hotline_journal_unkeyed; they are DIRECTONLY (no trigger or view
  * can call them) and the key never leaves them.
  */
-#include "agent/audit.h"
+#include "agent/core/audit.h"
 
 #include <errno.h>
 #include <fcntl.h>

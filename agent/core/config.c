@@ -3,7 +3,7 @@
  * printed reference all come from one place (as tmux's options-table.c
  * and Redis's config.c do).
  */
-#include "agent/config.h"
+#include "agent/core/config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,9 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/peer.h"
-#include "agent/sla.h"
+#include "agent/core/sla.h"
 #include "lib/files.h"
+#include "lib/peer.h"
 #include "lib/xmalloc.h"
 
 #define CONFIG_FILE_MAX	(64 * 1024)

@@ -5,17 +5,17 @@
  * transaction.  The words of an explicit request for a person ("оператор",
  * "human") reach one even when the classifier would read them otherwise.
  */
-#include "agent/conv.h"
+#include "agent/core/conv.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/agent.h"
-#include "agent/metrics.h"
-#include "agent/operator.h"
-#include "agent/queue.h"
-#include "agent/state.h"
-#include "agent/stmt.h"
+#include "agent/core/agent.h"
+#include "agent/core/metrics.h"
+#include "agent/core/operator.h"
+#include "agent/core/queue.h"
+#include "agent/core/state.h"
+#include "agent/core/stmt.h"
 #include "lib/sqldb.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"

@@ -18,9 +18,9 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "agent/request.h"
-#include "agent/sla.h"
-#include "agent/token.h"
+#include "agent/core/request.h"
+#include "agent/core/sla.h"
+#include "agent/core/token.h"
 #include "intents/classifier.h"
 
 /* Characters of one chat message (docs/api.md). */

@@ -2,7 +2,7 @@
  * The counters behind /metrics and their exposition.  Every name, label
  * and bucket is in a table here; docs/api.md lists the names.
  */
-#include "agent/metrics.h"
+#include "agent/core/metrics.h"
 
 #include <inttypes.h>
 #include <stdatomic.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/queue.h"
+#include "agent/core/queue.h"
 #include "lib/xmalloc.h"
 
 static const char *const channels[] = { "chat", "email", "messenger", "cli" };

@@ -13,7 +13,7 @@
  * sessions and bumps a revision that the server watches to end the
  * account's event streams.
  */
-#include "agent/operator.h"
+#include "agent/core/operator.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -23,10 +23,10 @@
 
 #include <sodium.h>
 
-#include "agent/audit.h"
-#include "agent/queue.h"
-#include "agent/state.h"
-#include "agent/token.h"
+#include "agent/core/audit.h"
+#include "agent/core/queue.h"
+#include "agent/core/state.h"
+#include "agent/core/token.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
 #include "lib/text.h"

@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#include "agent/token.h"
+#include "agent/core/token.h"
 
 /*
  * Failed sign-ins allowed before a pause: of one name from one address

@@ -5,7 +5,7 @@
  * The build tree is recognised by the executable's own directory, not by
  * the current directory, so running it from anywhere behaves the same.
  */
-#include "agent/paths.h"
+#include "agent/core/paths.h"
 
 #include <errno.h>
 #include <limits.h>

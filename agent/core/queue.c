@@ -6,17 +6,17 @@
  * transaction together with its journal entry and the message the citizen
  * sees, so the console, the citizen and the journal never disagree.
  */
-#include "agent/queue.h"
+#include "agent/core/queue.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/agent.h"
-#include "agent/audit.h"
-#include "agent/conv.h"
-#include "agent/operator.h"
-#include "agent/state.h"
+#include "agent/core/agent.h"
+#include "agent/core/audit.h"
+#include "agent/core/conv.h"
+#include "agent/core/operator.h"
+#include "agent/core/state.h"
 #include "intents/entities.h"
 #include "lib/pii.h"
 #include "lib/sqldb.h"

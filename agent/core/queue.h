@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "agent/sla.h"
+#include "agent/core/sla.h"
 
 /* Characters of a resolution note. */
 #define QUEUE_RESOLUTION_MAX	2000

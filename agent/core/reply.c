@@ -4,7 +4,7 @@
  * handoff notice, or a polite decline; and, for complaints, suggestions,
  * incidents and handoffs, the request number to quote later.
  */
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 
 #include <stdlib.h>
 #include <string.h>

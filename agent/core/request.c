@@ -9,7 +9,7 @@
  * file also validates what a request may hold, looks requests up, changes
  * their status and prints them for `hotline request show`.
  */
-#include "agent/request.h"
+#include "agent/core/request.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -5,15 +5,15 @@
  * "Nobody opened" means no operator took the item, replied, or left any
  * other trace in the journal (reading a transcript is journalled).
  */
-#include "agent/retention.h"
+#include "agent/core/retention.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "agent/audit.h"
-#include "agent/state.h"
+#include "agent/core/audit.h"
+#include "agent/core/state.h"
 #include "lib/xmalloc.h"
 
 static const char *const sql_due =

@@ -8,7 +8,7 @@
  * of a chat (60 s, 1.3.2) is SLA_WAIT_TARGET.  Moscow has kept UTC+3 all
  * year since October 2014, so a Moscow day is a fixed 86,400-second slice.
  */
-#include "agent/sla.h"
+#include "agent/core/sla.h"
 
 #include <stdlib.h>
 #include <string.h>

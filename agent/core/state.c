@@ -4,7 +4,7 @@
  * mutex is the only shared mutable thing here; what it guards lives in
  * SQLite.
  */
-#include "agent/state.h"
+#include "agent/core/state.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "agent/audit.h"
-#include "agent/conv.h"
-#include "agent/mailchan.h"
-#include "agent/operator.h"
-#include "agent/queue.h"
-#include "agent/request.h"
+#include "agent/core/audit.h"
+#include "agent/core/conv.h"
+#include "agent/core/mailtables.h"
+#include "agent/core/operator.h"
+#include "agent/core/queue.h"
+#include "agent/core/request.h"
 #include "kb/store.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
@@ -67,7 +67,7 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    queue_schema(db, errstr_r) == -1 ||
 	    operator_schema(db, errstr_r) == -1 ||
 	    audit_schema(db, errstr_r) == -1 ||
-	    mailchan_schema(db, errstr_r) == -1) {
+	    mailtables_schema(db, errstr_r) == -1) {
 		sqldb_close(&db);
 		return -1;
 	}

@@ -3,7 +3,7 @@
  * statement).  A full cache replaces slots round robin; a thread that
  * closes a connection finalizes that connection's statements first.
  */
-#include "agent/stmt.h"
+#include "agent/core/stmt.h"
 
 #include <stddef.h>
 

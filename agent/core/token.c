@@ -3,7 +3,7 @@
  * initialised by whoever starts the process (sodium_init is idempotent and
  * is also called here, so tests need not).
  */
-#include "agent/token.h"
+#include "agent/core/token.h"
 
 #include <stdlib.h>
 

@@ -1,7 +1,7 @@
 /*
- * One letter, one transaction.  The robot check (agent/triage.c, RFC 3834)
- * decides first: a robot's letter becomes at most a note on the request it
- * refers to, is never answered and changes no state.  A person's letter
+ * One letter, one transaction.  The robot check (agent/mail/triage.c,
+ * RFC 3834) decides first: a robot's letter becomes at most a note on
+ * the request it refers to, is never answered and changes no state.  A person's letter
  * joins the request whose letter of ours it answers (our Message-IDs are
  * random, so only a holder of our letter can name one), or whose number
  * its subject carries when it comes from that request's citizen (a number
@@ -14,7 +14,7 @@
  * after checking again under the lock that no one took the letter
  * meanwhile; only then does anything leave the machine.
  */
-#include "agent/mailchan.h"
+#include "agent/mail/mailchan.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,13 +22,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/agent.h"
-#include "agent/attach.h"
-#include "agent/conv.h"
-#include "agent/mailout.h"
-#include "agent/queue.h"
-#include "agent/state.h"
-#include "agent/triage.h"
+#include "agent/core/agent.h"
+#include "agent/core/attach.h"
+#include "agent/core/conv.h"
+#include "agent/core/queue.h"
+#include "agent/core/state.h"
+#include "agent/mail/mailout.h"
+#include "agent/mail/triage.h"
 #include "intents/normalize.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
@@ -54,68 +54,6 @@ enum outcome {
 	O_ANSWERED, O_ACKNOWLEDGED, O_TO_OPERATOR, O_CAPPED, O_UNANSWERABLE,
 	O_NOTE, O_ROBOT, O_DUPLICATE, O_QUARANTINE
 };
-
-static const char *const schema[] = {
-	"CREATE TABLE mail_state ("
-	" folder TEXT PRIMARY KEY,"
-	" uidvalidity INTEGER NOT NULL,"
-	" last_uid INTEGER NOT NULL DEFAULT 0,"
-	" try_uid INTEGER NOT NULL DEFAULT 0,"
-	" tries INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE mail_seen ("
-	" id INTEGER PRIMARY KEY,"
-	" folder TEXT NOT NULL,"
-	" uidvalidity INTEGER NOT NULL,"
-	" uid INTEGER NOT NULL,"
-	" message_id TEXT,"
-	" outcome TEXT NOT NULL,"
-	" reason TEXT,"
-	" conv INTEGER,"
-	" number TEXT,"
-	" at INTEGER NOT NULL,"
-	" UNIQUE (folder, uidvalidity, uid));"
-	"CREATE INDEX mail_seen_message_id ON mail_seen (message_id);"
-	"CREATE TABLE mail_thread ("
-	" conv INTEGER PRIMARY KEY REFERENCES conversation (id),"
-	" number TEXT NOT NULL,"
-	" address TEXT NOT NULL,"
-	" rcpt TEXT NOT NULL,"
-	" subject TEXT NOT NULL,"
-	" last_id TEXT,"
-	" refs TEXT);"
-	"CREATE INDEX mail_thread_number ON mail_thread (number, address);"
-	"CREATE TABLE mail_sent ("
-	" id INTEGER PRIMARY KEY,"
-	" message_id TEXT NOT NULL UNIQUE,"
-	" conv INTEGER NOT NULL,"
-	" number TEXT NOT NULL,"
-	" rcpt TEXT NOT NULL,"
-	" message INTEGER UNIQUE,"
-	" auto INTEGER NOT NULL,"
-	" status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),"
-	" letter BLOB,"
-	" tries INTEGER NOT NULL DEFAULT 0,"
-	" next_try INTEGER NOT NULL DEFAULT 0,"
-	" error TEXT,"
-	" created INTEGER NOT NULL,"
-	" sent INTEGER);"
-	"CREATE INDEX mail_sent_status ON mail_sent (status, next_try);"
-	"CREATE INDEX mail_sent_rcpt ON mail_sent (rcpt, created);"
-	"CREATE TABLE mail_suppressed ("
-	" id INTEGER PRIMARY KEY,"
-	" address TEXT,"
-	" message_id TEXT,"
-	" reason TEXT NOT NULL,"
-	" number TEXT,"
-	" at INTEGER NOT NULL);",
-};
-
-int
-mailchan_schema(sqlite3 *db, char **errstr_r)
-{
-	return sqldb_migrate(db, "mailchan", schema,
-	    sizeof(schema) / sizeof(schema[0]), errstr_r);
-}
 
 static int
 dberr(sqlite3 *db, char **errstr_r)

@@ -4,9 +4,10 @@
  * answer, an acknowledgement and a queue item, a follow-up for the
  * operator who has the request, a quarantine), which request it belongs
  * to, how many automatic letters one address may get.  Each letter's
- * outcome, with the letter we owe in reply (agent/mailout.c's outbox),
+ * outcome, with the letter we owe in reply (agent/mail/mailout.c's outbox),
  * commits in one transaction before anything leaves the machine;
- * agent/mailrun.c and agent/mailsend.c do the IMAP and SMTP around it.
+ * agent/mail/mailrun.c and agent/mail/mailsend.c do the IMAP and SMTP
+ * around it.
  */
 #ifndef AGENT_MAILCHAN_H
 #define AGENT_MAILCHAN_H
@@ -17,9 +18,9 @@
 
 #include <sqlite3.h>
 
-#include "agent/config.h"
-#include "agent/request.h"
-#include "agent/sla.h"
+#include "agent/core/config.h"
+#include "agent/core/request.h"
+#include "agent/core/sla.h"
 #include "intents/classifier.h"
 
 /* Tries at one letter before it is quarantined as poison: a letter that
@@ -62,10 +63,6 @@ struct mailchan_result {
 	int64_t		 letter;	/* the newest one's outbox id */
 	int		 queue_changed;	/* operators should look again */
 };
-
-/* Creates or upgrades the channel's tables.  Returns 0, or -1 with an
- * allocated *errstr_r. */
-int	mailchan_schema(sqlite3 *db, char **errstr_r);
 
 /*
  * Whether letter w was handled before.  Returns 1 (with *quarantine_r set

@@ -7,14 +7,14 @@
  * has a larger id; each becomes a letter in a transaction of its own that
  * checks again that no other process made it meanwhile.
  */
-#include "agent/mailout.h"
+#include "agent/mail/mailout.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/state.h"
+#include "agent/core/state.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"

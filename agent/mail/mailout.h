@@ -3,7 +3,7 @@
  * language (greeting, answer, the request number, signature) and
  * composed by mailbox/compose.c, stored pending in mail_sent inside the
  * transaction that decided them, read back by the sender
- * (agent/mailsend.c) and marked sent, refused or put off with back-off;
+ * (agent/mail/mailsend.c) and marked sent, refused or put off with back-off;
  * operators' replies in e-mail conversations turned into letters in the
  * same thread; the automatic letters not sent, recorded.
  */
@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#include "agent/mailchan.h"
+#include "agent/mail/mailchan.h"
 
 /* Tries at submitting one letter before it is given up. */
 #define MAILOUT_SEND_TRIES	20

@@ -1,7 +1,7 @@
 /*
  * The mail channel's IMAP side.  It holds the session and has each new
- * letter decided (agent/mailchan.c); agent/mailsend.c's thread submits
- * the replies meanwhile.  A letter is marked done on the IMAP server, in
+ * letter decided (agent/mail/mailchan.c); agent/mail/mailsend.c's thread
+ * submits the replies meanwhile.  A letter is marked done on the IMAP server, in
  * batches, only once the sender has dealt with the reply it called for.
  * After each connect the folder is swept from UID 1 for letters without
  * our done keyword, which finds those committed but not yet marked when
@@ -11,7 +11,7 @@
  * its try is counted, so one that kills the process is quarantined after
  * MAILCHAN_TRIES_MAX starts instead of stalling the folder.
  */
-#include "agent/mailrun.h"
+#include "agent/mail/mailrun.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,9 +25,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "agent/events.h"
-#include "agent/mailsend.h"
-#include "agent/serve.h"
+#include "agent/core/context.h"
+#include "agent/mail/mailsend.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
@@ -49,7 +48,7 @@ struct session {
 };
 
 struct mailrun {
-	struct server	*srv;
+	struct context	*cx;
 	pthread_t	 thread;
 	int		 pipe[2];	/* written to stop */
 	atomic_int	 stop;
@@ -385,7 +384,7 @@ thread_env(struct mailrun *mr, struct mailchan_env *env)
 {
 	struct worker	*w;
 
-	if ((w = serve_worker(mr->srv)) == NULL)
+	if ((w = context_worker(mr->cx)) == NULL)
 		return -1;
 	memset(env, 0, sizeof(*env));
 	env->db = w->db;
@@ -393,7 +392,7 @@ thread_env(struct mailrun *mr, struct mailchan_env *env)
 	env->ctx = w->ctx;
 	env->cfg = &w->brain->cfg;
 	env->holidays = &w->brain->holidays;
-	env->attach_dir = mr->srv->attach_dir;
+	env->attach_dir = mr->cx->attach_dir;
 	env->now = time(NULL);
 	return 0;
 }
@@ -453,7 +452,7 @@ wait_news(struct mailrun *mr, struct session *ss, int seconds)
 static void
 touch(void *arg, int64_t conv)
 {
-	hub_publish(((struct server *)arg)->hub, conv, 1);
+	notify_changed(&((struct context *)arg)->notify, conv, 1);
 }
 
 static void *
@@ -471,10 +470,10 @@ thread_main(void *arg)
 
 	memset(&ss, 0, sizeof(ss));
 	ss.touch = touch;
-	ss.touch_arg = mr->srv;
+	ss.touch_arg = mr->cx;
 	ss.stop = &mr->stop;
 	/* Wait while a `mail fetch` or another server has the channel. */
-	while ((lock = channel_lock(mr->srv->state_db, &err)) == -1 &&
+	while ((lock = channel_lock(mr->cx->state_db, &err)) == -1 &&
 	    !atomic_load(&mr->stop)) {
 		log_msg(LOG_WARN, "mail: %s; trying again in %d s", err,
 		    MAILRUN_BACKOFF_MAX);
@@ -486,7 +485,7 @@ thread_main(void *arg)
 	err = NULL;
 	if (lock == -1)
 		return NULL;
-	ss.sd = mailsend_start(mr->srv, NULL, NULL);
+	ss.sd = mailsend_start(mr->cx, NULL, NULL);
 	/* What a killed process left pending goes first. */
 	mailsend_round(ss.sd);
 	while (!atomic_load(&mr->stop)) {
@@ -548,7 +547,7 @@ thread_main(void *arg)
 }
 
 int
-mailrun_start(struct server *srv, const struct config *cfg,
+mailrun_start(struct context *cx, const struct config *cfg,
     struct mailrun **mr_r, char **errstr_r)
 {
 	struct mailrun	*mr;
@@ -559,7 +558,7 @@ mailrun_start(struct server *srv, const struct config *cfg,
 	if (mailrun_check(cfg, errstr_r) == -1)
 		return -1;
 	mr = xcalloc(1, sizeof(*mr));
-	mr->srv = srv;
+	mr->cx = cx;
 	atomic_init(&mr->stop, 0);
 	if (pipe2(mr->pipe, O_CLOEXEC) == -1) {
 		*errstr_r = xstrdup("mail: no pipe");

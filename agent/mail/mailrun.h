@@ -1,6 +1,6 @@
 /*
- * The mail channel at work: the IMAP session around agent/mailchan.c's
- * decisions, with agent/mailsend.c submitting the replies.  In `hotline
+ * The mail channel at work: the IMAP session around agent/mail/mailchan.c's
+ * decisions, with agent/mail/mailsend.c submitting the replies.  In `hotline
  * serve` it is a thread that never gives up: it reconnects with back-off
  * (1 s doubling to 60 s), waits with IDLE where the server has it and
  * polls otherwise, while the sender mails operators' replies as they are
@@ -15,14 +15,14 @@
 #ifndef AGENT_MAILRUN_H
 #define AGENT_MAILRUN_H
 
-#include "agent/config.h"
-#include "agent/mailchan.h"
+#include "agent/core/config.h"
+#include "agent/mail/mailchan.h"
 
 /* Back-off between connection attempts: first and longest, seconds. */
 #define MAILRUN_BACKOFF_MIN	1
 #define MAILRUN_BACKOFF_MAX	60
 
-struct server;
+struct context;
 struct mailrun;
 
 /* What a pass did, for `hotline mail fetch` and the log. */
@@ -46,11 +46,11 @@ struct mailrun_stats {
 int	mailrun_check(const struct config *cfg, char **errstr_r);
 
 /*
- * Starts the channel's thread for srv when cfg has an imap_host (else
+ * Starts the channel's thread for cx when cfg has an imap_host (else
  * *mr_r is NULL).  Call with the signals the main thread waits for
  * blocked.  Returns 0, or -1 with an allocated *errstr_r.
  */
-int	mailrun_start(struct server *srv, const struct config *cfg,
+int	mailrun_start(struct context *cx, const struct config *cfg,
 	    struct mailrun **mr_r, char **errstr_r);
 
 /* Stops the thread (after the IMAP command in progress) and frees *mr;

@@ -6,9 +6,9 @@
  * after a letter is dealt with every earlier one has been too, and
  * waiters are woken letter by letter rather than at the end of a round.
  * A refusal for now (4xx, no connection) ends the round: the letter is
- * tried again later with back-off (agent/mailchan.c) and the rest wait.
+ * tried again later with back-off (agent/mail/mailchan.c) and the rest wait.
  */
-#include "agent/mailsend.h"
+#include "agent/mail/mailsend.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -17,11 +17,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/mailchan.h"
-#include "agent/mailout.h"
-#include "agent/serve.h"
-#include "agent/state.h"
-#include "agent/stmt.h"
+#include "agent/core/context.h"
+#include "agent/core/state.h"
+#include "agent/core/stmt.h"
+#include "agent/mail/mailchan.h"
+#include "agent/mail/mailout.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
@@ -40,7 +40,7 @@ struct mailsend {
 	int			 stop;
 	int			 sent;
 	int			 failed;
-	struct server		*srv;	/* serve: the thread's worker */
+	struct context		*cx;	/* serve: the thread's worker */
 	char			*state_db;	/* mail fetch: own connection */
 	const struct config	*cfg;
 	sqlite3			*db;
@@ -174,8 +174,8 @@ sender_env(struct mailsend *sd, struct mailchan_env *env)
 
 	memset(env, 0, sizeof(*env));
 	env->now = time(NULL);
-	if (sd->srv != NULL) {
-		if ((w = serve_worker(sd->srv)) == NULL)
+	if (sd->cx != NULL) {
+		if ((w = context_worker(sd->cx)) == NULL)
 			return -1;
 		if (!sd->tuned) {
 			sqldb_exec(w->db, "PRAGMA synchronous=FULL", NULL);
@@ -186,7 +186,7 @@ sender_env(struct mailsend *sd, struct mailchan_env *env)
 		env->ctx = w->ctx;
 		env->cfg = &w->brain->cfg;
 		env->holidays = &w->brain->holidays;
-		env->attach_dir = sd->srv->attach_dir;
+		env->attach_dir = sd->cx->attach_dir;
 		return 0;
 	}
 	if (sd->db == NULL && (state_open(sd->state_db, &sd->db, &err) == -1 ||
@@ -267,13 +267,13 @@ sender_main(void *arg)
 }
 
 struct mailsend *
-mailsend_start(struct server *srv, const char *state_db,
+mailsend_start(struct context *cx, const char *state_db,
     const struct config *cfg)
 {
 	struct mailsend	*sd;
 
 	sd = xcalloc(1, sizeof(*sd));
-	sd->srv = srv;
+	sd->cx = cx;
 	sd->state_db = state_db != NULL ? xstrdup(state_db) : NULL;
 	sd->cfg = cfg;
 	pthread_mutex_init(&sd->lock, NULL);

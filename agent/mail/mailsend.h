@@ -1,6 +1,6 @@
 /*
  * The mail channel's sender: a thread of its own that submits our letters
- * over SMTP (agent/mailchan.c's outbox) and turns operators' replies in
+ * over SMTP (agent/mail/mailchan.c's outbox) and turns operators' replies in
  * e-mail conversations into letters, so that a slow SMTP server never
  * holds up the IMAP side and the two servers work at once.  Whoever
  * queues a letter nudges the sender with the letter's outbox id and may
@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "agent/config.h"
+#include "agent/core/config.h"
 
 /* Seconds between the sender's looks at operators' replies and at
  * letters put off. */
@@ -19,7 +19,7 @@
 /* Pending letters read per round trip to the database. */
 #define MAILSEND_BATCH	50
 
-struct server;
+struct context;
 struct mailsend;
 
 /*
@@ -30,13 +30,13 @@ struct mailsend;
 int	mailsend_check(const struct config *cfg, char **errstr_r);
 
 /*
- * Starts a sender: for `hotline serve` with srv (the thread's worker, the
+ * Starts a sender: for `hotline serve` with cx (the thread's worker, the
  * configuration in force), or for `hotline mail fetch` with a connection
  * of its own to state_db and cfg (borrowed until mailsend_stop).  Its
  * first round tries every pending letter, due or not: a start is a new
  * try.
  */
-struct mailsend	*mailsend_start(struct server *srv, const char *state_db,
+struct mailsend	*mailsend_start(struct context *cx, const char *state_db,
 		    const struct config *cfg);
 
 /* Asks for the letter with outbox id id to be dealt with soon. */

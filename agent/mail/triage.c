@@ -8,7 +8,7 @@
  * in the subject still counts as an entity.  A letter cannot be asked a
  * clarifying question in real time, so "clarify" becomes a handoff.
  */
-#include "agent/triage.h"
+#include "agent/mail/triage.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "agent/agent.h"
+#include "agent/core/agent.h"
 #include "intents/classifier.h"
 
 struct mail;

@@ -7,7 +7,7 @@
 #ifndef AGENT_API_H
 #define AGENT_API_H
 
-#include "agent/http.h"
+#include "agent/web/http.h"
 
 void	api_chat_session(struct http_req *);
 void	api_chat_conversation(struct http_req *);

@@ -4,15 +4,15 @@
  * follows a committed transaction; then the conversation's event streams,
  * and the operators' when the queue changed, are woken.
  */
-#include "agent/api.h"
+#include "agent/web/api.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/attach.h"
-#include "agent/conv.h"
-#include "agent/events.h"
-#include "agent/ratelimit.h"
+#include "agent/core/attach.h"
+#include "agent/core/conv.h"
+#include "agent/web/events.h"
+#include "agent/web/ratelimit.h"
 #include "lib/log.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
@@ -257,7 +257,7 @@ api_chat_attachment_head(struct http_req *req)
 		return -1;
 	}
 	req->quota_held = req->body_declared;
-	if ((req->upload = attach_upload_new(req->srv->attach_dir,
+	if ((req->upload = attach_upload_new(req->srv->cx->attach_dir,
 	    &err)) == NULL) {
 		server_error(req, err);
 		return -1;

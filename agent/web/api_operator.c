@@ -4,8 +4,8 @@
  * functions check ownership and roles (queue_permit, one table for every
  * action) and journal what was done.
  */
-#include "agent/api.h"
-#include "agent/agent.h"
+#include "agent/core/agent.h"
+#include "agent/web/api.h"
 
 #include <sys/stat.h>
 
@@ -17,9 +17,9 @@
 
 #include <microhttpd.h>
 
-#include "agent/events.h"
-#include "agent/metrics.h"
-#include "agent/queue.h"
+#include "agent/core/metrics.h"
+#include "agent/core/queue.h"
+#include "agent/web/events.h"
 #include "kb/article.h"
 #include "kb/search.h"
 #include "kb/store.h"
@@ -188,7 +188,7 @@ api_op_attachment(struct http_req *req)
 		fail(req, 500, xstrdup("attachment: a bad file name"));
 		return;
 	}
-	path = xasprintf("%s/%s", req->srv->attach_dir, f.sha256);
+	path = xasprintf("%s/%s", req->srv->cx->attach_dir, f.sha256);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		if (fd != -1)

@@ -14,7 +14,7 @@
  * logout or a change of rights) it asks the database whether the session
  * is still live, and ends when it is not.
  */
-#include "agent/events.h"
+#include "agent/web/events.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,11 +22,11 @@
 
 #include <microhttpd.h>
 
-#include "agent/api.h"
-#include "agent/conv.h"
-#include "agent/operator.h"
-#include "agent/queue.h"
-#include "agent/token.h"
+#include "agent/core/conv.h"
+#include "agent/core/operator.h"
+#include "agent/core/queue.h"
+#include "agent/core/token.h"
+#include "agent/web/api.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
@@ -328,7 +328,7 @@ stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		 * the stream, and nothing more is sent (a failed check
 		 * ends it too). */
 		if (s->conv == 0) {
-			if ((w = serve_worker(s->srv)) == NULL)
+			if ((w = context_worker(s->srv->cx)) == NULL)
 				return MHD_CONTENT_READER_END_WITH_ERROR;
 			if ((live = operator_session_live(w->db, s->session,
 			    time(NULL), &err)) != 1) {
@@ -341,7 +341,7 @@ stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		}
 		if (s->first)
 			put(s, "retry: 3000\n\n", NULL, NULL);
-		if (pending && (w = serve_worker(s->srv)) != NULL) {
+		if (pending && (w = context_worker(s->srv->cx)) != NULL) {
 			if (s->conv > 0)
 				fill_citizen(s, w->db);
 			else

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "agent/http.h"
+#include "agent/web/http.h"
 
 struct hub;
 

@@ -3,7 +3,7 @@
  * more than once are read joined (RFC 7230 section 3.2.2), so that a
  * second X-Forwarded-For or Content-Type cannot hide behind a first.
  */
-#include "agent/guard.h"
+#include "agent/web/guard.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +13,9 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "agent/conv.h"
-#include "agent/peer.h"
+#include "agent/core/conv.h"
 #include "lib/log.h"
+#include "lib/peer.h"
 #include "lib/text.h"
 
 /* What guard_uri hands on_request for a path with a raw NUL. */

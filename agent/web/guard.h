@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/http.h"
+#include "agent/web/http.h"
 
 /* Who may call a route. */
 enum guard_auth {

@@ -19,7 +19,7 @@
  * bodies in memory.  Connections that do not finish their headers in
  * header_timeout are closed by the watcher (watch.c).
  */
-#include "agent/http.h"
+#include "agent/web/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,15 +30,16 @@
 
 #include <microhttpd.h>
 
-#include "agent/api.h"
-#include "agent/attach.h"
-#include "agent/events.h"
-#include "agent/guard.h"
-#include "agent/peer.h"
-#include "agent/ratelimit.h"
-#include "agent/watch.h"
-#include "agent/www.h"
+#include "agent/core/attach.h"
+#include "agent/core/limits.h"
+#include "agent/web/api.h"
+#include "agent/web/events.h"
+#include "agent/web/guard.h"
+#include "agent/web/ratelimit.h"
+#include "agent/web/watch.h"
+#include "agent/web/www.h"
 #include "lib/log.h"
+#include "lib/peer.h"
 #include "lib/xmalloc.h"
 
 /* Connections kept free below max_connections for a 503 in JSON, and
@@ -77,7 +78,7 @@ static const struct route routes[] = {
 	  NULL, api_chat_choose, NULL },
 	{ "POST", "/api/chat/handoff", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
 	  NULL, api_chat_handoff, NULL },
-	{ "POST", "/api/chat/attachments", GUARD_CITIZEN, SERVE_UPLOAD_MAX,
+	{ "POST", "/api/chat/attachments", GUARD_CITIZEN, LIMIT_UPLOAD_BYTES,
 	  R_UPLOAD, api_chat_attachment_head, api_chat_attachment,
 	  api_chat_attachment_done },
 	{ "POST", "/api/chat/rating", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
@@ -429,7 +430,7 @@ headers(struct server *srv, struct MHD_Connection *conn, const char *url,
 	    atomic_load(&srv->max_connections) - SPARE_CONNECTIONS)
 		return refuse(conn, 503, "too many connections; try again "
 		    "shortly", 5);
-	if ((w = serve_worker(srv)) == NULL)
+	if ((w = context_worker(srv->cx)) == NULL)
 		return refuse(conn, 503, "the state database is unavailable",
 		    5);
 	p = xcalloc(1, sizeof(*p));
@@ -516,7 +517,7 @@ answer(struct server *srv, struct pending *p)
 	json_error_t	 jerr;
 	enum MHD_Result	 rc;
 
-	if ((req->w = serve_worker(srv)) == NULL)
+	if ((req->w = context_worker(srv->cx)) == NULL)
 		return refuse(req->conn, 503, "the state database is "
 		    "unavailable", 5);
 	req->now = time(NULL);
@@ -597,7 +598,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static int
 trusted_peer(struct server *srv, const char *peer)
 {
-	struct worker	*w = serve_worker(srv);
+	struct worker	*w = context_worker(srv->cx);
 
 	return w != NULL && peer_list_has(&w->brain->proxies, peer);
 }

@@ -16,9 +16,9 @@
 
 #include <jansson.h>
 
-#include "agent/operator.h"
-#include "agent/peer.h"
-#include "agent/serve.h"
+#include "agent/core/operator.h"
+#include "agent/web/server.h"
+#include "lib/peer.h"
 
 struct MHD_Connection;
 struct MHD_Response;

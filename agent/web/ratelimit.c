@@ -4,7 +4,7 @@
  * no open count is dropped on the next sweep, which runs every SWEEP_EVERY
  * insertions, so the table stays as large as the traffic of a minute.
  */
-#include "agent/ratelimit.h"
+#include "agent/web/ratelimit.h"
 
 #include <pthread.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
  * connection_timeout ends it; one that has started a request and trickles
  * is cut header_timeout later.
  */
-#include "agent/watch.h"
+#include "agent/web/watch.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -30,9 +30,9 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 
-#include "agent/peer.h"
-#include "agent/ratelimit.h"
+#include "agent/web/ratelimit.h"
 #include "lib/log.h"
+#include "lib/peer.h"
 #include "lib/xmalloc.h"
 
 /* How often the thread looks: the deadline's precision. */

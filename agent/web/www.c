@@ -2,7 +2,7 @@
  * Static files (see www.h): the pages by path, the rest by their name,
  * content types by suffix.
  */
-#include "agent/www.h"
+#include "agent/web/www.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 
 #include <microhttpd.h>
 
-#include "agent/http.h"
+#include "agent/web/http.h"
 
 /* A static file of www/: pages, scripts, pictures. */
 #define STATIC_MAX		(4 * 1024 * 1024)

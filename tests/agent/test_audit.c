@@ -1,5 +1,5 @@
 /*
- * Tests of agent/audit.c: an untouched journal verifies; editing any field
+ * Tests of agent/core/audit.c: an untouched journal verifies; editing any field
  * of an entry, removing one from the middle or the end, changing a link
  * or moving the head is found and named; the table refuses UPDATE and
  * DELETE; the key is made once, 0600, and a keyed journal without it is
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent/audit.h"
+#include "agent/core/audit.h"
 #include "lib/sqldb.h"
 
 Suite	*audit_suite(void);

@@ -1,6 +1,6 @@
 /*
- * Tests of the chat flow and the queue (agent/conv.c, agent/queue.c,
- * agent/attach.c, agent/retention.c) with the real categories and
+ * Tests of the chat flow and the queue (agent/core/conv.c, agent/core/queue.c,
+ * agent/core/attach.c, agent/core/retention.c) with the real categories and
  * articles: a bot answer with sanitised HTML, clarify then choose, a
  * complaint with a number, a handoff, one owner at a time (409 for
  * another), the senior queue (403), a reply, the bot's silence, close and
@@ -15,16 +15,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/agent.h"
-#include "agent/attach.h"
-#include "agent/audit.h"
-#include "agent/conv.h"
-#include "agent/operator.h"
-#include "agent/queue.h"
-#include "agent/retention.h"
-#include "agent/serve.h"
-#include "agent/state.h"
-#include "agent/stmt.h"
+#include "agent/core/agent.h"
+#include "agent/core/attach.h"
+#include "agent/core/audit.h"
+#include "agent/core/conv.h"
+#include "agent/core/limits.h"
+#include "agent/core/operator.h"
+#include "agent/core/queue.h"
+#include "agent/core/retention.h"
+#include "agent/core/state.h"
+#include "agent/core/stmt.h"
 #include "kb/store.h"
 #include "lib/sqldb.h"
 
@@ -748,7 +748,7 @@ START_TEST(test_attachments_are_checked_by_content)
 	a = json_object_get(json_array_get(res.messages, 0), "attachment");
 	ck_assert_str_eq(str(a, "name"), "fdp.exe");
 	json_decref(res.messages);
-	for (i = 2; i < SERVE_UPLOADS_MAX; i++) {
+	for (i = 2; i < LIMIT_UPLOADS_PER_CONV; i++) {
 		ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
 		    sizeof(pdf) - 1, quota, &res, &err), 0);
 		json_decref(res.messages);

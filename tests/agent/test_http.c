@@ -7,10 +7,10 @@
 #include <check.h>
 #include <string.h>
 
-#include "agent/config.h"
-#include "agent/http.h"
-#include "agent/peer.h"
-#include "agent/ratelimit.h"
+#include "agent/core/config.h"
+#include "agent/web/http.h"
+#include "agent/web/ratelimit.h"
+#include "lib/peer.h"
 
 Suite	*http_suite(void);
 

@@ -1,6 +1,6 @@
 /*
  * The mail channel's decisions with the real categories and articles and
- * no network (agent/mailchan.c): the evaluation letters get the outcome
+ * no network (agent/mail/mailchan.c): the evaluation letters get the outcome
  * their expected action calls for; the same letter twice (by place or by
  * Message-ID) is answered once; a letter joins a request by our
  * Message-IDs it refers to, or by the number in its subject only from
@@ -18,13 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/conv.h"
-#include "agent/mailchan.h"
-#include "agent/mailout.h"
-#include "agent/queue.h"
-#include "agent/retention.h"
-#include "agent/state.h"
-#include "agent/stmt.h"
+#include "agent/core/conv.h"
+#include "agent/core/mailtables.h"
+#include "agent/core/queue.h"
+#include "agent/core/retention.h"
+#include "agent/core/state.h"
+#include "agent/core/stmt.h"
+#include "agent/mail/mailchan.h"
+#include "agent/mail/mailout.h"
 #include "kb/store.h"
 #include "lib/files.h"
 #include "lib/sqldb.h"
@@ -59,7 +60,7 @@ world_setup(void)
 	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
 	snprintf(attdir, sizeof(attdir), "%s/attachments", dir);
 	if (state_open(dbpath, &db, &err) == -1 ||
-	    mailchan_schema(db, &err) == -1 ||
+	    mailtables_schema(db, &err) == -1 ||
 	    kb_store_import(db, HOTLINE_SRCDIR "/kb/articles", 1000, stderr,
 	    &st, &err) == -1) {
 		fprintf(stderr, "%s\n", err);

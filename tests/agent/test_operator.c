@@ -1,5 +1,5 @@
 /*
- * Tests of agent/operator.c: accounts and their checks, argon2id sign-in,
+ * Tests of agent/core/operator.c: accounts and their checks, argon2id sign-in,
  * throttling that pauses the guessing address with doubling waits but not
  * the operator elsewhere, sessions that end on sign-out, expiry and every
  * change of the account's rights, the CSRF comparison and the role bits.
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/audit.h"
-#include "agent/operator.h"
-#include "agent/state.h"
+#include "agent/core/audit.h"
+#include "agent/core/operator.h"
+#include "agent/core/state.h"
 #include "lib/sqldb.h"
 
 Suite	*operator_suite(void);

@@ -1,5 +1,5 @@
 /*
- * Tests of agent/request.c: the number format and its parser, the Moscow
+ * Tests of agent/core/request.c: the number format and its parser, the Moscow
  * year, allocation (increasing, unique, per year, never reused, surviving a
  * reopen, safe across processes), validation, look-up, status changes and
  * the printed description.
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agent/request.h"
+#include "agent/core/request.h"
 #include "lib/limits.h"
 #include "lib/sqldb.h"
 

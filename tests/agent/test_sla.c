@@ -1,5 +1,5 @@
 /*
- * Tests of agent/sla.c: working days in Moscow time with weekends and
+ * Tests of agent/core/sla.c: working days in Moscow time with weekends and
  * holidays (a table), the Moscow midnight boundary, the holiday list
  * parser, and the deadlines of each kind of request.
  */
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/sla.h"
+#include "agent/core/sla.h"
 
 Suite	*sla_suite(void);
 

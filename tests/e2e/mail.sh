@@ -334,7 +334,7 @@ stop_serve
 
 # kill -9 in the middle of a batch, then a restart: each letter gets one
 # reply, decided once and delivered once.  The one exception the design
-# admits (agent/mailrun.h): the reply in flight at the kill, which the
+# admits (agent/mail/mailrun.h): the reply in flight at the kill, which the
 # SMTP server may have taken before we heard its 250; it goes again, the
 # same letter with the same Message-ID.  A second decision is never
 # allowed.

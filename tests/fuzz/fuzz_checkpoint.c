@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/audit.h"
+#include "agent/core/audit.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/config.h"
+#include "agent/core/config.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for what a reverse proxy's headers say (agent/peer.c):
+ * libFuzzer harness for what a reverse proxy's headers say (lib/peer.c):
  * the first line is a trusted_proxies list, the second the header, the
  * first byte of the second line chooses X-Forwarded-For ('x') or
  * Forwarded (anything else).  Besides the sanitizers' checks it holds the
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/peer.h"
+#include "lib/peer.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
