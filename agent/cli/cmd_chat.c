@@ -35,19 +35,17 @@ open_loaded(const struct config *cfg, struct agent **a_r)
 }
 
 static int
-answer(struct agent *a, const char *channel, const char *text, size_t len,
-    FILE *out)
+answer(struct agent *a, const char *text, size_t len, FILE *out)
 {
-	struct reply	 r;
-	char		*err;
+	char	*said, *err;
 
-	if (agent_reply(a, channel, text, len, &r, &err) == -1) {
+	if (agent_ask(a, text, len, &said, &err) == -1) {
 		fprintf(stderr, "hotline: %s\n", err);
 		free(err);
 		return -1;
 	}
-	fprintf(out, "%s\n", r.text);
-	reply_release(&r);
+	fprintf(out, "%s\n", said);
+	free(said);
 	return 0;
 }
 
@@ -72,7 +70,7 @@ cmd_ask(const struct config *cfg, int argc, char **argv)
 		free(text);
 		return 1;
 	}
-	rc = answer(a, "cli", text, strlen(text), stdout) == -1 ? 1 : 0;
+	rc = answer(a, text, strlen(text), stdout) == -1 ? 1 : 0;
 	free(text);
 	agent_close(&a);
 	return rc;
@@ -101,8 +99,10 @@ cmd_chat(const struct config *cfg, int argc, char **argv)
 			    "пожалуйста.\n");
 		} else if (len == 0 && tty)
 			break;
-		else if (len > 0 && answer(a, "cli", line, len, stdout) == -1)
-			break;
+		else if (len > 0)
+			/* A message refused (too long, not text) is said
+			 * so; the session goes on. */
+			answer(a, line, len, stdout);
 		if (tty)
 			printf("\n> ");
 		fflush(stdout);

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/core/conv.h"
 #include "agent/core/paths.h"
+#include "agent/core/state.h"
+#include "agent/core/stmt.h"
 #include "kb/store.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
@@ -68,6 +71,57 @@ agent_load_classifier(struct agent *a, FILE *errs)
 	return 0;
 }
 
+/* The bot's answer among the messages of a turn: the last one it wrote. */
+static char *
+bot_text(json_t *msgs)
+{
+	const char	*from, *text = NULL;
+	json_t		*m;
+	size_t		 i;
+
+	json_array_foreach(msgs, i, m) {
+		from = json_string_value(json_object_get(m, "from"));
+		if (from != NULL && strcmp(from, "bot") == 0)
+			text = json_string_value(json_object_get(m, "text"));
+	}
+	return xstrdup(text != NULL ? text : "");
+}
+
+int
+agent_ask(struct agent *a, const char *text, size_t len, char **answer_r,
+    char **errstr_r)
+{
+	struct sla_holidays	 h;
+	struct conv_env		 env;
+	struct conv_result	 res;
+	const char		*why;
+	char			 token[TOKEN_MAX];
+	int64_t			 id;
+
+	*answer_r = NULL;
+	/* The whole state (conversations, the queue, the journal's key),
+	 * on a connection of its own beside the classifier's. */
+	if (a->state == NULL && state_open(a->state_db, &a->state,
+	    errstr_r) == -1)
+		return -1;
+	memset(&env, 0, sizeof(env));
+	env.db = a->state;
+	env.cl = a->classifier;
+	env.ctx = a->ctx;
+	env.now = time(NULL);
+	if (a->cfg.holidays != NULL && sla_holidays_parse(a->cfg.holidays,
+	    strlen(a->cfg.holidays), &h, &why) == 0)
+		env.holidays = &h;
+	if (conv_create(a->state, "cli", "ru", env.now, token, &id,
+	    errstr_r) == -1)
+		return -1;
+	if (conv_message(&env, id, text, len, &res, errstr_r) == -1)
+		return -1;
+	*answer_r = bot_text(res.messages);
+	json_decref(res.messages);
+	return 0;
+}
+
 void
 agent_close(struct agent **ap)
 {
@@ -77,6 +131,8 @@ agent_close(struct agent **ap)
 		return;
 	classify_ctx_free(&a->ctx);
 	classifier_free(&a->classifier);
+	stmt_forget(a->state);
+	sqldb_close(&a->state);
 	sqldb_close(&a->db);
 	config_clear(&a->cfg);
 	free(a->data_dir);

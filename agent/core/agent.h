@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "agent/core/config.h"
-#include "agent/core/request.h"
+#include "agent/core/reply.h"
 #include "intents/classifier.h"
 
 struct agent {
@@ -21,6 +21,7 @@ struct agent {
 	char			*defs_dir;
 	char			*taxonomy;
 	sqlite3			*db;
+	sqlite3			*state;		/* agent_ask's, or NULL */
 	struct classifier	*classifier;	/* NULL until loaded */
 	struct classify_ctx	*ctx;
 };
@@ -42,69 +43,16 @@ int	agent_load_classifier(struct agent *, FILE *errs);
 
 void	agent_close(struct agent **);
 
-/* A button of a clarifying question. */
-struct reply_choice {
-	const char	*intent;	/* borrowed from the classifier */
-	const char	*topic;		/* a service to choose, or NULL */
-	char		*label;		/* the article's title */
-};
-
-/* What the citizen reads in reply to one message. */
-struct reply {
-	struct verdict		 verdict;
-	char			*text;		/* plain text (Markdown) */
-	char			*html;		/* text by cmark, no raw HTML */
-	char			 number[REQUEST_NUMBER_MAX]; /* "" unless
-							       registered */
-	int			 registered;	/* number is new */
-	struct reply_choice	 choices[2];	/* ACTION_CLARIFY */
-	size_t			 nchoices;
-};
-
 /*
- * Classifies and answers text[0..len) arriving on channel ("chat", "cli",
- * ...): registers a request where the category or a handoff calls for one,
- * and composes the reply.  Returns 0, or -1 with an allocated *errstr_r
- * (the state database failed).  Release r with reply_release().
+ * One message typed at the command line (`hotline ask`, `hotline chat`),
+ * taken the way the web chat takes one: a conversation of its own on
+ * channel "cli", the one bot turn (agent/core/turn.c), a request number
+ * and a queue item where the category or a handoff calls for them.
+ * Returns 0 with the bot's answer in an allocated *answer_r, or -1 with
+ * an allocated *errstr_r (the message was refused or the state database
+ * failed).
  */
-int	agent_reply(struct agent *, const char *channel, const char *text,
-	    size_t len, struct reply *r, char **errstr_r);
-void	reply_release(struct reply *r);
-
-/*
- * The same for a verdict already in r->verdict (filled by classify or
- * reply_verdict_for), with the classifier cl and state database db passed
- * explicitly, for channels with a thread of their own.  When number is a
- * request number already given to this conversation, a handoff or a
- * registration reuses it (a handoff sets its status) instead of
- * registering another.  Fills r->text, r->html, r->number, r->choices.
- * Returns 0, or -1 with an allocated *errstr_r.
- */
-int	reply_compose(sqlite3 *db, const struct classifier *cl,
-	    const char *channel, const char *number, struct reply *r,
-	    char **errstr_r);
-
-/* Whether the reply to v registers a request (or reuses the number). */
-int	reply_needs_number(const struct verdict *v);
-
-/*
- * The verdict for category intent chosen by the citizen from a clarifying
- * question, in language lang.  Returns 0, or -1 when intent is unknown.
- */
-/*
- * The same for a service the citizen chose (topic, an id of
- * intents/topics.json): answered with its article.  Returns -1 when the
- * service has no article.
- */
-int	reply_verdict_topic(const struct classifier *cl, const char *intent,
-	    const char *topic, enum lang lang, struct verdict *v);
-int	reply_verdict_for(const struct classifier *cl, const char *intent,
-	    enum lang lang, struct verdict *v);
-
-/*
- * Markdown md as HTML (cmark, CMARK_OPT_SAFE: raw HTML and javascript:
- * links left out).  Returns an allocated string.
- */
-char	*reply_html(const char *md);
+int	agent_ask(struct agent *, const char *text, size_t len,
+	    char **answer_r, char **errstr_r);
 
 #endif

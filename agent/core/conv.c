@@ -1,9 +1,8 @@
 /*
- * Conversations, their messages and the citizen's flow.  Classification
- * runs before the write lock (it is pure and the slow part); the message,
- * the reply, a request number and a queue item then commit in one
- * transaction.  The words of an explicit request for a person ("оператор",
- * "human") reach one even when the classifier would read them otherwise.
+ * Conversations, their messages and the citizen's flow.  The citizen's
+ * message, a chosen button and "a person, please" each become the one bot
+ * turn (agent/core/turn.c); while a person has the conversation the
+ * message goes to them alone.
  */
 #include "agent/core/conv.h"
 
@@ -16,18 +15,10 @@
 #include "agent/core/queue.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
+#include "agent/core/turn.h"
 #include "lib/sqldb.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
-
-/* A whole message that is only a request for a person, once folded. */
-static const char *const person_words[] = {
-	"оператор", "оператора", "живой оператор", "человек", "позовите "
-	"оператора", "соедините с оператором", "human", "operator",
-	"a human", "agent", "person",
-};
-
-#define NPERSON_WORDS	(sizeof(person_words) / sizeof(person_words[0]))
 
 static const char *const schema[] = {
 	"CREATE TABLE conversation ("
@@ -495,6 +486,14 @@ conv_set_state(sqlite3 *db, int64_t conv, const char *state, time_t now,
 }
 
 int
+conv_set_lang(sqlite3 *db, int64_t conv, const char *lang, time_t now,
+    char **errstr_r)
+{
+	return exec_conv(db, "UPDATE conversation SET lang = ?2, updated = "
+	    "?3 WHERE id = ?1", conv, lang, now, errstr_r);
+}
+
+int
 conv_set_number(sqlite3 *db, int64_t conv, const char *number,
     char **errstr_r)
 {
@@ -538,120 +537,47 @@ push(sqlite3 *db, struct conv_result *res, int64_t msg, char **errstr_r)
 	return 0;
 }
 
-static json_t *
-choices_json(const struct reply *r)
+/* The turn env of a conversation's env. */
+static void
+turn_env_of(const struct conv_env *env, struct turn_env *te)
 {
-	json_t	*arr, *c;
-	size_t	 i;
-
-	if (r->nchoices == 0)
-		return NULL;
-	arr = json_array();
-	for (i = 0; i < r->nchoices; i++) {
-		c = json_object();
-		json_object_set_new(c, "intent",
-		    json_string(r->choices[i].intent));
-		if (r->choices[i].topic != NULL)
-			json_object_set_new(c, "topic",
-			    json_string(r->choices[i].topic));
-		json_object_set_new(c, "label",
-		    json_string(r->choices[i].label));
-		json_array_append_new(arr, c);
-	}
-	return arr;
+	te->db = env->db;
+	te->cl = env->cl;
+	te->ctx = env->ctx;
+	te->holidays = env->holidays;
+	te->notify = env->notify;
+	te->now = env->now;
 }
 
 /*
- * The bot's turn, in one transaction: the citizen's message (text may be
- * NULL for a button), the reply to r->verdict, a number, a queue item.
+ * The bot's turn on r->verdict in conversation ci, with the citizen's
+ * text first (NULL for a button), and the new messages in res.
  */
 static int
 bot_turn(const struct conv_env *env, const struct conv_info *ci,
     const char *text, struct reply *r, struct conv_result *res,
     char **errstr_r)
 {
-	sqlite3		*db = env->db;
-	json_t		*choices = NULL;
-	int64_t		 cm = 0, bm;
-	const char	*lang = lang_name(r->verdict.lang);
-	int		 early;
+	struct turn_env	te;
+	struct turn	t;
+	int		rc;
 
-	/* A plain answer writes nothing: compose it outside the lock. */
-	early = !reply_needs_number(&r->verdict);
-	if (early && reply_compose(db, env->cl, "chat", ci->number, r,
-	    errstr_r) == -1)
-		return -1;
-	if (state_begin(db, errstr_r) == -1)
-		return -1;
-	if (text != NULL && (cm = conv_add_citizen(db, ci->id, text, env->cl,
-	    &r->verdict, env->now, errstr_r)) == -1)
-		goto fail;
-	if (!early && reply_compose(db, env->cl, "chat", ci->number, r,
-	    errstr_r) == -1)
-		goto fail;
-	choices = choices_json(r);
-	bm = conv_add(db, ci->id, "bot", r->text, r->html, choices, NULL,
-	    r->number, 0, env->now, errstr_r);
-	if (bm == -1)
-		goto fail;
-	if (r->registered && conv_set_number(db, ci->id, r->number,
-	    errstr_r) == -1)
-		goto fail;
-	if (strcmp(lang, ci->lang) != 0 && exec_conv(db, "UPDATE "
-	    "conversation SET lang = ?2, updated = ?3 WHERE id = ?1", ci->id,
-	    lang, env->now, errstr_r) == -1)
-		goto fail;
-	if (r->verdict.action == ACTION_HANDOFF) {
-		if (queue_enqueue(db, ci->id, r->verdict.reason, 1,
-		    env->holidays, env->now, errstr_r) == -1 ||
-		    conv_set_state(db, ci->id, "queued", env->now,
-		    errstr_r) == -1)
-			goto fail;
-		res->queue_changed = 1;
-	} else {
-		if (strcmp(ci->state, "bot") != 0 && conv_set_state(db,
-		    ci->id, "bot", env->now, errstr_r) == -1)
-			goto fail;
-		if (r->registered) {
-			if (queue_enqueue(db, ci->id, "registered request", 0,
-			    env->holidays, env->now, errstr_r) == -1)
-				goto fail;
-			res->queue_changed = 1;
-		}
+	turn_env_of(env, &te);
+	memset(&t, 0, sizeof(t));
+	t.channel = ci->channel;
+	t.text = text;
+	t.reply = *r;
+	memset(r, 0, sizeof(*r));
+	if ((rc = turn_run(&te, ci, &t, errstr_r)) == 0) {
+		res->queue_changed = t.queue_changed;
+		if (t.citizen_msg > 0)
+			push_new(res, t.citizen_msg, "citizen", text, NULL,
+			    NULL, NULL, env->now);
+		push_new(res, t.bot_msg, "bot", t.said, t.said_html,
+		    t.choices, t.number, env->now);
 	}
-	if (state_commit(db, errstr_r) == -1)
-		goto out;
-	if (cm > 0)
-		push_new(res, cm, "citizen", text, NULL, NULL, NULL, env->now);
-	push_new(res, bm, "bot", r->text, r->html, choices, r->number,
-	    env->now);
-	json_decref(choices);
-	metrics_decision(action_name(r->verdict.action));
-	return 0;
-fail:
-	state_rollback(db);
-out:
-	json_decref(choices);
-	return -1;
-}
-
-static int
-asks_for_person(const char *text, size_t len)
-{
-	char	*f;
-	size_t	 flen, i;
-	int	 yes = 0;
-
-	if (len > 64)
-		return 0;
-	f = text_fold(text, len, 128, &flen);
-	while (flen > 0 && (f[flen - 1] == '!' || f[flen - 1] == '.' ||
-	    f[flen - 1] == '?'))
-		f[--flen] = '\0';
-	for (i = 0; i < NPERSON_WORDS && !yes; i++)
-		yes = strcmp(f, person_words[i]) == 0;
-	free(f);
-	return yes;
+	turn_release(&t);
+	return rc;
 }
 
 static int
@@ -700,6 +626,7 @@ to_person(const struct conv_env *env, const struct conv_info *ci,
 	if (state_commit(env->db, errstr_r) == -1)
 		return -1;
 	res->queue_changed = 1;
+	notify_changed(env->notify, ci->id, 1);
 	return push(env->db, res, m, errstr_r);
 }
 
@@ -709,7 +636,7 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 {
 	struct conv_info	 ci;
 	struct reply		 r;
-	struct timespec		 t0, t1;
+	struct turn_env		 te;
 	char			*t;
 	size_t			 i;
 	int			 rc, blank = 1;
@@ -728,7 +655,9 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 	}
 	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
 		return -1;
-	metrics_message("chat");
+	/* Every channel that takes a conversation's messages here (the
+	 * chat, the command line) is counted by its name. */
+	metrics_message(ci.channel);
 	t = xstrndup(text, len);
 	if (strcmp(ci.state, "queued") == 0 ||
 	    strcmp(ci.state, "operator") == 0) {
@@ -739,19 +668,8 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 		return rc;
 	}
 	memset(&r, 0, sizeof(r));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	classify(env->ctx, text, len, &r.verdict);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	metrics_classify((double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (r.verdict.action != ACTION_HANDOFF && asks_for_person(text,
-	    len)) {
-		enum lang	l = r.verdict.lang;
-
-		if (reply_verdict_for(env->cl, "handoff.operator", l,
-		    &r.verdict) == 0)
-			r.verdict.reason = "asked for a person";
-	}
+	turn_env_of(env, &te);
+	turn_classify(&te, text, len, &r.verdict);
 	rc = bot_turn(env, &ci, t, &r, res, errstr_r);
 	reply_release(&r);
 	free(t);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "agent/core/notify.h"
 #include "agent/core/request.h"
 #include "agent/core/sla.h"
 #include "agent/core/token.h"
@@ -36,6 +37,7 @@ struct conv_env {
 	const struct classifier		*cl;
 	struct classify_ctx		*ctx;	/* this thread's */
 	const struct sla_holidays	*holidays;	/* may be NULL */
+	const struct notify		*notify;	/* may be NULL */
 	time_t				 now;
 };
 
@@ -106,9 +108,10 @@ json_t	*conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
 	    char **errstr_r);
 
 /*
- * The citizen sends text[0..len) (valid UTF-8).  Returns 0 with res
- * filled (release res->messages), or -1 with res->status and an allocated
- * *errstr_r.
+ * The citizen sends text[0..len) (valid UTF-8): the bot's turn, or, while
+ * a person has the conversation, a message for them.  Those watching are
+ * told (env->notify).  Returns 0 with res filled (release res->messages),
+ * or -1 with res->status and an allocated *errstr_r.
  */
 int	conv_message(const struct conv_env *, int64_t id, const char *text,
 	    size_t len, struct conv_result *res, char **errstr_r);
@@ -153,6 +156,11 @@ int64_t	conv_add_citizen(sqlite3 *db, int64_t conv, const char *text,
 
 /* Inside a write transaction: sets the state of conv.  Returns 0 or -1. */
 int	conv_set_state(sqlite3 *db, int64_t conv, const char *state,
+	    time_t now, char **errstr_r);
+
+/* Inside a write transaction: sets the language of conv ("ru", "en").
+ * Returns 0 or -1. */
+int	conv_set_lang(sqlite3 *db, int64_t conv, const char *lang,
 	    time_t now, char **errstr_r);
 
 /* Inside a write transaction: gives conv the request number.  0 or -1. */

@@ -4,7 +4,7 @@
  * handoff notice, or a polite decline; and, for complaints, suggestions,
  * incidents and handoffs, the request number to quote later.
  */
-#include "agent/core/agent.h"
+#include "agent/core/reply.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,6 @@
 
 #include "kb/article.h"
 #include "kb/store.h"
-#include "lib/log.h"
 #include "lib/xmalloc.h"
 
 struct phrases {
@@ -335,21 +334,6 @@ reply_verdict_topic(const struct classifier *cl, const char *intent,
 	if (v->action == ACTION_ANSWER)
 		v->article = article;
 	return 0;
-}
-
-int
-agent_reply(struct agent *a, const char *channel, const char *text,
-    size_t len, struct reply *r, char **errstr_r)
-{
-	memset(r, 0, sizeof(*r));
-	classify(a->ctx, text, len, &r->verdict);
-	log_msg(LOG_DEBUG, "%s: %s %s %.2f (%s): %.*s", channel,
-	    action_name(r->verdict.action),
-	    r->verdict.intent ? r->verdict.intent : "-",
-	    r->verdict.confidence,
-	    r->verdict.reason ? r->verdict.reason : "-",
-	    (int)(len > 300 ? 300 : len), text);
-	return reply_compose(a->db, a->classifier, channel, NULL, r, errstr_r);
 }
 
 int

@@ -25,8 +25,10 @@
 #include "agent/core/agent.h"
 #include "agent/core/attach.h"
 #include "agent/core/conv.h"
+#include "agent/core/metrics.h"
 #include "agent/core/queue.h"
 #include "agent/core/state.h"
+#include "agent/core/turn.h"
 #include "agent/mail/mailout.h"
 #include "agent/mail/triage.h"
 #include "intents/normalize.h"
@@ -535,9 +537,30 @@ status_after(const struct verdict *v)
 }
 
 /*
- * Inside the transaction: the bot's turn on a person's letter in
- * conversation ci (its request number set): the reply, the queue, the
- * letter or the reason there is none.
+ * The bot's message in a letter: the reply, or for a handoff an
+ * acknowledgement (a letter cannot be handed to a person in the middle of
+ * a conversation), with the greeting, the number and the footer.
+ */
+static char *
+letter_text(void *arg, const struct reply *r, const char *number)
+{
+	int	 english = r->verdict.lang == LANG_EN;
+	char	*body, *text;
+
+	(void)arg;
+	if (r->verdict.action == ACTION_HANDOFF)
+		body = mailout_ack(english, number);
+	else
+		body = xstrdup(r->text);
+	text = mailout_text(english, body, number, 1);
+	free(body);
+	return text;
+}
+
+/*
+ * Inside the transaction: the bot's turn (agent/core/turn.c) on a
+ * person's letter in conversation ci (its request number set), then the
+ * letter or the reason there is none.  Takes what r holds.
  */
 static int
 bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
@@ -545,66 +568,51 @@ bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
     enum outcome *o_r, char **errstr_r)
 {
 	const char		*rcpt = answer_address(m);
-	char			*body, *text, *html;
+	struct turn_env		 te;
+	struct turn		 t;
 	char			*refs;
-	int			 handoff, ok, rc, english;
+	int			 ok, rc = -1, english;
 
-	english = r->verdict.lang == LANG_EN;
-	handoff = r->verdict.action == ACTION_HANDOFF;
-	if (handoff)
-		body = mailout_ack(english, ci->number);
-	else {
-		if (reply_compose(env->db, env->cl, "email", ci->number, r,
-		    errstr_r) == -1)
-			return -1;
-		body = xstrdup(r->text);
-	}
-	text = mailout_text(english, body, ci->number, 1);
-	free(body);
-	html = reply_html(text);
-	rc = -1;
-	if (request_set_status(env->db, ci->number, status_after(&r->verdict),
-	    env->now, errstr_r) == -1 || conv_add(env->db, ci->id, "bot", text,
-	    html, NULL, NULL, ci->number, 0, env->now, errstr_r) == -1)
+	memset(&te, 0, sizeof(te));
+	te.db = env->db;
+	te.cl = env->cl;
+	te.ctx = env->ctx;
+	te.holidays = env->holidays;
+	te.now = env->now;
+	memset(&t, 0, sizeof(t));
+	t.channel = "email";
+	t.reply = *r;
+	memset(r, 0, sizeof(*r));
+	t.wrap = letter_text;
+	english = t.reply.verdict.lang == LANG_EN;
+	/* The letter's thread is its request: each letter sets where the
+	 * request stands. */
+	if (request_set_status(env->db, ci->number,
+	    status_after(&t.reply.verdict), env->now, errstr_r) == -1 ||
+	    turn_take(&te, ci, &t, errstr_r) == -1)
 		goto out;
-	if (handoff) {
-		if (queue_enqueue(env->db, ci->id, r->verdict.reason, 1,
-		    env->holidays, env->now, errstr_r) == -1 ||
-		    conv_set_state(env->db, ci->id, "queued", env->now,
-		    errstr_r) == -1)
-			goto out;
-		res->queue_changed = 1;
-	} else {
-		if (strcmp(ci->state, "bot") != 0 && conv_set_state(env->db,
-		    ci->id, "bot", env->now, errstr_r) == -1)
-			goto out;
-		if (r->verdict.register_request) {
-			if (queue_enqueue(env->db, ci->id, "registered request",
-			    0, env->holidays, env->now, errstr_r) == -1)
-				goto out;
-			res->queue_changed = 1;
-		}
-	}
-	*o_r = handoff ? O_ACKNOWLEDGED : O_ANSWERED;
+	res->queue_changed = t.queue_changed;
+	*o_r = t.reply.verdict.action == ACTION_HANDOFF ? O_ACKNOWLEDGED :
+	    O_ANSWERED;
 	if ((ok = may_answer(env, rcpt, res, errstr_r)) == -1)
 		goto out;
 	if (ok == 0) {
-		*o_r = rcpt == NULL || strcasecmp(rcpt, config_mail_address(env->cfg)) == 0 ?
-		    O_UNANSWERABLE : O_CAPPED;
+		*o_r = rcpt == NULL || strcasecmp(rcpt,
+		    config_mail_address(env->cfg)) == 0 ? O_UNANSWERABLE :
+		    O_CAPPED;
 		rc = mailout_suppress(env->db, rcpt, m->message_id, res->reason,
 		    ci->number, env->now, errstr_r);
 		goto out;
 	}
 	refs = refs_of(m);
 	rc = mailout_queue(env, ci->id, ci->number, rcpt, m->subject,
-	    m->message_id, refs, text, html, 1, 0, english, &res->letter,
-	    errstr_r);
+	    m->message_id, refs, t.said, t.said_html, 1, 0, english,
+	    &res->letter, errstr_r);
 	free(refs);
 	if (rc == 0)
 		res->letters = 1;
 out:
-	free(text);
-	free(html);
+	turn_release(&t);
 	return rc;
 }
 
@@ -690,6 +698,8 @@ take_person(const struct mailchan_env *env, const struct mailchan_where *w,
 		goto fail;
 	if (state_commit(env->db, errstr_r) == -1)
 		goto out;
+	/* A person's letter is a citizen's message like a chat's. */
+	metrics_message("email");
 	res->outcome = outcomes[o];
 	reply_release(&r);
 	free(text);

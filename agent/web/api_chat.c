@@ -24,6 +24,7 @@ env_of(struct http_req *req, struct conv_env *env)
 	env->cl = req->w->brain->cl;
 	env->ctx = req->w->ctx;
 	env->holidays = &req->w->brain->holidays;
+	env->notify = &req->srv->cx->notify;
 	env->now = req->now;
 }
 
@@ -49,7 +50,7 @@ finish(struct http_req *req, int rc, struct conv_result *res, char *err)
 		}
 		return;
 	}
-	hub_publish(req->srv->hub, req->conv, res->queue_changed);
+	/* Those watching were told by the turn (env.notify). */
 	http_json(req, 200, json_pack("{s:o}", "messages",
 	    res->messages != NULL ? res->messages : json_array()));
 }

@@ -282,6 +282,10 @@ t0=$(date +%s)
 append "$tmp/idle.eml"
 check "serve answers a new letter over IDLE within 10 s" wait_for 10 idle.1@example.org
 echo "# answered in $(($(date +%s) - t0)) s"
+# A letter is a citizen's message like a chat's: /metrics counts it.
+m=$(curl -s "$base/metrics")
+check "/metrics counts the letters serve took" \
+	contains "$m" 'hotline_messages_total{channel="email"} [1-9]'
 
 # One mail channel per state database: two would send the same letter.
 fetch

@@ -363,6 +363,16 @@ check "operator list shows the accounts" \
 check "retention run runs (nothing is old enough)" \
 	sh -c "'$HOTLINE' -c '$conf' retention run | grep -q 'removed from 0'"
 
+# The command line takes a message the way the chat does (one bot turn):
+# a complaint asked there gets a number, a conversation of channel "cli"
+# and an item in the operators' queue.
+out2=$("$HOTLINE" -c "$conf" ask "хочу подать жалобу на грубого оператора горячей линии")
+cnum=$(printf '%s' "$out2" | grep -o "$year-[0-9]\{6,\}" | head -n 1)
+op GET /queue
+item=$(printf '%s' "$body" | sed 's/},{/}\n{/g' | grep "\"request_number\":\"$cnum\"")
+check "a complaint asked with hotline ask is in the operators' queue" \
+	sh -c "test -n '$cnum' && printf '%s' \"\$1\" | grep -q '\"channel\":\"cli\"'" _ "$item"
+
 # The journal: intact, then an edited entry is found and named.
 op GET "/conversations/$id"
 check "reading a transcript works (and is journalled)" test "$code" = 200
