@@ -283,19 +283,20 @@ attach_sweep(const char *dir)
 
 /*
  * Whether a file of size bytes fits conversation conv: a message the
- * citizen typed (409), fewer than LIMIT_UPLOADS_PER_CONV files (429), and its
- * live files with this one within quota bytes (413).  Returns 0, or -1
- * with *status_r and an allocated *errstr_r.
+ * citizen typed (CORE_CONFLICT), fewer than LIMIT_UPLOADS_PER_CONV files
+ * (CORE_TOO_MANY), and its live files with this one within quota bytes
+ * (CORE_TOO_LARGE).  Returns 0, or -1
+ * with *err_r and an allocated *errstr_r.
  */
 static int
 check_room(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
-    int *status_r, char **errstr_r)
+    enum core_err *err_r, char **errstr_r)
 {
 	sqlite3_stmt	*st;
 	int64_t		 files = 0, bytes = 0;
 	int		 typed = 0, rc;
 
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM attachment "
 	    "WHERE conv = ?1), (SELECT coalesce(sum(size), 0) FROM attachment "
 	    "WHERE conv = ?1 AND deleted = 0), EXISTS (SELECT 1 FROM message "
@@ -316,19 +317,19 @@ check_room(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
 		return -1;
 	}
 	if (!typed) {
-		*status_r = 409;
+		*err_r = CORE_CONFLICT;
 		*errstr_r = xstrdup("write your question first, then attach "
 		    "the documents");
 		return -1;
 	}
 	if (files >= LIMIT_UPLOADS_PER_CONV) {
-		*status_r = 429;
+		*err_r = CORE_TOO_MANY;
 		*errstr_r = xasprintf("at most %d files per conversation",
 		    LIMIT_UPLOADS_PER_CONV);
 		return -1;
 	}
 	if (bytes + size > quota) {
-		*status_r = 413;
+		*err_r = CORE_TOO_LARGE;
 		*errstr_r = xasprintf("the files of one conversation are at "
 		    "most %lld MiB", (long long)(quota / (1024 * 1024)));
 		return -1;
@@ -338,14 +339,14 @@ check_room(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
 
 int
 attach_may_upload(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
-    int *status_r, char **errstr_r)
+    enum core_err *err_r, char **errstr_r)
 {
 	if (size == 0) {
-		*status_r = 400;
+		*err_r = CORE_INVALID;
 		*errstr_r = xstrdup("the file is empty");
 		return -1;
 	}
-	return check_room(db, conv, size, quota, status_r, errstr_r);
+	return check_room(db, conv, size, quota, err_r, errstr_r);
 }
 
 /* Inside the transaction: the row and the citizen's message. */
@@ -455,16 +456,16 @@ attach_upload_store(const struct conv_env *env, struct attach_upload *up,
 
 	res->messages = NULL;
 	res->queue_changed = 0;
-	if (attach_may_upload(env->db, conv, up->len, quota, &res->status,
+	if (attach_may_upload(env->db, conv, up->len, quota, &res->err,
 	    errstr_r) == -1)
 		return -1;
-	res->status = 415;
+	res->err = CORE_UNSUPPORTED;
 	if ((type = attach_type(up->head, up->headlen)) == NULL) {
 		*errstr_r = xstrdup("only PDF, JPEG and PNG files are "
 		    "accepted");
 		return -1;
 	}
-	res->status = 500;
+	res->err = CORE_DATABASE;
 	/* Synced before the lock that every writer waits for. */
 	if (fsync(up->fd) == -1) {
 		*errstr_r = xasprintf("%s: %s", up->tmp, strerror(errno));
@@ -473,10 +474,10 @@ attach_upload_store(const struct conv_env *env, struct attach_upload *up,
 	clean = clean_name(name);
 	if (state_begin(env->db, errstr_r) == -1)
 		goto fail_free;
-	if (check_room(env->db, conv, up->len, quota, &res->status,
+	if (check_room(env->db, conv, up->len, quota, &res->err,
 	    errstr_r) == -1)
 		goto fail;
-	res->status = 500;
+	res->err = CORE_DATABASE;
 	if (keep(up, hex, &created, errstr_r) == -1)
 		goto fail;
 	if (conv_info(env->db, conv, &ci, errstr_r) != 1) {
@@ -503,7 +504,7 @@ attach_upload_store(const struct conv_env *env, struct attach_upload *up,
 		return -1;
 	res->messages = json_array();
 	json_array_append_new(res->messages, msg);
-	res->queue_changed = strcmp(ci.state, "bot") != 0;
+	res->queue_changed = ci.state != CONV_BOT;
 	return 0;
 fail:
 	/* A file of ours that no row names is of no use to anyone. */
@@ -527,12 +528,12 @@ attach_store(const struct conv_env *env, const char *dir, int64_t conv,
 	int			 rc;
 
 	res->messages = NULL;
-	res->status = 413;
+	res->err = CORE_TOO_LARGE;
 	if (len > LIMIT_UPLOAD_BYTES) {
 		*errstr_r = xstrdup("a file is at most 10 MiB");
 		return -1;
 	}
-	res->status = 500;
+	res->err = CORE_DATABASE;
 	if ((up = attach_upload_new(dir, errstr_r)) == NULL)
 		return -1;
 	rc = attach_upload_write(up, data, len, errstr_r) == -1 ? -1 :

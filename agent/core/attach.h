@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "agent/core/conv.h"
+#include "agent/core/err.h"
 
 /* The media type of data[0..len) by its magic bytes, or NULL. */
 const char *attach_type(const unsigned char *data, size_t len);
@@ -25,12 +26,13 @@ struct attach_upload;
 /*
  * Before an upload's body is read: whether a file of size bytes may go
  * into conversation conv with quota bytes for all its files.  Returns 0,
- * or -1 with *status_r (400 empty, 409 the citizen has not written yet,
- * 413 over the quota, 429 too many files, 500) and an allocated
+ * or -1 with *err_r (CORE_INVALID empty, CORE_CONFLICT the citizen has
+ * not written yet, CORE_TOO_LARGE over the quota, CORE_TOO_MANY too many
+ * files, CORE_DATABASE) and an allocated
  * *errstr_r.
  */
 int	attach_may_upload(sqlite3 *db, int64_t conv, int64_t size,
-	    int64_t quota, int *status_r, char **errstr_r);
+	    int64_t quota, enum core_err *err_r, char **errstr_r);
 
 /* A temporary file in dir (made 0700 when missing) for one upload.
  * Returns it, or NULL with *errstr_r.  Free with attach_upload_free. */
@@ -52,8 +54,9 @@ void	attach_sweep(const char *dir);
  * Stores the complete upload, named name (any bytes: it is cleaned), from
  * the citizen of conversation conv, within quota bytes for the
  * conversation's files.  Returns 0 with res->messages holding the
- * citizen's message that carries the attachment, or -1 with res->status
- * (as attach_may_upload, and 415 not a PDF, JPEG or PNG) and an allocated
+ * citizen's message that carries the attachment, or -1 with res->err
+ * (as attach_may_upload, and CORE_UNSUPPORTED not a PDF, JPEG or PNG) and
+ * an allocated
  * *errstr_r.
  */
 int	attach_upload_store(const struct conv_env *env,

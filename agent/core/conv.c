@@ -61,10 +61,58 @@ static const char *const schema[] = {
 	"CREATE INDEX attachment_conv ON attachment (conv);",
 };
 
+static const char *const state_names[CONV_NSTATES] = {
+	[CONV_BOT] = "bot",
+	[CONV_QUEUED] = "queued",
+	[CONV_OPERATOR] = "operator",
+	[CONV_CLOSED] = "closed",
+};
+
+/*
+ * Who may hand a conversation to whom.  The bot hands it to the queue (a
+ * handoff), keeps it, or loses it to an operator who takes or closes its
+ * request's item; the queue and operators pass it among themselves, back
+ * to the bot (release) or close it; a closed one is taken up again by the
+ * bot or the queue when the citizen writes, but no operator takes or
+ * closes it again without a new item.
+ */
+static const unsigned char transitions[CONV_NSTATES][CONV_NSTATES] = {
+	/*		   bot queued operator closed */
+	[CONV_BOT] =	 { 1,  1,     1,       1 },
+	[CONV_QUEUED] =	 { 1,  1,     1,       1 },
+	[CONV_OPERATOR] = { 1,  1,     1,       1 },
+	[CONV_CLOSED] =	 { 1,  1,     0,       0 },
+};
+
 static const char *const sql_message_cols =
     "SELECT m.id, m.sender, m.text, m.html, m.choices, m.author, m.number, "
     "m.at, a.id, a.name, a.size, a.type FROM message m LEFT JOIN "
     "attachment a ON a.id = m.attachment ";
+
+const char *
+conv_state_name(enum conv_state s)
+{
+	return (unsigned)s < CONV_NSTATES ? state_names[s] : "closed";
+}
+
+int
+conv_state_parse(const char *s, enum conv_state *s_r)
+{
+	int	i;
+
+	for (i = 0; s != NULL && i < CONV_NSTATES; i++)
+		if (strcmp(state_names[i], s) == 0) {
+			*s_r = (enum conv_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+conv_with_person(enum conv_state s)
+{
+	return s == CONV_QUEUED || s == CONV_OPERATOR;
+}
 
 int
 conv_schema(sqlite3 *db, char **errstr_r)
@@ -184,8 +232,11 @@ conv_info(sqlite3 *db, int64_t id, struct conv_info *ci, char **errstr_r)
 	if (rc == SQLITE_ROW) {
 		memset(ci, 0, sizeof(*ci));
 		ci->id = id;
-		snprintf(ci->state, sizeof(ci->state), "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+		/* The table's CHECK admits only the names; anything else
+		 * is nobody's. */
+		if (conv_state_parse((const char *)sqlite3_column_text(st,
+		    0), &ci->state) == -1)
+			ci->state = CONV_CLOSED;
 		snprintf(ci->lang, sizeof(ci->lang), "%s",
 		    (const char *)sqlite3_column_text(st, 1));
 		if ((s = (const char *)sqlite3_column_text(st, 2)) != NULL)
@@ -339,7 +390,8 @@ conv_view(sqlite3 *db, int64_t id, time_t now, char **errstr_r)
 	    errstr_r)) == NULL)
 		return NULL;
 	v = json_object();
-	json_object_set_new(v, "state", json_string(ci.state));
+	json_object_set_new(v, "state",
+	    json_string(conv_state_name(ci.state)));
 	json_object_set_new(v, "lang", json_string(ci.lang));
 	json_object_set_new(v, "request_number", ci.number[0] != '\0' ?
 	    json_string(ci.number) : json_null());
@@ -478,11 +530,25 @@ exec_conv(sqlite3 *db, const char *sql, int64_t conv, const char *s,
 }
 
 int
-conv_set_state(sqlite3 *db, int64_t conv, const char *state, time_t now,
+conv_set_state(sqlite3 *db, int64_t conv, enum conv_state to, time_t now,
     char **errstr_r)
 {
+	struct conv_info	ci;
+	int			rc;
+
+	if ((rc = conv_info(db, conv, &ci, errstr_r)) != 1) {
+		if (rc == 0)
+			*errstr_r = xstrdup("conversation: unknown");
+		return -1;
+	}
+	if (!transitions[ci.state][to]) {
+		*errstr_r = xasprintf("conversation: %s to %s is not a "
+		    "transition", conv_state_name(ci.state),
+		    conv_state_name(to));
+		return -1;
+	}
 	return exec_conv(db, "UPDATE conversation SET state = ?2, updated = "
-	    "?3 WHERE id = ?1", conv, state, now, errstr_r);
+	    "?3 WHERE id = ?1", conv, conv_state_name(to), now, errstr_r);
 }
 
 int
@@ -588,11 +654,11 @@ begin_turn(const struct conv_env *env, int64_t id, struct conv_info *ci,
 
 	res->messages = json_array();
 	res->queue_changed = 0;
-	res->status = 500;
+	res->err = CORE_DATABASE;
 	if ((rc = conv_info(env->db, id, ci, errstr_r)) == 1)
 		return 0;
 	if (rc == 0) {
-		res->status = 404;
+		res->err = CORE_NOT_FOUND;
 		*errstr_r = xstrdup("no such conversation");
 	}
 	json_decref(res->messages);
@@ -648,7 +714,7 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 	    memchr(text, '\0', len) != NULL ||
 	    !text_is_valid_utf8(text, len)) {
 		res->messages = NULL;
-		res->status = 400;
+		res->err = CORE_INVALID;
 		*errstr_r = xasprintf("a message is 1 to %d characters of "
 		    "text", CONV_TEXT_MAX);
 		return -1;
@@ -659,8 +725,7 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 	 * chat, the command line) is counted by its name. */
 	metrics_message(ci.channel);
 	t = xstrndup(text, len);
-	if (strcmp(ci.state, "queued") == 0 ||
-	    strcmp(ci.state, "operator") == 0) {
+	if (conv_with_person(ci.state)) {
 		rc = to_person(env, &ci, t, res, errstr_r);
 		free(t);
 		if (rc == -1)
@@ -734,12 +799,11 @@ conv_choose(const struct conv_env *env, int64_t id, const char *intent,
 		return -1;
 	memset(&r, 0, sizeof(r));
 	lang = strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU;
-	if (strcmp(ci.state, "queued") == 0 ||
-	    strcmp(ci.state, "operator") == 0 || !was_offered(env->db, id,
+	if (conv_with_person(ci.state) || !was_offered(env->db, id,
 	    intent, topic, &label) || (topic != NULL ? reply_verdict_topic(env->cl,
 	    intent, topic, lang, &r.verdict) : reply_verdict_for(env->cl,
 	    intent, lang, &r.verdict)) == -1) {
-		res->status = 400;
+		res->err = CORE_INVALID;
 		*errstr_r = xstrdup("that choice is not on offer");
 		free(label);
 		end_turn(res);
@@ -765,8 +829,7 @@ conv_handoff(const struct conv_env *env, int64_t id,
 
 	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
 		return -1;
-	if (strcmp(ci.state, "queued") == 0 ||
-	    strcmp(ci.state, "operator") == 0)
+	if (conv_with_person(ci.state))
 		return 0;	/* a person has it already */
 	memset(&r, 0, sizeof(r));
 	if (reply_verdict_for(env->cl, "handoff.operator",
@@ -786,16 +849,16 @@ conv_handoff(const struct conv_env *env, int64_t id,
 
 int
 conv_rate(sqlite3 *db, int64_t id, int score, const char *comment,
-    time_t now, int *status_r, char **errstr_r)
+    time_t now, enum core_err *err_r, char **errstr_r)
 {
 	struct conv_info	 ci;
 	sqlite3_stmt		*st = NULL;
 	int			 rc;
 
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (score < 1 || score > 5 || (comment != NULL &&
 	    conv_chars(comment, strlen(comment)) > CONV_COMMENT_MAX)) {
-		*status_r = 400;
+		*err_r = CORE_INVALID;
 		*errstr_r = xasprintf("a score is 1 to 5, a comment at most "
 		    "%d characters", CONV_COMMENT_MAX);
 		return -1;
@@ -804,13 +867,13 @@ conv_rate(sqlite3 *db, int64_t id, int score, const char *comment,
 		return -1;
 	if ((rc = conv_info(db, id, &ci, errstr_r)) != 1) {
 		if (rc == 0) {
-			*status_r = 404;
+			*err_r = CORE_NOT_FOUND;
 			*errstr_r = xstrdup("no such conversation");
 		}
 		goto fail;
 	}
-	if (strcmp(ci.state, "closed") != 0 || ci.rating > 0) {
-		*status_r = 409;
+	if (ci.state != CONV_CLOSED || ci.rating > 0) {
+		*err_r = CORE_CONFLICT;
 		*errstr_r = xstrdup(ci.rating > 0 ? "rated already" :
 		    "a conversation is rated once it is closed");
 		goto fail;

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "agent/core/err.h"
 #include "agent/core/notify.h"
 #include "agent/core/request.h"
 #include "agent/core/sla.h"
@@ -30,6 +31,19 @@
 #define CONV_COMMENT_MAX	2000
 /* Messages a conversation view or an event stream sends at once. */
 #define CONV_PAGE		500
+
+/*
+ * Who has a conversation: the bot, the queue (waiting for a person), an
+ * operator, or nobody (closed: rated, or taken up again by the bot when
+ * the citizen writes).  A queue item's state uses the same names.
+ */
+enum conv_state {
+	CONV_BOT,
+	CONV_QUEUED,
+	CONV_OPERATOR,
+	CONV_CLOSED
+};
+#define CONV_NSTATES	4
 
 /* What a conversation needs from its channel. */
 struct conv_env {
@@ -45,18 +59,29 @@ struct conv_env {
 struct conv_result {
 	json_t	*messages;		/* new messages, oldest first */
 	int	 queue_changed;		/* operators should look again */
-	int	 status;		/* on -1: the HTTP status */
+	enum core_err	 err;		/* on -1: why */
 };
 
 struct conv_info {
 	int64_t	id;
-	char	state[16];		/* bot, queued, operator, closed */
+	enum conv_state	state;
 	char	channel[16];		/* chat, email, ... */
 	char	lang[4];
 	char	number[REQUEST_NUMBER_MAX];	/* "" when none */
 	int	rating;			/* 0 when none */
 	int64_t	created;
 };
+
+/* The name of state s in the database and the API: "bot", "queued",
+ * "operator", "closed". */
+const char	*conv_state_name(enum conv_state s);
+
+/* The state named s into *s_r.  Returns 0, or -1 when unknown. */
+int		 conv_state_parse(const char *s, enum conv_state *s_r);
+
+/* Whether a person has the conversation (queued or operator): the bot
+ * keeps silent and the citizen's words go to them. */
+int		 conv_with_person(enum conv_state s);
 
 /* Creates or upgrades the tables.  Returns 0, or -1 with *errstr_r. */
 int	conv_schema(sqlite3 *db, char **errstr_r);
@@ -111,7 +136,7 @@ json_t	*conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
  * The citizen sends text[0..len) (valid UTF-8): the bot's turn, or, while
  * a person has the conversation, a message for them.  Those watching are
  * told (env->notify).  Returns 0 with res filled (release res->messages),
- * or -1 with res->status and an allocated *errstr_r.
+ * or -1 with res->err and an allocated *errstr_r.
  */
 int	conv_message(const struct conv_env *, int64_t id, const char *text,
 	    size_t len, struct conv_result *res, char **errstr_r);
@@ -128,11 +153,12 @@ int	conv_handoff(const struct conv_env *, int64_t id,
 
 /*
  * The citizen rates a closed conversation: score 1..5 and an optional
- * comment (NULL).  Returns 0, or -1 with *status_r (400 bad score, 409 not
- * closed or rated already, 500) and an allocated *errstr_r.
+ * comment (NULL).  Returns 0, or -1 with *err_r (CORE_INVALID bad score,
+ * CORE_CONFLICT not closed or rated already, CORE_DATABASE) and an
+ * allocated *errstr_r.
  */
 int	conv_rate(sqlite3 *db, int64_t id, int score, const char *comment,
-	    time_t now, int *status_r, char **errstr_r);
+	    time_t now, enum core_err *err_r, char **errstr_r);
 
 /*
  * Inside a write transaction: appends a message to conversation conv.
@@ -154,8 +180,12 @@ int64_t	conv_add_citizen(sqlite3 *db, int64_t conv, const char *text,
 	    const struct classifier *cl, const struct verdict *v, time_t now,
 	    char **errstr_r);
 
-/* Inside a write transaction: sets the state of conv.  Returns 0 or -1. */
-int	conv_set_state(sqlite3 *db, int64_t conv, const char *state,
+/*
+ * Inside a write transaction: moves conv to state, when the transition
+ * table (conv.c) allows it from the state it is in.  Returns 0, or -1
+ * with an allocated *errstr_r.
+ */
+int	conv_set_state(sqlite3 *db, int64_t conv, enum conv_state state,
 	    time_t now, char **errstr_r);
 
 /* Inside a write transaction: sets the language of conv ("ru", "en").

@@ -539,28 +539,28 @@ new_session(sqlite3 *db, const char *ip, time_t now,
 int
 operator_login(sqlite3 *db, const char *name, const char *password,
     const char *ip, time_t now, char token_r[OPERATOR_TOKEN_MAX],
-    struct operator_session *s, int *status_r, int *retry_r,
+    struct operator_session *s, enum core_err *err_r, int *retry_r,
     char **errstr_r)
 {
 	char		 hash[crypto_pwhash_STRBYTES], role[16];
 	int64_t		 wait;
 	int		 found, disabled = 0, right;
 
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	*retry_r = 0;
 	if (ip == NULL || *ip == '\0')
 		ip = "-";
 	if (!name_valid(name) || password == NULL ||
 	    strnlen(password, OPERATOR_PASSWORD_MAX + 1) >
 	    OPERATOR_PASSWORD_MAX) {
-		*status_r = 401;
+		*err_r = CORE_UNAUTHORIZED;
 		*errstr_r = xstrdup("wrong name or password");
 		return -1;
 	}
 	if ((wait = throttle_wait(db, name, ip, now, errstr_r)) == -1)
 		return -1;
 	if (wait > 0) {
-		*status_r = 429;
+		*err_r = CORE_TOO_MANY;
 		*retry_r = (int)wait;
 		*errstr_r = xasprintf("too many failed sign-ins: try again in "
 		    "%d s", *retry_r);
@@ -573,7 +573,7 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 		abort();
 	if (atomic_fetch_add(&checks_running, 1) >= OPERATOR_CHECKS_MAX) {
 		atomic_fetch_sub(&checks_running, 1);
-		*status_r = 503;
+		*err_r = CORE_BUSY;
 		*retry_r = 1;
 		*errstr_r = xstrdup("busy: try again in a second");
 		return -1;
@@ -585,7 +585,7 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 	if (!right) {
 		if (record_failure(db, name, ip, now, errstr_r) == -1)
 			return -1;
-		*status_r = 401;
+		*err_r = CORE_UNAUTHORIZED;
 		*errstr_r = xstrdup("wrong name or password");
 		return -1;
 	}
@@ -600,7 +600,7 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 		}
 		if (state_commit(db, errstr_r) == -1)
 			return -1;
-		*status_r = 401;
+		*err_r = CORE_UNAUTHORIZED;
 		*errstr_r = xstrdup("wrong name or password");
 		return -1;
 	}
@@ -615,7 +615,7 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 	}
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
-	*status_r = 200;
+	*err_r = CORE_OK;
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "agent/core/err.h"
 #include "agent/core/token.h"
 
 /*
@@ -93,15 +94,17 @@ int	operator_list(sqlite3 *db, time_t now, FILE *fp, char **errstr_r);
 
 /*
  * Signs name in with password from address ip.  Returns 0 with a new
- * session cookie in token_r and *s filled; or -1 with *status_r 401 (wrong
- * name or password, or a disabled account), 429 (throttled: *retry_r
- * seconds left; the password is not checked) or 500, with an allocated
+ * session cookie in token_r and *s filled; or -1 with *err_r
+ * CORE_UNAUTHORIZED (wrong name or password, or a disabled account),
+ * CORE_TOO_MANY (throttled: *retry_r seconds left; the password is not
+ * checked), CORE_BUSY (too many checks at once) or CORE_DATABASE, with an
+ * allocated
  * *errstr_r.  An unknown name costs the same argon2id check as a known
  * one.  Each attempt is journalled; a pause that begins is logged.
  */
 int	operator_login(sqlite3 *db, const char *name, const char *password,
 	    const char *ip, time_t now, char token_r[OPERATOR_TOKEN_MAX],
-	    struct operator_session *s, int *status_r, int *retry_r,
+	    struct operator_session *s, enum core_err *err_r, int *retry_r,
 	    char **errstr_r);
 
 /*

@@ -73,11 +73,13 @@ static const char *const queues[] = { "general", "english", "senior" };
  * Who may do what to an item: the one place that decides, for every
  * operator action.  An item is free (nobody holds it), the operator's own,
  * or another's; it may be in the senior queue.  The columns are:
- * open, a closed item refuses the action (409); senior, the roles that may
- * act on an item of the senior queue (403 for the others) ...; own_senior,
+ * open, a closed item refuses the action (CORE_CONFLICT); senior, the roles
+ * that may act on an item of the senior queue (CORE_FORBIDDEN for the
+ * others) ...; own_senior,
  * ... unless they hold it themselves; free, the roles that may act on a
- * free item (409 "take it first" for the others); other, the roles that
- * may act on an item another operator holds (409 naming them).
+ * free item (CORE_CONFLICT "take it first" for the others); other, the
+ * roles that may act on an item another operator holds (CORE_CONFLICT
+ * naming them).
  */
 static const struct permit {
 	const char	*action;
@@ -253,8 +255,10 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 	struct conv_info	 ci;
 	sqlite3_stmt		*st;
 	const char		*s, *kind;
-	char			*category = NULL, *cands = NULL, *prio = NULL;
-	char			*ents = NULL, state[16] = "";
+	char			*category = NULL, *cands = NULL;
+	enum sla_priority	 prio = SLA_NORMAL;
+	char			*ents = NULL;
+	enum conv_state		 state = CONV_CLOSED;	/* none yet */
 	int			 rc = -1;
 
 	if (conv_info(db, conv, &ci, errstr_r) != 1) {
@@ -264,11 +268,12 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 	}
 	st = prep(db, errstr_r, "SELECT state FROM queue_item WHERE id = ?1",
 	    "i", conv);
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		snprintf(state, sizeof(state), "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+	    conv_state_parse((const char *)sqlite3_column_text(st, 0),
+	    &state) == -1)
+		state = CONV_CLOSED;
 	sqlite3_finalize(st);
-	if (strcmp(state, "queued") == 0 || strcmp(state, "operator") == 0) {
+	if (conv_with_person(state)) {
 		/* Open already: a person will see the handoff. */
 		return done(db, prep(db, errstr_r, "UPDATE queue_item SET "
 		    "waiting = max(waiting, ?2), reason = coalesce(?3, reason) "
@@ -291,14 +296,12 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 	if (ci.number[0] != '\0') {
 		st = prep(db, errstr_r, "SELECT priority, channel FROM request "
 		    "WHERE number = ?1", "t", ci.number);
-		if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
-		    (s = (const char *)sqlite3_column_text(st, 0)) != NULL)
-			prio = xstrdup(s);
+		if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+			prio = sla_priority_parse((const char *)
+			    sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 	}
 	kind = sla_kind(category, prio);
-	if (prio == NULL)
-		prio = xstrdup("normal");
 	if (sla_deadlines(kind, now, h, &d) == -1) {
 		*errstr_r = xstrdup("queue: no deadlines for this kind");
 		goto out;
@@ -312,13 +315,12 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 	    "itttitttttittiii", conv,
 	    ci.number[0] != '\0' ? ci.number : NULL, ci.channel,
 	    strcmp(ci.lang, "en") == 0 ? "english" : "general",
-	    (int64_t)waiting, kind, category, cands, reason, prio,
-	    (int64_t)sla_priority_rank(prio), ents, ci.lang, (int64_t)now,
+	    (int64_t)waiting, kind, category, cands, reason,
+	    sla_priority_name(prio), (int64_t)prio, ents, ci.lang, (int64_t)now,
 	    (int64_t)d.first, (int64_t)d.final), errstr_r);
 out:
 	free(category);
 	free(cands);
-	free(prio);
 	free(ents);
 	return rc;
 }
@@ -514,9 +516,9 @@ key_valid(const char *key)
 	return 1;
 }
 
-int
+enum core_err
 queue_permit(const char *action, const char *role, const char *op,
-    const char *state, const char *owner, const char *queue,
+    enum conv_state state, const char *owner, const char *queue,
     const char **why_r)
 {
 	const struct permit	*p = NULL;
@@ -529,34 +531,34 @@ queue_permit(const char *action, const char *role, const char *op,
 			p = &permits[i];
 	*why_r = "not allowed";
 	if (p == NULL || bit == 0)
-		return 403;
+		return CORE_FORBIDDEN;
 	own = owner != NULL && owner[0] != '\0' && strcmp(owner, op) == 0;
-	if (p->open && strcmp(state, "closed") == 0) {
+	if (p->open && state == CONV_CLOSED) {
 		*why_r = "the item is closed";
-		return 409;
+		return CORE_CONFLICT;
 	}
 	if (strcmp(queue, "senior") == 0 && (p->senior & bit) == 0 &&
 	    !(p->own_senior && own)) {
 		*why_r = "the senior queue is for seniors";
-		return 403;
+		return CORE_FORBIDDEN;
 	}
 	if (own)
-		return 0;
+		return CORE_OK;
 	if (owner == NULL || owner[0] == '\0') {
 		if ((p->free & bit) != 0)
-			return 0;
+			return CORE_OK;
 		*why_r = "take the item first";
-		return 409;
+		return CORE_CONFLICT;
 	}
 	if ((p->other & bit) != 0)
-		return 0;
+		return CORE_OK;
 	*why_r = "taken by another operator";
-	return 409;
+	return CORE_CONFLICT;
 }
 
 /* What hold read of an item. */
 struct held {
-	char	state[16];
+	enum conv_state	state;
 	char	owner[64];
 	char	queue[16];
 	char	lang[4];
@@ -568,7 +570,7 @@ struct held {
  * transaction and asks queue_permit whether op (role) may do action. */
 static int
 hold(sqlite3 *db, int64_t id, const char *action, const char *op,
-    const char *role, struct held *h, int *status_r, char **errstr_r)
+    const char *role, struct held *h, enum core_err *err_r, char **errstr_r)
 {
 	sqlite3_stmt	*st;
 	const char	*s, *why;
@@ -580,8 +582,9 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		snprintf(h->state, sizeof(h->state), "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+		if (conv_state_parse((const char *)sqlite3_column_text(st,
+		    0), &h->state) == -1)
+			h->state = CONV_CLOSED;
 		if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
 			snprintf(h->owner, sizeof(h->owner), "%s", s);
 		snprintf(h->queue, sizeof(h->queue), "%s",
@@ -595,21 +598,21 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE) {
-		*status_r = 404;
+		*err_r = CORE_NOT_FOUND;
 		*errstr_r = xstrdup("no such item");
 		return -1;
 	}
 	if (rc != SQLITE_ROW)
 		return dberr(db, errstr_r);
-	if ((*status_r = queue_permit(action, role, op, h->state, h->owner,
+	if ((*err_r = queue_permit(action, role, op, h->state, h->owner,
 	    h->queue, &why)) != 0) {
 		/* The console shows who has it. */
-		*errstr_r = *status_r == 409 && h->owner[0] != '\0' &&
-		    strcmp(h->state, "closed") != 0 ? xasprintf("%s has "
+		*errstr_r = *err_r == CORE_CONFLICT && h->owner[0] != '\0' &&
+		    h->state != CONV_CLOSED ? xasprintf("%s has "
 		    "taken it", h->owner) : xstrdup(why);
 		return -1;
 	}
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	return 0;
 }
 
@@ -646,15 +649,15 @@ deliveries(sqlite3 *db, json_t *msgs)
 
 int
 queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
-    time_t now, json_t **out_r, int *status_r, char **errstr_r)
+    time_t now, json_t **out_r, enum core_err *err_r, char **errstr_r)
 {
 	struct held	 h;
 	json_t		*item, *msgs;
 
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, "read", op, role, &h, status_r, errstr_r) == -1 ||
+	if (hold(db, id, "read", op, role, &h, err_r, errstr_r) == -1 ||
 	    journal(db, op, "read transcript", id, NULL, now,
 	    errstr_r) == -1) {
 		state_rollback(db);
@@ -676,7 +679,7 @@ queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
 
 int
 queue_attachment(sqlite3 *db, int64_t att, const char *op, const char *role,
-    time_t now, struct queue_file *f, int *status_r, char **errstr_r)
+    time_t now, struct queue_file *f, enum core_err *err_r, char **errstr_r)
 {
 	sqlite3_stmt	*st;
 	struct held	 h;
@@ -685,7 +688,7 @@ queue_attachment(sqlite3 *db, int64_t att, const char *op, const char *role,
 	int		 rc;
 
 	memset(f, 0, sizeof(*f));
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if ((st = prep(db, errstr_r, "SELECT conv, name, type, sha256 FROM "
 	    "attachment WHERE id = ?1 AND deleted = 0", "i", att)) == NULL)
 		return -1;
@@ -697,7 +700,7 @@ queue_attachment(sqlite3 *db, int64_t att, const char *op, const char *role,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW) {
-		*status_r = rc == SQLITE_DONE ? 404 : 500;
+		*err_r = rc == SQLITE_DONE ? CORE_NOT_FOUND : CORE_DATABASE;
 		if (rc == SQLITE_DONE)
 			*errstr_r = xstrdup("no such attachment");
 		else
@@ -709,7 +712,7 @@ queue_attachment(sqlite3 *db, int64_t att, const char *op, const char *role,
 		goto fail;
 	/* Whoever may read the conversation may open its files; each time
 	 * is journalled, as reading the transcript is. */
-	if (hold(db, conv, "read", op, role, &h, status_r, errstr_r) == -1 ||
+	if (hold(db, conv, "read", op, role, &h, err_r, errstr_r) == -1 ||
 	    journal(db, op, "open attachment", conv, detail, now,
 	    errstr_r) == -1) {
 		state_rollback(db);
@@ -749,22 +752,22 @@ tell(sqlite3 *db, int64_t id, const struct phrase *p, const char *lang,
 
 int
 queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
-    time_t now, json_t **item_r, int *status_r, char **errstr_r)
+    time_t now, json_t **item_r, enum core_err *err_r, char **errstr_r)
 {
 	struct held	 h;
 	char		*display = NULL;
 
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, "take", op, role, &h, status_r, errstr_r) == -1)
+	if (hold(db, id, "take", op, role, &h, err_r, errstr_r) == -1)
 		goto fail;
 	if (h.owner[0] == '\0')
 		display = operator_display_name(db, op);
 	if (h.owner[0] == '\0' && (done(db, prep(db, errstr_r, "UPDATE "
 	    "queue_item SET owner = ?2, state = 'operator', taken = "
 	    "coalesce(taken, ?3) WHERE id = ?1", "iti", id, op, (int64_t)now),
-	    errstr_r) == -1 || conv_set_state(db, id, "operator", now,
+	    errstr_r) == -1 || conv_set_state(db, id, CONV_OPERATOR, now,
 	    errstr_r) == -1 || tell(db, id, display != NULL ? &joined :
 	    &joined_anon, h.lang, display, now, errstr_r) == -1 ||
 	    journal(db, op, "take", id, NULL, now, errstr_r) == -1))
@@ -809,14 +812,14 @@ reply_markdown_html(const char *text, size_t len)
 int
 queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
     const char *text, size_t len, const char *key, time_t now,
-    json_t **msg_r, int *status_r, char **errstr_r)
+    json_t **msg_r, enum core_err *err_r, char **errstr_r)
 {
 	sqlite3_stmt	*st;
 	struct held	 h;
 	char		*t, *html;
 	int64_t		 m = 0;
 
-	*status_r = 400;
+	*err_r = CORE_INVALID;
 	if (len == 0 || conv_chars(text, len) > CONV_TEXT_MAX ||
 	    memchr(text, '\0', len) != NULL) {
 		*errstr_r = xasprintf("a reply is 1 to %d characters",
@@ -828,7 +831,7 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 		    "0-9, '-', '_'", QUEUE_REPLY_KEY_MIN, QUEUE_REPLY_KEY_MAX);
 		return -1;
 	}
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
 	/* A retry of a reply that was stored: its message, before any check,
@@ -849,7 +852,7 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 			return -1;
 		return 0;
 	}
-	if (hold(db, id, "reply", op, role, &h, status_r, errstr_r) == -1)
+	if (hold(db, id, "reply", op, role, &h, err_r, errstr_r) == -1)
 		goto fail;
 	t = xstrndup(text, len);
 	html = reply_markdown_html(text, len);
@@ -881,7 +884,7 @@ fail:
 
 int
 queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
-    const char *queue, time_t now, json_t **item_r, int *status_r,
+    const char *queue, time_t now, json_t **item_r, enum core_err *err_r,
     char **errstr_r)
 {
 	struct held	 h;
@@ -889,7 +892,7 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 	size_t		 i;
 	int		 keep;
 
-	*status_r = 400;
+	*err_r = CORE_INVALID;
 	for (i = 0; i < sizeof(queues) / sizeof(queues[0]); i++)
 		if (queue != NULL && strcmp(queues[i], queue) == 0)
 			break;
@@ -897,23 +900,23 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 		*errstr_r = xstrdup("the queue is general, english or senior");
 		return -1;
 	}
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, "transfer", op, role, &h, status_r,
+	if (hold(db, id, "transfer", op, role, &h, err_r,
 	    errstr_r) == -1)
 		goto fail;
 	/* The operator who holds it and may work the new queue keeps it:
 	 * nobody else is involved and the citizen waits for nothing. */
 	keep = strcmp(h.owner, op) == 0 && queue_permit("take", role, op,
-	    "queued", NULL, queue, &why) == 0;
+	    CONV_QUEUED, NULL, queue, &why) == 0;
 	if (keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
 	    "queue = ?2 WHERE id = ?1", "it", id, queue), errstr_r) == -1 ||
 	    journal(db, op, "transfer", id, queue, now, errstr_r) == -1))
 		goto fail;
 	if (!keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
 	    "queue = ?2, owner = NULL, state = 'queued' WHERE id = ?1", "it",
-	    id, queue), errstr_r) == -1 || conv_set_state(db, id, "queued",
+	    id, queue), errstr_r) == -1 || conv_set_state(db, id, CONV_QUEUED,
 	    now, errstr_r) == -1 || tell(db, id, &transferred, h.lang, NULL,
 	    now, errstr_r) == -1 || journal(db, op, "transfer", id, queue,
 	    now, errstr_r) == -1))
@@ -930,15 +933,15 @@ fail:
 
 int
 queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
-    time_t now, int *status_r, char **errstr_r)
+    time_t now, enum core_err *err_r, char **errstr_r)
 {
 	struct held	h;
 	int		keep;
 
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, "release", op, role, &h, status_r,
+	if (hold(db, id, "release", op, role, &h, err_r,
 	    errstr_r) == -1)
 		goto fail;
 	keep = strcmp(h.kind, "chat") != 0;
@@ -954,7 +957,7 @@ queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    "UPDATE queue_item SET state = 'closed', closed = ?2, "
 	    "resolution = 'handed back to the bot' WHERE id = ?1", "ii", id,
 	    (int64_t)now), errstr_r) == -1 ||
-	    conv_set_state(db, id, "bot", now, errstr_r) == -1 ||
+	    conv_set_state(db, id, CONV_BOT, now, errstr_r) == -1 ||
 	    tell(db, id, &released, h.lang, NULL, now, errstr_r) == -1 ||
 	    journal(db, op, "release", id, keep ?
 	    "request stays open" : NULL, now, errstr_r) == -1)
@@ -967,11 +970,11 @@ fail:
 
 int
 queue_close(sqlite3 *db, int64_t id, const char *op, const char *role,
-    const char *resolution, time_t now, int *status_r, char **errstr_r)
+    const char *resolution, time_t now, enum core_err *err_r, char **errstr_r)
 {
 	struct held	h;
 
-	*status_r = 400;
+	*err_r = CORE_INVALID;
 	if (resolution == NULL || resolution[0] == '\0' ||
 	    conv_chars(resolution, strlen(resolution)) >
 	    QUEUE_RESOLUTION_MAX) {
@@ -979,16 +982,16 @@ queue_close(sqlite3 *db, int64_t id, const char *op, const char *role,
 		    QUEUE_RESOLUTION_MAX);
 		return -1;
 	}
-	*status_r = 500;
+	*err_r = CORE_DATABASE;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (hold(db, id, "close", op, role, &h, status_r,
+	if (hold(db, id, "close", op, role, &h, err_r,
 	    errstr_r) == -1)
 		goto fail;
 	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
 	    "'closed', closed = ?2, resolution = ?3, owner = coalesce(owner, "
 	    "?4) WHERE id = ?1", "iitt", id, (int64_t)now, resolution, op),
-	    errstr_r) == -1 || conv_set_state(db, id, "closed", now,
+	    errstr_r) == -1 || conv_set_state(db, id, CONV_CLOSED, now,
 	    errstr_r) == -1 || tell(db, id, &closed_rate, h.lang, NULL, now,
 	    errstr_r) == -1 || journal(db, op, "close", id, NULL, now,
 	    errstr_r) == -1)
@@ -1030,7 +1033,7 @@ queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
 		if (done(db, prep(db, errstr_r, "UPDATE queue_item SET owner = "
 		    "NULL, state = 'queued' WHERE id = ?1", "i", items[i].id),
 		    errstr_r) == -1 || conv_set_state(db, items[i].id,
-		    "queued", now, errstr_r) == -1 || tell(db, items[i].id,
+		    CONV_QUEUED, now, errstr_r) == -1 || tell(db, items[i].id,
 		    &transferred, items[i].lang, NULL, now, errstr_r) == -1 ||
 		    journal(db, NULL, "requeue", items[i].id, why, now,
 		    errstr_r) == -1)
@@ -1041,23 +1044,23 @@ queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
 
 /* Escalates item id for breaching deadline what ("first", "final"). */
 static int
-escalate(sqlite3 *db, int64_t id, const char *prio, const char *what,
+escalate(sqlite3 *db, int64_t id, enum sla_priority prio, const char *what,
     time_t now, char **errstr_r)
 {
-	const char	*up = sla_priority_up(prio);
-	char		*detail;
-	int		 rc;
+	enum sla_priority	 up = sla_priority_up(prio);
+	char			*detail;
+	int			 rc;
 
 	detail = xasprintf("%s deadline passed: priority %s, senior queue",
-	    what, up);
+	    what, sla_priority_name(up));
 	rc = done(db, prep(db, errstr_r, strcmp(what, "first") == 0 ?
 	    "UPDATE queue_item SET priority = ?2, rank = ?3, queue = "
 	    "'senior', escalated = 1, breaches = breaches + 1, "
 	    "breached_first = 1 WHERE id = ?1" :
 	    "UPDATE queue_item SET priority = ?2, rank = ?3, queue = "
 	    "'senior', escalated = 1, breaches = breaches + 1, "
-	    "breached_final = 1 WHERE id = ?1", "iti", id, up,
-	    (int64_t)sla_priority_rank(up)), errstr_r);
+	    "breached_final = 1 WHERE id = ?1", "iti", id,
+	    sla_priority_name(up), (int64_t)up), errstr_r);
 	if (rc == 0)
 		rc = journal(db, NULL, "escalate", id, detail, now, errstr_r);
 	free(detail);
@@ -1068,11 +1071,12 @@ int
 queue_tick(sqlite3 *db, const struct sla_holidays *h, time_t now,
     queue_touch_fn touch, void *arg, char **errstr_r)
 {
-	sqlite3_stmt	*st;
-	int64_t		*ids = NULL, id;
-	char		 prio[16], lang[4], what[8], mins[16];
-	size_t		 n = 0, i;
-	int		 nesc = 0, wait;
+	sqlite3_stmt		*st;
+	int64_t			*ids = NULL, id;
+	enum sla_priority	 prio;
+	char			 lang[4], what[8], mins[16];
+	size_t			 n = 0, i;
+	int			 nesc = 0, wait;
 
 	(void)h;
 	if (state_begin(db, errstr_r) == -1)
@@ -1109,8 +1113,8 @@ queue_tick(sqlite3 *db, const struct sla_holidays *h, time_t now,
 	    (int64_t)now);
 	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
-		snprintf(prio, sizeof(prio), "%s",
-		    (const char *)sqlite3_column_text(st, 1));
+		prio = sla_priority_parse((const char *)
+		    sqlite3_column_text(st, 1));
 		snprintf(what, sizeof(what), "%s",
 		    (const char *)sqlite3_column_text(st, 2));
 		if (escalate(db, id, prio, what, now, errstr_r) == -1)

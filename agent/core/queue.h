@@ -17,6 +17,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "agent/core/conv.h"
+#include "agent/core/err.h"
 #include "agent/core/sla.h"
 
 /* Characters of a resolution note. */
@@ -57,38 +59,40 @@ json_t	*queue_list(sqlite3 *db, time_t now, char **errstr_r);
 /*
  * Whether operator op with role may do action ("read", "take", "reply",
  * "transfer", "release", "close") to an item in state, held by owner (NULL
- * or "" for nobody), in queue: 0 when allowed, else the HTTP status (403
- * role, 409 closed, not taken or another's) with a static *why_r.  Every
+ * or "" for nobody), in queue: CORE_OK when allowed, else why not
+ * (CORE_FORBIDDEN role, CORE_CONFLICT closed, not taken or another's) with
+ * a static *why_r.  Every
  * action below asks this, from one table.
  */
-int	queue_permit(const char *action, const char *role, const char *op,
-	    const char *state, const char *owner, const char *queue,
-	    const char **why_r);
+enum core_err	queue_permit(const char *action, const char *role,
+	    const char *op, enum conv_state state, const char *owner,
+	    const char *queue, const char **why_r);
 
 /*
  * Operator op (role role) reads item id with its transcript, journalled.
- * Returns 0 with *out_r {"item", "messages"}, or -1 with *status_r (403,
- * 404, 500) and *errstr_r.
+ * Returns 0 with *out_r {"item", "messages"}, or -1 with *err_r
+ * (CORE_FORBIDDEN, CORE_NOT_FOUND, CORE_DATABASE) and *errstr_r.
  */
 int	queue_read(sqlite3 *db, int64_t id, const char *op, const char *role,
-	    time_t now, json_t **out_r, int *status_r, char **errstr_r);
+	    time_t now, json_t **out_r, enum core_err *err_r, char **errstr_r);
 
 /*
  * The operator actions of op (role role), allowed by queue_permit.  Each
  * returns 0 (with *item_r or *msg_r when asked, a new reference), or -1
- * with *status_r (400 bad input, 403 role, 404 unknown, 409 owned by
- * another, not taken or closed, 500) and an allocated *errstr_r.  A reply
+ * with *err_r (CORE_INVALID bad input, CORE_FORBIDDEN role,
+ * CORE_NOT_FOUND unknown, CORE_CONFLICT owned by another, not taken or
+ * closed, CORE_DATABASE) and an allocated *errstr_r.  A reply
  * with a key (NULL for none) that op already sent to this item is not
  * stored again: the answer is the message stored the first time.
  */
 int	queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
-	    time_t now, json_t **item_r, int *status_r, char **errstr_r);
+	    time_t now, json_t **item_r, enum core_err *err_r, char **errstr_r);
 int	queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    const char *text, size_t len, const char *key, time_t now,
-	    json_t **msg_r, int *status_r, char **errstr_r);
+	    json_t **msg_r, enum core_err *err_r, char **errstr_r);
 int	queue_transfer(sqlite3 *db, int64_t id, const char *op,
 	    const char *role, const char *queue, time_t now, json_t **item_r,
-	    int *status_r, char **errstr_r);
+	    enum core_err *err_r, char **errstr_r);
 /* An attachment an operator may open: what queue_attachment found. */
 struct queue_file {
 	char	*name;		/* as the citizen named it */
@@ -99,12 +103,12 @@ struct queue_file {
 /*
  * Lets operator op (role) open attachment att if they may read its
  * conversation, and journals that they did.  Returns 0 with *f filled
- * (free with queue_file_free), or -1 with *status_r (404 unknown or
- * removed, 403/409 as queue_permit says, 500) and *errstr_r.
+ * (free with queue_file_free), or -1 with *err_r (CORE_NOT_FOUND unknown
+ * or removed, as queue_permit says, CORE_DATABASE) and *errstr_r.
  */
 int	queue_attachment(sqlite3 *db, int64_t att, const char *op,
 	    const char *role, time_t now, struct queue_file *f,
-	    int *status_r, char **errstr_r);
+	    enum core_err *err_r, char **errstr_r);
 void	queue_file_free(struct queue_file *f);
 
 /*
@@ -112,10 +116,11 @@ void	queue_file_free(struct queue_file *f);
  * incident stays queued, free and with its deadlines, for its review.
  */
 int	queue_release(sqlite3 *db, int64_t id, const char *op,
-	    const char *role, time_t now, int *status_r, char **errstr_r);
+	    const char *role, time_t now, enum core_err *err_r,
+	    char **errstr_r);
 int	queue_close(sqlite3 *db, int64_t id, const char *op,
 	    const char *role, const char *resolution, time_t now,
-	    int *status_r, char **errstr_r);
+	    enum core_err *err_r, char **errstr_r);
 
 /*
  * Inside a write transaction: puts every item op holds back in its queue,

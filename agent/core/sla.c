@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/deffile.h"
+
 #define MSK_OFFSET	(3 * 3600)
 #define SECS_PER_DAY	86400
 #define MINUTES		60
@@ -36,9 +38,13 @@ static const struct sla_rule rules[] = {
 
 #define NRULES	(sizeof(rules) / sizeof(rules[0]))
 
-/* Most urgent first: the queue sorts by this rank. */
+/* By enum sla_priority, most urgent first. */
 static const char *const priorities[] = {
-	"critical", "high", "medium", "normal", "low"
+	[SLA_CRITICAL] = "critical",
+	[SLA_HIGH] = "high",
+	[SLA_MEDIUM] = "medium",
+	[SLA_NORMAL] = "normal",
+	[SLA_LOW] = "low",
 };
 
 #define NPRIORITIES	(sizeof(priorities) / sizeof(priorities[0]))
@@ -184,13 +190,15 @@ sla_add_working_days(time_t from, int days, const struct sla_holidays *h)
 }
 
 const char *
-sla_kind(const char *category, const char *priority)
+sla_kind(const char *category, enum sla_priority priority)
 {
 	static const char *const incident[] = {
-		"incident.critical", "incident.high", "incident.medium",
-		"incident.low"
+		[SLA_CRITICAL] = "incident.critical",
+		[SLA_HIGH] = "incident.high",
+		[SLA_MEDIUM] = "incident.medium",
+		[SLA_NORMAL] = "incident.medium",
+		[SLA_LOW] = "incident.low",
 	};
-	size_t	i;
 
 	if (category == NULL)
 		return "chat";
@@ -198,10 +206,9 @@ sla_kind(const char *category, const char *priority)
 		return "complaint";
 	if (strncmp(category, "incident.", 9) != 0)
 		return "chat";
-	for (i = 0; priority != NULL && i < 4; i++)
-		if (strcmp(incident[i] + 9, priority) == 0)
-			return incident[i];
-	return "incident.medium";
+	if ((size_t)priority >= NPRIORITIES)
+		return "incident.medium";
+	return incident[priority];
 }
 
 int
@@ -225,21 +232,43 @@ sla_deadlines(const char *kind, time_t created, const struct sla_holidays *h,
 	return 0;
 }
 
-int
-sla_priority_rank(const char *p)
+enum sla_priority
+sla_priority_of(int def_priority)
 {
-	size_t	i;
-
-	for (i = 0; p != NULL && i < NPRIORITIES; i++)
-		if (strcmp(priorities[i], p) == 0)
-			return (int)i;
-	return 3;	/* normal */
+	switch (def_priority) {
+	case PRIORITY_CRITICAL:
+		return SLA_CRITICAL;
+	case PRIORITY_HIGH:
+		return SLA_HIGH;
+	case PRIORITY_MEDIUM:
+		return SLA_MEDIUM;
+	case PRIORITY_LOW:
+		return SLA_LOW;
+	default:
+		return SLA_NORMAL;
+	}
 }
 
 const char *
-sla_priority_up(const char *p)
+sla_priority_name(enum sla_priority p)
 {
-	int	r = sla_priority_rank(p);
+	return (size_t)p < NPRIORITIES ? priorities[p] : "normal";
+}
 
-	return priorities[r > 0 ? r - 1 : 0];
+enum sla_priority
+sla_priority_parse(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < NPRIORITIES; i++)
+		if (strcmp(priorities[i], s) == 0)
+			return (enum sla_priority)i;
+	return SLA_NORMAL;
+}
+
+enum sla_priority
+sla_priority_up(enum sla_priority p)
+{
+	return p > SLA_CRITICAL && (size_t)p < NPRIORITIES ? p - 1 :
+	    SLA_CRITICAL;
 }

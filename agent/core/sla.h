@@ -49,12 +49,39 @@ time_t	sla_add_working_days(time_t from, int days,
 	    const struct sla_holidays *h);
 
 /*
- * The kind of request for its category and incident priority (NULL when
- * none): "complaint" for feedback, "incident.critical" ... "incident.low"
- * for incidents (medium when the priority is unknown), else "chat".
- * Returns a static string.
+ * The one priority scale, most urgent first, whose value is the queue's
+ * sort rank: the editors' four levels (PRIORITY_CRITICAL ... PRIORITY_LOW
+ * of intents/deffile.h) with "normal", between medium and low, for a
+ * request no category gave a priority.  Names are what the database and
+ * the API carry.
  */
-const char *sla_kind(const char *category, const char *priority);
+enum sla_priority {
+	SLA_CRITICAL,
+	SLA_HIGH,
+	SLA_MEDIUM,
+	SLA_NORMAL,
+	SLA_LOW
+};
+
+/* The scale's level of an editor's PRIORITY_* (PRIORITY_NONE: normal). */
+enum sla_priority	 sla_priority_of(int def_priority);
+
+/* "critical" ... "low". */
+const char		*sla_priority_name(enum sla_priority p);
+
+/* The level named s; normal when s is NULL or unknown. */
+enum sla_priority	 sla_priority_parse(const char *s);
+
+/* The level one step more urgent than p; critical stays critical. */
+enum sla_priority	 sla_priority_up(enum sla_priority p);
+
+/*
+ * The kind of request for its category and priority: "complaint" for
+ * feedback, "incident.critical" ... "incident.low" for incidents (medium
+ * when it has none of those four), else "chat".  Returns a static
+ * string.
+ */
+const char *sla_kind(const char *category, enum sla_priority priority);
 
 /*
  * Fills *d with the deadlines of a request of kind received at created.
@@ -62,16 +89,6 @@ const char *sla_kind(const char *category, const char *priority);
  */
 int	sla_deadlines(const char *kind, time_t created,
 	    const struct sla_holidays *h, struct sla_deadlines *d);
-
-/*
- * The priority one step more urgent than p in the queue's order (low,
- * normal, medium, high, critical); critical stays critical.  Returns a
- * static string.
- */
-const char *sla_priority_up(const char *p);
-
-/* Sort rank of priority p: 0 for critical ... 4 for low. */
-int	sla_priority_rank(const char *p);
 
 /* The Moscow day number of t. */
 int64_t	sla_moscow_day(time_t t);

@@ -106,13 +106,13 @@ route(const struct turn_env *env, const struct conv_info *ci,
 	if (v->action == ACTION_HANDOFF) {
 		if (queue_enqueue(env->db, ci->id, v->reason, 1, env->holidays,
 		    env->now, errstr_r) == -1 || conv_set_state(env->db, ci->id,
-		    "queued", env->now, errstr_r) == -1)
+		    CONV_QUEUED, env->now, errstr_r) == -1)
 			return -1;
 		t->queue_changed = 1;
 		return 0;
 	}
-	if (strcmp(ci->state, "bot") != 0 && conv_set_state(env->db, ci->id,
-	    "bot", env->now, errstr_r) == -1)
+	if (ci->state != CONV_BOT && conv_set_state(env->db, ci->id, CONV_BOT,
+	    env->now, errstr_r) == -1)
 		return -1;
 	if (reply_needs_number(v)) {
 		if (queue_enqueue(env->db, ci->id, "registered request", 0,

@@ -686,8 +686,7 @@ take_person(const struct mailchan_env *env, const struct mailchan_where *w,
 	    env->now, errstr_r) == -1 || record_attachments(env, m, sv, nsv,
 	    conv, ci.number, errstr_r) == -1)
 		goto fail;
-	if (strcmp(ci.state, "queued") == 0 ||
-	    strcmp(ci.state, "operator") == 0) {
+	if (conv_with_person(ci.state)) {
 		/* A person has the request: the letter is theirs. */
 		o = O_TO_OPERATOR;
 		res->queue_changed = 1;

@@ -42,12 +42,7 @@ static void
 finish(struct http_req *req, int rc, struct conv_result *res, char *err)
 {
 	if (rc == -1) {
-		if (res->status >= 500)
-			server_error(req, err);
-		else {
-			http_error(req, res->status, err);
-			free(err);
-		}
+		http_core_error(req, res->err, err);
 		return;
 	}
 	/* Those watching were told by the turn (env.notify). */
@@ -235,16 +230,12 @@ int
 api_chat_attachment_head(struct http_req *req)
 {
 	char	*err = NULL;
-	int	 status, wait;
+	enum core_err	 why;
+	int		 wait;
 
 	if (attach_may_upload(req->w->db, req->conv, req->body_declared,
-	    conv_quota(req), &status, &err) == -1) {
-		if (status >= 500)
-			server_error(req, err);
-		else {
-			http_error(req, status, err);
-			free(err);
-		}
+	    conv_quota(req), &why, &err) == -1) {
+		http_core_error(req, why, err);
 		return -1;
 	}
 	if (throttle(req) == -1)
@@ -306,7 +297,7 @@ api_chat_rating(struct http_req *req)
 {
 	json_t	*score, *comment;
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 
 	score = req->json != NULL ? json_object_get(req->json, "score") : NULL;
 	comment = req->json != NULL ? json_object_get(req->json, "comment") :
@@ -319,13 +310,8 @@ api_chat_rating(struct http_req *req)
 	if (conv_rate(req->w->db, req->conv, json_integer_value(score) < 1 ||
 	    json_integer_value(score) > 5 ? 0 : (int)json_integer_value(score),
 	    json_is_string(comment) ? json_string_value(comment) : NULL,
-	    req->now, &status, &err) == -1) {
-		if (status >= 500)
-			server_error(req, err);
-		else {
-			http_error(req, status, err);
-			free(err);
-		}
+	    req->now, &why, &err) == -1) {
+		http_core_error(req, why, err);
 		return;
 	}
 	hub_publish(req->srv->hub, req->conv, 0);

@@ -31,15 +31,9 @@
 #define KB_QUERY_MAX	500
 
 static void
-fail(struct http_req *req, int status, char *err)
+fail(struct http_req *req, enum core_err why, char *err)
 {
-	if (status >= 500) {
-		log_msg(LOG_ERROR, "%s %s: %s", req->method, req->path,
-		    err != NULL ? err : "?");
-		http_error(req, 500, "the server failed; please try again");
-	} else
-		http_error(req, status, err != NULL ? err : "refused");
-	free(err);
+	http_core_error(req, why, err);
 }
 
 static const char *
@@ -64,7 +58,8 @@ api_op_login(struct http_req *req)
 	struct operator_session	 s;
 	const char		*name, *pw;
 	char			 token[OPERATOR_TOKEN_MAX], *err = NULL;
-	int			 status, retry;
+	enum core_err			 why;
+	int			 retry;
 
 	name = string_field(req, "name");
 	pw = string_field(req, "password");
@@ -73,9 +68,9 @@ api_op_login(struct http_req *req)
 		return;
 	}
 	if (operator_login(req->w->db, name, pw, req->ip, req->now, token,
-	    &s, &status, &retry, &err) == -1) {
+	    &s, &why, &retry, &err) == -1) {
 		req->retry_after = retry;
-		fail(req, status, err);
+		fail(req, why, err);
 		return;
 	}
 	req->cookie = http_session_cookie(req, token, OPERATOR_SESSION_TTL);
@@ -89,7 +84,7 @@ api_op_logout(struct http_req *req)
 
 	if (operator_logout(req->w->db, req->op_token, req->now,
 	    &err) == -1) {
-		fail(req, 500, err);
+		fail(req, CORE_DATABASE, err);
 		return;
 	}
 	/* The streams opened with this session end now. */
@@ -111,7 +106,7 @@ api_op_queue(struct http_req *req)
 	char	*err = NULL;
 
 	if ((items = queue_list(req->w->db, req->now, &err)) == NULL) {
-		fail(req, 500, err);
+		fail(req, CORE_DATABASE, err);
 		return;
 	}
 	http_json(req, 200, json_pack("{s:o}", "items", items));
@@ -122,11 +117,11 @@ api_op_read(struct http_req *req)
 {
 	json_t	*out;
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 
 	if (queue_read(req->w->db, req->id, req->op.name, req->op.role,
-	    req->now, &out, &status, &err) == -1) {
-		fail(req, status, err);
+	    req->now, &out, &why, &err) == -1) {
+		fail(req, why, err);
 		return;
 	}
 	http_json(req, 200, out);
@@ -175,11 +170,12 @@ api_op_attachment(struct http_req *req)
 	struct queue_file	 f;
 	struct stat		 sb;
 	char			*path, *cd, *err = NULL;
-	int			 status, fd;
+	enum core_err			 why;
+	int			 fd;
 
 	if (queue_attachment(req->w->db, req->id, req->op.name, req->op.role,
-	    req->now, &f, &status, &err) == -1) {
-		fail(req, status, err);
+	    req->now, &f, &why, &err) == -1) {
+		fail(req, why, err);
 		return;
 	}
 	if (strlen(f.sha256) != 64 || strspn(f.sha256,
@@ -232,11 +228,11 @@ api_op_take(struct http_req *req)
 {
 	json_t	*item;
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 
 	if (queue_take(req->w->db, req->id, req->op.name, req->op.role,
-	    req->now, &item, &status, &err) == -1) {
-		fail(req, status, err);
+	    req->now, &item, &why, &err) == -1) {
+		fail(req, why, err);
 		return;
 	}
 	changed(req);
@@ -248,7 +244,7 @@ api_op_reply(struct http_req *req)
 {
 	json_t	*t, *msg;
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 
 	t = req->json != NULL ? json_object_get(req->json, "text") : NULL;
 	if (!json_is_string(t)) {
@@ -257,8 +253,8 @@ api_op_reply(struct http_req *req)
 	}
 	if (queue_reply(req->w->db, req->id, req->op.name, req->op.role,
 	    json_string_value(t), json_string_length(t),
-	    string_field(req, "key"), req->now, &msg, &status, &err) == -1) {
-		fail(req, status, err);
+	    string_field(req, "key"), req->now, &msg, &why, &err) == -1) {
+		fail(req, why, err);
 		return;
 	}
 	changed(req);
@@ -270,12 +266,12 @@ api_op_transfer(struct http_req *req)
 {
 	json_t	*item;
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 
 	if (queue_transfer(req->w->db, req->id, req->op.name, req->op.role,
-	    string_field(req, "queue"), req->now, &item, &status,
+	    string_field(req, "queue"), req->now, &item, &why,
 	    &err) == -1) {
-		fail(req, status, err);
+		fail(req, why, err);
 		return;
 	}
 	changed(req);
@@ -286,11 +282,11 @@ void
 api_op_release(struct http_req *req)
 {
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 
 	if (queue_release(req->w->db, req->id, req->op.name, req->op.role,
-	    req->now, &status, &err) == -1) {
-		fail(req, status, err);
+	    req->now, &why, &err) == -1) {
+		fail(req, why, err);
 		return;
 	}
 	changed(req);
@@ -301,12 +297,12 @@ void
 api_op_close(struct http_req *req)
 {
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 
 	if (queue_close(req->w->db, req->id, req->op.name, req->op.role,
-	    string_field(req, "resolution"), req->now, &status,
+	    string_field(req, "resolution"), req->now, &why,
 	    &err) == -1) {
-		fail(req, status, err);
+		fail(req, why, err);
 		return;
 	}
 	changed(req);
@@ -333,7 +329,7 @@ api_op_kb_search(struct http_req *req)
 		lang = NULL;
 	if (kb_search(req->w->db, q, strlen(q), lang, KB_HITS, &hits, &n,
 	    &err) == -1) {
-		fail(req, 500, err);
+		fail(req, CORE_DATABASE, err);
 		return;
 	}
 	arr = json_array();
@@ -378,7 +374,7 @@ api_kb_article(struct http_req *req)
 	    strcmp(lang, "ru") != 0)
 		rc = kb_store_get(req->w->db, id, "ru", &a, &err);
 	if (rc == -1) {
-		fail(req, 500, err);
+		fail(req, CORE_DATABASE, err);
 		return;
 	}
 	if (rc == 0) {
@@ -398,7 +394,7 @@ api_metrics(struct http_req *req)
 	char	*text, *err = NULL;
 
 	if ((text = metrics_render(req->w->db, req->now, &err)) == NULL) {
-		fail(req, 500, err);
+		fail(req, CORE_DATABASE, err);
 		return;
 	}
 	req->resp = MHD_create_response_from_buffer(strlen(text), text,

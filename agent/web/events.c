@@ -254,7 +254,8 @@ fill_citizen(struct stream *s, sqlite3 *db)
 		return;
 	}
 	wait = queue_wait_estimate(db, s->conv, time(NULL));
-	st = json_pack("{s:s, s:o, s:o}", "state", ci.state, "wait_estimate",
+	st = json_pack("{s:s, s:o, s:o}", "state", conv_state_name(ci.state),
+	    "wait_estimate",
 	    wait >= 0 ? json_integer(wait) : json_null(), "request_number",
 	    ci.number[0] != '\0' ? json_string(ci.number) : json_null());
 	js = json_dumps(st, JSON_COMPACT);

@@ -130,6 +130,21 @@ static const struct {
 	{ 429, "too_many" }, { 500, "internal" }, { 503, "overloaded" },
 };
 
+/* The HTTP status of each refusal or failure of the core (docs/api.md). */
+static const int core_statuses[] = {
+	[CORE_OK] = 200,
+	[CORE_INVALID] = 400,
+	[CORE_UNAUTHORIZED] = 401,
+	[CORE_FORBIDDEN] = 403,
+	[CORE_NOT_FOUND] = 404,
+	[CORE_CONFLICT] = 409,
+	[CORE_TOO_LARGE] = 413,
+	[CORE_UNSUPPORTED] = 415,
+	[CORE_TOO_MANY] = 429,
+	[CORE_BUSY] = 503,
+	[CORE_DATABASE] = 500,
+};
+
 /* A connection, from its start to its close (the socket context). */
 struct conn {
 	struct watch_conn	*wc;
@@ -182,6 +197,31 @@ http_error(struct http_req *req, int status, const char *message)
 {
 	http_json(req, status, json_pack("{s:s, s:s}", "error",
 	    status_code(status), "message", message));
+}
+
+int
+http_status_of(enum core_err e)
+{
+	if ((size_t)e >= sizeof(core_statuses) / sizeof(core_statuses[0]) ||
+	    core_statuses[e] == 0)
+		return 500;
+	return core_statuses[e];
+}
+
+void
+http_core_error(struct http_req *req, enum core_err e, char *err)
+{
+	int	status = http_status_of(e);
+
+	if (status >= 500 && e != CORE_BUSY) {
+		/* The reason is for the log; the client learns only that it
+		 * may try again. */
+		log_msg(LOG_ERROR, "%s %s: %s", req->method, req->path,
+		    err != NULL ? err : "?");
+		http_error(req, 500, "the server failed; please try again");
+	} else
+		http_error(req, status, err != NULL ? err : "refused");
+	free(err);
 }
 
 const char *

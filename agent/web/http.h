@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "agent/core/err.h"
 #include "agent/core/operator.h"
 #include "agent/web/server.h"
 #include "lib/peer.h"
@@ -59,6 +60,16 @@ void	http_json(struct http_req *, int status, json_t *out);
 
 /* Sets an error answer {"error": code-of-status, "message": message}. */
 void	http_error(struct http_req *, int status, const char *message);
+
+/* The HTTP status for a refusal or failure of the core: one table. */
+int	http_status_of(enum core_err e);
+
+/*
+ * Sets the error answer for e with the core's message err (freed).  A
+ * failure of the state is logged with err and answered with a message
+ * that says only to try again.
+ */
+void	http_core_error(struct http_req *, enum core_err e, char *err);
 
 /* A request header's value, or NULL. */
 const char *http_header(struct http_req *, const char *name);

@@ -175,14 +175,14 @@ START_TEST(test_bad_text_is_refused)
 	int64_t			 id = new_chat("ru");
 
 	ck_assert_int_eq(conv_message(&env, id, "   ", 3, &res, &err), -1);
-	ck_assert_int_eq(res.status, 400);
+	ck_assert_int_eq(res.err, CORE_INVALID);
 	free(err);
 	big = malloc(CONV_TEXT_MAX + 2);
 	memset(big, 'a', CONV_TEXT_MAX + 1);
 	big[CONV_TEXT_MAX + 1] = '\0';
 	ck_assert_int_eq(conv_message(&env, id, big, CONV_TEXT_MAX + 1, &res,
 	    &err), -1);
-	ck_assert_int_eq(res.status, 400);
+	ck_assert_int_eq(res.err, CORE_INVALID);
 	free(err);
 	free(big);
 }
@@ -207,7 +207,7 @@ START_TEST(test_clarify_then_choose)
 	json_decref(res.messages);
 	ck_assert_int_eq(conv_choose(&env, id, "feedback.complaint", NULL, &res,
 	    &err), -1);
-	ck_assert_int_eq(res.status, 400);
+	ck_assert_int_eq(res.err, CORE_INVALID);
 	free(err);
 	ck_assert_msg(conv_choose(&env, id, intent, NULL, &res, &err) == 0, "%s",
 	    err);
@@ -220,7 +220,7 @@ START_TEST(test_clarify_then_choose)
 	json_decref(res.messages);
 	/* The question is answered: pressing the other option is refused. */
 	ck_assert_int_eq(conv_choose(&env, id, intent, NULL, &res, &err), -1);
-	ck_assert_int_eq(res.status, 400);
+	ck_assert_int_eq(res.err, CORE_INVALID);
 	free(err);
 }
 END_TEST
@@ -240,7 +240,7 @@ START_TEST(test_complaint_gets_a_number_and_a_queue_item)
 	ck_assert(str(m, "request_number") != NULL);
 	info(id, &ci);
 	ck_assert_str_eq(ci.number, str(m, "request_number"));
-	ck_assert_str_eq(ci.state, "bot");
+	ck_assert_int_eq(ci.state, CONV_BOT);
 	json_decref(res.messages);
 	items = queue_list(db, env.now, &err);
 	json_array_foreach(items, i, it)
@@ -268,7 +268,7 @@ hand_off(int64_t id)
 	say(id, "оператор", &res);
 	json_decref(res.messages);
 	info(id, &ci);
-	ck_assert_str_eq(ci.state, "queued");
+	ck_assert_int_eq(ci.state, CONV_QUEUED);
 	ck_assert(ci.number[0] != '\0');
 	items = queue_list(db, env.now, &err);
 	json_array_foreach(items, i, it)
@@ -292,29 +292,29 @@ START_TEST(test_handoff_take_reply_close_rate)
 	struct conv_info	 ci;
 	json_t			*item, *msg, *out;
 	char			*err = NULL;
-	int			 status;
+	enum core_err			 why;
 	int64_t			 id = new_chat("ru");
 
 	hand_off(id);
 	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
-	    &item, &status, &err), 0);
+	    &item, &why, &err), 0);
 	ck_assert_str_eq(str(item, "owner"), "anna");
 	json_decref(item);
 	ck_assert_int_eq(queue_take(db, id, "boris", "operator", env.now,
-	    &item, &status, &err), -1);
-	ck_assert_int_eq(status, 409);
+	    &item, &why, &err), -1);
+	ck_assert_int_eq(why, CORE_CONFLICT);
 	ck_assert(strstr(err, "anna") != NULL);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(queue_reply(db, id, "boris", "operator", "hi", 2,
 	    NULL, env.now, &msg,
-	    &status, &err), -1);
-	ck_assert_int_eq(status, 409);
+	    &why, &err), -1);
+	ck_assert_int_eq(why, CORE_CONFLICT);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(queue_reply(db, id, "anna", "operator",
 	    "Здравствуйте!", strlen("Здравствуйте!"), NULL, env.now, &msg,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	ck_assert_str_eq(str(msg, "from"), "operator");
 	ck_assert_str_eq(str(msg, "author"), "anna");
 	json_decref(msg);
@@ -322,37 +322,37 @@ START_TEST(test_handoff_take_reply_close_rate)
 	say(id, "спасибо, жду", &res);
 	ck_assert_uint_eq(json_array_size(res.messages), 1);
 	json_decref(res.messages);
-	ck_assert_int_eq(conv_rate(db, id, 5, NULL, env.now, &status, &err),
+	ck_assert_int_eq(conv_rate(db, id, 5, NULL, env.now, &why, &err),
 	    -1);
-	ck_assert_int_eq(status, 409);
+	ck_assert_int_eq(why, CORE_CONFLICT);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(queue_read(db, id, "anna", "operator", env.now, &out,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	ck_assert_uint_ge(json_array_size(json_object_get(out, "messages")),
 	    6);
 	json_decref(out);
 	ck_assert_int_eq(queue_close(db, id, "anna", "operator", "код пришёл",
-	    env.now, &status, &err), 0);
+	    env.now, &why, &err), 0);
 	info(id, &ci);
-	ck_assert_str_eq(ci.state, "closed");
-	ck_assert_int_eq(conv_rate(db, id, 9, NULL, env.now, &status, &err),
+	ck_assert_int_eq(ci.state, CONV_CLOSED);
+	ck_assert_int_eq(conv_rate(db, id, 9, NULL, env.now, &why, &err),
 	    -1);
-	ck_assert_int_eq(status, 400);
+	ck_assert_int_eq(why, CORE_INVALID);
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(conv_rate(db, id, 5, "спасибо", env.now, &status,
+	ck_assert_int_eq(conv_rate(db, id, 5, "спасибо", env.now, &why,
 	    &err), 0);
-	ck_assert_int_eq(conv_rate(db, id, 4, NULL, env.now, &status, &err),
+	ck_assert_int_eq(conv_rate(db, id, 4, NULL, env.now, &why, &err),
 	    -1);
-	ck_assert_int_eq(status, 409);
+	ck_assert_int_eq(why, CORE_CONFLICT);
 	free(err);
 	err = NULL;
 	info(id, &ci);
 	ck_assert_int_eq(ci.rating, 5);
 	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
-	    &item, &status, &err), -1);
-	ck_assert_int_eq(status, 409);
+	    &item, &why, &err), -1);
+	ck_assert_int_eq(why, CORE_CONFLICT);
 	free(err);
 }
 END_TEST
@@ -379,7 +379,7 @@ START_TEST(test_citizen_sees_display_name_never_login)
 	const char	*hello = "Добрый день";
 	json_t		*item, *msg;
 	char		*err = NULL;
-	int		 status;
+	enum core_err		 why;
 	int64_t		 a = new_chat("ru"), b = new_chat("ru");
 
 	ck_assert_int_eq(operator_add(db, "ivanov.i", "operator",
@@ -390,20 +390,20 @@ START_TEST(test_citizen_sees_display_name_never_login)
 	    "Иван Иванов", &err), 0);
 	hand_off(a);
 	ck_assert_int_eq(queue_take(db, a, "ivanov.i", "operator", env.now,
-	    &item, &status, &err), 0);
+	    &item, &why, &err), 0);
 	json_decref(item);
 	ck_assert_int_eq(queue_reply(db, a, "ivanov.i", "operator", hello,
-	    strlen(hello), NULL, env.now, &msg, &status, &err), 0);
+	    strlen(hello), NULL, env.now, &msg, &why, &err), 0);
 	json_decref(msg);
 	ck_assert(citizen_sees(a, "Иван Иванов"));
 	ck_assert(!citizen_sees(a, "ivanov.i"));
 	/* Without a display name: "оператор" only. */
 	hand_off(b);
 	ck_assert_int_eq(queue_take(db, b, "petrova", "operator", env.now,
-	    &item, &status, &err), 0);
+	    &item, &why, &err), 0);
 	json_decref(item);
 	ck_assert_int_eq(queue_reply(db, b, "petrova", "operator", hello,
-	    strlen(hello), NULL, env.now, &msg, &status, &err), 0);
+	    strlen(hello), NULL, env.now, &msg, &why, &err), 0);
 	json_decref(msg);
 	ck_assert(!citizen_sees(b, "petrova"));
 }
@@ -414,31 +414,31 @@ START_TEST(test_senior_queue_and_release)
 	struct conv_info	 ci;
 	json_t			*item;
 	char			*err = NULL;
-	int			 status;
+	enum core_err			 why;
 	int64_t			 id = new_chat("ru");
 
 	hand_off(id);
 	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "nowhere",
-	    env.now, &item, &status, &err), -1);
-	ck_assert_int_eq(status, 400);
+	    env.now, &item, &why, &err), -1);
+	ck_assert_int_eq(why, CORE_INVALID);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "senior",
-	    env.now, &item, &status, &err), 0);
+	    env.now, &item, &why, &err), 0);
 	ck_assert_str_eq(str(item, "queue"), "senior");
 	json_decref(item);
 	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
-	    &item, &status, &err), -1);
-	ck_assert_int_eq(status, 403);
+	    &item, &why, &err), -1);
+	ck_assert_int_eq(why, CORE_FORBIDDEN);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(queue_take(db, id, "olga", "senior", env.now, &item,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	json_decref(item);
 	ck_assert_int_eq(queue_release(db, id, "olga", "senior", env.now,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	info(id, &ci);
-	ck_assert_str_eq(ci.state, "bot");
+	ck_assert_int_eq(ci.state, CONV_BOT);
 }
 END_TEST
 
@@ -449,20 +449,21 @@ START_TEST(test_release_keeps_a_complaint_open)
 	json_t			*item, *items, *it;
 	char			*err = NULL;
 	size_t			 i;
-	int			 status, found = 0;
+	enum core_err			 why;
+	int			 found = 0;
 	int64_t			 id = new_chat("ru"), dl = 0;
 
 	say(id, "хочу подать жалобу на грубого оператора горячей линии",
 	    &res);
 	json_decref(res.messages);
 	ck_assert_int_eq(queue_take(db, id, "olga", "senior", env.now, &item,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	dl = json_integer_value(json_object_get(item, "deadline"));
 	json_decref(item);
 	ck_assert_int_eq(queue_release(db, id, "olga", "senior", env.now + 60,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	info(id, &ci);
-	ck_assert_str_eq(ci.state, "bot");
+	ck_assert_int_eq(ci.state, CONV_BOT);
 	items = queue_list(db, env.now + 60, &err);
 	json_array_foreach(items, i, it)
 		if (json_integer_value(json_object_get(it, "id")) == id) {
@@ -481,22 +482,22 @@ START_TEST(test_transfer_to_a_queue_one_works_keeps_the_item)
 {
 	json_t	*item;
 	char	*err = NULL;
-	int	 status;
+	enum core_err	 why;
 	int64_t	 id = new_chat("ru");
 
 	hand_off(id);
 	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
-	    &item, &status, &err), 0);
+	    &item, &why, &err), 0);
 	json_decref(item);
 	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "english",
-	    env.now, &item, &status, &err), 0);
+	    env.now, &item, &why, &err), 0);
 	ck_assert_str_eq(str(item, "queue"), "english");
 	ck_assert_str_eq(str(item, "owner"), "anna");
 	ck_assert_str_eq(str(item, "state"), "operator");
 	json_decref(item);
 	/* The senior queue is not hers: it goes there unassigned. */
 	ck_assert_int_eq(queue_transfer(db, id, "anna", "operator", "senior",
-	    env.now, &item, &status, &err), 0);
+	    env.now, &item, &why, &err), 0);
 	ck_assert(json_is_null(json_object_get(item, "owner")));
 	ck_assert_str_eq(str(item, "state"), "queued");
 	json_decref(item);
@@ -505,13 +506,13 @@ END_TEST
 
 /* permit(action, role, owner, queue): queue_permit for operator "anna"
  * on an open item. */
-static int
+static enum core_err
 permit(const char *action, const char *role, const char *owner,
     const char *queue)
 {
 	const char	*why;
 
-	return queue_permit(action, role, "anna", "queued", owner, queue,
+	return queue_permit(action, role, "anna", CONV_QUEUED, owner, queue,
 	    &why);
 }
 
@@ -520,37 +521,52 @@ START_TEST(test_one_table_decides_who_may_act)
 	const char	*why;
 
 	/* A plain operator and the senior queue: no way in or out. */
-	ck_assert_int_eq(permit("take", "operator", NULL, "senior"), 403);
-	ck_assert_int_eq(permit("transfer", "operator", NULL, "senior"), 403);
-	ck_assert_int_eq(permit("close", "operator", NULL, "senior"), 403);
-	ck_assert_int_eq(permit("release", "operator", NULL, "senior"), 403);
-	ck_assert_int_eq(permit("read", "operator", NULL, "senior"), 403);
-	ck_assert_int_eq(permit("take", "senior", NULL, "senior"), 0);
-	ck_assert_int_eq(permit("transfer", "admin", NULL, "senior"), 0);
+	ck_assert_int_eq(permit("take", "operator", NULL, "senior"),
+	    CORE_FORBIDDEN);
+	ck_assert_int_eq(permit("transfer", "operator", NULL, "senior"),
+	    CORE_FORBIDDEN);
+	ck_assert_int_eq(permit("close", "operator", NULL, "senior"),
+	    CORE_FORBIDDEN);
+	ck_assert_int_eq(permit("release", "operator", NULL, "senior"),
+	    CORE_FORBIDDEN);
+	ck_assert_int_eq(permit("read", "operator", NULL, "senior"),
+	    CORE_FORBIDDEN);
+	ck_assert_int_eq(permit("take", "senior", NULL, "senior"), CORE_OK);
+	ck_assert_int_eq(permit("transfer", "admin", NULL, "senior"), CORE_OK);
 	/* Escalated while anna held it: she goes on, a senior moves it. */
-	ck_assert_int_eq(permit("reply", "operator", "anna", "senior"), 0);
-	ck_assert_int_eq(permit("close", "operator", "anna", "senior"), 0);
+	ck_assert_int_eq(permit("reply", "operator", "anna", "senior"),
+	    CORE_OK);
+	ck_assert_int_eq(permit("close", "operator", "anna", "senior"),
+	    CORE_OK);
 	ck_assert_int_eq(permit("transfer", "operator", "anna", "senior"),
-	    403);
+	    CORE_FORBIDDEN);
 	/* Closing or releasing what nobody took is a senior's call. */
-	ck_assert_int_eq(permit("close", "operator", NULL, "general"), 409);
-	ck_assert_int_eq(permit("release", "operator", NULL, "general"), 409);
-	ck_assert_int_eq(permit("close", "senior", NULL, "general"), 0);
-	ck_assert_int_eq(permit("reply", "admin", NULL, "general"), 409);
+	ck_assert_int_eq(permit("close", "operator", NULL, "general"),
+	    CORE_CONFLICT);
+	ck_assert_int_eq(permit("release", "operator", NULL, "general"),
+	    CORE_CONFLICT);
+	ck_assert_int_eq(permit("close", "senior", NULL, "general"), CORE_OK);
+	ck_assert_int_eq(permit("reply", "admin", NULL, "general"),
+	    CORE_CONFLICT);
 	/* Another's item: read only, whatever the role. */
-	ck_assert_int_eq(permit("read", "operator", "boris", "general"), 0);
-	ck_assert_int_eq(permit("take", "admin", "boris", "general"), 409);
-	ck_assert_int_eq(permit("close", "admin", "boris", "general"), 409);
+	ck_assert_int_eq(permit("read", "operator", "boris", "general"),
+	    CORE_OK);
+	ck_assert_int_eq(permit("take", "admin", "boris", "general"),
+	    CORE_CONFLICT);
+	ck_assert_int_eq(permit("close", "admin", "boris", "general"),
+	    CORE_CONFLICT);
 	ck_assert_int_eq(permit("transfer", "senior", "boris", "general"),
-	    409);
+	    CORE_CONFLICT);
 	/* Closed items are read, nothing else; unknown roles and actions
 	 * nothing at all. */
-	ck_assert_int_eq(queue_permit("read", "operator", "anna", "closed",
-	    NULL, "general", &why), 0);
-	ck_assert_int_eq(queue_permit("take", "admin", "anna", "closed",
-	    NULL, "general", &why), 409);
-	ck_assert_int_eq(permit("read", "guest", NULL, "general"), 403);
-	ck_assert_int_eq(permit("delete", "admin", "anna", "general"), 403);
+	ck_assert_int_eq(queue_permit("read", "operator", "anna", CONV_CLOSED,
+	    NULL, "general", &why), CORE_OK);
+	ck_assert_int_eq(queue_permit("take", "admin", "anna", CONV_CLOSED,
+	    NULL, "general", &why), CORE_CONFLICT);
+	ck_assert_int_eq(permit("read", "guest", NULL, "general"),
+	    CORE_FORBIDDEN);
+	ck_assert_int_eq(permit("delete", "admin", "anna", "general"),
+	    CORE_FORBIDDEN);
 }
 END_TEST
 
@@ -559,31 +575,31 @@ START_TEST(test_a_retried_reply_is_stored_once)
 	json_t		*item, *msg, *out, *m;
 	char		*err = NULL;
 	size_t		 i;
-	int		 status;
+	enum core_err		 why;
 	int64_t		 first, n = 0;
 	int64_t		 id = new_chat("ru");
 
 	hand_off(id);
 	ck_assert_int_eq(queue_take(db, id, "anna", "operator", env.now,
-	    &item, &status, &err), 0);
+	    &item, &why, &err), 0);
 	json_decref(item);
 	ck_assert_int_eq(queue_reply(db, id, "anna", "operator", "Минуту",
-	    strlen("Минуту"), "key-of-one-reply-01", env.now, &msg, &status,
+	    strlen("Минуту"), "key-of-one-reply-01", env.now, &msg, &why,
 	    &err), 0);
 	first = json_integer_value(json_object_get(msg, "id"));
 	json_decref(msg);
 	/* The answer was lost; the console sends it again, the item has
 	 * closed meanwhile: the same message, nothing stored. */
 	ck_assert_int_eq(queue_close(db, id, "anna", "operator", "done",
-	    env.now, &status, &err), 0);
+	    env.now, &why, &err), 0);
 	ck_assert_int_eq(queue_reply(db, id, "anna", "operator", "Минуту",
-	    strlen("Минуту"), "key-of-one-reply-01", env.now, &msg, &status,
+	    strlen("Минуту"), "key-of-one-reply-01", env.now, &msg, &why,
 	    &err), 0);
 	ck_assert_int_eq(json_integer_value(json_object_get(msg, "id")),
 	    first);
 	json_decref(msg);
 	ck_assert_int_eq(queue_read(db, id, "anna", "operator", env.now, &out,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	json_array_foreach(json_object_get(out, "messages"), i, m)
 		if (strcmp(str(m, "text"), "Минуту") == 0)
 			n++;
@@ -591,14 +607,14 @@ START_TEST(test_a_retried_reply_is_stored_once)
 	ck_assert_int_eq(n, 1);
 	/* Another operator's key, or a malformed one, proves nothing. */
 	ck_assert_int_eq(queue_reply(db, id, "boris", "operator", "Минуту",
-	    strlen("Минуту"), "key-of-one-reply-01", env.now, &msg, &status,
+	    strlen("Минуту"), "key-of-one-reply-01", env.now, &msg, &why,
 	    &err), -1);
-	ck_assert_int_eq(status, 409);
+	ck_assert_int_eq(why, CORE_CONFLICT);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(queue_reply(db, id, "anna", "operator", "Минуту",
-	    strlen("Минуту"), "short", env.now, &msg, &status, &err), -1);
-	ck_assert_int_eq(status, 400);
+	    strlen("Минуту"), "short", env.now, &msg, &why, &err), -1);
+	ck_assert_int_eq(why, CORE_INVALID);
 	free(err);
 }
 END_TEST
@@ -615,7 +631,7 @@ START_TEST(test_button_and_english_reach_a_person)
 	say(id, "I need to speak to a human", &res);
 	json_decref(res.messages);
 	info(id, &ci);
-	ck_assert_str_eq(ci.state, "queued");
+	ck_assert_int_eq(ci.state, CONV_QUEUED);
 	items = queue_list(db, env.now, &err);
 	json_array_foreach(items, i, it)
 		if (json_integer_value(json_object_get(it, "id")) == id)
@@ -625,7 +641,7 @@ START_TEST(test_button_and_english_reach_a_person)
 	ck_assert_int_eq(conv_handoff(&env, id, &res, &err), 0);
 	json_decref(res.messages);
 	info(id, &ci);
-	ck_assert_str_eq(ci.state, "queued");
+	ck_assert_int_eq(ci.state, CONV_QUEUED);
 	ck_assert_int_ge(queue_wait_estimate(db, id, env.now), 10);
 }
 END_TEST
@@ -672,7 +688,8 @@ START_TEST(test_operators_open_attachments_journalled)
 	struct queue_file		 f;
 	sqlite3_stmt			*st;
 	char				*err = NULL;
-	int				 status, n = 0;
+	enum core_err				 why;
+	int				 n = 0;
 	int64_t				 id = new_chat("ru"), att;
 
 	hand_off(id);
@@ -682,7 +699,7 @@ START_TEST(test_operators_open_attachments_journalled)
 	    json_array_get(res.messages, 0), "attachment"), "id"));
 	json_decref(res.messages);
 	ck_assert_int_eq(queue_attachment(db, att, "anna", "operator",
-	    env.now, &f, &status, &err), 0);
+	    env.now, &f, &why, &err), 0);
 	ck_assert_str_eq(f.type, "application/pdf");
 	ck_assert_str_eq(f.name, "скан.pdf");
 	ck_assert_uint_eq(strlen(f.sha256), 64);
@@ -696,8 +713,8 @@ START_TEST(test_operators_open_attachments_journalled)
 	sqlite3_finalize(st);
 	ck_assert_int_eq(n, 1);
 	ck_assert_int_eq(queue_attachment(db, att + 1000, "anna", "operator",
-	    env.now, &f, &status, &err), -1);
-	ck_assert_int_eq(status, 404);
+	    env.now, &f, &why, &err), -1);
+	ck_assert_int_eq(why, CORE_NOT_FOUND);
 	free(err);
 }
 END_TEST
@@ -716,7 +733,7 @@ START_TEST(test_attachments_are_checked_by_content)
 	/* Nothing typed yet: no files. */
 	ck_assert_int_eq(attach_store(&env, attdir, id, "scan.pdf", pdf,
 	    sizeof(pdf) - 1, quota, &res, &err), -1);
-	ck_assert_int_eq(res.status, 409);
+	ck_assert_int_eq(res.err, CORE_CONFLICT);
 	free(err);
 	err = NULL;
 	say(id, "прикладываю скан", &res);
@@ -731,13 +748,13 @@ START_TEST(test_attachments_are_checked_by_content)
 	ck_assert(ci.number[0] != '\0');
 	ck_assert_int_eq(attach_store(&env, attdir, id, "virus.pdf", exe,
 	    sizeof(exe) - 1, quota, &res, &err), -1);
-	ck_assert_int_eq(res.status, 415);
+	ck_assert_int_eq(res.err, CORE_UNSUPPORTED);
 	free(err);
 	err = NULL;
 	/* Over the conversation's quota. */
 	ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
 	    sizeof(pdf) - 1, sizeof(pdf), &res, &err), -1);
-	ck_assert_int_eq(res.status, 413);
+	ck_assert_int_eq(res.err, CORE_TOO_LARGE);
 	free(err);
 	err = NULL;
 	/* An override that makes "fdp.exe" read "exe.pdf", an isolate, a
@@ -755,7 +772,7 @@ START_TEST(test_attachments_are_checked_by_content)
 	}
 	ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
 	    sizeof(pdf) - 1, quota, &res, &err), -1);
-	ck_assert_int_eq(res.status, 429);
+	ck_assert_int_eq(res.err, CORE_TOO_MANY);
 	free(err);
 }
 END_TEST
@@ -780,7 +797,7 @@ START_TEST(test_retention_removes_unopened_files)
 	struct conv_result		 res;
 	json_t				*item;
 	char				*err = NULL;
-	int				 status;
+	enum core_err				 why;
 	int64_t				 a = new_chat("ru"), b = new_chat("ru");
 
 	say(a, "вот фото документа", &res);
@@ -793,7 +810,7 @@ START_TEST(test_retention_removes_unopened_files)
 	    sizeof(seen) - 1, 1 << 20, &res, &err), 0);
 	json_decref(res.messages);
 	ck_assert_int_eq(queue_take(db, b, "anna", "operator", env.now, &item,
-	    &status, &err), 0);
+	    &why, &err), 0);
 	json_decref(item);
 	ck_assert_int_eq(retention_unopened(db, attdir, 30, env.now + 86400,
 	    &err), 0);
@@ -811,12 +828,12 @@ START_TEST(test_retention_removes_personal_data)
 	json_t			*msgs, *m;
 	char			*err = NULL, *what = NULL;
 	size_t			 i;
-	int			 status;
+	enum core_err			 why;
 	int64_t			 id = new_chat("ru");
 
 	hand_off(id);
 	ck_assert_int_eq(queue_close(db, id, "olga", "senior", "done",
-	    env.now, &status, &err), 0);
+	    env.now, &why, &err), 0);
 	ck_assert_int_eq(retention_run(db, attdir, 30, env.now + 86400,
 	    &err), 0);
 	ck_assert_int_ge(retention_run(db, attdir, 30, env.now + 31 * 86400,
@@ -851,7 +868,7 @@ START_TEST(test_everything_survives_a_reopen)
 	env.db = db;
 	info(id, &ci);
 	ck_assert_str_eq(ci.number, number);
-	ck_assert_str_eq(ci.state, "queued");
+	ck_assert_int_eq(ci.state, CONV_QUEUED);
 	msgs = conv_messages(db, id, 0, 100, &err);
 	ck_assert_uint_eq(json_array_size(msgs), nmsgs);
 	json_decref(msgs);

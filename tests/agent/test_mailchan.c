@@ -402,7 +402,7 @@ START_TEST(a_robot_is_noted_and_reopens_nothing)
 	ck_assert_str_eq(first.outcome, "acknowledged");
 	snprintf(id, sizeof(id), "%s", our_id(first.conv));
 	ck_assert_int_eq(conv_info(db, first.conv, &ci, &err), 1);
-	ck_assert_str_eq(ci.state, "queued");
+	ck_assert_int_eq(ci.state, CONV_QUEUED);
 	msgs = count("SELECT count(*) FROM message");
 	/* The citizen's out-of-office answers our acknowledgement. */
 	a = letter("v.k@example.org", "r.2@example.org", "Автоответ: Re: "
@@ -419,7 +419,7 @@ START_TEST(a_robot_is_noted_and_reopens_nothing)
 	ck_assert_int_eq(count("SELECT count(*) FROM message WHERE sender = "
 	    "'system' AND text LIKE 'Автоматическое письмо%'"), 1);
 	ck_assert_int_eq(conv_info(db, first.conv, &ci, &err), 1);
-	ck_assert_str_eq(ci.state, "queued");
+	ck_assert_int_eq(ci.state, CONV_QUEUED);
 	ck_assert_int_eq(count("SELECT count(*) FROM mail_sent"), 1);
 }
 END_TEST
@@ -430,7 +430,7 @@ START_TEST(a_follow_up_goes_to_the_operator_whose_reply_is_mailed)
 	json_t			*item = NULL, *msg = NULL;
 	char			*a, id[COMPOSE_ID_SIZE], *err = NULL;
 	const char		*l;
-	int			 status;
+	enum core_err			 why;
 
 	a = letter("v.k@example.org", "o.1@example.org", "Оператор", NULL,
 	    "Прошу связаться со специалистом, хочу поговорить с человеком.");
@@ -438,7 +438,7 @@ START_TEST(a_follow_up_goes_to_the_operator_whose_reply_is_mailed)
 	free(a);
 	snprintf(id, sizeof(id), "%s", our_id(first.conv));
 	ck_assert_int_eq(queue_take(db, first.conv, "anna", "operator",
-	    env.now, &item, &status, &err), 0);
+	    env.now, &item, &why, &err), 0);
 	json_decref(item);
 	a = letter("v.k@example.org", "o.2@example.org", "Re: Оператор", id,
 	    "Забыл пароль, помогите");
@@ -451,7 +451,7 @@ START_TEST(a_follow_up_goes_to_the_operator_whose_reply_is_mailed)
 	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);
 	ck_assert_int_eq(queue_reply(db, first.conv, "anna", "operator",
 	    "Пароль сброшен, войдите заново.", strlen("Пароль сброшен, "
-	    "войдите заново."), NULL, env.now, &msg, &status, &err), 0);
+	    "войдите заново."), NULL, env.now, &msg, &why, &err), 0);
 	json_decref(msg);
 	ck_assert_int_eq(mailout_operator_letters(&env, &err), 1);
 	ck_assert_int_eq(mailout_operator_letters(&env, &err), 0);
@@ -470,7 +470,7 @@ START_TEST(a_reply_without_an_address_fails_once)
 	json_t			*item = NULL, *msg = NULL;
 	char			*a, *err = NULL, sql[128], *js;
 	const char		*t = "Пароль сброшен.";
-	int			 status;
+	enum core_err			 why;
 
 	a = letter("v.k@example.org", "f.1@example.org", "Оператор", NULL,
 	    "Прошу связаться со специалистом, хочу поговорить с человеком.");
@@ -481,10 +481,10 @@ START_TEST(a_reply_without_an_address_fails_once)
 	    "WHERE conv = %lld", (long long)first.conv);
 	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(queue_take(db, first.conv, "anna", "operator",
-	    env.now, &item, &status, &err), 0);
+	    env.now, &item, &why, &err), 0);
 	json_decref(item);
 	ck_assert_int_eq(queue_reply(db, first.conv, "anna", "operator", t,
-	    strlen(t), NULL, env.now, &msg, &status, &err), 0);
+	    strlen(t), NULL, env.now, &msg, &why, &err), 0);
 	json_decref(msg);
 	ck_assert_int_eq(mailout_operator_letters(&env, &err), 1);
 	/* The next rounds of the sender leave it be. */
@@ -496,7 +496,7 @@ START_TEST(a_reply_without_an_address_fails_once)
 	    "'failed' AND message IS NOT NULL AND letter IS NULL"), 1);
 	/* The console shows the reply as not sent. */
 	ck_assert_int_eq(queue_read(db, first.conv, "anna", "operator",
-	    env.now, &item, &status, &err), 0);
+	    env.now, &item, &why, &err), 0);
 	js = json_dumps(item, 0);
 	ck_assert_ptr_nonnull(strstr(js, "\"delivery\": {\"status\": "
 	    "\"failed\""));

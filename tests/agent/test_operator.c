@@ -40,31 +40,32 @@ static int	retry;
 
 static int
 login_from(const char *ip, const char *name, const char *pw, time_t now,
-    int *status, char token[OPERATOR_TOKEN_MAX], struct operator_session *s)
+    enum core_err *why, char token[OPERATOR_TOKEN_MAX],
+    struct operator_session *s)
 {
 	char	*err = NULL;
 	int	 rc;
 
-	rc = operator_login(db, name, pw, ip, now, token, s, status, &retry,
+	rc = operator_login(db, name, pw, ip, now, token, s, why, &retry,
 	    &err);
 	free(err);
 	return rc;
 }
 
 static int
-login(const char *name, const char *pw, time_t now, int *status,
+login(const char *name, const char *pw, time_t now, enum core_err *why,
     char token[OPERATOR_TOKEN_MAX], struct operator_session *s)
 {
-	return login_from("127.0.0.1", name, pw, now, status, token, s);
+	return login_from("127.0.0.1", name, pw, now, why, token, s);
 }
 
 START_TEST(test_right_password_signs_in)
 {
 	struct operator_session	s, again;
 	char			token[OPERATOR_TOKEN_MAX], *err = NULL;
-	int			status;
+	enum core_err			why;
 
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	ck_assert_str_eq(s.name, "anna");
 	ck_assert_str_eq(s.role, "operator");
@@ -80,17 +81,17 @@ START_TEST(test_wrong_password_and_unknown_name_are_401)
 {
 	struct operator_session	s;
 	char			token[OPERATOR_TOKEN_MAX];
-	int			status;
+	enum core_err			why;
 
-	ck_assert_int_eq(login("anna", "wrong horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "wrong horse", NOW, &why, token,
 	    &s), -1);
-	ck_assert_int_eq(status, 401);
-	ck_assert_int_eq(login("nobody", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(why, CORE_UNAUTHORIZED);
+	ck_assert_int_eq(login("nobody", "correct horse", NOW, &why, token,
 	    &s), -1);
-	ck_assert_int_eq(status, 401);
-	ck_assert_int_eq(login("Anna; DROP", "x", NOW, &status, token, &s),
+	ck_assert_int_eq(why, CORE_UNAUTHORIZED);
+	ck_assert_int_eq(login("Anna; DROP", "x", NOW, &why, token, &s),
 	    -1);
-	ck_assert_int_eq(status, 401);
+	ck_assert_int_eq(why, CORE_UNAUTHORIZED);
 }
 END_TEST
 
@@ -98,39 +99,40 @@ START_TEST(test_failures_pause_the_guesser_not_the_operator)
 {
 	struct operator_session	s;
 	char			token[OPERATOR_TOKEN_MAX];
-	int			status, i;
+	enum core_err			why;
+	int			i;
 
 	for (i = 0; i < OPERATOR_FREE_PAIR; i++) {
 		ck_assert_int_eq(login_from("10.0.0.9", "anna", "guess", NOW,
-		    &status, token, &s), -1);
-		ck_assert_int_eq(status, 401);
+		    &why, token, &s), -1);
+		ck_assert_int_eq(why, CORE_UNAUTHORIZED);
 	}
 	/* The guesser waits the first pause, even with the right one. */
 	ck_assert_int_eq(login_from("10.0.0.9", "anna", "correct horse", NOW,
-	    &status, token, &s), -1);
-	ck_assert_int_eq(status, 429);
+	    &why, token, &s), -1);
+	ck_assert_int_eq(why, CORE_TOO_MANY);
 	ck_assert_int_eq(retry, OPERATOR_PAUSE_FIRST);
 	/* The operator, elsewhere, does not. */
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	/* Each further failure doubles the pause, up to the cap. */
 	ck_assert_int_eq(login_from("10.0.0.9", "anna", "guess", NOW + 1,
-	    &status, token, &s), -1);
-	ck_assert_int_eq(status, 401);
+	    &why, token, &s), -1);
+	ck_assert_int_eq(why, CORE_UNAUTHORIZED);
 	ck_assert_int_eq(login_from("10.0.0.9", "anna", "guess", NOW + 1,
-	    &status, token, &s), -1);
-	ck_assert_int_eq(status, 429);
+	    &why, token, &s), -1);
+	ck_assert_int_eq(why, CORE_TOO_MANY);
 	ck_assert_int_eq(retry, 2 * OPERATOR_PAUSE_FIRST);
 	for (i = 0; i < 30; i++)
 		login_from("10.0.0.9", "anna", "guess", NOW + 10 +
-		    i * OPERATOR_PAUSE_MAX, &status, token, &s);
+		    i * OPERATOR_PAUSE_MAX, &why, token, &s);
 	login_from("10.0.0.9", "anna", "guess", NOW + 10 + 29 *
-	    OPERATOR_PAUSE_MAX, &status, token, &s);
-	ck_assert_int_eq(status, 429);
+	    OPERATOR_PAUSE_MAX, &why, token, &s);
+	ck_assert_int_eq(why, CORE_TOO_MANY);
 	ck_assert_int_eq(retry, OPERATOR_PAUSE_MAX);
 	/* A day later all is forgiven. */
 	ck_assert_int_eq(login_from("10.0.0.9", "anna", "correct horse",
-	    NOW + 40 * OPERATOR_PAUSE_MAX + OPERATOR_FORGET, &status, token,
+	    NOW + 40 * OPERATOR_PAUSE_MAX + OPERATOR_FORGET, &why, token,
 	    &s), 0);
 }
 END_TEST
@@ -139,17 +141,18 @@ START_TEST(test_one_address_trying_names_is_paused)
 {
 	struct operator_session	s;
 	char			token[OPERATOR_TOKEN_MAX], name[16];
-	int			status, i;
+	enum core_err			why;
+	int			i;
 
 	for (i = 0; i < OPERATOR_FREE_ADDRESS; i++) {
 		snprintf(name, sizeof(name), "ghost%d", i);
 		ck_assert_int_eq(login_from("10.0.0.7", name, "guess", NOW,
-		    &status, token, &s), -1);
-		ck_assert_int_eq(status, 401);
+		    &why, token, &s), -1);
+		ck_assert_int_eq(why, CORE_UNAUTHORIZED);
 	}
-	ck_assert_int_eq(login_from("10.0.0.7", "anna", "guess", NOW, &status,
+	ck_assert_int_eq(login_from("10.0.0.7", "anna", "guess", NOW, &why,
 	    token, &s), -1);
-	ck_assert_int_eq(status, 429);
+	ck_assert_int_eq(why, CORE_TOO_MANY);
 }
 END_TEST
 
@@ -157,19 +160,20 @@ START_TEST(test_spread_guessing_pauses_only_the_guessers)
 {
 	struct operator_session	s;
 	char			token[OPERATOR_TOKEN_MAX], ip[32];
-	int			status, i;
+	enum core_err			why;
+	int			i;
 
 	for (i = 0; i <= OPERATOR_FREE_NAME; i++) {
 		snprintf(ip, sizeof(ip), "10.1.0.%d", i);
-		ck_assert_int_eq(login_from(ip, "anna", "guess", NOW, &status,
+		ck_assert_int_eq(login_from(ip, "anna", "guess", NOW, &why,
 		    token, &s), -1);
-		ck_assert_int_eq(status, 401);
+		ck_assert_int_eq(why, CORE_UNAUTHORIZED);
 	}
-	ck_assert_int_eq(login_from("10.1.0.3", "anna", "guess", NOW, &status,
+	ck_assert_int_eq(login_from("10.1.0.3", "anna", "guess", NOW, &why,
 	    token, &s), -1);
-	ck_assert_int_eq(status, 429);
+	ck_assert_int_eq(why, CORE_TOO_MANY);
 	ck_assert_int_eq(login_from("10.2.0.1", "anna", "correct horse", NOW,
-	    &status, token, &s), 0);
+	    &why, token, &s), 0);
 }
 END_TEST
 
@@ -177,14 +181,15 @@ START_TEST(test_success_resets_the_failure_count)
 {
 	struct operator_session	s;
 	char			token[OPERATOR_TOKEN_MAX];
-	int			status, i;
+	enum core_err			why;
+	int			i;
 
 	for (i = 0; i < OPERATOR_FREE_PAIR - 1; i++)
-		login("anna", "guess", NOW, &status, token, &s);
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+		login("anna", "guess", NOW, &why, token, &s);
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
-	ck_assert_int_eq(login("anna", "guess", NOW, &status, token, &s), -1);
-	ck_assert_int_eq(status, 401);
+	ck_assert_int_eq(login("anna", "guess", NOW, &why, token, &s), -1);
+	ck_assert_int_eq(why, CORE_UNAUTHORIZED);
 }
 END_TEST
 
@@ -192,9 +197,9 @@ START_TEST(test_sessions_end_on_logout_and_expiry)
 {
 	struct operator_session	s, t;
 	char			token[OPERATOR_TOKEN_MAX], *err = NULL;
-	int			status;
+	enum core_err			why;
 
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	ck_assert_int_eq(operator_auth(db, token, NOW + OPERATOR_SESSION_TTL,
 	    &t, &err), 0);
@@ -208,33 +213,33 @@ START_TEST(test_every_change_of_rights_ends_the_sessions)
 	struct operator_session	s, t;
 	char			token[OPERATOR_TOKEN_MAX], *err = NULL;
 	int64_t			before, after;
-	int			status;
+	enum core_err			why;
 
 	ck_assert_int_eq(operator_revision(db, &before, &err), 0);
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_ROLE, "senior",
 	    NOW, &err), 1);
 	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	ck_assert_str_eq(s.role, "senior");
 	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_DISABLE, NULL,
 	    NOW, &err), 1);
 	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), -1);
-	ck_assert_int_eq(status, 401);
+	ck_assert_int_eq(why, CORE_UNAUTHORIZED);
 	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_ENABLE, NULL,
 	    NOW, &err), 0);
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_REVOKE, NULL,
 	    NOW, &err), 2);
 	ck_assert_int_eq(operator_auth(db, token, NOW, &t, &err), 0);
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	ck_assert_int_eq(operator_change(db, "anna", OPERATOR_REMOVE, NULL,
 	    NOW, &err), 1);
@@ -253,9 +258,9 @@ START_TEST(test_csrf_token_must_match)
 {
 	struct operator_session	s;
 	char			token[OPERATOR_TOKEN_MAX], forged[64];
-	int			status;
+	enum core_err			why;
 
-	ck_assert_int_eq(login("anna", "correct horse", NOW, &status, token,
+	ck_assert_int_eq(login("anna", "correct horse", NOW, &why, token,
 	    &s), 0);
 	ck_assert(operator_csrf_ok(&s, s.csrf));
 	ck_assert(!operator_csrf_ok(&s, NULL));
@@ -309,10 +314,10 @@ START_TEST(test_sign_ins_are_journalled)
 	struct operator_session	s;
 	struct audit_report	r;
 	char			token[OPERATOR_TOKEN_MAX], *err = NULL, *what;
-	int			status;
+	enum core_err			why;
 
-	login("anna", "guess", NOW, &status, token, &s);
-	login("anna", "correct horse", NOW, &status, token, &s);
+	login("anna", "guess", NOW, &why, token, &s);
+	login("anna", "correct horse", NOW, &why, token, &s);
 	ck_assert_int_eq(audit_verify(db, NULL, &r, &what, &err), 0);
 	/* the key's own entry, operator add, failed login, login */
 	ck_assert_int_eq(r.entries, 4);

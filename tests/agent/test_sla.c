@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "agent/core/sla.h"
+#include "intents/deffile.h"
 
 Suite	*sla_suite(void);
 
@@ -174,21 +175,33 @@ END_TEST
 
 START_TEST(test_kinds_and_priorities)
 {
-	ck_assert_str_eq(sla_kind("feedback.complaint", NULL), "complaint");
-	ck_assert_str_eq(sla_kind("feedback.suggestion", NULL), "complaint");
-	ck_assert_str_eq(sla_kind("incident.report", "critical"),
+	ck_assert_str_eq(sla_kind("feedback.complaint", SLA_NORMAL),
+	    "complaint");
+	ck_assert_str_eq(sla_kind("feedback.suggestion", SLA_NORMAL),
+	    "complaint");
+	ck_assert_str_eq(sla_kind("incident.report", SLA_CRITICAL),
 	    "incident.critical");
-	ck_assert_str_eq(sla_kind("incident.report", NULL), "incident.medium");
-	ck_assert_str_eq(sla_kind("login.sms_code", NULL), "chat");
-	ck_assert_str_eq(sla_kind(NULL, NULL), "chat");
-	ck_assert_str_eq(sla_priority_up("low"), "normal");
-	ck_assert_str_eq(sla_priority_up("normal"), "medium");
-	ck_assert_str_eq(sla_priority_up("high"), "critical");
-	ck_assert_str_eq(sla_priority_up("critical"), "critical");
-	ck_assert_int_lt(sla_priority_rank("critical"),
-	    sla_priority_rank("normal"));
-	ck_assert_int_lt(sla_priority_rank("normal"),
-	    sla_priority_rank("low"));
+	ck_assert_str_eq(sla_kind("incident.report", SLA_NORMAL),
+	    "incident.medium");
+	ck_assert_str_eq(sla_kind("incident.report", SLA_LOW),
+	    "incident.low");
+	ck_assert_str_eq(sla_kind("login.sms_code", SLA_NORMAL), "chat");
+	ck_assert_str_eq(sla_kind(NULL, SLA_NORMAL), "chat");
+	ck_assert_int_eq(sla_priority_up(SLA_LOW), SLA_NORMAL);
+	ck_assert_int_eq(sla_priority_up(SLA_NORMAL), SLA_MEDIUM);
+	ck_assert_int_eq(sla_priority_up(SLA_HIGH), SLA_CRITICAL);
+	ck_assert_int_eq(sla_priority_up(SLA_CRITICAL), SLA_CRITICAL);
+	/* One scale: the editors' levels with normal for none, by name in
+	 * the database and back. */
+	ck_assert_int_eq(sla_priority_of(PRIORITY_CRITICAL), SLA_CRITICAL);
+	ck_assert_int_eq(sla_priority_of(PRIORITY_LOW), SLA_LOW);
+	ck_assert_int_eq(sla_priority_of(PRIORITY_NONE), SLA_NORMAL);
+	ck_assert_int_eq(sla_priority_parse(sla_priority_name(SLA_HIGH)),
+	    SLA_HIGH);
+	ck_assert_int_eq(sla_priority_parse(NULL), SLA_NORMAL);
+	ck_assert_int_eq(sla_priority_parse("urgent!"), SLA_NORMAL);
+	ck_assert_int_lt(SLA_CRITICAL, SLA_NORMAL);
+	ck_assert_int_lt(SLA_NORMAL, SLA_LOW);
 }
 END_TEST
 
