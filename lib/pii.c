@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/reqnum.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
@@ -27,9 +28,9 @@
 /* Separators allowed between two digits of one group: "8 (916" has two. */
 #define GROUP_JOINT_MAX		3
 /* Sequence digits of a request number kept unmasked: the six the agent
- * pads to, and two more before a phone number could hide in one. */
-#define REQUEST_SEQ_MIN		6
-#define REQUEST_SEQ_MAX		8
+ * pads to (lib/reqnum.h), and two more before a phone number could hide
+ * in one.  Longer numbers are masked like any long run of digits. */
+#define PII_REQNUM_DIGITS_KEPT	(REQNUM_SEQ_DIGITS_MIN + 2)
 /* Worst case growth: one byte written as "\xNN". */
 #define ESCAPE_BYTES		4
 
@@ -133,7 +134,7 @@ is_request_number(const char *t, size_t i, size_t end)
 {
 	size_t	k, n = end - i;
 
-	if (n < 5 + REQUEST_SEQ_MIN || n > 5 + REQUEST_SEQ_MAX ||
+	if (n < 5 + REQNUM_SEQ_DIGITS_MIN || n > 5 + PII_REQNUM_DIGITS_KEPT ||
 	    t[i] != '2' || t[i + 1] != '0' || t[i + 4] != '-')
 		return 0;
 	for (k = 0; k < n; k++)

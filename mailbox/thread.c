@@ -12,13 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/reqnum.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 #include "mailbox/mbuf.h"
 
-/* Digits of a request number after the year, at least and at most. */
-#define NUMBER_MIN_DIGITS	6
-#define NUMBER_MAX_DIGITS	(THREAD_NUMBER_SIZE - 6)
 /* A prefix word is short; longer words are the subject itself. */
 #define PREFIX_MAX_BYTES	24
 
@@ -72,7 +70,7 @@ is_digit(char c)
  * number_r.  Returns the bytes read, or 0.
  */
 static size_t
-read_number(const char *s, char number_r[THREAD_NUMBER_SIZE])
+read_number(const char *s, char number_r[REQNUM_SIZE])
 {
 	const char	*p = s;
 	size_t		 n, d;
@@ -92,7 +90,7 @@ read_number(const char *s, char number_r[THREAD_NUMBER_SIZE])
 		p++;
 	for (n = 0; is_digit(p[n]); n++)
 		;
-	if (n < NUMBER_MIN_DIGITS || n > NUMBER_MAX_DIGITS)
+	if (!reqnum_seq_digits_ok(n))
 		return 0;
 	memcpy(number_r, s, 4);
 	number_r[4] = '-';
@@ -168,7 +166,7 @@ skip_prefixes(const char *s)
  * length and the number, or 0.
  */
 static size_t
-tag_at(const char *s, char number_r[THREAD_NUMBER_SIZE])
+tag_at(const char *s, char number_r[REQNUM_SIZE])
 {
 	const char	*p = s;
 	size_t		 n, mark;
@@ -199,7 +197,7 @@ tag_at(const char *s, char number_r[THREAD_NUMBER_SIZE])
 /* The first tag in s: sets *start_r and returns its length, or 0. */
 static size_t
 find_tag(const char *s, const char **start_r,
-    char number_r[THREAD_NUMBER_SIZE])
+    char number_r[REQNUM_SIZE])
 {
 	const char	*p;
 	size_t		 n;
@@ -216,7 +214,7 @@ find_tag(const char *s, const char **start_r,
 }
 
 int
-thread_subject_number(const char *subject, char number_r[THREAD_NUMBER_SIZE])
+thread_subject_number(const char *subject, char number_r[REQNUM_SIZE])
 {
 	const char	*s, *start;
 	size_t		 n;
@@ -236,7 +234,7 @@ char *
 thread_clean_subject(const char *subject)
 {
 	struct mbuf	 b;
-	char		 number[THREAD_NUMBER_SIZE];
+	char		 number[REQNUM_SIZE];
 	char		*joined, *out;
 	const char	*s, *start, *p;
 	size_t		 n, len;

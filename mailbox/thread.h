@@ -7,8 +7,7 @@
 #ifndef MAILBOX_THREAD_H
 #define MAILBOX_THREAD_H
 
-/* "YYYY-" and up to 18 digits and a NUL. */
-#define THREAD_NUMBER_SIZE	24
+#include "lib/reqnum.h"
 
 /*
  * Finds a request number YYYY-NNNNNN (six digits or more, any dash) in
@@ -18,7 +17,7 @@
  * Returns 1 and writes the number with an ASCII '-' to number_r, or 0.
  */
 int	 thread_subject_number(const char *subject,
-	    char number_r[THREAD_NUMBER_SIZE]);
+	    char number_r[REQNUM_SIZE]);
 
 /*
  * Returns subject without its leading prefixes and without our first

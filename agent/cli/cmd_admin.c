@@ -19,6 +19,7 @@
 
 #include "agent/core/audit.h"
 #include "agent/core/context.h"
+#include "agent/core/limits.h"
 #include "agent/core/operator.h"
 #include "agent/core/paths.h"
 #include "agent/core/retention.h"
@@ -88,7 +89,7 @@ int
 cmd_operator_add(const struct config *cfg, int argc, char **argv)
 {
 	sqlite3	*db;
-	char	 pw[OPERATOR_PASSWORD_MAX + 2], again[sizeof(pw)], *err = NULL;
+	char	 pw[LIMIT_PASSWORD_BYTES + 2], again[sizeof(pw)], *err = NULL;
 	const char	*display = NULL;
 	int	 rc;
 
@@ -101,7 +102,7 @@ cmd_operator_add(const struct config *cfg, int argc, char **argv)
 		display = argv[4];
 		if (!operator_display_name_valid(display)) {
 			fprintf(stderr, "hotline: a display name is 1 to %d "
-			    "characters of text\n", OPERATOR_DISPLAY_MAX);
+			    "characters of text\n", LIMIT_DISPLAY_NAME_CHARS);
 			return 2;
 		}
 	}

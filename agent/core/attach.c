@@ -32,8 +32,6 @@
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
-/* Bytes of a stored file name. */
-#define NAME_MAX_BYTES	200
 /* What a temporary upload's name starts with. */
 #define UPLOAD_PREFIX	".upload."
 /* Bytes of a file kept for its type: the longest magic. */
@@ -110,8 +108,8 @@ clean_name(const char *name)
 	if (strrchr(base, '\\') != NULL)
 		base = strrchr(base, '\\') + 1;
 	len = strlen(base);
-	if (len > NAME_MAX_BYTES) {
-		len = NAME_MAX_BYTES;
+	if (len > LIMIT_FILE_NAME_BYTES) {
+		len = LIMIT_FILE_NAME_BYTES;
 		while (len > 0 && ((unsigned char)base[len] & 0xc0) == 0x80)
 			len--;
 	}

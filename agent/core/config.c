@@ -12,14 +12,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agent/core/limits.h"
 #include "agent/core/sla.h"
 #include "lib/files.h"
 #include "lib/peer.h"
 #include "lib/xmalloc.h"
 
-#define CONFIG_FILE_MAX	(64 * 1024)
-/* A password file: its first line is the password. */
-#define PASSWORD_FILE_MAX	4096
 
 enum setting_type {
 	SETTING_PATH,
@@ -100,7 +98,8 @@ config_password(const char *value, const char *file, const char *what,
 		return xstrdup(value);
 	if (file == NULL)
 		return xstrdup("");
-	if (files_read(file, PASSWORD_FILE_MAX, &buf, &len, &err) == -1) {
+	if (files_read(file, LIMIT_PASSWORD_FILE_BYTES, &buf, &len,
+	    &err) == -1) {
 		*errstr_r = xasprintf("%s_password_file: %s", what, err);
 		free(err);
 		return NULL;
@@ -697,7 +696,8 @@ config_load(const char *path, struct config *cfg, char **errstr_r)
 	size_t	 len;
 	int	 rc;
 
-	if (files_read(path, CONFIG_FILE_MAX, &buf, &len, errstr_r) == -1)
+	if (files_read(path, LIMIT_CONFIG_FILE_BYTES, &buf, &len,
+	    errstr_r) == -1)
 		return -1;
 	rc = config_parse(path, buf, len, cfg, errstr_r);
 	free(buf);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "agent/core/agent.h"
+#include "agent/core/limits.h"
 #include "agent/core/metrics.h"
 #include "agent/core/operator.h"
 #include "agent/core/queue.h"
@@ -710,13 +711,13 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 	for (i = 0; i < len && blank; i++)
 		blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
 		    text[i] == '\r';
-	if (blank || conv_chars(text, len) > CONV_TEXT_MAX ||
+	if (blank || conv_chars(text, len) > LIMIT_CHAT_MESSAGE_CHARS ||
 	    memchr(text, '\0', len) != NULL ||
 	    !text_is_valid_utf8(text, len)) {
 		res->messages = NULL;
 		res->err = CORE_INVALID;
 		*errstr_r = xasprintf("a message is 1 to %d characters of "
-		    "text", CONV_TEXT_MAX);
+		    "text", LIMIT_CHAT_MESSAGE_CHARS);
 		return -1;
 	}
 	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
@@ -856,11 +857,11 @@ conv_rate(sqlite3 *db, int64_t id, int score, const char *comment,
 	int			 rc;
 
 	*err_r = CORE_DATABASE;
-	if (score < 1 || score > 5 || (comment != NULL &&
-	    conv_chars(comment, strlen(comment)) > CONV_COMMENT_MAX)) {
+	if (score < 1 || score > 5 || (comment != NULL && conv_chars(comment,
+	    strlen(comment)) > LIMIT_RATING_COMMENT_CHARS)) {
 		*err_r = CORE_INVALID;
 		*errstr_r = xasprintf("a score is 1 to 5, a comment at most "
-		    "%d characters", CONV_COMMENT_MAX);
+		    "%d characters", LIMIT_RATING_COMMENT_CHARS);
 		return -1;
 	}
 	if (state_begin(db, errstr_r) == -1)

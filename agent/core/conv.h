@@ -25,10 +25,6 @@
 #include "agent/core/token.h"
 #include "intents/classifier.h"
 
-/* Characters of one chat message (docs/api.md). */
-#define CONV_TEXT_MAX		4000
-/* Characters of a rating comment. */
-#define CONV_COMMENT_MAX	2000
 /* Messages a conversation view or an event stream sends at once. */
 #define CONV_PAGE		500
 

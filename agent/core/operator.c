@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "agent/core/audit.h"
+#include "agent/core/limits.h"
 #include "agent/core/queue.h"
 #include "agent/core/state.h"
 #include "agent/core/token.h"
@@ -130,8 +131,8 @@ name_valid(const char *name)
 {
 	size_t	i, len;
 
-	len = strnlen(name, OPERATOR_NAME_MAX + 1);
-	if (len == 0 || len > OPERATOR_NAME_MAX)
+	len = strnlen(name, LIMIT_OPERATOR_NAME_BYTES + 1);
+	if (len == 0 || len > LIMIT_OPERATOR_NAME_BYTES)
 		return 0;
 	for (i = 0; i < len; i++) {
 		if ((name[i] < 'a' || name[i] > 'z') &&
@@ -145,9 +146,11 @@ name_valid(const char *name)
 int
 operator_display_name_valid(const char *display)
 {
-	size_t	i, n = 0, len = strnlen(display, 4 * OPERATOR_DISPLAY_MAX + 1);
+	size_t	i, n = 0, len;
 
-	if (len == 0 || len > 4 * OPERATOR_DISPLAY_MAX ||
+	len = strnlen(display, 4 * LIMIT_DISPLAY_NAME_CHARS + 1);
+
+	if (len == 0 || len > 4 * LIMIT_DISPLAY_NAME_CHARS ||
 	    !text_is_valid_utf8(display, len))
 		return 0;
 	for (i = 0; i < len; i++) {
@@ -156,7 +159,7 @@ operator_display_name_valid(const char *display)
 		if (((unsigned char)display[i] & 0xc0) != 0x80)
 			n++;
 	}
-	return n <= OPERATOR_DISPLAY_MAX;
+	return n <= LIMIT_DISPLAY_NAME_CHARS;
 }
 
 int
@@ -165,7 +168,7 @@ operator_set_display_name(sqlite3 *db, const char *name, const char *display,
 {
 	if (display != NULL && !operator_display_name_valid(display)) {
 		*errstr_r = xasprintf("operator: a display name is 1 to %d "
-		    "characters of text", OPERATOR_DISPLAY_MAX);
+		    "characters of text", LIMIT_DISPLAY_NAME_CHARS);
 		return -1;
 	}
 	return sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE operator SET "
@@ -217,7 +220,7 @@ operator_add(sqlite3 *db, const char *name, const char *role,
 
 	if (!name_valid(name)) {
 		*errstr_r = xasprintf("operator: a name is 1 to %d of a-z, "
-		    "0-9, '.', '_', '-'", OPERATOR_NAME_MAX);
+		    "0-9, '.', '_', '-'", LIMIT_OPERATOR_NAME_BYTES);
 		return -1;
 	}
 	if (!operator_role_valid(role)) {
@@ -225,10 +228,10 @@ operator_add(sqlite3 *db, const char *name, const char *role,
 		    "or admin");
 		return -1;
 	}
-	plen = strnlen(password, OPERATOR_PASSWORD_MAX + 1);
-	if (plen < OPERATOR_PASSWORD_MIN || plen > OPERATOR_PASSWORD_MAX) {
+	plen = strnlen(password, LIMIT_PASSWORD_BYTES + 1);
+	if (plen < LIMIT_PASSWORD_MIN_BYTES || plen > LIMIT_PASSWORD_BYTES) {
 		*errstr_r = xasprintf("operator: a password is %d to %d bytes",
-		    OPERATOR_PASSWORD_MIN, OPERATOR_PASSWORD_MAX);
+		    LIMIT_PASSWORD_MIN_BYTES, LIMIT_PASSWORD_BYTES);
 		return -1;
 	}
 	if (sodium_init() < 0 || crypto_pwhash_str(hash, password, plen,
@@ -551,8 +554,8 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 	if (ip == NULL || *ip == '\0')
 		ip = "-";
 	if (!name_valid(name) || password == NULL ||
-	    strnlen(password, OPERATOR_PASSWORD_MAX + 1) >
-	    OPERATOR_PASSWORD_MAX) {
+	    strnlen(password, LIMIT_PASSWORD_BYTES + 1) >
+	    LIMIT_PASSWORD_BYTES) {
 		*err_r = CORE_UNAUTHORIZED;
 		*errstr_r = xstrdup("wrong name or password");
 		return -1;
@@ -571,7 +574,7 @@ operator_login(sqlite3 *db, const char *name, const char *password,
 		return -1;
 	if (sodium_init() < 0 || pthread_once(&dummy_once, make_dummy) != 0)
 		abort();
-	if (atomic_fetch_add(&checks_running, 1) >= OPERATOR_CHECKS_MAX) {
+	if (atomic_fetch_add(&checks_running, 1) >= LIMIT_PASSWORD_CHECKS) {
 		atomic_fetch_sub(&checks_running, 1);
 		*err_r = CORE_BUSY;
 		*retry_r = 1;

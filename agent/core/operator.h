@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "agent/core/err.h"
+#include "agent/core/limits.h"
 #include "agent/core/token.h"
 
 /*
@@ -37,21 +38,11 @@
 #define OPERATOR_FORGET		(24 * 3600)
 /* A session lasts a working shift and a half. */
 #define OPERATOR_SESSION_TTL	(12 * 3600)
-/* Password checks at once: each takes 64 MiB (argon2id, libsodium's
- * INTERACTIVE), so a flood of sign-ins is bounded by this, not by the
- * number of threads; one a core keeps a colleague's sign-in quick. */
-#define OPERATOR_CHECKS_MAX	2
 /* Room for a cookie or CSRF token (43 base64url characters) and its NUL. */
 #define OPERATOR_TOKEN_MAX	64
-#define OPERATOR_NAME_MAX	32
-/* Passwords: at least this long; longer than the maximum is not typed. */
-#define OPERATOR_PASSWORD_MIN	8
-#define OPERATOR_PASSWORD_MAX	1024
-/* The name citizens see, in characters: a first name and a surname. */
-#define OPERATOR_DISPLAY_MAX	64
 
 struct operator_session {
-	char	name[OPERATOR_NAME_MAX + 1];
+	char	name[LIMIT_OPERATOR_NAME_BYTES + 1];
 	char	role[16];		/* operator, senior, admin */
 	char	csrf[OPERATOR_TOKEN_MAX];
 };
@@ -61,14 +52,14 @@ int	operator_schema(sqlite3 *db, char **errstr_r);
 
 /*
  * Creates account name ([a-z0-9._-], 1..32) with role and password
- * (OPERATOR_PASSWORD_MIN..MAX bytes), hashed with argon2id.  Returns 0, or
+ * (LIMIT_PASSWORD_MIN_BYTES..MAX bytes), hashed with argon2id.  Returns 0, or
  * -1 with an allocated *errstr_r (bad input, the name exists).
  */
 int	operator_add(sqlite3 *db, const char *name, const char *role,
 	    const char *password, time_t now, char **errstr_r);
 
 /*
- * Whether display is a name to show citizens: 1..OPERATOR_DISPLAY_MAX
+ * Whether display is a name to show citizens: 1..LIMIT_DISPLAY_NAME_CHARS
  * characters of valid UTF-8 without control characters.
  */
 int	operator_display_name_valid(const char *display);

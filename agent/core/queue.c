@@ -15,6 +15,7 @@
 #include "agent/core/agent.h"
 #include "agent/core/audit.h"
 #include "agent/core/conv.h"
+#include "agent/core/limits.h"
 #include "agent/core/operator.h"
 #include "agent/core/state.h"
 #include "intents/entities.h"
@@ -498,14 +499,14 @@ journal(sqlite3 *db, const char *op, const char *action, int64_t id,
 	return rc;
 }
 
-/* Whether key has the shape of a reply key: QUEUE_REPLY_KEY_MIN..MAX of
+/* Whether key has the shape of a reply key: LIMIT_REPLY_KEY_MIN_BYTES..MAX of
  * base64url. */
 static int
 key_valid(const char *key)
 {
-	size_t	i, len = strnlen(key, QUEUE_REPLY_KEY_MAX + 1);
+	size_t	i, len = strnlen(key, LIMIT_REPLY_KEY_BYTES + 1);
 
-	if (len < QUEUE_REPLY_KEY_MIN || len > QUEUE_REPLY_KEY_MAX)
+	if (len < LIMIT_REPLY_KEY_MIN_BYTES || len > LIMIT_REPLY_KEY_BYTES)
 		return 0;
 	for (i = 0; i < len; i++)
 		if (!((key[i] >= 'a' && key[i] <= 'z') ||
@@ -828,7 +829,8 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 	}
 	if (key != NULL && !key_valid(key)) {
 		*errstr_r = xasprintf("a reply key is %d to %d of A-Z, a-z, "
-		    "0-9, '-', '_'", QUEUE_REPLY_KEY_MIN, QUEUE_REPLY_KEY_MAX);
+		    "0-9, '-', '_'", LIMIT_REPLY_KEY_MIN_BYTES,
+		    LIMIT_REPLY_KEY_BYTES);
 		return -1;
 	}
 	*err_r = CORE_DATABASE;
@@ -977,9 +979,9 @@ queue_close(sqlite3 *db, int64_t id, const char *op, const char *role,
 	*err_r = CORE_INVALID;
 	if (resolution == NULL || resolution[0] == '\0' ||
 	    conv_chars(resolution, strlen(resolution)) >
-	    QUEUE_RESOLUTION_MAX) {
+	    LIMIT_RESOLUTION_CHARS) {
 		*errstr_r = xasprintf("a resolution is 1 to %d characters",
-		    QUEUE_RESOLUTION_MAX);
+		    LIMIT_RESOLUTION_CHARS);
 		return -1;
 	}
 	*err_r = CORE_DATABASE;

@@ -21,12 +21,6 @@
 #include "agent/core/err.h"
 #include "agent/core/sla.h"
 
-/* Characters of a resolution note. */
-#define QUEUE_RESOLUTION_MAX	2000
-/* A reply's idempotency key: random from the console, long enough not to
- * collide, short enough to index. */
-#define QUEUE_REPLY_KEY_MIN	16
-#define QUEUE_REPLY_KEY_MAX	64
 /* Seconds a reply key is remembered: a console retries within seconds. */
 #define QUEUE_REPLY_KEY_TTL	86400
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/core/limits.h"
 #include "lib/limits.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
@@ -23,11 +24,6 @@
 /* Moscow is UTC+3 all year round since 26 October 2014. */
 #define MSK_OFFSET		(3 * 3600)
 #define SECS_PER_DAY		86400
-/* Digits of a sequence number: at least six, at most what fits the buffer. */
-#define SEQ_DIGITS_MIN		6
-#define SEQ_DIGITS_MAX		(REQUEST_NUMBER_MAX - 6)
-/* A taxonomy id such as "incident.report"; the longest today is 25 bytes. */
-#define CATEGORY_MAX		64
 
 #define SAVEPOINT		"SAVEPOINT request_register"
 #define SAVEPOINT_RELEASE	"RELEASE request_register"
@@ -157,8 +153,8 @@ valid_category(const char *s)
 {
 	size_t	i, len;
 
-	len = strnlen(s, CATEGORY_MAX + 1);
-	if (len == 0 || len > CATEGORY_MAX)
+	len = strnlen(s, LIMIT_CATEGORY_BYTES + 1);
+	if (len == 0 || len > LIMIT_CATEGORY_BYTES)
 		return 0;
 	for (i = 0; i < len; i++) {
 		if ((s[i] < 'a' || s[i] > 'z') && (s[i] < '0' || s[i] > '9') &&
@@ -180,7 +176,7 @@ check_new(const struct request_new *rn, char **errstr_r)
 	if (rn->category != NULL && !valid_category(rn->category)) {
 		*errstr_r = xasprintf("request: category must be a taxonomy "
 		    "id of at most %d bytes of a-z, 0-9, '.', '_' and '-'",
-		    CATEGORY_MAX);
+		    LIMIT_CATEGORY_BYTES);
 		return -1;
 	}
 	return 0;
@@ -244,61 +240,9 @@ request_year_of(time_t t)
 	struct civil	c;
 
 	moscow_civil(t, &c);
-	if (c.year < REQUEST_YEAR_MIN || c.year > REQUEST_YEAR_MAX)
+	if (c.year < REQNUM_YEAR_MIN || c.year > REQNUM_YEAR_MAX)
 		return -1;
 	return c.year;
-}
-
-int
-request_number_format(int year, int64_t seq, char *buf, size_t bufsz)
-{
-	int	n;
-
-	if (bufsz > 0)
-		buf[0] = '\0';
-	if (year < REQUEST_YEAR_MIN || year > REQUEST_YEAR_MAX ||
-	    seq < 1 || seq > REQUEST_SEQ_MAX)
-		return -1;
-	n = snprintf(buf, bufsz, "%04d-%06" PRId64, year, seq);
-	if (n < 0 || (size_t)n >= bufsz) {
-		if (bufsz > 0)
-			buf[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
-int
-request_number_parse(const char *s, size_t len, int *year_r, int64_t *seq_r)
-{
-	int64_t	seq = 0;
-	size_t	i, ndigits;
-	int	year = 0;
-
-	if (len < 5 + SEQ_DIGITS_MIN || len > 5 + SEQ_DIGITS_MAX)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		year = year * 10 + (s[i] - '0');
-	}
-	if (s[4] != '-')
-		return -1;
-	ndigits = len - 5;
-	/* Only the canonical form: no zero padding beyond six digits. */
-	if (ndigits > SEQ_DIGITS_MIN && s[5] == '0')
-		return -1;
-	for (i = 5; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		seq = seq * 10 + (s[i] - '0');
-	}
-	if (year < REQUEST_YEAR_MIN || year > REQUEST_YEAR_MAX ||
-	    seq < 1 || seq > REQUEST_SEQ_MAX)
-		return -1;
-	*year_r = year;
-	*seq_r = seq;
-	return 0;
 }
 
 /* Checks that number is a well-formed request number. */
@@ -308,7 +252,7 @@ check_number(const char *number, char **errstr_r)
 	int64_t	seq;
 	int	year;
 
-	if (number == NULL || request_number_parse(number,
+	if (number == NULL || reqnum_parse(number,
 	    strnlen(number, REQUEST_NUMBER_MAX), &year, &seq) == -1) {
 		*errstr_r = xstrdup("request: malformed request number "
 		    "(expected YYYY-NNNNNN)");
@@ -362,7 +306,7 @@ request_register(sqlite3 *db, const struct request_new *rn, time_t now,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (request_number_format(year, seq, number, sizeof number) == -1) {
+	if (reqnum_format(year, seq, number, sizeof number) == -1) {
 		*errstr_r = xasprintf("request: numbers of %d are exhausted",
 		    year);
 		goto fail;

@@ -17,13 +17,10 @@
 
 #include <sqlite3.h>
 
-/* Buffer size for a formatted number: "YYYY-" + 18 digits + NUL. */
-#define REQUEST_NUMBER_MAX	24
-/* Sequence numbers of one year, 1 .. REQUEST_SEQ_MAX (18 digits). */
-#define REQUEST_SEQ_MAX		INT64_C(999999999999999999)
-/* Years a number can carry: four digits, not before the Unix epoch. */
-#define REQUEST_YEAR_MIN	1970
-#define REQUEST_YEAR_MAX	9999
+#include "lib/reqnum.h"
+
+/* Buffer size for a formatted number (the format is lib/reqnum.h's). */
+#define REQUEST_NUMBER_MAX	REQNUM_SIZE
 
 struct request_new {
 	const char	*channel;	/* chat, messenger, email or cli */
@@ -90,24 +87,8 @@ void	request_free(struct request **r);
 void	request_print(const struct request *r, FILE *fp);
 
 /*
- * Formats year and seq as a number ("2026-000123", "2026-1000000") into
- * buf.  Returns 0, or -1 when year or seq is out of range or bufsz too
- * small.
- */
-int	request_number_format(int year, int64_t seq, char *buf, size_t bufsz);
-
-/*
- * Parses exactly s[0..len) as a number in the form request_number_format
- * writes: four year digits, a dash, six digits or more without a leading
- * zero beyond six.  Returns 0 with *year_r and *seq_r, or -1.  Pure; s need
- * not be NUL-terminated.
- */
-int	request_number_parse(const char *s, size_t len, int *year_r,
-	    int64_t *seq_r);
-
-/*
  * Returns the calendar year of t in Moscow (UTC+3, no daylight saving), or
- * -1 when that year is outside REQUEST_YEAR_MIN .. REQUEST_YEAR_MAX.
+ * -1 when that year is outside REQNUM_YEAR_MIN .. REQNUM_YEAR_MAX.
  */
 int	request_year_of(time_t t);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/core/limits.h"
 #include "intents/deffile.h"
 
 #define MSK_OFFSET	(3 * 3600)
@@ -144,7 +145,7 @@ sla_holidays_parse(const char *s, size_t len, struct sla_holidays *h,
 			    "separated by commas";
 			return -1;
 		}
-		if (h->n == SLA_HOLIDAYS_MAX) {
+		if (h->n == LIMIT_HOLIDAYS) {
 			*errstr_r = "holidays: too many dates";
 			return -1;
 		}

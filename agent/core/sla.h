@@ -11,14 +11,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "agent/core/limits.h"
+
 /* A citizen waiting for an operator is told the expected wait after this. */
 #define SLA_WAIT_TARGET		60
-/* Holidays one configuration may list: a decade of Russian calendars. */
-#define SLA_HOLIDAYS_MAX	512
 
 /* Public holidays as Moscow day numbers (days since 1970-01-01), sorted. */
 struct sla_holidays {
-	int64_t	days[SLA_HOLIDAYS_MAX];
+	int64_t	days[LIMIT_HOLIDAYS];
 	size_t	n;
 };
 

@@ -29,6 +29,7 @@
 #include "agent/core/queue.h"
 #include "agent/core/state.h"
 #include "agent/core/turn.h"
+#include "agent/mail/limits.h"
 #include "agent/mail/mailout.h"
 #include "agent/mail/triage.h"
 #include "intents/normalize.h"
@@ -220,7 +221,7 @@ static int
 thread_of(sqlite3 *db, const struct mail *m, int64_t *conv_r,
     char **errstr_r)
 {
-	char	number[THREAD_NUMBER_SIZE];
+	char	number[REQNUM_SIZE];
 	size_t	i;
 	int	rc;
 
@@ -281,8 +282,8 @@ citizen_text(const struct triage *t)
 	char	*s = xstrdup(t->text);
 	size_t	 len = strlen(s);
 
-	if (len > MAILCHAN_TEXT_MAX) {
-		len = MAILCHAN_TEXT_MAX;
+	if (len > LIMIT_LETTER_TEXT_BYTES) {
+		len = LIMIT_LETTER_TEXT_BYTES;
 		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;
 		s[len] = '\0';
@@ -324,7 +325,7 @@ safe_type(const char *t)
 	return t;
 }
 
-/* Writes m's attachments (at most MAILCHAN_ATTACHMENTS_MAX, each under
+/* Writes m's attachments (at most LIMIT_LETTER_ATTACHMENTS, each under
  * the mailbox layer's cap) to the attachment directory. */
 static size_t
 save_attachments(const struct mailchan_env *env, const struct mail *m,
@@ -334,7 +335,7 @@ save_attachments(const struct mailchan_env *env, const struct mail *m,
 	char				*err = NULL;
 	size_t				 i, n = 0;
 
-	for (i = 0; i < m->nattachments && n < MAILCHAN_ATTACHMENTS_MAX; i++) {
+	for (i = 0; i < m->nattachments && n < LIMIT_LETTER_ATTACHMENTS; i++) {
 		a = &m->attachments[i];
 		if (a->data == NULL || a->size == 0 || env->attach_dir == NULL)
 			continue;
@@ -377,7 +378,7 @@ record_attachments(const struct mailchan_env *env, const struct mail *m,
 	note = xasprintf("Вложений не сохранено: %zu (больше %d МиБ, больше %d "
 	    "в письме, пустые или не записались).", left,
 	    MAIL_MAX_ATTACHMENT_BYTES / (1024 * 1024),
-	    MAILCHAN_ATTACHMENTS_MAX);
+	    LIMIT_LETTER_ATTACHMENTS);
 	rc = conv_add(env->db, conv, "system", note, NULL, NULL, NULL, number,
 	    0, env->now, errstr_r);
 	free(note);
@@ -621,7 +622,7 @@ static int
 take_person(const struct mailchan_env *env, const struct mailchan_where *w,
     const struct triage *t, struct mailchan_result *res, char **errstr_r)
 {
-	struct saved		 sv[MAILCHAN_ATTACHMENTS_MAX];
+	struct saved		 sv[LIMIT_LETTER_ATTACHMENTS];
 	struct request_new	 rn;
 	struct conv_info	 ci;
 	struct reply		 r;

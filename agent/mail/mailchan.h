@@ -23,13 +23,6 @@
 #include "agent/core/sla.h"
 #include "intents/classifier.h"
 
-/* Tries at one letter before it is quarantined as poison: a letter that
- * crashed or stalled the channel that often will do so again. */
-#define MAILCHAN_TRIES_MAX		3
-/* Attachments of one letter stored; the rest are named in a note. */
-#define MAILCHAN_ATTACHMENTS_MAX	10
-/* Bytes of a letter's text kept in its conversation. */
-#define MAILCHAN_TEXT_MAX		(16 * 1024)
 /* Hours within which an acknowledged letter gets a person's answer
  * (seed 1.2.3). */
 #define MAILCHAN_ANSWER_HOURS		24
@@ -73,7 +66,7 @@ int	mailchan_seen(sqlite3 *db, const struct mailchan_where *w,
 
 /*
  * Counts a try at letter w, committed before the letter is read, so that
- * one that kills the process is recognised after MAILCHAN_TRIES_MAX
+ * one that kills the process is recognised after LIMIT_LETTER_TRIES
  * starts.  Returns the tries so far including this one, or -1.
  */
 int	mailchan_try(sqlite3 *db, const struct mailchan_where *w,

@@ -9,7 +9,7 @@
  * searched.  A letter already in mail_seen is only marked done (or moved
  * to quarantine) again, never answered again.  Before reading a letter
  * its try is counted, so one that kills the process is quarantined after
- * MAILCHAN_TRIES_MAX starts instead of stalling the folder.
+ * LIMIT_LETTER_TRIES starts instead of stalling the folder.
  */
 #include "agent/mail/mailrun.h"
 
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "agent/core/context.h"
+#include "agent/mail/limits.h"
 #include "agent/mail/mailsend.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
@@ -244,7 +245,7 @@ one(const struct mailchan_env *env, struct session *ss, uint32_t uid,
 	if (size > MAIL_MAX_BYTES)
 		snprintf(reason, sizeof(reason), "%zu bytes, over the limit "
 		    "of %d", size, MAIL_MAX_BYTES);
-	else if (tries > MAILCHAN_TRIES_MAX)
+	else if (tries > LIMIT_LETTER_TRIES)
 		snprintf(reason, sizeof(reason), "not finished in %d tries",
 		    tries - 1);
 	if (reason[0] != '\0') {

@@ -20,15 +20,15 @@
 #include "agent/core/metrics.h"
 #include "agent/core/queue.h"
 #include "agent/web/events.h"
+#include "agent/web/limits.h"
 #include "kb/article.h"
 #include "kb/search.h"
 #include "kb/store.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
-/* Hits of an operator's knowledge-base search; bytes of its query. */
+/* Hits of an operator's knowledge-base search. */
 #define KB_HITS		10
-#define KB_QUERY_MAX	500
 
 static void
 fail(struct http_req *req, enum core_err why, char *err)
@@ -321,7 +321,7 @@ api_op_kb_search(struct http_req *req)
 
 	q = http_query(req, "q");
 	lang = http_query(req, "lang");
-	if (q == NULL || strlen(q) > KB_QUERY_MAX) {
+	if (q == NULL || strlen(q) > LIMIT_KB_QUERY_BYTES) {
 		http_error(req, 400, "q is the text to search for");
 		return;
 	}

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "agent/core/conv.h"
+#include "agent/web/limits.h"
 #include "lib/log.h"
 #include "lib/peer.h"
 #include "lib/text.h"
@@ -71,7 +72,7 @@ guard_client(struct http_req *req, const char *peer, int via_proxy)
 {
 	const struct brain	*b = req->w->brain;
 	const char		*h;
-	char			 buf[SERVE_CONNECTION_MEMORY], proto[16];
+	char			 buf[LIMIT_CONNECTION_BYTES], proto[16];
 	enum peer_header	 kind;
 
 	snprintf(req->ip, sizeof(req->ip), "%s", peer);
@@ -97,7 +98,7 @@ int
 guard_origin(struct http_req *req)
 {
 	const char	*origin = http_header(req, "Origin"), *host = NULL, *h;
-	char		 buf[SERVE_CONNECTION_MEMORY], fwd[256];
+	char		 buf[LIMIT_CONNECTION_BYTES], fwd[256];
 
 	if (origin == NULL)
 		return 1;
@@ -247,7 +248,7 @@ int
 guard_json(struct http_req *req)
 {
 	const char	*type;
-	char		 buf[SERVE_CONNECTION_MEMORY];
+	char		 buf[LIMIT_CONNECTION_BYTES];
 	size_t		 len = sizeof("application/json") - 1;
 
 	/* All of them: a second Content-Type must not hide behind a first. */

@@ -35,6 +35,7 @@
 #include "agent/web/api.h"
 #include "agent/web/events.h"
 #include "agent/web/guard.h"
+#include "agent/web/limits.h"
 #include "agent/web/ratelimit.h"
 #include "agent/web/watch.h"
 #include "agent/web/www.h"
@@ -68,26 +69,26 @@ struct route {
 #define OP_POST	(R_JSON | R_ORIGIN)
 
 static const struct route routes[] = {
-	{ "POST", "/api/chat/sessions", GUARD_NONE, SERVE_BODY_MAX, R_JSON,
+	{ "POST", "/api/chat/sessions", GUARD_NONE, LIMIT_BODY_BYTES, R_JSON,
 	  NULL, api_chat_session, NULL },
 	{ "GET", "/api/chat/conversation", GUARD_CITIZEN, 0, 0, NULL,
 	  api_chat_conversation, NULL },
-	{ "POST", "/api/chat/messages", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	{ "POST", "/api/chat/messages", GUARD_CITIZEN, LIMIT_BODY_BYTES, R_JSON,
 	  NULL, api_chat_message, NULL },
-	{ "POST", "/api/chat/choose", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	{ "POST", "/api/chat/choose", GUARD_CITIZEN, LIMIT_BODY_BYTES, R_JSON,
 	  NULL, api_chat_choose, NULL },
-	{ "POST", "/api/chat/handoff", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	{ "POST", "/api/chat/handoff", GUARD_CITIZEN, LIMIT_BODY_BYTES, R_JSON,
 	  NULL, api_chat_handoff, NULL },
 	{ "POST", "/api/chat/attachments", GUARD_CITIZEN, LIMIT_UPLOAD_BYTES,
 	  R_UPLOAD, api_chat_attachment_head, api_chat_attachment,
 	  api_chat_attachment_done },
-	{ "POST", "/api/chat/rating", GUARD_CITIZEN, SERVE_BODY_MAX, R_JSON,
+	{ "POST", "/api/chat/rating", GUARD_CITIZEN, LIMIT_BODY_BYTES, R_JSON,
 	  NULL, api_chat_rating, NULL },
 	{ "GET", "/api/chat/events", GUARD_CITIZEN_QUERY, 0, R_STREAM, NULL,
 	  api_chat_events, NULL },
-	{ "POST", "/api/operator/login", GUARD_NONE, SERVE_BODY_MAX, OP_POST,
+	{ "POST", "/api/operator/login", GUARD_NONE, LIMIT_BODY_BYTES, OP_POST,
 	  NULL, api_op_login, NULL },
-	{ "POST", "/api/operator/logout", GUARD_OPERATOR, SERVE_BODY_MAX,
+	{ "POST", "/api/operator/logout", GUARD_OPERATOR, LIMIT_BODY_BYTES,
 	  OP_POST, NULL, api_op_logout, NULL },
 	{ "GET", "/api/operator/me", GUARD_OPERATOR, 0, 0, NULL, api_op_me,
 	  NULL },
@@ -96,15 +97,15 @@ static const struct route routes[] = {
 	{ "GET", "/api/operator/conversations/#", GUARD_OPERATOR, 0, 0, NULL,
 	  api_op_read, NULL },
 	{ "POST", "/api/operator/conversations/#/take", GUARD_OPERATOR,
-	  SERVE_BODY_MAX, OP_POST, NULL, api_op_take, NULL },
+	  LIMIT_BODY_BYTES, OP_POST, NULL, api_op_take, NULL },
 	{ "POST", "/api/operator/conversations/#/reply", GUARD_OPERATOR,
-	  SERVE_BODY_MAX, OP_POST, NULL, api_op_reply, NULL },
+	  LIMIT_BODY_BYTES, OP_POST, NULL, api_op_reply, NULL },
 	{ "POST", "/api/operator/conversations/#/transfer", GUARD_OPERATOR,
-	  SERVE_BODY_MAX, OP_POST, NULL, api_op_transfer, NULL },
+	  LIMIT_BODY_BYTES, OP_POST, NULL, api_op_transfer, NULL },
 	{ "POST", "/api/operator/conversations/#/release", GUARD_OPERATOR,
-	  SERVE_BODY_MAX, OP_POST, NULL, api_op_release, NULL },
+	  LIMIT_BODY_BYTES, OP_POST, NULL, api_op_release, NULL },
 	{ "POST", "/api/operator/conversations/#/close", GUARD_OPERATOR,
-	  SERVE_BODY_MAX, OP_POST, NULL, api_op_close, NULL },
+	  LIMIT_BODY_BYTES, OP_POST, NULL, api_op_close, NULL },
 	{ "GET", "/api/operator/attachments/#", GUARD_OPERATOR, 0, 0, NULL,
 	  api_op_attachment, NULL },
 	{ "GET", "/api/operator/kb/search", GUARD_OPERATOR, 0, 0, NULL,
@@ -376,7 +377,7 @@ reserve(struct server *srv, size_t n)
 	long long	before;
 
 	before = atomic_fetch_add(&srv->body_bytes, (long long)n);
-	if (before + (long long)n <= SERVE_BODIES_MEMORY)
+	if (before + (long long)n <= LIMIT_BODIES_BYTES)
 		return 0;
 	atomic_fetch_sub(&srv->body_bytes, (long long)n);
 	return -1;
@@ -569,7 +570,7 @@ answer(struct server *srv, struct pending *p)
 		return send_answer(req);
 	}
 	if ((p->route->flags & R_JSON) && p->len > 0) {
-		if (http_json_depth(p->body, p->len) > SERVE_JSON_DEPTH) {
+		if (http_json_depth(p->body, p->len) > LIMIT_JSON_DEPTH) {
 			http_error(req, 400, "JSON nested too deep");
 			return send_answer(req);
 		}
@@ -748,7 +749,7 @@ http_start(struct server *srv, const struct config *cfg, char **errstr_r)
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)SERVE_CONNECTION_MEMORY,
+	    (size_t)LIMIT_CONNECTION_BYTES,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 	    MHD_OPTION_URI_LOG_CALLBACK, guard_uri, srv,

@@ -12,17 +12,6 @@
 
 #include "agent/core/context.h"
 
-/* Upper bounds of what one request may send (docs/api.md). */
-#define SERVE_BODY_MAX		(64 * 1024)	/* a JSON body */
-#define SERVE_JSON_DEPTH	16		/* nesting of a JSON body */
-/* Memory of one connection for its headers and buffers: an idle event
- * stream's main cost, and plenty for a browser's request headers (bodies
- * pass through in pieces).  It also bounds all the headers of a request. */
-#define SERVE_CONNECTION_MEMORY	(8 * 1024)
-/* JSON bodies held in memory at once, all connections together: 512 of
- * the largest, while uploads go to files. */
-#define SERVE_BODIES_MEMORY	(32 * 1024 * 1024)
-
 struct hub;
 struct ratelimit;
 struct watch;

@@ -14,11 +14,8 @@
 #include <microhttpd.h>
 
 #include "agent/web/http.h"
+#include "agent/web/limits.h"
 
-/* A static file of www/: pages, scripts, pictures. */
-#define STATIC_MAX		(4 * 1024 * 1024)
-/* A path under www/: deeper or longer is not ours. */
-#define STATIC_PATH_MAX		256
 
 /* Content types of www/ by suffix. */
 static const struct {
@@ -69,7 +66,7 @@ safe_path(const char *path)
 {
 	size_t	i;
 
-	if (path[0] != '/' || strlen(path) > STATIC_PATH_MAX)
+	if (path[0] != '/' || strlen(path) > LIMIT_STATIC_PATH_BYTES)
 		return 0;
 	for (i = 0; path[i] != '\0'; i++) {
 		if (path[i] == '/' && path[i + 1] == '.')
@@ -91,7 +88,7 @@ safe_path(const char *path)
 static int
 open_beneath(const char *dir, const char *file)
 {
-	char	 name[STATIC_PATH_MAX + 1];
+	char	 name[LIMIT_STATIC_PATH_BYTES + 1];
 	size_t	 len;
 	int	 dfd, fd;
 
@@ -144,7 +141,7 @@ www_response(const char *dir, const char *method, const char *path)
 	if ((fd = open_beneath(dir, file)) == -1)
 		return NULL;
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > STATIC_MAX) {
+	    sb.st_size > LIMIT_STATIC_FILE_BYTES) {
 		close(fd);
 		return NULL;
 	}

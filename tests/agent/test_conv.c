@@ -177,11 +177,11 @@ START_TEST(test_bad_text_is_refused)
 	ck_assert_int_eq(conv_message(&env, id, "   ", 3, &res, &err), -1);
 	ck_assert_int_eq(res.err, CORE_INVALID);
 	free(err);
-	big = malloc(CONV_TEXT_MAX + 2);
-	memset(big, 'a', CONV_TEXT_MAX + 1);
-	big[CONV_TEXT_MAX + 1] = '\0';
-	ck_assert_int_eq(conv_message(&env, id, big, CONV_TEXT_MAX + 1, &res,
-	    &err), -1);
+	big = malloc(LIMIT_CHAT_MESSAGE_CHARS + 2);
+	memset(big, 'a', LIMIT_CHAT_MESSAGE_CHARS + 1);
+	big[LIMIT_CHAT_MESSAGE_CHARS + 1] = '\0';
+	ck_assert_int_eq(conv_message(&env, id, big,
+	    LIMIT_CHAT_MESSAGE_CHARS + 1, &res, &err), -1);
 	ck_assert_int_eq(res.err, CORE_INVALID);
 	free(err);
 	free(big);

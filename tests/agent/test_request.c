@@ -140,7 +140,7 @@ START_TEST(test_numbers_increase_and_are_unique)
 		if (request_register(db, &plain, T_MARCH_2026 + i, number,
 		    &err) == -1)
 			ck_abort_msg("register: %s", err);
-		ck_assert_int_eq(request_number_parse(number, strlen(number),
+		ck_assert_int_eq(reqnum_parse(number, strlen(number),
 		    &year, &seq), 0);
 		ck_assert_int_eq(year, 2026);
 		ck_assert_int_eq(seq, i + 1);
@@ -186,7 +186,7 @@ START_TEST(test_format_parse_round_trip)
 		{ 2026, 1000000, "2026-1000000" },
 		{ 2027, 1234567, "2027-1234567" },
 		{ 1970, 1, "1970-000001" },
-		{ 9999, REQUEST_SEQ_MAX, "9999-999999999999999999" },
+		{ 9999, REQNUM_SEQ_MAX, "9999-999999999999999999" },
 	};
 	char	 buf[REQUEST_NUMBER_MAX];
 	int64_t	 seq;
@@ -194,10 +194,10 @@ START_TEST(test_format_parse_round_trip)
 	int	 year;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		ck_assert_int_eq(request_number_format(cases[i].year,
+		ck_assert_int_eq(reqnum_format(cases[i].year,
 		    cases[i].seq, buf, sizeof buf), 0);
 		ck_assert_str_eq(buf, cases[i].text);
-		ck_assert_int_eq(request_number_parse(buf, strlen(buf), &year,
+		ck_assert_int_eq(reqnum_parse(buf, strlen(buf), &year,
 		    &seq), 0);
 		ck_assert_int_eq(year, cases[i].year);
 		ck_assert_int_eq(seq, cases[i].seq);
@@ -209,19 +209,19 @@ START_TEST(test_format_rejects_out_of_range)
 {
 	char	buf[REQUEST_NUMBER_MAX];
 
-	ck_assert_int_eq(request_number_format(2026, 0, buf, sizeof buf), -1);
+	ck_assert_int_eq(reqnum_format(2026, 0, buf, sizeof buf), -1);
 	ck_assert_str_eq(buf, "");
-	ck_assert_int_eq(request_number_format(2026, -1, buf, sizeof buf), -1);
-	ck_assert_int_eq(request_number_format(2026, REQUEST_SEQ_MAX + 1, buf,
+	ck_assert_int_eq(reqnum_format(2026, -1, buf, sizeof buf), -1);
+	ck_assert_int_eq(reqnum_format(2026, REQNUM_SEQ_MAX + 1, buf,
 	    sizeof buf), -1);
-	ck_assert_int_eq(request_number_format(2026, INT64_MAX, buf,
+	ck_assert_int_eq(reqnum_format(2026, INT64_MAX, buf,
 	    sizeof buf), -1);
-	ck_assert_int_eq(request_number_format(1969, 1, buf, sizeof buf), -1);
-	ck_assert_int_eq(request_number_format(10000, 1, buf, sizeof buf), -1);
+	ck_assert_int_eq(reqnum_format(1969, 1, buf, sizeof buf), -1);
+	ck_assert_int_eq(reqnum_format(10000, 1, buf, sizeof buf), -1);
 	/* "2026-000001" needs 12 bytes with its NUL. */
-	ck_assert_int_eq(request_number_format(2026, 1, buf, 11), -1);
+	ck_assert_int_eq(reqnum_format(2026, 1, buf, 11), -1);
 	ck_assert_str_eq(buf, "");
-	ck_assert_int_eq(request_number_format(2026, 1, buf, 12), 0);
+	ck_assert_int_eq(reqnum_format(2026, 1, buf, 12), 0);
 	ck_assert_str_eq(buf, "2026-000001");
 }
 END_TEST
@@ -256,21 +256,21 @@ START_TEST(test_parse_rejects_malformed_numbers)
 	int	year = -7;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ck_assert_msg(request_number_parse(bad[i], strlen(bad[i]),
+		ck_assert_msg(reqnum_parse(bad[i], strlen(bad[i]),
 		    &year, &seq) == -1, "accepted \"%s\"", bad[i]);
 	}
 	ck_assert_int_eq(year, -7);
 	ck_assert_int_eq(seq, -7);
 
 	/* Exactly len bytes: no more, no less, NUL or not. */
-	ck_assert_int_eq(request_number_parse("2026-000001", 10, &year, &seq),
+	ck_assert_int_eq(reqnum_parse("2026-000001", 10, &year, &seq),
 	    -1);
-	ck_assert_int_eq(request_number_parse("2026-00\0" "001", 11, &year,
+	ck_assert_int_eq(reqnum_parse("2026-00\0" "001", 11, &year,
 	    &seq), -1);
-	ck_assert_int_eq(request_number_parse("2026-0000012", 11, &year,
+	ck_assert_int_eq(reqnum_parse("2026-0000012", 11, &year,
 	    &seq), 0);
 	ck_assert_int_eq(seq, 1);
-	ck_assert_int_eq(request_number_parse("[2026-000042]" + 1, 11, &year,
+	ck_assert_int_eq(reqnum_parse("[2026-000042]" + 1, 11, &year,
 	    &seq), 0);
 	ck_assert_int_eq(seq, 42);
 }
@@ -671,7 +671,7 @@ child_register(const char *path, int gate)
 		if (request_register(db, &plain, T_MARCH_2026, number,
 		    &err) == -1)
 			goto out;
-		if (request_number_parse(number, strlen(number), &year,
+		if (reqnum_parse(number, strlen(number), &year,
 		    &seq) == -1 || seq <= prev) {
 			fprintf(stderr, "child: %s after %" PRId64 "\n",
 			    number, prev);

@@ -422,7 +422,7 @@ check "6: ... and once keyed, rewriting its old entries is found" \
 	sh -c "! '$HOTLINE' -c '$conf' audit verify >/dev/null 2>&1"
 
 # A flood of sign-ins with many worker threads: each password check takes
-# 64 MiB (argon2id); at most OPERATOR_CHECKS_MAX run at once, the rest are
+# 64 MiB (argon2id); at most LIMIT_PASSWORD_CHECKS run at once, the rest are
 # told to come back in a second (503), and memory stays bounded.
 stop
 sed -i 's/^threads .*//' "$conf"

@@ -46,7 +46,7 @@ number_shape(const char *n)
 {
 	size_t	i, len = strlen(n);
 
-	if (len < 11 || len >= THREAD_NUMBER_SIZE || n[4] != '-')
+	if (len < 11 || len >= REQNUM_SIZE || n[4] != '-')
 		return 0;
 	for (i = 0; i < len; i++)
 		if (i != 4 && (n[i] < '0' || n[i] > '9'))
@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mail	*m = NULL;
 	char		*err = NULL, *text, *clean;
-	char		 number[THREAD_NUMBER_SIZE];
+	char		 number[REQNUM_SIZE];
 	size_t		 i;
 
 	if (mail_parse((const char *)data, size, &m, &err) == -1) {

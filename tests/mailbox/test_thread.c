@@ -45,7 +45,7 @@ static const struct {
 
 START_TEST(numbers_are_found_after_prefixes_or_in_tags_only)
 {
-	char	 got[THREAD_NUMBER_SIZE];
+	char	 got[REQNUM_SIZE];
 	int	 found;
 
 	memset(got, 'x', sizeof(got));
@@ -63,7 +63,7 @@ END_TEST
 
 START_TEST(null_subject_has_no_number)
 {
-	char	got[THREAD_NUMBER_SIZE];
+	char	got[REQNUM_SIZE];
 
 	ck_assert_int_eq(thread_subject_number(NULL, got), 0);
 }
