@@ -28,6 +28,7 @@
 #include "agent/core/context.h"
 #include "agent/core/operator.h"
 #include "agent/core/paths.h"
+#include "agent/core/phrases.h"
 #include "agent/core/queue.h"
 #include "agent/core/retention.h"
 #include "agent/core/state.h"
@@ -54,6 +55,19 @@ set_limits(struct server *srv, const struct config *cfg)
 	atomic_store(&srv->per_ip_connections, cfg->per_ip_connections);
 	if (srv->watch != NULL)
 		watch_set_header_timeout(srv->watch, cfg->header_timeout);
+}
+
+/* What the bot says: data_dir's phrase files over the built-in copy. */
+static int
+load_phrases(const char *data_dir, FILE *errs)
+{
+	char	*dir;
+	int	 rc;
+
+	dir = xasprintf("%s/" PHRASES_DIR, data_dir);
+	rc = phrases_load(dir, errs);
+	free(dir);
+	return rc;
 }
 
 /* SIGHUP: a new configuration, articles and categories, or the old. */
@@ -96,6 +110,9 @@ reload(struct server *srv, sqlite3 *db, const struct config *running)
 		config_clear(&cfg);
 		return;
 	}
+	if (load_phrases(srv->cx->data_dir, stderr) == -1)
+		log_msg(LOG_ERROR, "reload: the phrases did not load, the old "
+		    "ones stay (see above)");
 	context_swap(srv->cx, b);
 	set_limits(srv, &cfg);
 	log_msg(LOG_WARN, "reloaded: %d articles added, %d changed, %d "
@@ -130,6 +147,11 @@ check_only(const struct config *cfg)
 	} else if ((b = brain_load(cfg, mem, data, stderr)) == NULL)
 		fprintf(stderr, "hotline: the categories did not load (see "
 		    "above)\n");
+	else if (load_phrases(data, stderr) == -1) {
+		fprintf(stderr, "hotline: the phrases did not load (see "
+		    "above)\n");
+		brain_put(b);
+	}
 	else {
 		printf("hotline: configuration OK: %zu patterns, %d articles, "
 		    "listen %s\n", classifier_patterns(b->cl), st.added,
@@ -383,6 +405,10 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	if ((cx.brain = brain_load(cfg, db, cx.data_dir, stderr)) == NULL) {
 		err = xstrdup("the categories did not load (see above; "
 		    "hotline intents check)");
+		goto fail;
+	}
+	if (load_phrases(cx.data_dir, stderr) == -1) {
+		err = xstrdup("the phrases did not load (see above)");
 		goto fail;
 	}
 	if (first_admin(db, pw, sizeof(pw), &err) == -1)

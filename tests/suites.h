@@ -35,6 +35,7 @@ Suite	*sla_suite(void);
 Suite	*audit_suite(void);
 Suite	*operator_suite(void);
 Suite	*conv_suite(void);
+Suite	*turn_suite(void);
 Suite	*http_suite(void);
 Suite	*mailchan_suite(void);
 

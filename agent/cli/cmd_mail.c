@@ -16,6 +16,7 @@
 #include "agent/core/context.h"
 #include "agent/core/mailtables.h"
 #include "agent/core/paths.h"
+#include "agent/core/phrases.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "agent/mail/mailrun.h"
@@ -51,6 +52,19 @@ open_state(const struct config *cfg, const char *path, const char *data,
 	    errstr_r);
 	free(articles);
 	return n;
+}
+
+/* What the letters say: the data directory's phrase files. */
+static int
+load_phrases(const char *data)
+{
+	char	*dir;
+	int	 rc;
+
+	dir = xasprintf("%s/" PHRASES_DIR, data);
+	rc = phrases_load(dir, stderr);
+	free(dir);
+	return rc;
 }
 
 int
@@ -100,6 +114,10 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 	if ((cl = classifier_load(&p, db, &cfg->classifier, print_err,
 	    stderr)) == NULL) {
 		err = xstrdup("the categories did not load (see above)");
+		goto out;
+	}
+	if (load_phrases(data) == -1) {
+		err = xstrdup("the phrases did not load (see above)");
 		goto out;
 	}
 	ctx = classify_ctx_new(cl);

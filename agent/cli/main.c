@@ -13,6 +13,7 @@
 #include "agent/cli/cmd.h"
 #include "agent/core/config.h"
 #include "agent/core/paths.h"
+#include "agent/core/phrases.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
@@ -151,6 +152,7 @@ main(int argc, char **argv)
 	}
 	if (argc == 0) {
 		rc = cmd_chat(&cfg, 0, argv);
+		phrases_clear();
 		config_clear(&cfg);
 		return rc;
 	}
@@ -164,11 +166,13 @@ main(int argc, char **argv)
 			continue;
 		if (verbs[i].sub == NULL) {
 			rc = verbs[i].fn(&cfg, argc - 1, argv + 1);
+			phrases_clear();
 			config_clear(&cfg);
 			return rc;
 		}
 		if (argc > 1 && strcmp(verbs[i].sub, argv[1]) == 0) {
 			rc = verbs[i].fn(&cfg, argc - 2, argv + 2);
+			phrases_clear();
 			config_clear(&cfg);
 			return rc;
 		}

@@ -11,6 +11,7 @@
 
 #include "agent/core/conv.h"
 #include "agent/core/paths.h"
+#include "agent/core/phrases.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "kb/store.h"
@@ -58,6 +59,8 @@ int
 agent_load_classifier(struct agent *a, FILE *errs)
 {
 	struct classifier_paths	 p;
+	char			*dir;
+	int			 rc;
 
 	classify_ctx_free(&a->ctx);
 	classifier_free(&a->classifier);
@@ -67,6 +70,14 @@ agent_load_classifier(struct agent *a, FILE *errs)
 	    print_err, errs);
 	if (a->classifier == NULL)
 		return -1;
+	/* What the bot says comes with what it knows. */
+	dir = xasprintf("%s/" PHRASES_DIR, a->data_dir);
+	rc = phrases_load(dir, errs);
+	free(dir);
+	if (rc == -1) {
+		classifier_free(&a->classifier);
+		return -1;
+	}
 	a->ctx = classify_ctx_new(a->classifier);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "agent/core/conv.h"
 #include "agent/core/limits.h"
 #include "agent/core/operator.h"
+#include "agent/core/phrases.h"
 #include "agent/core/state.h"
 #include "intents/entities.h"
 #include "lib/pii.h"
@@ -28,41 +29,6 @@
 #define DEFAULT_PICKUP	45
 /* Citizen messages whose entities an item shows. */
 #define ENTITY_MESSAGES	50
-
-struct phrase {
-	const char	*ru;
-	const char	*en;
-};
-
-static const struct phrase joined = {
-	"Оператор %s подключился к разговору.",
-	"Operator %s has joined the conversation."
-};
-/* An operator without a display name: citizens never see a login. */
-static const struct phrase joined_anon = {
-	"Оператор подключился к разговору.",
-	"An operator has joined the conversation."
-};
-static const struct phrase waiting_long = {
-	"Все операторы сейчас заняты. Ожидаемое время ожидания — около %s "
-	"мин. Переписка сохранена, оставайтесь в чате.",
-	"All operators are busy right now. The expected wait is about %s "
-	"min. The conversation is saved; please stay in the chat."
-};
-static const struct phrase released = {
-	"Оператор вернул разговор боту. Задайте вопрос или напишите "
-	"«оператор», чтобы снова позвать специалиста.",
-	"The operator has handed the conversation back to the bot. Ask a "
-	"question, or type \"operator\" to reach a person again."
-};
-static const struct phrase closed_rate = {
-	"Обращение закрыто. Пожалуйста, оцените работу поддержки от 1 до 5.",
-	"Your request is closed. Please rate our support from 1 to 5."
-};
-static const struct phrase transferred = {
-	"Разговор передан другому специалисту, пожалуйста, подождите.",
-	"The conversation has been passed to another specialist, please wait."
-};
 
 static const char *const queues[] = { "general", "english", "senior" };
 
@@ -208,11 +174,6 @@ done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
 	return 0;
 }
 
-static const char *
-say(const struct phrase *p, const char *lang)
-{
-	return strcmp(lang, "en") == 0 ? p->en : p->ru;
-}
 
 /* The entities of conv's citizen messages, values masked. */
 static char *
@@ -736,15 +697,19 @@ queue_file_free(struct queue_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Tells the citizen of conversation id what happened: phrase p in lang. */
+/*
+ * Tells the citizen of conversation id what happened: phrase key in lang
+ * ("ru", "en"), with {name} filled with value (both may be NULL).
+ */
 static int
-tell(sqlite3 *db, int64_t id, const struct phrase *p, const char *lang,
-    const char *arg, time_t now, char **errstr_r)
+tell(sqlite3 *db, int64_t id, enum phrase_key key, const char *lang,
+    const char *name, const char *value, time_t now, char **errstr_r)
 {
 	char	*text;
 	int64_t	 m;
 
-	text = xasprintf(say(p, lang), arg);
+	text = phrase_say(strcmp(lang, "en") == 0 ? LANG_EN : LANG_RU, key,
+	    name, value, NULL);
 	m = conv_add(db, id, "system", text, NULL, NULL, NULL, NULL, 0, now,
 	    errstr_r);
 	free(text);
@@ -769,8 +734,8 @@ queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    "queue_item SET owner = ?2, state = 'operator', taken = "
 	    "coalesce(taken, ?3) WHERE id = ?1", "iti", id, op, (int64_t)now),
 	    errstr_r) == -1 || conv_set_state(db, id, CONV_OPERATOR, now,
-	    errstr_r) == -1 || tell(db, id, display != NULL ? &joined :
-	    &joined_anon, h.lang, display, now, errstr_r) == -1 ||
+	    errstr_r) == -1 || tell(db, id, display != NULL ? PH_JOINED :
+	    PH_JOINED_ANON, h.lang, "name", display, now, errstr_r) == -1 ||
 	    journal(db, op, "take", id, NULL, now, errstr_r) == -1))
 		goto fail;
 	free(display);
@@ -821,10 +786,10 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 	int64_t		 m = 0;
 
 	*err_r = CORE_INVALID;
-	if (len == 0 || conv_chars(text, len) > CONV_TEXT_MAX ||
+	if (len == 0 || conv_chars(text, len) > LIMIT_CHAT_MESSAGE_CHARS ||
 	    memchr(text, '\0', len) != NULL) {
 		*errstr_r = xasprintf("a reply is 1 to %d characters",
-		    CONV_TEXT_MAX);
+		    LIMIT_CHAT_MESSAGE_CHARS);
 		return -1;
 	}
 	if (key != NULL && !key_valid(key)) {
@@ -919,8 +884,8 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (!keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
 	    "queue = ?2, owner = NULL, state = 'queued' WHERE id = ?1", "it",
 	    id, queue), errstr_r) == -1 || conv_set_state(db, id, CONV_QUEUED,
-	    now, errstr_r) == -1 || tell(db, id, &transferred, h.lang, NULL,
-	    now, errstr_r) == -1 || journal(db, op, "transfer", id, queue,
+	    now, errstr_r) == -1 || tell(db, id, PH_TRANSFERRED, h.lang, NULL,
+	    NULL, now, errstr_r) == -1 || journal(db, op, "transfer", id, queue,
 	    now, errstr_r) == -1))
 		goto fail;
 	if (state_commit(db, errstr_r) == -1)
@@ -960,7 +925,8 @@ queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    "resolution = 'handed back to the bot' WHERE id = ?1", "ii", id,
 	    (int64_t)now), errstr_r) == -1 ||
 	    conv_set_state(db, id, CONV_BOT, now, errstr_r) == -1 ||
-	    tell(db, id, &released, h.lang, NULL, now, errstr_r) == -1 ||
+	    tell(db, id, PH_RELEASED, h.lang, NULL, NULL, now,
+	    errstr_r) == -1 ||
 	    journal(db, op, "release", id, keep ?
 	    "request stays open" : NULL, now, errstr_r) == -1)
 		goto fail;
@@ -994,8 +960,8 @@ queue_close(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    "'closed', closed = ?2, resolution = ?3, owner = coalesce(owner, "
 	    "?4) WHERE id = ?1", "iitt", id, (int64_t)now, resolution, op),
 	    errstr_r) == -1 || conv_set_state(db, id, CONV_CLOSED, now,
-	    errstr_r) == -1 || tell(db, id, &closed_rate, h.lang, NULL, now,
-	    errstr_r) == -1 || journal(db, op, "close", id, NULL, now,
+	    errstr_r) == -1 || tell(db, id, PH_CLOSED_RATE, h.lang, NULL, NULL,
+	    now, errstr_r) == -1 || journal(db, op, "close", id, NULL, now,
 	    errstr_r) == -1)
 		goto fail;
 	if (h.number[0] != '\0' && (request_set_status(db, h.number, "closed",
@@ -1036,7 +1002,8 @@ queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
 		    "NULL, state = 'queued' WHERE id = ?1", "i", items[i].id),
 		    errstr_r) == -1 || conv_set_state(db, items[i].id,
 		    CONV_QUEUED, now, errstr_r) == -1 || tell(db, items[i].id,
-		    &transferred, items[i].lang, NULL, now, errstr_r) == -1 ||
+		    PH_TRANSFERRED, items[i].lang, NULL, NULL, now,
+		    errstr_r) == -1 ||
 		    journal(db, NULL, "requeue", items[i].id, why, now,
 		    errstr_r) == -1)
 			rc = -1;
@@ -1093,8 +1060,8 @@ queue_tick(sqlite3 *db, const struct sla_holidays *h, time_t now,
 		wait = queue_wait_estimate(db, id, now);
 		snprintf(mins, sizeof(mins), "%d", wait > 60 ?
 		    (wait + 59) / 60 : 1);
-		if (tell(db, id, &waiting_long, lang, mins, now,
-		    errstr_r) == -1)
+		if (tell(db, id, PH_WAITING_LONG, lang, "minutes", mins,
+		    now, errstr_r) == -1)
 			goto fail;
 		ids = xreallocarray(ids, n + 1, sizeof(*ids));
 		ids[n++] = id;

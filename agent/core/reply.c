@@ -12,52 +12,10 @@
 
 #include <cmark.h>
 
+#include "agent/core/phrases.h"
 #include "kb/article.h"
 #include "kb/store.h"
 #include "lib/xmalloc.h"
-
-struct phrases {
-	const char	*registered;	/* %s: the number */
-	const char	*priority;	/* %s: the level */
-	const char	*clarify;
-	const char	*clarify_tail;
-	const char	*empty;
-	const char	*handoff;	/* %s: the number */
-	const char	*clarify_service;
-	const char	*aspect_from;	/* %s: the article's title */
-	const char	*aspect_more;	/* %s: the article id (chat) */
-	const char	*levels[4];
-};
-
-static const struct phrases ru = {
-	"Ваше обращение зарегистрировано под номером %s. Сохраните его: "
-	"по номеру можно узнать статус.",
-	"Приоритет: %s.",
-	"Уточните, пожалуйста, что вы имели в виду:",
-	"Или напишите «оператор», и я передам разговор специалисту.",
-	"Напишите, пожалуйста, ваш вопрос одним-двумя предложениями.",
-	"Чтобы ответить точно, передаю ваш вопрос оператору: он увидит всю "
-	"переписку. Номер обращения: %s.",
-	"Уточните, пожалуйста, о какой услуге вы спрашиваете:",
-	"из статьи «%s»",
-	"[Вся статья об услуге](#article=%s)",
-	{ "критический", "высокий", "средний", "низкий" },
-};
-
-static const struct phrases en = {
-	"Your request is registered under number %s. Please keep it: "
-	"you can check the status with it.",
-	"Priority: %s.",
-	"Could you tell me which one you mean:",
-	"Or type \"operator\" and I will pass the conversation to a person.",
-	"Please type your question in a sentence or two.",
-	"To give you an exact answer I am passing your question to an "
-	"operator, who will see the whole conversation. Request number: %s.",
-	"Could you tell me which service you mean:",
-	"from the article \"%s\"",
-	"[The whole article about the service](#article=%s)",
-	{ "critical", "high", "medium", "low" },
-};
 
 /* Article id in lang, else in Russian; NULL when there is none. */
 static struct article *
@@ -102,7 +60,7 @@ article_text(sqlite3 *db, const char *id, const char *lang, int title)
  */
 static char *
 answer_text(sqlite3 *db, const struct verdict *v, const char *lang,
-    const char *channel, const struct phrases *ph)
+    const char *channel)
 {
 	struct article	*art;
 	char		*section = NULL, *from, *more, *text;
@@ -115,11 +73,13 @@ answer_text(sqlite3 *db, const struct verdict *v, const char *lang,
 	if (v->aspect >= 0 && article_is_service(art))
 		section = article_section(art, (enum article_section)v->aspect);
 	more = strcmp(channel, "chat") == 0 && article_is_service(art) ?
-	    xasprintf(ph->aspect_more, art->id) : xstrdup("");
+	    phrase_say(v->lang, PH_ASPECT_MORE, "article", art->id, NULL) :
+	    xstrdup("");
 	if (section == NULL || *section == '\0')
 		text = xasprintf("%s%s%s", rest, *more ? "\n\n" : "", more);
 	else {
-		from = xasprintf(ph->aspect_from, art->title);
+		from = phrase_say(v->lang, PH_ASPECT_FROM, "title",
+		    art->title, NULL);
 		text = xasprintf("**%s** — %s\n\n%s\n\n---\n\n%s%s%s",
 		    article_section_heading((enum article_section)v->aspect,
 		    art->lang), from, section, rest, *more ? "\n\n" : "",
@@ -166,14 +126,14 @@ append(char *s, const char *add)
  * {number}, else as a sentence of its own at the end.  Consumes text.
  */
 static char *
-with_number(char *text, const char *number, const struct phrases *ph)
+with_number(char *text, const char *number, enum lang l)
 {
 	char	*out, *o, *line;
 	const char *p, *m;
 	size_t	 n = 0;
 
 	if (text == NULL || strstr(text, NUMBER_MARK) == NULL) {
-		line = xasprintf(ph->registered, number);
+		line = phrase_say(l, PH_REGISTERED, "number", number, NULL);
 		text = append(text, line);
 		free(line);
 		return text;
@@ -244,34 +204,40 @@ clarify_choices(sqlite3 *db, const struct classifier *cl, struct reply *r,
 
 static char *
 clarify_text(const struct classifier *cl, const struct verdict *v,
-    const struct phrases *ph)
+    enum lang l)
 {
 	const struct taxonomy	*tax = classifier_taxonomy(cl);
 	const struct taxon	*t;
-	char			*s, *u;
+	char			*s, *u, *head, *tail;
 	size_t			 i;
 
 	if (v->topic_rival >= 0 && v->topic_index >= 0) {
 		const struct taxonomy	*topics = classifier_topics(cl);
 
-		return xasprintf("%s\n\n1. %s\n2. %s\n\n%s",
-		    ph->clarify_service,
-		    ph == &en ? topics->items[v->topic_index].en :
+		head = phrase_say(l, PH_CLARIFY_SERVICE, NULL);
+		tail = phrase_say(l, PH_CLARIFY_TAIL, NULL);
+		s = xasprintf("%s\n\n1. %s\n2. %s\n\n%s", head,
+		    l == LANG_EN ? topics->items[v->topic_index].en :
 		    topics->items[v->topic_index].ru,
-		    ph == &en ? topics->items[v->topic_rival].en :
-		    topics->items[v->topic_rival].ru, ph->clarify_tail);
+		    l == LANG_EN ? topics->items[v->topic_rival].en :
+		    topics->items[v->topic_rival].ru, tail);
+		free(head);
+		free(tail);
+		return s;
 	}
 	if (v->ntop < 2)
-		return xstrdup(ph->empty);
-	s = xstrdup(ph->clarify);
+		return phrase_say(l, PH_EMPTY, NULL);
+	s = phrase_say(l, PH_CLARIFY, NULL);
 	for (i = 0; i < 2; i++) {
 		t = &tax->items[v->top[i].category];
 		u = xasprintf("%s\n%zu. %s", s, i + 1,
-		    ph == &en ? t->en : t->ru);
+		    l == LANG_EN ? t->en : t->ru);
 		free(s);
 		s = u;
 	}
-	u = xasprintf("%s\n\n%s", s, ph->clarify_tail);
+	tail = phrase_say(l, PH_CLARIFY_TAIL, NULL);
+	u = xasprintf("%s\n\n%s", s, tail);
+	free(tail);
 	free(s);
 	return u;
 }
@@ -340,17 +306,15 @@ int
 reply_compose(sqlite3 *db, const struct classifier *cl, const char *channel,
     const char *number, struct reply *r, char **errstr_r)
 {
-	const struct phrases	*ph;
 	struct verdict		*v = &r->verdict;
 	struct request_new	 rn;
-	char			*line;
+	char			*line, *level;
 	const char		*lang;
 
 	r->text = r->html = NULL;
 	r->number[0] = '\0';
 	r->registered = 0;
 	r->nchoices = 0;
-	ph = v->lang == LANG_EN ? &en : &ru;
 	lang = lang_name(v->lang);
 	if (reply_needs_number(v) && number != NULL && number[0] != '\0') {
 		snprintf(r->number, sizeof(r->number), "%s", number);
@@ -372,20 +336,23 @@ reply_compose(sqlite3 *db, const struct classifier *cl, const char *channel,
 	switch (v->action) {
 	case ACTION_ANSWER:
 	case ACTION_DECLINE:
-		r->text = answer_text(db, v, lang, channel, ph);
+		r->text = answer_text(db, v, lang, channel);
 		if (r->text == NULL)
-			r->text = xstrdup(ph->clarify_tail);
+			r->text = phrase_say(v->lang, PH_CLARIFY_TAIL, NULL);
 		if (r->number[0] != '\0')
-			r->text = with_number(r->text, r->number, ph);
+			r->text = with_number(r->text, r->number, v->lang);
 		if (v->priority >= 0 && v->priority <= 3) {
-			line = xasprintf(ph->priority,
-			    ph->levels[v->priority]);
+			level = phrase_say(v->lang, PH_PRIORITY_CRITICAL +
+			    v->priority, NULL);
+			line = phrase_say(v->lang, PH_PRIORITY, "level", level,
+			    NULL);
+			free(level);
 			r->text = append(r->text, line);
 			free(line);
 		}
 		break;
 	case ACTION_CLARIFY:
-		r->text = clarify_text(cl, v, ph);
+		r->text = clarify_text(cl, v, v->lang);
 		clarify_choices(db, cl, r, lang);
 		break;
 	case ACTION_HANDOFF:
@@ -394,13 +361,14 @@ reply_compose(sqlite3 *db, const struct classifier *cl, const char *channel,
 		if (v->article != NULL &&
 		    strcmp(v->intent, "handoff.operator") == 0) {
 			r->text = article_text(db, v->article, lang, 0);
-			r->text = with_number(r->text, r->number, ph);
+			r->text = with_number(r->text, r->number, v->lang);
 		} else
-			r->text = xasprintf(ph->handoff, r->number);
+			r->text = phrase_say(v->lang, PH_HANDOFF, "number",
+			    r->number, NULL);
 		break;
 	}
 	if (r->text == NULL)
-		r->text = xstrdup(ph->clarify_tail);
+		r->text = phrase_say(v->lang, PH_CLARIFY_TAIL, NULL);
 	r->html = reply_html(r->text);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/core/phrases.h"
 #include "agent/core/state.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
@@ -22,45 +23,6 @@
 
 /* Operators' replies turned into letters per call. */
 #define OPERATOR_BATCH	100
-
-struct phrases {
-	const char	*greeting;
-	const char	*ack;		/* %s number, %d hours */
-	const char	*footer;	/* %s number */
-	const char	*automatic;
-	const char	*sign;
-	const char	*op_sign;
-	const char	*subject;	/* when the citizen gave none */
-	const char	*from_name;
-};
-
-static const struct phrases ru = {
-	"Здравствуйте!",
-	"Ваше обращение зарегистрировано под номером %s. Чтобы ответить "
-	"точно, мы передали его специалисту: ответ придёт на этот адрес в "
-	"течение %d часов.",
-	"Номер обращения: %s. Чтобы дополнить обращение, ответьте на это "
-	"письмо, не меняя тему.",
-	"Это письмо отправлено автоматически.",
-	"С уважением,\nгорячая линия Госуслуг",
-	"С уважением,\nспециалист горячей линии Госуслуг",
-	"Обращение",
-	"Горячая линия Госуслуг",
-};
-
-static const struct phrases en = {
-	"Hello,",
-	"Your request is registered under number %s. To give you an exact "
-	"answer we have passed it to a specialist, who will reply to this "
-	"address within %d hours.",
-	"Request number: %s. To add to your request, reply to this letter "
-	"without changing the subject.",
-	"This letter was sent automatically.",
-	"Kind regards,\nGosuslugi hotline",
-	"Kind regards,\nGosuslugi hotline specialist",
-	"Your request",
-	"Горячая линия Госуслуг",
-};
 
 static int
 dberr(sqlite3 *db, char **errstr_r)
@@ -78,22 +40,31 @@ char *
 mailout_text(int english, const char *body, const char *number,
     int automatic)
 {
-	const struct phrases	*ph = english ? &en : &ru;
-	char			*footer, *s;
+	enum lang	 l = english ? LANG_EN : LANG_RU;
+	char		*greeting, *footer, *sign, *note, *s;
 
-	footer = xasprintf(ph->footer, number);
-	s = xasprintf("%s\n\n%s\n\n%s\n\n%s%s%s", ph->greeting, body, footer,
-	    automatic ? ph->sign : ph->op_sign, automatic ? "\n\n" : "",
-	    automatic ? ph->automatic : "");
+	greeting = phrase_say(l, PH_MAIL_GREETING, NULL);
+	footer = phrase_say(l, PH_MAIL_FOOTER, "number", number, NULL);
+	sign = phrase_say(l, automatic ? PH_MAIL_SIGN : PH_MAIL_OP_SIGN, NULL);
+	note = automatic ? phrase_say(l, PH_MAIL_AUTOMATIC, NULL) :
+	    xstrdup("");
+	s = xasprintf("%s\n\n%s\n\n%s\n\n%s%s%s", greeting, body, footer,
+	    sign, automatic ? "\n\n" : "", note);
+	free(greeting);
 	free(footer);
+	free(sign);
+	free(note);
 	return s;
 }
 
 char *
 mailout_ack(int english, const char *number)
 {
-	return xasprintf((english ? &en : &ru)->ack, number,
-	    MAILCHAN_ANSWER_HOURS);
+	char	hours[16];
+
+	snprintf(hours, sizeof(hours), "%d", MAILCHAN_ANSWER_HOURS);
+	return phrase_say(english ? LANG_EN : LANG_RU, PH_MAIL_ACK, "number",
+	    number, "hours", hours, NULL);
 }
 
 int
@@ -135,9 +106,10 @@ mailout_queue(const struct mailchan_env *env, int64_t conv,
     const char *html, int automatic, int64_t message, int english,
     int64_t *id_r, char **errstr_r)
 {
-	const struct phrases	*ph = english ? &en : &ru;
+	enum lang		 l = english ? LANG_EN : LANG_RU;
 	struct compose		 c;
 	char			 id[COMPOSE_ID_SIZE], *subj, *bytes, *rs;
+	char			*fallback, *from_name;
 	const char		**rv;
 	size_t			 blen, nrefs;
 	int			 rc;
@@ -146,12 +118,15 @@ mailout_queue(const struct mailchan_env *env, int64_t conv,
 		*errstr_r = xstrdup("mail: mail_address has no domain");
 		return -1;
 	}
-	subj = compose_subject(number, subject, ph->subject);
+	fallback = phrase_say(l, PH_MAIL_SUBJECT, NULL);
+	subj = compose_subject(number, subject, fallback);
+	free(fallback);
+	from_name = phrase_say(l, PH_MAIL_FROM_NAME, NULL);
 	rs = xstrdup(refs != NULL ? refs : "");
 	rv = split_refs(rs, &nrefs);
 	memset(&c, 0, sizeof(c));
 	c.from = config_mail_address(env->cfg);
-	c.from_name = ph->from_name;
+	c.from_name = from_name;
 	c.to = rcpt;
 	c.subject = subj;
 	c.message_id = id;
@@ -163,6 +138,7 @@ mailout_queue(const struct mailchan_env *env, int64_t conv,
 	c.text = text;
 	c.html = html;
 	rc = compose_letter(&c, &bytes, &blen, errstr_r);
+	free(from_name);
 	free(subj);
 	free(rv);
 	free(rs);
