@@ -271,3 +271,31 @@ text_hexval(char c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+char *
+text_percent_decode(const char *s, size_t len)
+{
+	char	*out, *o;
+	size_t	 i;
+	int	 hi, lo;
+
+	o = out = xmalloc(len + 1);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			goto bad;
+		if (s[i] != '%') {
+			*o++ = s[i];
+			continue;
+		}
+		if (len - i < 3 || (hi = text_hexval(s[i + 1])) < 0 ||
+		    (lo = text_hexval(s[i + 2])) < 0 || (hi == 0 && lo == 0))
+			goto bad;
+		*o++ = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	*o = '\0';
+	return out;
+bad:
+	free(out);
+	return NULL;
+}

@@ -67,4 +67,12 @@ const char *text_shorten(const char *s, size_t max, char *buf, size_t bufsz);
 /* The value of hexadecimal digit c, or -1 (percent-decoding, RFC 3986). */
 int	 text_hexval(char c);
 
+/*
+ * Percent-decodes s[0..len) (RFC 3986 section 2.1): a pure function of
+ * its bytes.  Returns an allocated string no longer than len, or NULL
+ * when a '%' is not followed by two hexadecimal digits, or encodes a NUL,
+ * or s holds one.
+ */
+char	*text_percent_decode(const char *s, size_t len);
+
 #endif

@@ -12,6 +12,7 @@
 #include "agent/core/attach.h"
 #include "agent/core/conv.h"
 #include "agent/web/events.h"
+#include "agent/web/limits.h"
 #include "agent/web/ratelimit.h"
 #include "lib/log.h"
 #include "lib/text.h"
@@ -184,31 +185,14 @@ api_chat_handoff(struct http_req *req)
 	finish(req, rc, &res, err);
 }
 
-/* Percent-decodes s (RFC 3986 section 2.1); NULL when malformed. */
+/* The X-Filename header percent-decoded (RFC 3986 section 2.1); NULL
+ * when missing, too long or malformed. */
 static char *
 percent_decode(const char *s)
 {
-	char	*out, *o;
-	int	 hi, lo;
-
-	if (s == NULL || strlen(s) > 1024)
+	if (s == NULL || strlen(s) > LIMIT_FILE_NAME_HEADER_BYTES)
 		return NULL;
-	o = out = xmalloc(strlen(s) + 1);
-	for (; *s != '\0'; s++) {
-		if (*s != '%') {
-			*o++ = *s;
-			continue;
-		}
-		if ((hi = text_hexval(s[1])) < 0 || (lo = text_hexval(s[2])) < 0 ||
-		    (hi == 0 && lo == 0)) {
-			free(out);
-			return NULL;
-		}
-		*o++ = (char)(hi * 16 + lo);
-		s += 2;
-	}
-	*o = '\0';
-	return out;
+	return text_percent_decode(s, strlen(s));
 }
 
 /* Bytes of one conversation's files, and of one address's uploads a day,

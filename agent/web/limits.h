@@ -20,6 +20,9 @@
 #define LIMIT_STATIC_FILE_BYTES		(4 * 1024 * 1024)
 /* A path under www/: deeper or longer is not ours. */
 #define LIMIT_STATIC_PATH_BYTES		256
+/* An attachment's percent-encoded name (X-Filename): a name of 200
+ * bytes encoded three bytes for one, and room to spare. */
+#define LIMIT_FILE_NAME_HEADER_BYTES	1024
 /* An operator's knowledge-base search query. */
 #define LIMIT_KB_QUERY_BYTES		500
 
