@@ -1,24 +1,20 @@
 /*
- * Conversations, their messages and the citizen's flow.  The citizen's
- * message, a chosen button and "a person, please" each become the one bot
- * turn (agent/core/turn.c); while a person has the conversation the
- * message goes to them alone.
+ * Conversations and their messages in the state database: creating and
+ * finding them, their states and the table of transitions, the views the
+ * citizen and the operators read, the rating.  The citizen's side of the
+ * flow (a message, a button, "a person, please") is convflow.c.
  */
 #include "agent/core/conv.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/core/agent.h"
 #include "agent/core/limits.h"
-#include "agent/core/metrics.h"
 #include "agent/core/operator.h"
 #include "agent/core/queue.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
-#include "agent/core/turn.h"
 #include "lib/sqldb.h"
-#include "lib/text.h"
 #include "lib/xmalloc.h"
 
 static const char *const schema[] = {
@@ -568,284 +564,11 @@ conv_set_number(sqlite3 *db, int64_t conv, const char *number,
 	    "id = ?1", conv, number, 0, errstr_r);
 }
 
-/* Appends a message just written, from its values, to res->messages. */
-static void
-push_new(struct conv_result *res, int64_t id, const char *from,
-    const char *text, const char *html, json_t *choices, const char *number,
-    time_t at)
-{
-	json_t	*m;
-
-	m = json_object();
-	json_object_set_new(m, "id", json_integer(id));
-	json_object_set_new(m, "from", json_string(from));
-	json_object_set_new(m, "text", json_string(text));
-	if (html != NULL)
-		json_object_set_new(m, "html", json_string(html));
-	if (choices != NULL)
-		json_object_set(m, "choices", choices);
-	if (number != NULL && number[0] != '\0')
-		json_object_set_new(m, "request_number", json_string(number));
-	json_object_set_new(m, "at", json_integer(at));
-	json_array_append_new(res->messages, m);
-}
-
-/* Appends message msg, read back, to res->messages. */
-static int
-push(sqlite3 *db, struct conv_result *res, int64_t msg, char **errstr_r)
-{
-	json_t	*m;
-
-	if (msg < 0)
-		return -1;
-	if ((m = conv_message_get(db, msg, errstr_r)) == NULL)
-		return -1;
-	json_array_append_new(res->messages, m);
-	return 0;
-}
-
-/* The turn env of a conversation's env. */
-static void
-turn_env_of(const struct conv_env *env, struct turn_env *te)
-{
-	te->db = env->db;
-	te->cl = env->cl;
-	te->ctx = env->ctx;
-	te->holidays = env->holidays;
-	te->notify = env->notify;
-	te->now = env->now;
-}
-
-/*
- * The bot's turn on r->verdict in conversation ci, with the citizen's
- * text first (NULL for a button), and the new messages in res.
- */
-static int
-bot_turn(const struct conv_env *env, const struct conv_info *ci,
-    const char *text, struct reply *r, struct conv_result *res,
-    char **errstr_r)
-{
-	struct turn_env	te;
-	struct turn	t;
-	int		rc;
-
-	turn_env_of(env, &te);
-	memset(&t, 0, sizeof(t));
-	t.channel = ci->channel;
-	t.text = text;
-	t.reply = *r;
-	memset(r, 0, sizeof(*r));
-	if ((rc = turn_run(&te, ci, &t, errstr_r)) == 0) {
-		res->queue_changed = t.queue_changed;
-		if (t.citizen_msg > 0)
-			push_new(res, t.citizen_msg, "citizen", text, NULL,
-			    NULL, NULL, env->now);
-		push_new(res, t.bot_msg, "bot", t.said, t.said_html,
-		    t.choices, t.number, env->now);
-	}
-	turn_release(&t);
-	return rc;
-}
-
-static int
-begin_turn(const struct conv_env *env, int64_t id, struct conv_info *ci,
-    struct conv_result *res, char **errstr_r)
-{
-	int	rc;
-
-	res->messages = json_array();
-	res->queue_changed = 0;
-	res->err = CORE_DATABASE;
-	if ((rc = conv_info(env->db, id, ci, errstr_r)) == 1)
-		return 0;
-	if (rc == 0) {
-		res->err = CORE_NOT_FOUND;
-		*errstr_r = xstrdup("no such conversation");
-	}
-	json_decref(res->messages);
-	res->messages = NULL;
-	return -1;
-}
-
-static void
-end_turn(struct conv_result *res)
-{
-	json_decref(res->messages);
-	res->messages = NULL;
-}
-
-/* A person has the conversation: the message goes to them only. */
-static int
-to_person(const struct conv_env *env, const struct conv_info *ci,
-    const char *text, struct conv_result *res, char **errstr_r)
-{
-	int64_t	m;
-
-	if (state_begin(env->db, errstr_r) == -1)
-		return -1;
-	if ((m = conv_add(env->db, ci->id, "citizen", text, NULL, NULL, NULL,
-	    NULL, 0, env->now, errstr_r)) == -1 || exec_conv(env->db,
-	    "UPDATE conversation SET updated = ?3 WHERE id = ?1", ci->id,
-	    NULL, env->now, errstr_r) == -1) {
-		state_rollback(env->db);
-		return -1;
-	}
-	if (state_commit(env->db, errstr_r) == -1)
-		return -1;
-	res->queue_changed = 1;
-	notify_changed(env->notify, ci->id, 1);
-	return push(env->db, res, m, errstr_r);
-}
-
 int
-conv_message(const struct conv_env *env, int64_t id, const char *text,
-    size_t len, struct conv_result *res, char **errstr_r)
+conv_touch(sqlite3 *db, int64_t conv, time_t now, char **errstr_r)
 {
-	struct conv_info	 ci;
-	struct reply		 r;
-	struct turn_env		 te;
-	char			*t;
-	size_t			 i;
-	int			 rc, blank = 1;
-
-	for (i = 0; i < len && blank; i++)
-		blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
-		    text[i] == '\r';
-	if (blank || conv_chars(text, len) > LIMIT_CHAT_MESSAGE_CHARS ||
-	    memchr(text, '\0', len) != NULL ||
-	    !text_is_valid_utf8(text, len)) {
-		res->messages = NULL;
-		res->err = CORE_INVALID;
-		*errstr_r = xasprintf("a message is 1 to %d characters of "
-		    "text", LIMIT_CHAT_MESSAGE_CHARS);
-		return -1;
-	}
-	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
-		return -1;
-	/* Every channel that takes a conversation's messages here (the
-	 * chat, the command line) is counted by its name. */
-	metrics_message(ci.channel);
-	t = xstrndup(text, len);
-	if (conv_with_person(ci.state)) {
-		rc = to_person(env, &ci, t, res, errstr_r);
-		free(t);
-		if (rc == -1)
-			end_turn(res);
-		return rc;
-	}
-	memset(&r, 0, sizeof(r));
-	turn_env_of(env, &te);
-	turn_classify(&te, text, len, &r.verdict);
-	rc = bot_turn(env, &ci, t, &r, res, errstr_r);
-	reply_release(&r);
-	free(t);
-	if (rc == -1)
-		end_turn(res);
-	return rc;
-}
-
-/*
- * Whether intent was offered by the last clarifying question of conv; if
- * so *label_r is the label the citizen saw (the caller frees it).
- */
-static int
-was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic,
-    char **label_r)
-{
-	const char	*ct;
-	sqlite3_stmt	*st;
-	json_t		*ch, *c;
-	const char	*s;
-	size_t		 i;
-	int		 yes = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT choices FROM message WHERE conv = "
-	    "?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", -1, &st,
-	    NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, conv);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
-	    (ch = json_loads(s, 0, NULL)) != NULL) {
-		json_array_foreach(ch, i, c) {
-			ct = json_string_value(json_object_get(c, "topic"));
-			if (json_is_string(json_object_get(c, "intent")) &&
-			    strcmp(json_string_value(json_object_get(c,
-			    "intent")), intent) == 0 &&
-			    (topic == NULL ? ct == NULL : ct != NULL &&
-			    strcmp(ct, topic) == 0) && !yes) {
-				yes = 1;
-				s = json_string_value(json_object_get(c,
-				    "label"));
-				*label_r = xstrdup(s != NULL ? s : intent);
-			}
-		}
-		json_decref(ch);
-	}
-	sqlite3_finalize(st);
-	return yes;
-}
-
-int
-conv_choose(const struct conv_env *env, int64_t id, const char *intent,
-    const char *topic, struct conv_result *res, char **errstr_r)
-{
-	struct conv_info	 ci;
-	struct reply		 r;
-	enum lang		 lang;
-	char			*label = NULL;
-	int			 rc;
-
-	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
-		return -1;
-	memset(&r, 0, sizeof(r));
-	lang = strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU;
-	if (conv_with_person(ci.state) || !was_offered(env->db, id,
-	    intent, topic, &label) || (topic != NULL ? reply_verdict_topic(env->cl,
-	    intent, topic, lang, &r.verdict) : reply_verdict_for(env->cl,
-	    intent, lang, &r.verdict)) == -1) {
-		res->err = CORE_INVALID;
-		*errstr_r = xstrdup("that choice is not on offer");
-		free(label);
-		end_turn(res);
-		return -1;
-	}
-	/* The choice is the citizen's turn: the transcript shows what they
-	 * pressed, and the question is answered. */
-	rc = bot_turn(env, &ci, label, &r, res, errstr_r);
-	free(label);
-	reply_release(&r);
-	if (rc == -1)
-		end_turn(res);
-	return rc;
-}
-
-int
-conv_handoff(const struct conv_env *env, int64_t id,
-    struct conv_result *res, char **errstr_r)
-{
-	struct conv_info	 ci;
-	struct reply		 r;
-	int			 rc;
-
-	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
-		return -1;
-	if (conv_with_person(ci.state))
-		return 0;	/* a person has it already */
-	memset(&r, 0, sizeof(r));
-	if (reply_verdict_for(env->cl, "handoff.operator",
-	    strcmp(ci.lang, "en") == 0 ? LANG_EN : LANG_RU,
-	    &r.verdict) == -1) {
-		*errstr_r = xstrdup("no handoff.operator category");
-		end_turn(res);
-		return -1;
-	}
-	r.verdict.reason = "asked for a person (button)";
-	rc = bot_turn(env, &ci, NULL, &r, res, errstr_r);
-	reply_release(&r);
-	if (rc == -1)
-		end_turn(res);
-	return rc;
+	return exec_conv(db, "UPDATE conversation SET updated = ?3 WHERE "
+	    "id = ?1", conv, NULL, now, errstr_r);
 }
 
 int

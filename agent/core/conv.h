@@ -189,6 +189,9 @@ int	conv_set_state(sqlite3 *db, int64_t conv, enum conv_state state,
 int	conv_set_lang(sqlite3 *db, int64_t conv, const char *lang,
 	    time_t now, char **errstr_r);
 
+/* Inside a write transaction: marks conv as changed now.  0 or -1. */
+int	conv_touch(sqlite3 *db, int64_t conv, time_t now, char **errstr_r);
+
 /* Inside a write transaction: gives conv the request number.  0 or -1. */
 int	conv_set_number(sqlite3 *db, int64_t conv, const char *number,
 	    char **errstr_r);
