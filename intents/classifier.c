@@ -192,6 +192,7 @@ link_defs(struct classifier *c, struct article_walk *w, int *map,
 			cat->register_request = d->register_request;
 		cat->weak = d->weak;
 		cat->services = d->services;
+		cat->lead_section = d->lead_section;
 		if (d->article == NULL)
 			lerr(l, "%s:%zu: \"%s\" has no article", d->file,
 			    d->line, d->id);
@@ -232,6 +233,13 @@ add_examples(struct classifier *c, struct intent_model_builder *mb)
 			c->example_doc[i][j] = evidence_add(c->ev, (size_t)t,
 			    EVIDENCE_EXAMPLE, n.match);
 			intent_model_add(mb, (size_t)t, n.match, n.match_len);
+			/* What the categories of no particular service look
+			 * like teaches the topic model when not to name one;
+			 * the service kinds' examples often name a service. */
+			if (d->services != DEF_SERVICES_ANSWER ||
+			    strncmp(d->id, "services.", 9) != 0)
+				topic_index_add_other(c->ti, n.match,
+				    n.match_len);
 			normalize_release(&n);
 		}
 	}
@@ -565,6 +573,13 @@ rank(struct classify_ctx *x, struct verdict *v)
 	}
 }
 
+int
+verdict_answers_topic(const struct verdict *v)
+{
+	return v->topic != NULL && v->topic_article != NULL &&
+	    v->article != NULL && strcmp(v->article, v->topic_article) == 0;
+}
+
 void
 classifier_set_category(const struct classifier *c, struct verdict *v,
     int cat)
@@ -572,6 +587,7 @@ classifier_set_category(const struct classifier *c, struct verdict *v,
 	v->category = cat;
 	v->intent = cat >= 0 ? c->cats[cat].id : NULL;
 	v->article = cat >= 0 ? c->cats[cat].article : NULL;
+	v->lead_article = NULL;
 	v->register_request = cat >= 0 ? c->cats[cat].register_request : 0;
 }
 

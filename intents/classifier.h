@@ -60,6 +60,10 @@ struct verdict {
 	int			 category;	/* -1: none */
 	const char		*intent;	/* id, or NULL; borrowed */
 	const char		*article;	/* article id, or NULL; borrowed */
+	const char		*lead_article;	/* the category's own article
+						   answered before a service
+						   article's section, or NULL;
+						   borrowed */
 	double			 confidence;	/* 0..1 */
 	double			 margin;	/* lead over the runner-up */
 	enum action		 action;
@@ -67,6 +71,7 @@ struct verdict {
 	struct candidate	 top[CLASSIFY_TOP];
 	size_t			 ntop;
 	const char		*topic;		/* service id, or NULL; borrowed */
+	const char		*topic_article;	/* its article; borrowed */
 	int			 topic_index;	/* in classifier_topics(), -1 */
 	int			 topic_rival;	/* the other service asked about
 						   (ACTION_CLARIFY), -1 */
@@ -123,6 +128,12 @@ void	classify_ctx_free(struct classify_ctx **);
  */
 void	classify(struct classify_ctx *, const char *text, size_t len,
 	    struct verdict *v);
+
+/*
+ * Whether v answers with the article of the service it names, not with a
+ * general one that only records the service for the operator.
+ */
+int	verdict_answers_topic(const struct verdict *v);
 
 /*
  * The same, leaving out evidence document skip (leave-one-out checks of

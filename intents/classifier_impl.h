@@ -35,6 +35,7 @@ struct category {
 	int		 register_request;
 	int		 weak;
 	int		 services;	/* DEF_SERVICES_* */
+	int		 lead_section;	/* DEF_SERVICES_LEAD's section */
 	int		 def;		/* index in defs, -1 none */
 };
 

@@ -165,6 +165,22 @@ intent_model_add(struct intent_model_builder *b, size_t cls,
 	b->n++;
 }
 
+void
+intent_model_builder_free(struct intent_model_builder **bp)
+{
+	struct intent_model_builder	*b = *bp;
+	size_t				 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++)
+		free(b->x[i]);
+	free(b->x);
+	free(b->y);
+	free(b);
+	*bp = NULL;
+}
+
 static void
 quiet(const char *s)
 {
@@ -179,7 +195,6 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	struct problem			 prob;
 	struct parameter		 param;
 	const char			*why;
-	size_t				 i;
 	int				 k;
 
 	memset(&prob, 0, sizeof(prob));
@@ -208,12 +223,7 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 		    im->nclasses)
 			im->label_of[k] = -1;
 out:
-	for (i = 0; i < b->n; i++)
-		free(b->x[i]);
-	free(b->x);
-	free(b->y);
-	free(b);
-	*bp = NULL;
+	intent_model_builder_free(bp);
 	return im;
 }
 

@@ -26,6 +26,8 @@ void	intent_model_add(struct intent_model_builder *, size_t cls,
 struct intent_model *intent_model_train(struct intent_model_builder **,
 	    char **errstr_r);
 void	intent_model_free(struct intent_model **);
+/* Frees a builder that will not be trained; NULL is fine. */
+void	intent_model_builder_free(struct intent_model_builder **);
 
 /*
  * The probability of each class for normalised text[0..len): prob has

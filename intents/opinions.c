@@ -175,20 +175,36 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 		return;
 	v->topic_index = tc.topic;
 	v->topic = c->topics.items[tc.topic].id;
+	v->topic_article = tc.article;
 	if ((v->action != ACTION_ANSWER || mode == DEF_SERVICES_NO) &&
 	    rescue(x, n, v, &tc))
 		mode = c->cats[v->category].services;
 	else if (mode == DEF_SERVICES_NO && v->action == ACTION_ANSWER) {
 		v->topic_index = -1;
 		v->topic = NULL;
+		v->topic_article = NULL;
 		return;
 	}
 	/* A category that only records the service shows it to operators:
 	 * a weak guess ("не приходит смс" as account deletion) misleads
 	 * them more than no service at all. */
-	if (mode == DEF_SERVICES_RECORD && tc.score < c->cfg.topic.record_min) {
+	if ((mode == DEF_SERVICES_RECORD || mode == DEF_SERVICES_LEAD) &&
+	    tc.score < c->cfg.topic.record_min) {
 		v->topic_index = -1;
 		v->topic = NULL;
+		v->topic_article = NULL;
+		return;
+	}
+	/* "Заявление на загран не отправляется": what to do about the error
+	 * first, then the service's own steps.  Two close services: the
+	 * general answer alone, with both recorded as a guess for nobody. */
+	if (mode == DEF_SERVICES_LEAD && v->action == ACTION_ANSWER &&
+	    tc.rival < 0 && tc.article != NULL) {
+		v->lead_article = v->article;
+		v->article = tc.article;
+		v->aspect = aspects_match(c->aspects, n->match, n->match_len);
+		if (v->aspect < 0)
+			v->aspect = c->cats[v->category].lead_section;
 		return;
 	}
 	if (mode != DEF_SERVICES_ANSWER || v->action != ACTION_ANSWER)
@@ -234,6 +250,7 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	v->action = ACTION_HANDOFF;
 	v->register_request = 1;
 	v->article = NULL;
+	v->lead_article = NULL;
 	v->aspect = -1;
 	v->topic_rival = -1;
 	v->reason = why == PERSON_ORGANISATION ? "a letter from an "
