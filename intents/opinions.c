@@ -77,6 +77,10 @@ opinion_second(struct classify_ctx *x, const struct normalized *n,
  * +1-3 points of the right article, dev and holdout unchanged). */
 #define FAR_AHEAD	0.35
 #define FAR_AHEAD_SHARE	0.4
+/* … and strongly enough to overrule the second opinion's "outside the
+ * portal" (+1-3 points of the right article on three sets; out-of-scope
+ * held unchanged). */
+#define STRONG_SERVICE	0.4
 
 /*
  * A message the categories were unsure about ("not confident", "two close
@@ -98,9 +102,14 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	if (v->reason == NULL || strcmp(v->reason, "asked for a person") == 0)
 		return 0;
 	/* The learned second opinion takes it for something outside the
-	 * portal ("ставки транспортного налога по регионам"): no rescue. */
+	 * portal ("ставки транспортного налога по регионам"): no rescue,
+	 * unless one service is strongly and far ahead ("как узнать свой
+	 * инн онлайн"): the model's out-of-scope class is a weak guess on
+	 * short questions. */
 	ask_model(x, n, v);
-	if (v->model_category >= 0 && v->model_category == c->oos_cat)
+	if (v->model_category >= 0 && v->model_category == c->oos_cat &&
+	    (tc->score < STRONG_SERVICE || tc->score2 > FAR_AHEAD_SHARE *
+	    tc->score))
 		return 0;
 	/* "пособия, справки, лицензии — что вообще есть на портале?" names
 	 * services as examples of the catalogue it asks about: several fit
