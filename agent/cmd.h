@@ -25,6 +25,7 @@ int	cmd_kb_eval(const struct config *, int, char **);
 int	cmd_kb_stale(const struct config *, int, char **);
 int	cmd_intents_check(const struct config *, int, char **);
 int	cmd_intents_eval(const struct config *, int, char **);
+int	cmd_intents_calibrate(const struct config *, int, char **);
 int	cmd_intents_why(const struct config *, int, char **);
 int	cmd_triage(const struct config *, int, char **);
 int	cmd_request_show(const struct config *, int, char **);

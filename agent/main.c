@@ -48,6 +48,8 @@ static const struct verb verbs[] = {
 	  "category files; -l: leave-one-out accuracy" },
 	{ "intents", "eval", cmd_intents_eval, "intents eval FILE     quality "
 	  "on a labelled JSON Lines set" },
+	{ "intents", "calibrate", cmd_intents_calibrate, "intents calibrate "
+	  "FILE...  fit intents/calib.def on labelled sets (-f: features)" },
 	{ "intents", "why", cmd_intents_why, "intents why TEXT      every line, "
 	  "evidence and score behind one decision" },
 	{ "triage", NULL, cmd_triage, "triage [-v] FILE.eml what each "

@@ -39,7 +39,8 @@ classify_round3(double d)
 void
 classifier_config_defaults(struct classifier_config *cfg)
 {
-	cfg->answer_min = 0.70;
+	cfg->answer_min = 0.20;
+	cfg->evidence_min = 0.70;
 	cfg->margin_min = 0.30;
 	cfg->rival_max = 0.60;
 
@@ -278,6 +279,9 @@ read_beside(struct classifier *c, const char *taxonomy, struct load *l)
 		    count_err, l);
 		free(buf);
 	}
+	free(path);
+	path = beside(taxonomy, "calib.def");
+	calib_read(path, &c->calib, count_err, l);
 	free(path);
 	path = beside(taxonomy, "person.def");
 	if (files_read(path, LIMIT_EDITOR_FILE_BYTES, &buf, &len, &e) == -1) {
@@ -636,7 +640,7 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 	rival = v->ntop > 1 && v->top[0].score > 0 ?
 	    v->top[1].score / v->top[0].score : 0;
 
-	if (p1 >= cfg->answer_min && v->margin >= cfg->margin_min &&
+	if (p1 >= cfg->evidence_min && v->margin >= cfg->margin_min &&
 	    rival <= cfg->rival_max) {
 		v->action = c->cats[best].action;
 		v->reason = v->action == ACTION_HANDOFF ? "asked for a person" :
@@ -648,7 +652,7 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 	/* Asking "did you mean A or B?" only makes sense when A and B are
 	 * both likely; weak evidence goes to a person instead. */
 	if (v->ntop > 1 && (p1 + p2 >= cfg->clarify_min ||
-	    (rival > cfg->rival_max && p1 >= cfg->answer_min / 2)) &&
+	    (rival > cfg->rival_max && p1 >= cfg->evidence_min / 2)) &&
 	    c->cats[best].action == ACTION_ANSWER &&
 	    c->cats[v->top[1].category].action == ACTION_ANSWER) {
 		v->action = ACTION_CLARIFY;
@@ -730,6 +734,7 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 		v->priority = rules_priority(c->rules, x->rs,
 		    (size_t)v->category, n.match, n.match_len);
 	opinion_person(x, &n, v);
+	calib_verdict(x, &n, v);
 	normalize_release(&n);
 }
 

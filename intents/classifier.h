@@ -21,7 +21,10 @@
 
 /* The knobs of the decision, from the configuration file. */
 struct classifier_config {
-	double	answer_min;	/* confidence needed to answer */
+	double	answer_min;	/* calibrated probability that the category
+				   is right needed to answer (calib.h) */
+	double	evidence_min;	/* the rules' softmax confidence in the best
+				   category needed to consider answering */
 	double	margin_min;	/* lead over the runner-up needed to answer */
 	double	rival_max;	/* the runner-up's evidence, as a share of the
 				   best one's, above which a message is taken
@@ -118,6 +121,9 @@ size_t	classifier_patterns(const struct classifier *);
 size_t	classifier_documents(const struct classifier *);
 /* Service articles' documents in the topic index. */
 size_t	classifier_topic_documents(const struct classifier *);
+
+/* 1 when intents/calib.def was loaded: confidences are probabilities. */
+int	classifier_calibrated(const struct classifier *);
 
 struct classify_ctx *classify_ctx_new(const struct classifier *);
 void	classify_ctx_free(struct classify_ctx **);

@@ -9,6 +9,7 @@
 #define INTENTS_CLASSIFIER_IMPL_H
 
 #include "intents/aspect.h"
+#include "intents/calib.h"
 #include "intents/classifier.h"
 #include "intents/evidence.h"
 #include "intents/model.h"
@@ -60,6 +61,7 @@ struct classifier {
 	int				 documents_cat;	/* … about documents */
 	int				 catalog_cat;	/* what the portal offers */
 	int				 deadlines_cat;	/* … about timing */
+	struct calib			 calib;		/* calib.def */
 };
 
 struct classify_ctx {
@@ -76,6 +78,7 @@ struct classify_ctx {
 	char				*seen;		/* the text the rules saw */
 	size_t				 seen_len;
 	size_t				 seen_cap;
+	double				 calib_f[CALIB_NFEATURES];
 };
 
 /* Makes cat (a taxonomy index, or -1) v's category, with its article. */
@@ -90,6 +93,11 @@ void	opinion_service(struct classify_ctx *, const struct normalized *,
 	    struct verdict *);
 /* Organisations, call-backs, another person's data: to a person. */
 void	opinion_person(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
+
+/* The calibrated confidence of the final category, and the answers it
+ * withholds (calibrate.c). */
+void	calib_verdict(struct classify_ctx *, const struct normalized *,
 	    struct verdict *);
 
 #endif
