@@ -103,13 +103,15 @@ calib_verdict(struct classify_ctx *x, const struct normalized *n,
 	if (v->action != ACTION_ANSWER || v->confidence >= c->cfg.answer_min)
 		return;
 	/* Not sure enough to answer.  Asking which was meant makes sense
-	 * when the categories themselves saw two answerable candidates and
-	 * the answer is theirs, not a service's article. */
+	 * when the categories themselves saw two answerable candidates of
+	 * close evidence (the runner-up at least rival_max of the best, as
+	 * in the decision) and the answer is theirs, not a service's
+	 * article; otherwise a person takes it. */
 	second = v->ntop > 1 && v->top[0].category == v->category ?
 	    v->top[1].category : -1;
 	if (second >= 0 && c->cats[second].action == ACTION_ANSWER &&
-	    v->topic_index < 0 && v->top[0].confidence + v->top[1].confidence
-	    >= c->cfg.clarify_min)
+	    v->topic_index < 0 && v->top[0].score > 0 &&
+	    v->top[1].score >= c->cfg.rival_max * v->top[0].score)
 		v->action = ACTION_CLARIFY;
 	else {
 		v->action = ACTION_HANDOFF;
