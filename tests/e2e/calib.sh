@@ -20,6 +20,10 @@ check "eval says how often sure answers are wrong" \
 check "the scorer's line stays the last one" \
 	sh -c "printf '%s\n' \"\$1\" | tail -n 1 | grep -q '^automation=.* n=300$'" _ "$out"
 
+out=$("$HOTLINE" intents why "забыла пароль от госуслуг")
+check "why prints what the calibrated confidence was made of" \
+	sh -c "printf '%s' \"\$1\" | grep -q '^calibration:  rules [0-9.]* model [-0-9.]* agree 1.000 fired 1.000'" _ "$out"
+
 # The committed calibration matches the categories it calibrates.
 "$HOTLINE" intents calibrate "$holdout" "$holdout2" >"$tmp/calib.def"
 check "intents/calib.def is what intents calibrate makes from the held-out sets (if not: make it again)" \
