@@ -25,6 +25,10 @@ const char *const calib_feature_names[CALIB_NFEATURES] = {
 /* The softmax gives exactly 0 and 1; 1e-4 keeps the logit finite and
  * still tells 0.9999 from 0.99. */
 #define CALIB_EPS	1e-4
+/* The largest weight or bias a file may give: far beyond any fit (they
+ * come out below 10), and small enough that a sum of six weighted
+ * features never overflows to infinity or NaN. */
+#define CALIB_MAX	1000
 /* Newton's steps: six parameters converge in well under 30. */
 #define CALIB_ITER	100
 
@@ -135,12 +139,18 @@ calib_parse(const char *name, const char *buf, size_t len, struct calib *cal,
 			    wl > 40 ? 40 : wl);
 			nerr++;
 		} else if (seen[k]++) {
-			perr(err, arg, name, line, "given twice:", w, wl);
+			perr(err, arg, name, line, "given twice:", w,
+			    wl > 40 ? 40 : wl);
 			nerr++;
 		} else if (number(v, (size_t)(ve - v), &d) == -1) {
 			perr(err, arg, name, line, "not a number (run "
 			    "`hotline intents calibrate` to make this file)",
 			    NULL, 0);
+			nerr++;
+		} else if (fabs(d) > CALIB_MAX) {
+			perr(err, arg, name, line, "a number that large says "
+			    "the fit went wrong (run `hotline intents "
+			    "calibrate` again):", w, wl);
 			nerr++;
 		} else if (k < CALIB_NFEATURES && d < 0) {
 			perr(err, arg, name, line, "a weight below zero would "

@@ -151,6 +151,9 @@ START_TEST(file_mistakes_name_their_line)
 	    "%s", errbuf);
 	ck_assert_int_eq(parse("bias 1e999\n", &cal), -1);
 	ck_assert_int_eq(parse("bias nan\n", &cal), -1);
+	ck_assert_int_eq(parse("bias 1\nrules 5000\n", &cal), -1);
+	ck_assert_msg(strstr(errbuf, "calib.def:2: a number that large") !=
+	    NULL, "%s", errbuf);
 	ck_assert_int_eq(parse("rules 1\n", &cal), -1);
 	ck_assert_msg(strstr(errbuf, "no bias line") != NULL, "%s", errbuf);
 	/* Comments, blank lines, CRLF and spaces are fine. */
