@@ -39,7 +39,7 @@ classify_round3(double d)
 void
 classifier_config_defaults(struct classifier_config *cfg)
 {
-	cfg->answer_min = 0.20;
+	cfg->answer_min = 0.02;
 	cfg->evidence_min = 0.70;
 	cfg->margin_min = 0.30;
 	cfg->rival_max = 0.60;
