@@ -21,6 +21,7 @@
 #define ID_HOWTO	"services.how_to"
 #define ID_INCIDENT	"incident.report"
 #define REASON_DISAGREE	"the second opinion disagrees"
+#define REASON_RESCUED	"clearly about one service"
 
 /* What person.def names: messages that are for a person, not an article,
  * whatever they are about (a letter from an organisation, a demand for a

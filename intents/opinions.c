@@ -160,7 +160,7 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 		return 0;
 	classifier_set_category(c, v, cat);
 	v->action = ACTION_ANSWER;
-	v->reason = "clearly about one service";
+	v->reason = REASON_RESCUED;
 	return 1;
 }
 
