@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agent/state.h"
+#include "agent/stmt.h"
 #include "kb/article.h"
 #include "kb/store.h"
 #include "lib/pii.h"
@@ -42,7 +43,9 @@ static const char *const schema[] = {
 	" question TEXT,"
 	" at INTEGER NOT NULL);"
 	"CREATE INDEX answer_feedback_at ON answer_feedback (at);"
-	"CREATE INDEX answer_feedback_conv ON answer_feedback (conv);",
+	"CREATE INDEX answer_feedback_conv ON answer_feedback (conv);"
+	/* The dashboard counts messages by time (dashboard.c). */
+	"CREATE INDEX IF NOT EXISTS message_at ON message (at);",
 };
 
 int
@@ -66,15 +69,30 @@ feedback_decision(sqlite3 *db, int64_t conv, int64_t msg,
     const char *channel, const struct verdict *v, time_t now,
     char **errstr_r)
 {
-	return sqldb_done(db, sqldb_prep(db, errstr_r, "INSERT OR REPLACE "
-	    "INTO decision (message, conv, channel, action, category, topic, "
-	    "article, at) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, CASE WHEN "
-	    "?4 = 'handoff' THEN (SELECT topic FROM decision WHERE conv = ?2 "
-	    "AND topic IS NOT NULL ORDER BY message DESC LIMIT 1) END), ?7, "
-	    "?8)",
-	    "iittttti", msg, conv, channel, action_name(v->action),
-	    v->intent, v->topic, v->action == ACTION_ANSWER ? v->article :
-	    NULL, (int64_t)now), errstr_r);
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	/* Every reply passes here: a cached statement (stmt.h). */
+	if ((st = stmt_get(db, "INSERT OR REPLACE INTO decision (message, "
+	    "conv, channel, action, category, topic, article, at) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, coalesce(?6, CASE WHEN ?4 = 'handoff' THEN "
+	    "(SELECT topic FROM decision WHERE conv = ?2 AND topic IS NOT NULL "
+	    "ORDER BY message DESC LIMIT 1) END), ?7, ?8)")) == NULL)
+		return dberr(db, errstr_r);
+	sqlite3_bind_int64(st, 1, msg);
+	sqlite3_bind_int64(st, 2, conv);
+	sqlite3_bind_text(st, 3, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, action_name(v->action), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, v->intent, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, v->topic, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, v->action == ACTION_ANSWER ? v->article :
+	    NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, now);
+	rc = sqlite3_step(st);
+	stmt_put(st);
+	if (rc != SQLITE_DONE)
+		return dberr(db, errstr_r);
+	return 0;
 }
 
 /* Whether a decision asks for a vote: an answer with an article. */
@@ -164,16 +182,14 @@ feedback_annotate(sqlite3 *db, json_t *msgs)
 	sqlite3_stmt	*st;
 	json_t		*m;
 	const char	*from;
-	char		*err = NULL;
 	size_t		 i;
 
-	if ((st = sqldb_prep(db, &err, "SELECT CASE WHEN f.message IS NULL "
-	    "THEN 'open' WHEN f.helpful THEN 'yes' ELSE 'no' END FROM "
-	    "decision d LEFT JOIN answer_feedback f ON f.message = d.message "
-	    "WHERE d.message = ?1 AND " ASKS, "")) == NULL) {
-		free(err);
+	/* Every answer a citizen sees passes here: a cached statement. */
+	if ((st = stmt_get(db, "SELECT CASE WHEN f.message IS NULL THEN "
+	    "'open' WHEN f.helpful THEN 'yes' ELSE 'no' END FROM decision d "
+	    "LEFT JOIN answer_feedback f ON f.message = d.message WHERE "
+	    "d.message = ?1 AND " ASKS)) == NULL)
 		return;
-	}
 	json_array_foreach(msgs, i, m) {
 		from = json_string_value(json_object_get(m, "from"));
 		if (from == NULL || strcmp(from, "bot") != 0)
@@ -185,7 +201,7 @@ feedback_annotate(sqlite3 *db, json_t *msgs)
 			    (const char *)sqlite3_column_text(st, 0)));
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	stmt_put(st);
 }
 
 json_t *

@@ -196,6 +196,7 @@ async function main() {
   await scenario('an operator is refused the dashboard', [
     ['the API answers 403 and the page says who may see it', async () => {
       await signIn(op, OPERATOR);
+      assert(await op.locator('#dashboard-link').isHidden(), 'the console offers an operator the dashboard');
       const r = await op.request.get(`${BASE}/api/operator/dashboard`);
       assert(r.status() === 403, `the API answered ${r.status()}`);
       const c = await op.request.get(`${BASE}/api/operator/dashboard?format=csv`);
@@ -210,7 +211,10 @@ async function main() {
   await scenario('the senior\'s dashboard, 1280x800', [
     ['figures match what the citizens did', async () => {
       await signIn(boss, SENIOR);
-      await openDashboard(boss);
+      // The console leads a senior to the dashboard.
+      await boss.locator('#dashboard-link').click();
+      await boss.waitForURL(/\/operator\/dashboard$/);
+      await boss.waitForFunction(() => !!document.body.dataset.loaded);
       const got = {
         messages: Number(await text(boss, '#t-messages')),
         handoffs: Number(await text(boss, '#t-handoffs')),
