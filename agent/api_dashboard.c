@@ -1,5 +1,6 @@
 /*
  * GET /api/operator/dashboard?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=csv]
+ * or ?part=live
  * (docs/api.md, docs/dashboard.md): the supervisor's figures for seniors
  * and administrators; an operator gets 403, as for the other leads'
  * actions (queue_permit).  The figures hold no personal data: counts,
@@ -74,6 +75,7 @@ api_op_dashboard(struct http_req *req)
 {
 	const struct classifier	*cl = req->w->brain->cl;
 	const char		*format = http_query(req, "format");
+	const char		*part = http_query(req, "part");
 	json_t			*fig;
 	char			*err = NULL;
 	int64_t			 first, last;
@@ -92,8 +94,15 @@ api_op_dashboard(struct http_req *req)
 		    "after to");
 		return;
 	}
-	if ((fig = dashboard_figures(req->w->db, first, last, req->now,
-	    classifier_taxonomy(cl), classifier_topics(cl), &err)) == NULL) {
+	/* The page polls the live part; the period's figures on demand. */
+	if (part != NULL && strcmp(part, "live") == 0)
+		fig = json_pack("{s:I, s:o*}", "now", (json_int_t)req->now,
+		    "live", dashboard_live(req->w->db, req->now, &err));
+	else
+		fig = dashboard_figures(req->w->db, first, last, req->now,
+		    classifier_taxonomy(cl), classifier_topics(cl), &err);
+	if (fig == NULL || (json_object_get(fig, "live") == NULL)) {
+		json_decref(fig);
 		log_msg(LOG_ERROR, "%s %s: %s", req->method, req->path,
 		    err != NULL ? err : "?");
 		free(err);

@@ -1,11 +1,11 @@
 /*
  * The supervisor's figures (see dashboard.h).  Each figure is one query
- * over what the server records anyway: messages with their channel
- * (conversation), the bot's decision per reply (feedback.c), the queue
- * items with their deadlines, first reaction and breaches (queue.c), the
- * operators' sessions, the citizens' ratings and votes.  Nothing is
- * counted in memory, so `hotline report` in another process sees what the
- * page sees.
+ * over what the server records anyway: the hourly counts of messages and
+ * decisions that triggers keep (feedback.c), the bot's decision per reply,
+ * the queue items with their deadlines, first reaction and breaches
+ * (queue.c), the operators' sessions, the citizens' ratings and votes.
+ * Nothing is counted in memory, so `hotline report` in another process
+ * sees what the page sees.
  */
 #include "agent/dashboard.h"
 
@@ -171,9 +171,8 @@ breaches(sqlite3 *db, time_t from, time_t to, int64_t *n_r,
 	    errstr_r) == -1 ? -1 : 0;
 }
 
-/* The queues now, operators signed in with their load, breaches today. */
-static json_t *
-live(sqlite3 *db, time_t now, char **errstr_r)
+json_t *
+dashboard_live(sqlite3 *db, time_t now, char **errstr_r)
 {
 	sqlite3_stmt	*st;
 	json_t		*out, *qs, *ops, *q[NQUEUES];
@@ -317,11 +316,9 @@ per_hour(sqlite3 *db, time_t from, time_t to, char **errstr_r)
 	size_t		 i;
 	int		 rc;
 
-	if ((st = sqldb_prep(db, errstr_r, "SELECT (m.at - ?1) / 3600, "
-	    "c.channel, count(*) FROM message m JOIN conversation c ON c.id = "
-	    "m.conv WHERE m.sender = 'citizen' AND m.at >= ?1 AND m.at < ?2 "
-	    "GROUP BY 1, 2 ORDER BY 1", "ii", (int64_t)from,
-	    (int64_t)to)) == NULL)
+	if ((st = sqldb_prep(db, errstr_r, "SELECT hour, channel, n FROM "
+	    "stat_message WHERE hour >= ?1 AND hour < ?2 ORDER BY hour", "ii",
+	    (int64_t)from / 3600, (int64_t)to / 3600)) == NULL)
 		return NULL;
 	arr = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -329,7 +326,7 @@ per_hour(sqlite3 *db, time_t from, time_t to, char **errstr_r)
 		if (hour != last) {
 			h = json_object();
 			json_object_set_new(h, "hour", json_integer(
-			    (json_int_t)from + hour * 3600));
+			    (json_int_t)hour * 3600));
 			for (i = 0; i < NCHANNELS; i++)
 				json_object_set_new(h, channels[i],
 				    json_integer(0));
@@ -362,11 +359,11 @@ handed_off(sqlite3 *db, const char *col, const struct taxonomy *tax,
 	int		 rc, i;
 
 	/* col is one of two literals, never input. */
-	sql = xasprintf("SELECT %s, count(*) FROM decision WHERE action = "
-	    "'handoff' AND at >= ?1 AND at < ?2 AND %s IS NOT NULL GROUP BY 1 "
+	sql = xasprintf("SELECT %s, sum(n) FROM stat_decision WHERE action = "
+	    "'handoff' AND hour >= ?1 AND hour < ?2 AND %s <> '' GROUP BY 1 "
 	    "ORDER BY 2 DESC, 1 LIMIT ?3", col, col);
-	st = sqldb_prep(db, errstr_r, sql, "iii", (int64_t)from, (int64_t)to,
-	    (int64_t)DASHBOARD_TOP);
+	st = sqldb_prep(db, errstr_r, sql, "iii", (int64_t)from / 3600,
+	    (int64_t)to / 3600, (int64_t)DASHBOARD_TOP);
 	free(sql);
 	if (st == NULL)
 		return NULL;
@@ -407,13 +404,13 @@ totals(sqlite3 *db, time_t from, time_t to, json_t *fig, char **errstr_r)
 	for (i = 0; i < NACTIONS; i++)
 		json_object_set_new(dec, actions[i], json_integer(0));
 	json_object_set_new(fig, "decisions", dec);
-	if (counts(db, sqldb_prep(db, errstr_r, "SELECT c.channel, count(*) "
-	    "FROM message m JOIN conversation c ON c.id = m.conv WHERE "
-	    "m.sender = 'citizen' AND m.at >= ?1 AND m.at < ?2 GROUP BY 1",
-	    "ii", (int64_t)from, (int64_t)to), bych, errstr_r) == -1 ||
-	    counts(db, sqldb_prep(db, errstr_r, "SELECT action, count(*) FROM "
-	    "decision WHERE at >= ?1 AND at < ?2 GROUP BY 1", "ii",
-	    (int64_t)from, (int64_t)to), dec, errstr_r) == -1 ||
+	/* Periods are whole hours: the hourly counters are exact. */
+	if (counts(db, sqldb_prep(db, errstr_r, "SELECT channel, sum(n) FROM "
+	    "stat_message WHERE hour >= ?1 AND hour < ?2 GROUP BY 1", "ii",
+	    (int64_t)from / 3600, (int64_t)to / 3600), bych, errstr_r) == -1 ||
+	    counts(db, sqldb_prep(db, errstr_r, "SELECT action, sum(n) FROM "
+	    "stat_decision WHERE hour >= ?1 AND hour < ?2 GROUP BY 1", "ii",
+	    (int64_t)from / 3600, (int64_t)to / 3600), dec, errstr_r) == -1 ||
 	    sqldb_one_int(db, sqldb_prep(db, errstr_r, "SELECT count(*) FROM "
 	    "conversation WHERE created >= ?1 AND created < ?2", "ii",
 	    (int64_t)from, (int64_t)to), &convs, errstr_r) == -1 ||
@@ -425,12 +422,11 @@ totals(sqlite3 *db, time_t from, time_t to, json_t *fig, char **errstr_r)
 	for (i = 0; i < NACTIONS; i++)
 		ndec += json_integer_value(json_object_get(dec, actions[i]));
 	handoffs = json_integer_value(json_object_get(dec, "handoff"));
-	/* A conversation is automated when the bot decided for it and never
-	 * handed it to a person in the period. */
+	/* Of the conversations whose first decision fell in the period, those
+	 * the bot never handed to a person. */
 	if ((st = sqldb_prep(db, errstr_r, "SELECT count(*), "
-	    "coalesce(sum(h = 0), 0) FROM (SELECT max(action = 'handoff') AS "
-	    "h FROM decision WHERE at >= ?1 AND at < ?2 GROUP BY conv)", "ii",
-	    (int64_t)from, (int64_t)to)) == NULL)
+	    "coalesce(sum(handoff = 0), 0) FROM stat_conv WHERE first >= ?1 "
+	    "AND first < ?2", "ii", (int64_t)from, (int64_t)to)) == NULL)
 		return NULL;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		nconv = sqlite3_column_int64(st, 0);
@@ -492,7 +488,7 @@ dashboard_figures(sqlite3 *db, int64_t first, int64_t last, time_t now,
 	    "from", day_json(first), "to", day_json(last), "start",
 	    (json_int_t)from, "end", (json_int_t)to));
 	json_object_set_new(fig, "now", json_integer(now));
-	if ((v = live(db, now, errstr_r)) == NULL)
+	if ((v = dashboard_live(db, now, errstr_r)) == NULL)
 		goto fail;
 	json_object_set_new(fig, "live", v);
 	if ((v = totals(db, from, to, fig, errstr_r)) == NULL)

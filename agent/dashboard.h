@@ -47,6 +47,13 @@ json_t	*dashboard_figures(sqlite3 *db, int64_t first, int64_t last,
 	    time_t now, const struct taxonomy *cats,
 	    const struct taxonomy *topics, char **errstr_r);
 
+/*
+ * The live part alone (queues, operators and their load, SLA breaches
+ * today), as the "live" member of dashboard_figures: a new JSON object,
+ * or NULL with an allocated *errstr_r.  Cheap enough to poll.
+ */
+json_t	*dashboard_live(sqlite3 *db, time_t now, char **errstr_r);
+
 /* Writes figures as CSV (RFC 4180): section, item, detail, value. */
 void	dashboard_csv(const json_t *figures, FILE *fp);
 

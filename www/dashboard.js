@@ -7,7 +7,10 @@
 
 import { bars, columns } from './charts.js';
 
-const REFRESH_MS = 15000;
+// The live part every 15 seconds; the period's figures every minute while
+// the period reaches today (they are heavier), else once.
+const LIVE_MS = 15000;
+const FULL_EVERY = 4;
 const TZ = 'Europe/Moscow';
 
 const QUEUES = { general: 'Общая', english: 'Англоязычная', senior: 'Старшие операторы' };
@@ -32,6 +35,7 @@ const els = {
 
 let figures = null;
 let timer = null;
+let ticks = 0;
 
 // ---------------------------------------------------------------- formats
 
@@ -86,13 +90,13 @@ function period() {
   return { from: els.from.value || today(), to: els.to.value || today() };
 }
 
-async function load() {
+async function load(liveOnly = false) {
   const p = period();
   const q = `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`;
   els.csv.href = `/api/operator/dashboard?${q}&format=csv`;
   let res;
   try {
-    res = await fetch(`/api/operator/dashboard?${q}`, {
+    res = await fetch(`/api/operator/dashboard?${q}${liveOnly ? '&part=live' : ''}`, {
       credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' },
     });
   } catch {
@@ -121,6 +125,10 @@ async function load() {
     return;
   }
   els.notice.hidden = true;
+  if (liveOnly) {
+    renderLive(data.live, data.now);
+    return;
+  }
   figures = data;
   render(data);
 }
@@ -128,8 +136,13 @@ async function load() {
 function stop() { clearInterval(timer); timer = null; }
 function start() {
   stop();
+  ticks = 0;
   load();
-  timer = setInterval(load, REFRESH_MS);
+  timer = setInterval(() => {
+    ticks += 1;
+    const toToday = period().to >= today();
+    load(!(toToday && ticks % FULL_EVERY === 0));
+  }, LIVE_MS);
 }
 
 // ---------------------------------------------------------------- rendering

@@ -199,8 +199,10 @@ async function main() {
       assert(await op.locator('#dashboard-link').isHidden(), 'the console offers an operator the dashboard');
       const r = await op.request.get(`${BASE}/api/operator/dashboard`);
       assert(r.status() === 403, `the API answered ${r.status()}`);
-      const c = await op.request.get(`${BASE}/api/operator/dashboard?format=csv`);
-      assert(c.status() === 403, `the CSV answered ${c.status()}`);
+      for (const q of ['format=csv', 'part=live']) {
+        const c = await op.request.get(`${BASE}/api/operator/dashboard?${q}`);
+        assert(c.status() === 403, `?${q} answered ${c.status()}`);
+      }
       await op.goto(`${BASE}/operator/dashboard`, { waitUntil: 'domcontentloaded' });
       await op.locator('#notice', { hasText: 'только старшим операторам и администраторам' }).waitFor();
       assert(await op.locator('#content').isHidden(), 'figures shown to an operator');
@@ -237,6 +239,11 @@ async function main() {
       assert(q.general === '1' && q.english === '1', `queues ${JSON.stringify(q)}`);
       const ops = await boss.$$eval('#operators tbody tr', (trs) => trs.map((tr) => tr.dataset.operator));
       assert(ops.includes(SENIOR) && ops.includes(OPERATOR), `operators ${ops}`);
+      // What the page polls every 15 seconds says the same.
+      const r = await boss.request.get(`${BASE}/api/operator/dashboard?part=live`);
+      const live = (await r.json()).live;
+      assert(r.status() === 200 && live.queues.reduce((a, x) => a + x.length, 0) === EXPECT.queued,
+        `part=live: ${r.status()} ${JSON.stringify(live)}`);
     }],
     ['charts are drawn: messages per hour, decisions with two handoffs', async () => {
       assert(await boss.locator('#c-hours svg rect.bar').count() >= 1, 'no columns');
