@@ -54,7 +54,8 @@ static const char *
 num(const json_t *v, char *buf, size_t sz)
 {
 	if (json_is_integer(v))
-		snprintf(buf, sz, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		snprintf(buf, sz, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
 	else if (json_is_real(v))
 		snprintf(buf, sz, "%g", json_real_value(v));
 	else
@@ -279,8 +280,9 @@ dashboard_print(const json_t *fig, FILE *fp)
 	else
 		fputs("     no    yes  article\n", fp);
 	json_array_foreach(t, i, o)
-		fprintf(fp, "  %5" JSON_INTEGER_FORMAT "  %5" JSON_INTEGER_FORMAT
-		    "  %s (%s)\n", iget(o, "no"), iget(o, "yes"),
+		fprintf(fp, "  %5" JSON_INTEGER_FORMAT "  %5"
+		    JSON_INTEGER_FORMAT "  %s (%s)\n", iget(o, "no"),
+		    iget(o, "yes"),
 		    json_string_value(json_object_get(o, "title")),
 		    json_string_value(json_object_get(o, "article")));
 	fputs("\nMessages per hour (Moscow)\n", fp);

@@ -145,7 +145,7 @@ START_TEST(days_are_moscow_days)
 }
 END_TEST
 
-START_TEST(one_vote_per_answer_with_its_article_and_question_masked)
+START_TEST(one_vote_per_answer_masked)
 {
 	sqlite3_stmt	*st;
 	json_t		*msgs, *top;
@@ -334,7 +334,7 @@ dashboard_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, days_are_moscow_days);
-	tcase_add_test(tc, one_vote_per_answer_with_its_article_and_question_masked);
+	tcase_add_test(tc, one_vote_per_answer_masked);
 	tcase_add_test(tc, figures_count_the_period_and_nothing_else);
 	tcase_add_test(tc, csv_quotes_commas_and_formulas);
 	suite_add_tcase(s, tc);
