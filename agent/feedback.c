@@ -117,6 +117,9 @@ feedback_decision(sqlite3 *db, int64_t conv, int64_t msg,
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	/* The terminal chat is staff trying the bot, not a citizen. */
+	if (strcmp(channel, "cli") == 0)
+		return 0;
 	/* Every reply passes here: a cached statement (stmt.h). */
 	if ((st = stmt_get(db, "INSERT OR REPLACE INTO decision (message, "
 	    "conv, channel, action, category, topic, article, at) VALUES (?1, "

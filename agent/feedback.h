@@ -34,8 +34,9 @@ int	feedback_schema(sqlite3 *db, char **errstr_r);
 
 /*
  * Inside a write transaction: records that bot message msg of
- * conversation conv on channel answered with verdict v.  Returns 0, or -1
- * with an allocated *errstr_r.
+ * conversation conv on channel answered with verdict v (nothing for
+ * "cli", the terminal chat).  Returns 0, or -1 with an allocated
+ * *errstr_r.
  */
 int	feedback_decision(sqlite3 *db, int64_t conv, int64_t msg,
 	    const char *channel, const struct verdict *v, time_t now,
