@@ -2,7 +2,7 @@
  * Tests of agent/feedback.c and agent/dashboard.c on a real state
  * database with the real articles: a vote keeps the article and the
  * question masked, one vote per answer, only answers with an article ask;
- * days are Moscow days; the figures of a period count what happened in
+ * retention removes the question; days are Moscow days; the figures of a period count what happened in
  * it and nothing outside (messages, decisions, handoff and automation
  * rates, first-response percentiles, breaches, CSAT); the CSV quotes what
  * a spreadsheet would misread.
@@ -17,6 +17,7 @@
 #include "agent/conv.h"
 #include "agent/dashboard.h"
 #include "agent/feedback.h"
+#include "agent/retention.h"
 #include "agent/state.h"
 #include "agent/stmt.h"
 #include "kb/store.h"
@@ -150,7 +151,7 @@ START_TEST(one_vote_per_answer_masked)
 	sqlite3_stmt	*st;
 	json_t		*msgs, *top;
 	char		*err = NULL;
-	int64_t		 a, b, ans, ho, other;
+	int64_t		 a, b, ans, ho, other, n;
 
 	a = new_conv("chat", DAY0 + H);
 	b = new_conv("chat", DAY0 + H);
@@ -200,6 +201,16 @@ START_TEST(one_vote_per_answer_masked)
 	top = feedback_top(db, DAY0 + 86400, DAY0 + 2 * 86400, 10, &err);
 	ck_assert_int_eq(json_array_size(top), 0);
 	json_decref(top);
+
+	/* Retention removes the question with the rest; the vote stays. */
+	ck_assert_int_eq(sqldb_exec(db, "UPDATE conversation SET state = "
+	    "'closed', updated = 1796590800", &err), 0);
+	ck_assert_int_ge(retention_run(db, dir, 30, DAY0 + 31 * 86400, &err),
+	    1);
+	ck_assert_int_eq(sqldb_one_int(db, sqldb_prep(db, &err, "SELECT "
+	    "count(*) FROM answer_feedback WHERE question IS NULL", ""), &n,
+	    &err), 1);
+	ck_assert_int_eq(n, 2);
 }
 END_TEST
 

@@ -252,6 +252,16 @@ async function main() {
       assert(await boss.locator('#c-cats svg').count() === 1, 'no categories chart');
       await boss.screenshot({ path: path.join(SHOTS, 'dashboard-1280.png'), fullPage: true });
     }],
+    ['"7 дней" shows the week, with today\'s figures in it', async () => {
+      await boss.getByRole('button', { name: '7 дней' }).click();
+      await boss.waitForURL(/from=\d{4}-\d{2}-\d{2}&to=/);
+      await boss.locator('#period-text', { hasText: '—' }).waitFor();
+      await boss.waitForFunction((n) => document.getElementById('t-messages').textContent === String(n), EXPECT.messages);
+      const from = await boss.locator('#from').inputValue();
+      const to = await boss.locator('#to').inputValue();
+      const days = (Date.parse(to) - Date.parse(from)) / 86400000 + 1;
+      assert(days === 7, `the period is ${days} days (${from}..${to})`);
+    }],
     ['the CSV export carries the same figures', async () => {
       const href = await boss.locator('#csv').getAttribute('href');
       const r = await boss.request.get(`${BASE}${href}`);
