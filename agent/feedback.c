@@ -32,7 +32,8 @@ static const char *const schema[] = {
 	" topic TEXT,"
 	" article TEXT,"
 	" at INTEGER NOT NULL);"
-	"CREATE INDEX decision_at ON decision (at);"
+	/* A handoff looks up the conversation's last service. */
+	"CREATE INDEX decision_conv ON decision (conv, message);"
 	"CREATE TABLE answer_feedback ("
 	" message INTEGER PRIMARY KEY,"
 	" conv INTEGER NOT NULL,"
