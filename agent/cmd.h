@@ -42,6 +42,8 @@ int	cmd_operator_sessions(const struct config *, int, char **);
 int	cmd_audit_verify(const struct config *, int, char **);
 int	cmd_audit_checkpoint(const struct config *, int, char **);
 int	cmd_retention_run(const struct config *, int, char **);
+int	cmd_report(const struct config *, int, char **);
+int	cmd_kb_feedback(const struct config *, int, char **);
 
 /*
  * The answer line of the eval format for verdict v of item id (a JSON

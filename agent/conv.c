@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agent/agent.h"
+#include "agent/feedback.h"
 #include "agent/metrics.h"
 #include "agent/operator.h"
 #include "agent/queue.h"
@@ -274,6 +275,7 @@ conv_for_citizen(sqlite3 *db, json_t *msgs)
 			json_object_del(m, "author");
 		free(display);
 	}
+	feedback_annotate(db, msgs);
 }
 
 json_t *
@@ -592,7 +594,8 @@ bot_turn(const struct conv_env *env, const struct conv_info *ci,
 	choices = choices_json(r);
 	bm = conv_add(db, ci->id, "bot", r->text, r->html, choices, NULL,
 	    r->number, 0, env->now, errstr_r);
-	if (bm == -1)
+	if (bm == -1 || feedback_decision(db, ci->id, bm, "chat",
+	    &r->verdict, env->now, errstr_r) == -1)
 		goto fail;
 	if (r->registered && conv_set_number(db, ci->id, r->number,
 	    errstr_r) == -1)

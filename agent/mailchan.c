@@ -25,6 +25,7 @@
 #include "agent/agent.h"
 #include "agent/attach.h"
 #include "agent/conv.h"
+#include "agent/feedback.h"
 #include "agent/mailout.h"
 #include "agent/queue.h"
 #include "agent/state.h"
@@ -609,6 +610,7 @@ bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
 	const char		*rcpt = answer_address(m);
 	char			*body, *text, *html;
 	char			*refs;
+	int64_t			 bm;
 	int			 handoff, ok, rc, english;
 
 	english = r->verdict.lang == LANG_EN;
@@ -626,8 +628,10 @@ bot_turn(const struct mailchan_env *env, const struct conv_info *ci,
 	html = reply_html(text);
 	rc = -1;
 	if (request_set_status(env->db, ci->number, status_after(&r->verdict),
-	    env->now, errstr_r) == -1 || conv_add(env->db, ci->id, "bot", text,
-	    html, NULL, NULL, ci->number, 0, env->now, errstr_r) == -1)
+	    env->now, errstr_r) == -1 || (bm = conv_add(env->db, ci->id, "bot",
+	    text, html, NULL, NULL, ci->number, 0, env->now, errstr_r)) == -1 ||
+	    feedback_decision(env->db, ci->id, bm, "email", &r->verdict,
+	    env->now, errstr_r) == -1)
 		goto out;
 	if (handoff) {
 		if (queue_enqueue(env->db, ci->id, r->verdict.reason, 1,

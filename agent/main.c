@@ -44,6 +44,8 @@ static const struct verb verbs[] = {
 	  "article a labelled set gets" },
 	{ "kb", "stale", cmd_kb_stale, "kb stale [--days N]  articles not "
 	  "reviewed in N days (180)" },
+	{ "kb", "feedback", cmd_kb_feedback, "kb feedback [--since DAY]  "
+	  "articles citizens said did not help, most first" },
 	{ "intents", "check", cmd_intents_check, "intents check [-l]   lint "
 	  "category files; -l: leave-one-out accuracy" },
 	{ "intents", "eval", cmd_intents_eval, "intents eval FILE     quality "
@@ -82,6 +84,8 @@ static const struct verb verbs[] = {
 	  "write the journal's head to the checkpoint file and syslog" },
 	{ "retention", "run", cmd_retention_run, "retention run        "
 	  "remove personal data of long-closed requests" },
+	{ "report", NULL, cmd_report, "report [--from DAY] [--to DAY] [--csv]  "
+	  "the supervisor's figures (docs/dashboard.md)" },
 };
 
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))

@@ -14,6 +14,7 @@
 
 #include "agent/audit.h"
 #include "agent/conv.h"
+#include "agent/feedback.h"
 #include "agent/mailchan.h"
 #include "agent/operator.h"
 #include "agent/queue.h"
@@ -67,7 +68,8 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    queue_schema(db, errstr_r) == -1 ||
 	    operator_schema(db, errstr_r) == -1 ||
 	    audit_schema(db, errstr_r) == -1 ||
-	    mailchan_schema(db, errstr_r) == -1) {
+	    mailchan_schema(db, errstr_r) == -1 ||
+	    feedback_schema(db, errstr_r) == -1) {
 		sqldb_close(&db);
 		return -1;
 	}
