@@ -45,24 +45,6 @@ calib_read(const char *path, struct calib *cal, def_error_fn err, void *arg)
 	return rc;
 }
 
-/* The second opinion on every message: the calibration weighs it. */
-static void
-model_opinion(struct classify_ctx *x, const struct normalized *n,
-    struct verdict *v)
-{
-	const struct classifier	*c = x->c;
-	size_t			 i;
-
-	if (c->model == NULL || v->model_category >= 0)
-		return;
-	intent_model_predict(c->model, n->match, n->match_len, x->mprob);
-	for (i = 0; i < c->ncats; i++)
-		if (v->model_category < 0 ||
-		    x->mprob[i] > x->mprob[v->model_category])
-			v->model_category = (int)i;
-	v->model_confidence = x->mprob[v->model_category];
-}
-
 static void
 features(struct classify_ctx *x, const struct verdict *v, double *f)
 {
@@ -94,7 +76,8 @@ calib_verdict(struct classify_ctx *x, const struct normalized *n,
 		memset(x->calib_f, 0, sizeof(x->calib_f));
 		return;
 	}
-	model_opinion(x, n, v);
+	/* The calibration weighs the second opinion on every message. */
+	ask_model(x, n, v);
 	features(x, v, x->calib_f);
 	if (!c->calib.loaded)
 		return;

@@ -86,6 +86,9 @@ struct classify_ctx {
 void	classifier_set_category(const struct classifier *, struct verdict *v,
 	    int cat);
 
+/* The second opinion, asked once per message (opinions.c). */
+void	ask_model(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
 /* After the rules are sure of an answer: may withhold it (opinions.c). */
 void	opinion_second(struct classify_ctx *, const struct normalized *,
 	    struct verdict *);

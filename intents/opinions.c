@@ -16,11 +16,10 @@ const char *const classifier_person_names[PERSON_COUNT] = {
 };
 
 /*
- * The second opinion on the normalised message n, asked only when a
- * decision needs it (a confident answer, a rescue): it costs about as much
- * as the full-text evidence.
+ * The second opinion on the normalised message n, computed once however
+ * many opinions (a confident answer, a rescue, the calibration) ask.
  */
-static void
+void
 ask_model(struct classify_ctx *x, const struct normalized *n,
     struct verdict *v)
 {
