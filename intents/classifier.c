@@ -39,7 +39,8 @@ classify_round3(double d)
 void
 classifier_config_defaults(struct classifier_config *cfg)
 {
-	cfg->answer_min = 0.70;
+	cfg->answer_min = 0.02;
+	cfg->evidence_min = 0.70;
 	cfg->margin_min = 0.30;
 	cfg->rival_max = 0.60;
 
@@ -192,6 +193,7 @@ link_defs(struct classifier *c, struct article_walk *w, int *map,
 			cat->register_request = d->register_request;
 		cat->weak = d->weak;
 		cat->services = d->services;
+		cat->lead_section = d->lead_section;
 		if (d->article == NULL)
 			lerr(l, "%s:%zu: \"%s\" has no article", d->file,
 			    d->line, d->id);
@@ -232,6 +234,13 @@ add_examples(struct classifier *c, struct intent_model_builder *mb)
 			c->example_doc[i][j] = evidence_add(c->ev, (size_t)t,
 			    EVIDENCE_EXAMPLE, n.match);
 			intent_model_add(mb, (size_t)t, n.match, n.match_len);
+			/* What the categories of no particular service look
+			 * like teaches the topic model when not to name one;
+			 * the service kinds' examples often name a service. */
+			if (d->services != DEF_SERVICES_ANSWER ||
+			    strncmp(d->id, "services.", 9) != 0)
+				topic_index_add_other(c->ti, n.match,
+				    n.match_len);
 			normalize_release(&n);
 		}
 	}
@@ -270,6 +279,9 @@ read_beside(struct classifier *c, const char *taxonomy, struct load *l)
 		    count_err, l);
 		free(buf);
 	}
+	free(path);
+	path = beside(taxonomy, "calib.def");
+	calib_read(path, &c->calib, count_err, l);
 	free(path);
 	path = beside(taxonomy, "person.def");
 	if (files_read(path, LIMIT_EDITOR_FILE_BYTES, &buf, &len, &e) == -1) {
@@ -565,6 +577,13 @@ rank(struct classify_ctx *x, struct verdict *v)
 	}
 }
 
+int
+verdict_answers_topic(const struct verdict *v)
+{
+	return v->topic != NULL && v->topic_article != NULL &&
+	    v->article != NULL && strcmp(v->article, v->topic_article) == 0;
+}
+
 void
 classifier_set_category(const struct classifier *c, struct verdict *v,
     int cat)
@@ -572,6 +591,7 @@ classifier_set_category(const struct classifier *c, struct verdict *v,
 	v->category = cat;
 	v->intent = cat >= 0 ? c->cats[cat].id : NULL;
 	v->article = cat >= 0 ? c->cats[cat].article : NULL;
+	v->lead_article = NULL;
 	v->register_request = cat >= 0 ? c->cats[cat].register_request : 0;
 }
 
@@ -620,7 +640,7 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 	rival = v->ntop > 1 && v->top[0].score > 0 ?
 	    v->top[1].score / v->top[0].score : 0;
 
-	if (p1 >= cfg->answer_min && v->margin >= cfg->margin_min &&
+	if (p1 >= cfg->evidence_min && v->margin >= cfg->margin_min &&
 	    rival <= cfg->rival_max) {
 		v->action = c->cats[best].action;
 		v->reason = v->action == ACTION_HANDOFF ? "asked for a person" :
@@ -632,7 +652,7 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 	/* Asking "did you mean A or B?" only makes sense when A and B are
 	 * both likely; weak evidence goes to a person instead. */
 	if (v->ntop > 1 && (p1 + p2 >= cfg->clarify_min ||
-	    (rival > cfg->rival_max && p1 >= cfg->answer_min / 2)) &&
+	    (rival > cfg->rival_max && p1 >= cfg->evidence_min / 2)) &&
 	    c->cats[best].action == ACTION_ANSWER &&
 	    c->cats[v->top[1].category].action == ACTION_ANSWER) {
 		v->action = ACTION_CLARIFY;
@@ -714,6 +734,7 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 		v->priority = rules_priority(c->rules, x->rs,
 		    (size_t)v->category, n.match, n.match_len);
 	opinion_person(x, &n, v);
+	calib_verdict(x, &n, v);
 	normalize_release(&n);
 }
 

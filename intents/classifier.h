@@ -21,7 +21,10 @@
 
 /* The knobs of the decision, from the configuration file. */
 struct classifier_config {
-	double	answer_min;	/* confidence needed to answer */
+	double	answer_min;	/* calibrated probability that the category
+				   is right needed to answer (calib.h) */
+	double	evidence_min;	/* the rules' softmax confidence in the best
+				   category needed to consider answering */
 	double	margin_min;	/* lead over the runner-up needed to answer */
 	double	rival_max;	/* the runner-up's evidence, as a share of the
 				   best one's, above which a message is taken
@@ -60,6 +63,10 @@ struct verdict {
 	int			 category;	/* -1: none */
 	const char		*intent;	/* id, or NULL; borrowed */
 	const char		*article;	/* article id, or NULL; borrowed */
+	const char		*lead_article;	/* the category's own article
+						   answered before a service
+						   article's section, or NULL;
+						   borrowed */
 	double			 confidence;	/* 0..1 */
 	double			 margin;	/* lead over the runner-up */
 	enum action		 action;
@@ -67,6 +74,7 @@ struct verdict {
 	struct candidate	 top[CLASSIFY_TOP];
 	size_t			 ntop;
 	const char		*topic;		/* service id, or NULL; borrowed */
+	const char		*topic_article;	/* its article; borrowed */
 	int			 topic_index;	/* in classifier_topics(), -1 */
 	int			 topic_rival;	/* the other service asked about
 						   (ACTION_CLARIFY), -1 */
@@ -114,6 +122,9 @@ size_t	classifier_documents(const struct classifier *);
 /* Service articles' documents in the topic index. */
 size_t	classifier_topic_documents(const struct classifier *);
 
+/* 1 when intents/calib.def was loaded: confidences are probabilities. */
+int	classifier_calibrated(const struct classifier *);
+
 struct classify_ctx *classify_ctx_new(const struct classifier *);
 void	classify_ctx_free(struct classify_ctx **);
 
@@ -123,6 +134,12 @@ void	classify_ctx_free(struct classify_ctx **);
  */
 void	classify(struct classify_ctx *, const char *text, size_t len,
 	    struct verdict *v);
+
+/*
+ * Whether v answers with the article of the service it names, not with a
+ * general one that only records the service for the operator.
+ */
+int	verdict_answers_topic(const struct verdict *v);
 
 /*
  * The same, leaving out evidence document skip (leave-one-out checks of

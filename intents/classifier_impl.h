@@ -9,6 +9,7 @@
 #define INTENTS_CLASSIFIER_IMPL_H
 
 #include "intents/aspect.h"
+#include "intents/calib.h"
 #include "intents/classifier.h"
 #include "intents/evidence.h"
 #include "intents/model.h"
@@ -20,6 +21,7 @@
 #define ID_HOWTO	"services.how_to"
 #define ID_INCIDENT	"incident.report"
 #define REASON_DISAGREE	"the second opinion disagrees"
+#define REASON_RESCUED	"clearly about one service"
 
 /* What person.def names: messages that are for a person, not an article,
  * whatever they are about (a letter from an organisation, a demand for a
@@ -35,6 +37,7 @@ struct category {
 	int		 register_request;
 	int		 weak;
 	int		 services;	/* DEF_SERVICES_* */
+	int		 lead_section;	/* DEF_SERVICES_LEAD's section */
 	int		 def;		/* index in defs, -1 none */
 };
 
@@ -59,6 +62,7 @@ struct classifier {
 	int				 documents_cat;	/* … about documents */
 	int				 catalog_cat;	/* what the portal offers */
 	int				 deadlines_cat;	/* … about timing */
+	struct calib			 calib;		/* calib.def */
 };
 
 struct classify_ctx {
@@ -75,12 +79,16 @@ struct classify_ctx {
 	char				*seen;		/* the text the rules saw */
 	size_t				 seen_len;
 	size_t				 seen_cap;
+	double				 calib_f[CALIB_NFEATURES];
 };
 
 /* Makes cat (a taxonomy index, or -1) v's category, with its article. */
 void	classifier_set_category(const struct classifier *, struct verdict *v,
 	    int cat);
 
+/* The second opinion, asked once per message (opinions.c). */
+void	ask_model(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
 /* After the rules are sure of an answer: may withhold it (opinions.c). */
 void	opinion_second(struct classify_ctx *, const struct normalized *,
 	    struct verdict *);
@@ -89,6 +97,11 @@ void	opinion_service(struct classify_ctx *, const struct normalized *,
 	    struct verdict *);
 /* Organisations, call-backs, another person's data: to a person. */
 void	opinion_person(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
+
+/* The calibrated confidence of the final category, and the answers it
+ * withholds (calibrate.c). */
+void	calib_verdict(struct classify_ctx *, const struct normalized *,
 	    struct verdict *);
 
 #endif

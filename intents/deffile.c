@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb/article.h"
 #include "lib/limits.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
@@ -166,6 +167,7 @@ start_intent(struct parser *p, const char *v, size_t vlen)
 	memset(d, 0, sizeof(*d));
 	d->id = xstrndup(v, vlen);
 	d->register_request = -1;
+	d->lead_section = -1;
 	d->default_priority = PRIORITY_NONE;
 	d->file = xstrdup(p->name);
 	d->line = p->line;
@@ -231,6 +233,26 @@ static int
 is_kw(const char *k, size_t klen, const char *what)
 {
 	return klen == strlen(what) && memcmp(k, what, klen) == 0;
+}
+
+/* "lead SECTION": the section of the service article that follows the
+ * category's own answer.  Returns 0, or -1 when it is not that. */
+static int
+lead_section(const char *v, size_t vlen, int *section_r)
+{
+	const char	*w, *rest;
+	size_t		 wlen, restlen;
+	char		 name[16];
+
+	split_word(v, vlen, &w, &wlen, &rest, &restlen);
+	if (!is_kw(w, wlen, "lead") || restlen == 0 ||
+	    restlen >= sizeof(name))
+		return -1;
+	memcpy(name, rest, restlen);
+	name[restlen] = '\0';
+	if ((*section_r = article_section_parse(name)) < 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -348,8 +370,12 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 			p->cur->services = DEF_SERVICES_RECORD;
 		else if (is_kw(v, vlen, "no"))
 			p->cur->services = DEF_SERVICES_NO;
+		else if (lead_section(v, vlen, &p->cur->lead_section) == 0)
+			p->cur->services = DEF_SERVICES_LEAD;
 		else
-			perr(p, "services: answer, record or no");
+			perr(p, "services: answer, record, no, or lead and a "
+			    "section (how, documents, fee, timing, result, "
+			    "refusal, help)");
 	} else if (is_kw(k, klen, "rule")) {
 		split_word(v, vlen, &w, &wlen, &rest, &restlen);
 		if (parse_int(w, wlen, 1, 10, &n) == -1)

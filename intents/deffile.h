@@ -46,6 +46,9 @@ struct def_intent {
 	int			 register_request;	/* -1 unset, 0, 1 */
 	int			 weak;	/* gives way to any other evidence */
 	int			 services;	/* DEF_SERVICES_* */
+	int			 lead_section;	/* DEF_SERVICES_LEAD: the
+						   service article's section
+						   (enum article_section) */
 	int			 default_priority;	/* PRIORITY_NONE unset */
 	struct def_pattern	*patterns;
 	size_t			 npatterns;
@@ -59,14 +62,18 @@ struct def_intent {
 /*
  * What a category does with a message about a particular service (a topic
  * of intents/topics.json): answer with the service's article instead of
- * its own general one, only record the service (complaints, incidents:
- * the request is registered with it, the general text answers), or ignore
- * services (greetings, contacts).
+ * its own general one, lead with its own answer and go on with one
+ * section of the service's article (an error in a form, a status, a
+ * failing page: what to do about it, then the service's steps, timing or
+ * other ways to get it), only record the service (complaints: the request
+ * is registered with it, the general text answers), or ignore services
+ * (greetings, contacts).
  */
 enum {
 	DEF_SERVICES_NO = 0,
 	DEF_SERVICES_ANSWER,
-	DEF_SERVICES_RECORD
+	DEF_SERVICES_RECORD,
+	DEF_SERVICES_LEAD
 };
 
 struct def_set {

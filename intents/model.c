@@ -29,6 +29,8 @@
 
 struct intent_model_builder {
 	size_t			  nclasses;
+	uint32_t		  dim;
+	double			  c;
 	struct feature_node	**x;
 	double			 *y;
 	size_t			  n;
@@ -38,6 +40,7 @@ struct intent_model_builder {
 struct intent_model {
 	struct model	*m;
 	size_t		 nclasses;
+	uint32_t	 dim;
 	int		*label_of;	/* [liblinear's index] = class */
 };
 
@@ -83,7 +86,7 @@ room_for(size_t len)
  * of nodes before the terminator.
  */
 static size_t
-features(const char *text, size_t len, struct feature_node *out)
+features(const char *text, size_t len, uint32_t dim, struct feature_node *out)
 {
 	size_t		 cap = room_for(len) - 2;
 	char		 w[LIMIT_TOKEN_BYTES + 2];
@@ -109,7 +112,7 @@ features(const char *text, size_t len, struct feature_node *out)
 		if (wl == 1)
 			continue;
 		w[wl++] = ' ';
-		out[n++].index = (int)(fnv(w, wl, 1) % MODEL_DIM) + 1;
+		out[n++].index = (int)(fnv(w, wl, 1) % dim) + 1;
 		/* Character positions, for n-grams of whole characters. */
 		for (npos = 0, o = 0; o < wl; o += char_len((unsigned char)w[o]))
 			pos[npos++] = o;
@@ -118,7 +121,7 @@ features(const char *text, size_t len, struct feature_node *out)
 			for (j = 0; j + g <= npos && n < cap; j++)
 				out[n++].index = (int)(fnv(w + pos[j],
 				    pos[j + g] - pos[j], (uint32_t)g) %
-				    MODEL_DIM) + 1;
+				    dim) + 1;
 	}
 	/* No sort and no merge of repeats: LIBLINEAR takes features in any
 	 * order, and a repeated n-gram simply counts twice, in training as in
@@ -126,7 +129,7 @@ features(const char *text, size_t len, struct feature_node *out)
 	norm = n > 0 ? 1 / sqrt((double)n + 1) : 1;
 	for (i = 0; i < n; i++)
 		out[i].value = norm;
-	out[n].index = MODEL_DIM + 1;	/* the bias */
+	out[n].index = (int)dim + 1;	/* the bias */
 	out[n].value = norm;
 	out[n + 1].index = -1;
 	return n + 1;
@@ -139,7 +142,20 @@ intent_model_builder_new(size_t nclasses)
 
 	b = xcalloc(1, sizeof(*b));
 	b->nclasses = nclasses;
+	b->dim = MODEL_DIM;
+	b->c = MODEL_C;
 	return b;
+}
+
+void
+intent_model_builder_shape(struct intent_model_builder *b, unsigned dim_bits,
+    double c)
+{
+	/* Before the first example: its features are hashed to the size. */
+	if (b->n == 0 && dim_bits >= 10 && dim_bits <= 20)
+		b->dim = (uint32_t)1 << dim_bits;
+	if (c > 0)
+		b->c = c;
 }
 
 void
@@ -157,12 +173,28 @@ intent_model_add(struct intent_model_builder *b, size_t cls,
 	if (len > LIMIT_CLASSIFY_BYTES)
 		len = LIMIT_CLASSIFY_BYTES;
 	tmp = xreallocarray(NULL, room_for(len), sizeof(*tmp));
-	n = features(text, len, tmp);
+	n = features(text, len, b->dim, tmp);
 	b->x[b->n] = xreallocarray(NULL, n + 1, sizeof(*tmp));
 	memcpy(b->x[b->n], tmp, (n + 1) * sizeof(*tmp));
 	free(tmp);
 	b->y[b->n] = (double)cls;
 	b->n++;
+}
+
+void
+intent_model_builder_free(struct intent_model_builder **bp)
+{
+	struct intent_model_builder	*b = *bp;
+	size_t				 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++)
+		free(b->x[i]);
+	free(b->x);
+	free(b->y);
+	free(b);
+	*bp = NULL;
 }
 
 static void
@@ -179,19 +211,18 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	struct problem			 prob;
 	struct parameter		 param;
 	const char			*why;
-	size_t				 i;
 	int				 k;
 
 	memset(&prob, 0, sizeof(prob));
 	memset(&param, 0, sizeof(param));
 	prob.l = (int)b->n;
-	prob.n = MODEL_DIM + 1;
+	prob.n = (int)b->dim + 1;
 	prob.x = b->x;
 	prob.y = b->y;
 	prob.bias = -1;		/* the bias is a feature of its own */
 	param.solver_type = L2R_LR_DUAL;
 	param.eps = 0.1;
-	param.C = MODEL_C;
+	param.C = b->c;
 	set_print_string_function(quiet);
 	if (b->n < 2 || (why = check_parameter(&prob, &param)) != NULL) {
 		*errstr_r = xasprintf("second opinion: %s", b->n < 2 ?
@@ -200,6 +231,7 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	}
 	im = xcalloc(1, sizeof(*im));
 	im->nclasses = b->nclasses;
+	im->dim = b->dim;
 	im->m = train(&prob, &param);
 	im->label_of = xcalloc((size_t)get_nr_class(im->m) + 1, sizeof(int));
 	get_labels(im->m, im->label_of);
@@ -208,12 +240,7 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 		    im->nclasses)
 			im->label_of[k] = -1;
 out:
-	for (i = 0; i < b->n; i++)
-		free(b->x[i]);
-	free(b->x);
-	free(b->y);
-	free(b);
-	*bp = NULL;
+	intent_model_builder_free(bp);
 	return im;
 }
 
@@ -244,7 +271,7 @@ intent_model_predict(const struct intent_model *im, const char *text,
 	nr = get_nr_class(im->m);
 	x = xreallocarray(NULL, room_for(len), sizeof(*x));
 	p = xreallocarray(NULL, (size_t)nr + 1, sizeof(*p));
-	features(text, len, x);
+	features(text, len, im->dim, x);
 	predict_probability(im->m, x, p);
 	for (k = 0; k < nr; k++)
 		if (im->label_of[k] >= 0)

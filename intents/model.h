@@ -16,6 +16,13 @@ struct intent_model_builder;
 
 /* A builder for a model over nclasses classes. */
 struct intent_model_builder *intent_model_builder_new(size_t nclasses);
+/*
+ * The size of the hashed feature space, 2^dim_bits (10..20), and the
+ * regularisation C (> 0), for a model of another shape than the
+ * categories' (2^16, 30).  Call before the first example.
+ */
+void	intent_model_builder_shape(struct intent_model_builder *,
+	    unsigned dim_bits, double c);
 /* Adds normalised text[0..len) as an example of class. */
 void	intent_model_add(struct intent_model_builder *, size_t cls,
 	    const char *text, size_t len);
@@ -26,6 +33,8 @@ void	intent_model_add(struct intent_model_builder *, size_t cls,
 struct intent_model *intent_model_train(struct intent_model_builder **,
 	    char **errstr_r);
 void	intent_model_free(struct intent_model **);
+/* Frees a builder that will not be trained; NULL is fine. */
+void	intent_model_builder_free(struct intent_model_builder **);
 
 /*
  * The probability of each class for normalised text[0..len): prob has

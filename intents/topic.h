@@ -64,6 +64,13 @@ struct topic_index *topic_index_new(const struct taxonomy *topics,
 int	topic_index_add(struct topic_index *, const struct article *a,
 	    const char **why);
 
+/*
+ * Adds normalised text[0..len) as a message about no particular service
+ * (the categories' examples of login troubles, contacts, small talk...).
+ */
+void	topic_index_add_other(struct topic_index *, const char *text,
+	    size_t len);
+
 /* Indexes what was added.  Returns 0, or -1 with an allocated *errstr_r. */
 int	topic_index_build(struct topic_index *, char **errstr_r);
 void	topic_index_free(struct topic_index **);

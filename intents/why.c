@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/calib.h"
 #include "intents/rules.h"
 #include "kb/article.h"
 #include "lib/text.h"
@@ -139,6 +140,25 @@ print_decision(const struct classifier *c, const struct verdict *v,
 	fprintf(out, "%s\n", *sep == '\0' ? "-" : "");
 }
 
+/* What the calibrated confidence was made of (intents/calib.h). */
+static void
+print_calibration(const struct classifier *c, const struct classify_ctx *ctx,
+    const struct verdict *v, FILE *out)
+{
+	double	f[CALIB_NFEATURES];
+	size_t	k;
+
+	if (v->category < 0)
+		return;
+	calib_features_last(ctx, f);
+	fprintf(out, "calibration: ");
+	for (k = 0; k < CALIB_NFEATURES; k++)
+		fprintf(out, " %s %.3f", calib_feature_names[k], f[k]);
+	fprintf(out, "\n              %s\n", classifier_calibrated(c) ?
+	    "-> the confidence above (intents/calib.def)" :
+	    "no intents/calib.def: the confidence is the rules' softmax");
+}
+
 void
 why_print(const struct classifier *c, struct classify_ctx *ctx,
     const char *text, size_t len, struct verdict *v, FILE *out)
@@ -162,4 +182,5 @@ why_print(const struct classifier *c, struct classify_ctx *ctx,
 		fprintf(out, "  (none)\n");
 	print_evidence(classifier_taxonomy(c), &t, out);
 	print_decision(c, v, out);
+	print_calibration(c, ctx, v, out);
 }

@@ -21,6 +21,7 @@ Suite	*editform_suite(void);
 Suite	*normalize_suite(void);
 Suite	*classifier_suite(void);
 Suite	*prefilter_suite(void);
+Suite	*calib_suite(void);
 /* mailbox */
 Suite	*mail_suite(void);
 Suite	*strip_suite(void);
@@ -36,6 +37,7 @@ Suite	*audit_suite(void);
 Suite	*operator_suite(void);
 Suite	*conv_suite(void);
 Suite	*turn_suite(void);
+Suite	*dashboard_suite(void);
 Suite	*http_suite(void);
 Suite	*mailchan_suite(void);
 

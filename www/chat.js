@@ -5,6 +5,8 @@
 // operator's own markup escaped) is inserted, and even that goes through
 // an allow-list (this is a second fence).
 
+import { feedbackBox } from './feedback.js';
+
 const MAX_TEXT = 4000;
 const MAX_FILE = 10 * 1024 * 1024;
 const FILE_TYPES = {
@@ -96,6 +98,12 @@ const STR = {
     errNet: 'Нет связи с сервером. Проверьте интернет и попробуйте снова.',
     errStart: 'Не удалось начать разговор. Пробуем ещё раз…',
     offline: 'Связь прервалась — переподключаемся…',
+    feedbackAsk: 'Помог ли ответ?',
+    feedbackYes: 'Да', feedbackYesLabel: 'Да, ответ помог',
+    feedbackNo: 'Нет', feedbackNoLabel: 'Нет, ответ не помог',
+    feedbackThanks: 'Спасибо за отзыв!',
+    feedbackSorry: 'Жаль, что ответ не помог. Оператор разберётся в вашем вопросе — позвать его?',
+    feedbackOperator: 'Позвать оператора',
     kb: 'КБ', mb: 'МБ',
   },
   en: {
@@ -166,6 +174,12 @@ const STR = {
     errNet: 'No connection to the server. Check your internet connection and try again.',
     errStart: 'Could not start the conversation. Trying again…',
     offline: 'Connection lost — reconnecting…',
+    feedbackAsk: 'Did this answer help?',
+    feedbackYes: 'Yes', feedbackYesLabel: 'Yes, the answer helped',
+    feedbackNo: 'No', feedbackNoLabel: 'No, the answer did not help',
+    feedbackThanks: 'Thank you for your feedback!',
+    feedbackSorry: 'Sorry the answer did not help. An operator will look into your question — shall we bring one in?',
+    feedbackOperator: 'Talk to an operator',
     kb: 'KB', mb: 'MB',
   },
 };
@@ -454,8 +468,18 @@ function renderMessage(m) {
     }
     li.append(group);
   }
+  if (m.from === 'bot' && m.feedback) li.append(feedbackBox(m, feedbackCtx));
   return li;
 }
+
+// What the answer's feedback box (feedback.js) needs from the chat.
+const feedbackCtx = {
+  t,
+  vote: (id, helpful) => api('POST', '/api/chat/feedback', { message: id, helpful }),
+  operator: () => handoff(),
+  canAskOperator: () => conv.state === 'bot',
+  showError: (err) => showError(errorText(err)),
+};
 
 function firstWithNumber(m) {
   for (const other of conv.messages.values()) {
@@ -565,6 +589,7 @@ function applyState() {
   const withPerson = s === 'queued' || s === 'operator';
   els.operator.disabled = withPerson || s === 'closed';
   els.operatorLabel.textContent = s === 'queued' ? t('operatorQueued') : t('operator');
+  for (const b of els.messages.querySelectorAll('.btn-offer')) b.disabled = withPerson || s === 'closed';
 
   const closed = s === 'closed';
   els.composer.hidden = closed;

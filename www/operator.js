@@ -298,6 +298,8 @@ function showApp() {
   els.app.hidden = false;
   els.whoami.hidden = false;
   els.me.textContent = `${me.name}${me.role ? ` · ${T.role[me.role] || me.role}` : ''}`;
+  // The supervisor's dashboard (dashboard.html) is for seniors and admins.
+  document.getElementById('dashboard-link').hidden = !['senior', 'admin'].includes(me.role);
   loadQueue().then(() => {
     if (document.activeElement === document.body || !document.activeElement) focusQueue();
   });

@@ -25,6 +25,7 @@ int	cmd_kb_eval(const struct config *, int, char **);
 int	cmd_kb_stale(const struct config *, int, char **);
 int	cmd_intents_check(const struct config *, int, char **);
 int	cmd_intents_eval(const struct config *, int, char **);
+int	cmd_intents_calibrate(const struct config *, int, char **);
 int	cmd_intents_why(const struct config *, int, char **);
 int	cmd_triage(const struct config *, int, char **);
 int	cmd_request_show(const struct config *, int, char **);
@@ -41,6 +42,8 @@ int	cmd_operator_sessions(const struct config *, int, char **);
 int	cmd_audit_verify(const struct config *, int, char **);
 int	cmd_audit_checkpoint(const struct config *, int, char **);
 int	cmd_retention_run(const struct config *, int, char **);
+int	cmd_report(const struct config *, int, char **);
+int	cmd_kb_feedback(const struct config *, int, char **);
 
 /*
  * The answer line of the eval format for verdict v of item id (a JSON

@@ -153,8 +153,11 @@ cmd_verdict_json(const struct taxonomy *tax, json_t *id,
 	prio = def_priority_name(v->priority);
 	json_object_set_new(o, "priority", prio ? json_string(prio) :
 	    json_null());
-	json_object_set_new(o, "topic", v->topic ? json_string(v->topic) :
-	    json_null());
+	/* The topic of the article answered with (spec/eval-format.md): a
+	 * general answer that only records the service says null. */
+	json_object_set_new(o, "topic", v->topic != NULL &&
+	    (v->action != ACTION_ANSWER || verdict_answers_topic(v)) ?
+	    json_string(v->topic) : json_null());
 	/* The article the citizen is answered with: none when asked to
 	 * choose or handed to a person. */
 	json_object_set_new(o, "article", v->article != NULL &&

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agent/core/agent.h"
+#include "intents/calib.h"
 #include "intents/eval.h"
 #include "intents/lint.h"
 #include "intents/why.h"
@@ -168,13 +169,14 @@ cmd_intents_eval(const struct config *cfg, int argc, char **argv)
 	struct eval	*ev;
 	struct lineio	*in;
 	struct verdict	 v;
+	struct calib_table tab;
 	json_error_t	 jerr;
 	json_t		*item, *got, *id;
 	FILE		*fp;
-	const char	*line;
+	const char	*line, *gold, *expect;
 	char		*gold_ents, *got_ents, idbuf[32];
 	size_t		 len, lineno = 0;
-	int		 toolong, nerr = 0, verbose = 0;
+	int		 toolong, nerr = 0, verbose = 0, right;
 
 	if (argc >= 1 && strcmp(argv[0], "-v") == 0) {
 		verbose = 1;
@@ -194,6 +196,7 @@ cmd_intents_eval(const struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	ev = eval_new(classifier_taxonomy(a->classifier));
+	memset(&tab, 0, sizeof(tab));
 	in = lineio_new(fp, LIMIT_JSONL_LINE_BYTES);
 	while (lineio_next(in, &line, &len, &toolong)) {
 		lineno++;
@@ -233,11 +236,27 @@ cmd_intents_eval(const struct config *cfg, int argc, char **argv)
 			    str_or_null(item, "intent"),
 			    v.intent ? v.intent : "-", action_name(v.action),
 			    v.confidence, str_or_null(item, "text"));
+		/* Does the confidence say how often the category is right?
+		 * A wrong answer is the scorer's: the wrong category, or an
+		 * answer where a person or a decline was expected. */
+		gold = str_or_null(item, "intent");
+		expect = str_or_null(item, "expect");
+		if (v.intent != NULL && gold != NULL) {
+			right = strcmp(v.intent, gold) == 0;
+			calib_table_add(&tab, v.confidence, right,
+			    v.action == ACTION_ANSWER, !right ||
+			    (expect != NULL && strcmp(expect, "answer") != 0));
+		}
 		free(gold_ents);
 		free(got_ents);
 		json_decref(got);
 		json_decref(item);
 	}
+	if (!classifier_calibrated(a->classifier))
+		printf("no intents/calib.def: confidences are the rules' "
+		    "softmax, not probabilities\n");
+	calib_table_print(&tab, stdout);
+	printf("\n");
 	eval_report(ev, stdout);
 	eval_free(&ev);
 	lineio_free(&in);

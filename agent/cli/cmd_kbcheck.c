@@ -152,8 +152,12 @@ cmd_kb_eval(const struct config *cfg, int argc, char **argv)
 		if (v.action != ACTION_ANSWER)
 			rows[g].other++;
 		else {
+			/* As eval/score counts it: the service of the article
+			 * answered with, not one only recorded. */
 			answered++;
-			if (v.topic_index == g) {
+			if (!verdict_answers_topic(&v))
+				rows[g].none++;
+			else if (v.topic_index == g) {
 				rows[g].hit++;
 				hit++;
 			} else if (v.topic_index >= 0) {

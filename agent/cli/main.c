@@ -45,10 +45,14 @@ static const struct verb verbs[] = {
 	  "article a labelled set gets" },
 	{ "kb", "stale", cmd_kb_stale, "kb stale [--days N]  articles not "
 	  "reviewed in N days (180)" },
+	{ "kb", "feedback", cmd_kb_feedback, "kb feedback [--since DAY]  "
+	  "articles citizens said did not help, most first" },
 	{ "intents", "check", cmd_intents_check, "intents check [-l]   lint "
 	  "category files; -l: leave-one-out accuracy" },
 	{ "intents", "eval", cmd_intents_eval, "intents eval FILE     quality "
 	  "on a labelled JSON Lines set" },
+	{ "intents", "calibrate", cmd_intents_calibrate, "intents calibrate "
+	  "FILE...  fit intents/calib.def on labelled sets (-f: features)" },
 	{ "intents", "why", cmd_intents_why, "intents why TEXT      every line, "
 	  "evidence and score behind one decision" },
 	{ "triage", NULL, cmd_triage, "triage [-v] FILE.eml what each "
@@ -81,6 +85,8 @@ static const struct verb verbs[] = {
 	  "write the journal's head to the checkpoint file and syslog" },
 	{ "retention", "run", cmd_retention_run, "retention run        "
 	  "remove personal data of long-closed requests" },
+	{ "report", NULL, cmd_report, "report [--from DAY] [--to DAY] [--csv]  "
+	  "the supervisor's figures (docs/dashboard.md)" },
 };
 
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))

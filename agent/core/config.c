@@ -207,7 +207,11 @@ static const struct setting settings[] = {
 	{ "state_db", SETTING_PATH, 0, 0, offsetof(struct config, state_db),
 	  "the SQLite state database (knowledge base, requests)", NULL, NULL },
 	{ "answer_min", SETTING_NUMBER, 0, 1, CC(answer_min),
-	  "confidence needed to answer from the knowledge base", NULL, NULL },
+	  "answer only when at least this sure (the calibrated probability "
+	  "that the category is right, intents/calib.def)", NULL, NULL },
+	{ "evidence_min", SETTING_NUMBER, 0, 1, CC(evidence_min),
+	  "the rules' confidence in the best category needed to consider "
+	  "answering", NULL, NULL },
 	{ "margin_min", SETTING_NUMBER, 0, 1, CC(margin_min),
 	  "lead over the runner-up needed to answer", NULL, NULL },
 	{ "rival_max", SETTING_NUMBER, 0, 1, CC(rival_max),

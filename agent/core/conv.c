@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/core/feedback.h"
 #include "agent/core/limits.h"
 #include "agent/core/operator.h"
 #include "agent/core/queue.h"
@@ -313,6 +314,7 @@ conv_for_citizen(sqlite3 *db, json_t *msgs)
 			json_object_del(m, "author");
 		free(display);
 	}
+	feedback_annotate(db, msgs);
 }
 
 json_t *

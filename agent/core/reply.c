@@ -52,6 +52,28 @@ article_text(sqlite3 *db, const char *id, const char *lang, int title)
 }
 
 /*
+ * A category that leads (an error in a form, a status, a failing page)
+ * says first what to do about that, then the service's part; text is
+ * consumed.
+ */
+static char *
+lead_with(sqlite3 *db, const struct verdict *v, const char *lang, int mail,
+    char *text)
+{
+	struct article	*lead;
+	char		*out;
+
+	if (v->lead_article == NULL ||
+	    (lead = article_get(db, v->lead_article, lang)) == NULL)
+		return text;
+	out = xasprintf("%s\n\n---\n\n%s", mail ? lead->body :
+	    lead->summary, text);
+	article_free(&lead);
+	free(text);
+	return out;
+}
+
+/*
  * The answer with an article.  When the citizen asked about one aspect of
  * a service (its documents, fee, timing...), that section comes first,
  * then the short answer about the whole service.  A letter carries the
@@ -89,7 +111,7 @@ answer_text(sqlite3 *db, const struct verdict *v, const char *lang,
 	free(more);
 	free(section);
 	article_free(&art);
-	return text;
+	return lead_with(db, v, lang, mail, text);
 }
 
 char *
@@ -297,6 +319,7 @@ reply_verdict_topic(const struct classifier *cl, const char *intent,
 		return -1;
 	v->topic_index = t;
 	v->topic = topics->items[t].id;
+	v->topic_article = article;
 	if (v->action == ACTION_ANSWER)
 		v->article = article;
 	return 0;

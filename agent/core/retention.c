@@ -33,6 +33,7 @@ static const char *const sql_scrub[] = {
 	"resolution IS NULL THEN NULL ELSE '" RETENTION_REMOVED "' END WHERE "
 	"id = ?1",
 	"UPDATE conversation SET rating_comment = NULL WHERE id = ?1",
+	"UPDATE answer_feedback SET question = NULL WHERE conv = ?1",
 	"UPDATE request SET summary = NULL WHERE number = (SELECT number "
 	"FROM conversation WHERE id = ?1)",
 	/* E-mail: who wrote, about what; only our random ids stay. */

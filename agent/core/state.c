@@ -14,6 +14,7 @@
 
 #include "agent/core/audit.h"
 #include "agent/core/conv.h"
+#include "agent/core/feedback.h"
 #include "agent/core/mailtables.h"
 #include "agent/core/operator.h"
 #include "agent/core/queue.h"
@@ -67,7 +68,8 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    queue_schema(db, errstr_r) == -1 ||
 	    operator_schema(db, errstr_r) == -1 ||
 	    audit_schema(db, errstr_r) == -1 ||
-	    mailtables_schema(db, errstr_r) == -1) {
+	    mailtables_schema(db, errstr_r) == -1 ||
+	    feedback_schema(db, errstr_r) == -1) {
 		sqldb_close(&db);
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agent/core/conv.h"
+#include "agent/core/feedback.h"
 #include "agent/core/metrics.h"
 #include "agent/core/queue.h"
 #include "agent/core/state.h"
@@ -154,7 +155,8 @@ turn_take(const struct turn_env *env, const struct conv_info *ci,
 	t->choices = choices_json(r);
 	if ((t->bot_msg = conv_add(env->db, ci->id, "bot", t->said,
 	    t->said_html, t->choices, NULL, t->number, 0, env->now,
-	    errstr_r)) == -1)
+	    errstr_r)) == -1 || feedback_decision(env->db, ci->id, t->bot_msg,
+	    t->channel, &r->verdict, env->now, errstr_r) == -1)
 		return -1;
 	if (r->registered && conv_set_number(env->db, ci->id, r->number,
 	    errstr_r) == -1)

@@ -20,6 +20,14 @@ int	api_chat_attachment_head(struct http_req *);
 void	api_chat_attachment(struct http_req *);
 void	api_chat_attachment_done(struct http_req *);
 void	api_chat_rating(struct http_req *);
+/* Counts a message of this chat against messages_per_minute; answers 429
+ * and returns -1 over (every citizen action that writes goes through). */
+int	api_chat_throttle(struct http_req *);
+/* POST /api/chat/feedback: "did this answer help?" (api_feedback.c). */
+void	api_chat_feedback(struct http_req *);
+/* GET /api/operator/dashboard: the supervisor's figures, JSON or CSV, for
+ * seniors and administrators (api_dashboard.c). */
+void	api_op_dashboard(struct http_req *);
 void	api_chat_events(struct http_req *);
 
 void	api_op_login(struct http_req *);

@@ -11,6 +11,7 @@
 
 #include "agent/core/attach.h"
 #include "agent/core/conv.h"
+#include "agent/core/feedback.h"
 #include "agent/web/events.h"
 #include "agent/web/limits.h"
 #include "agent/web/ratelimit.h"
@@ -47,13 +48,15 @@ finish(struct http_req *req, int rc, struct conv_result *res, char *err)
 		return;
 	}
 	/* Those watching were told by the turn (env.notify). */
+	/* The bot's answers that ask "did this help?" say so. */
+	if (res->messages != NULL)
+		feedback_annotate(req->w->db, res->messages);
 	http_json(req, 200, json_pack("{s:o}", "messages",
 	    res->messages != NULL ? res->messages : json_array()));
 }
 
-/* Counts a message of this chat; answers 429 and returns -1 over. */
-static int
-throttle(struct http_req *req)
+int
+api_chat_throttle(struct http_req *req)
 {
 	char	key[32];
 	int	wait;
@@ -140,7 +143,7 @@ api_chat_message(struct http_req *req)
 		http_error(req, 400, "\"text\" must be a string");
 		return;
 	}
-	if (throttle(req) == -1)
+	if (api_chat_throttle(req) == -1)
 		return;
 	env_of(req, &env);
 	rc = conv_message(&env, req->conv, json_string_value(t),
@@ -163,7 +166,7 @@ api_chat_choose(struct http_req *req)
 	}
 	/* A choice between two services names the service too. */
 	topic = string_field(req, "topic");
-	if (throttle(req) == -1)
+	if (api_chat_throttle(req) == -1)
 		return;
 	env_of(req, &env);
 	rc = conv_choose(&env, req->conv, intent, topic, &res, &err);
@@ -178,7 +181,7 @@ api_chat_handoff(struct http_req *req)
 	char			*err = NULL;
 	int			 rc;
 
-	if (throttle(req) == -1)
+	if (api_chat_throttle(req) == -1)
 		return;
 	env_of(req, &env);
 	rc = conv_handoff(&env, req->conv, &res, &err);
@@ -222,7 +225,7 @@ api_chat_attachment_head(struct http_req *req)
 		http_core_error(req, why, err);
 		return -1;
 	}
-	if (throttle(req) == -1)
+	if (api_chat_throttle(req) == -1)
 		return -1;
 	wait = ratelimit_take(req->srv->uploads, req->ip, req->body_declared,
 	    address_quota(req), req->now);

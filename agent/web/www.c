@@ -44,6 +44,7 @@ static const struct {
 	{ "/", "index.html" },
 	{ "/operator", "operator.html" },
 	{ "/operator/", "operator.html" },
+	{ "/operator/dashboard", "dashboard.html" },
 };
 
 static const char *

@@ -165,6 +165,28 @@ line=$(printf '%s\n' '{"id":"t1","text":"сколько стоит замена 
 	"$HOTLINE" classify)
 check "classify reports the topic and the article answered with" \
 	contains "$line" '"topic":"driving_license","article":"driving-license"'
+# The second opinion on services reads letters: "права" alone, no "водительские".
+line=$(printf '%s\n' '{"id":"t4","text":"права заканчиваются в мае, как поменять через госуслуги"}' |
+	"$HOTLINE" classify)
+check "a service named in citizens' shorthand is found" \
+	contains "$line" '"topic":"driving_license","article":"driving-license"'
+# An error in a service's form: what to do about the error, then the
+# service's own part, and the service's article is the one answered with.
+out=$("$HOTLINE" ask "фото для загранпаспорта не загружается пишет неверный размер изображения")
+check "a failing upload for a service is answered about the upload first" \
+	sh -c 'printf "%s" "$1" | head -n 1 | grep -q "форматы файлов"' _ "$out"
+check "…then the service's documents" \
+	contains "$out" "Документы.* — из статьи «Загранпаспорт"
+line=$(printf '%s\n' '{"id":"t5","text":"фото для загранпаспорта не загружается пишет неверный размер изображения"}' |
+	"$HOTLINE" classify)
+check "…and classify names the upload, the service and its article" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"application.upload\".*\"topic\":\"passport.foreign\",\"article\":\"passport-foreign\"'" _ "$line"
+# A general answer that only records the service for the operator reports
+# no topic: the topic is that of the article answered with.
+line=$(printf '%s\n' '{"id":"t6","text":"регистрируюсь на госуслугах в приложении, смс с кодом так и не приходит"}' |
+	"$HOTLINE" classify)
+check "a general answer that records a service says topic null" \
+	contains "$line" '"intent":"login.sms_code","confidence":1.0,"action":"answer","priority":null,"topic":null,"article":"login-sms-code"'
 line=$(printf '%s\n' '{"id":"t2","text":"по какому номеру звонить на горячую линию"}' |
 	"$HOTLINE" classify)
 check "a question about no service has topic null" \

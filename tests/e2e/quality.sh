@@ -25,8 +25,8 @@ if [ -f "$topics" ]; then
 	"$HOTLINE" kb eval "$topics" >"$tmp/topics" || true
 	tlast=$(tail -n 1 "$tmp/topics")
 	tval() { printf '%s\n' "$tlast" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-	check "service questions: topic hit >= 0.60 ($(tval topic_hit))" \
-		ge "$(tval topic_hit)" 0.60
+	check "service questions: topic hit >= 0.75 ($(tval topic_hit))" \
+		ge "$(tval topic_hit)" 0.75
 	check "service questions: another service's article <= 0.05 ($(tval topic_wrong))" \
 		ge 0.05 "$(tval topic_wrong)"
 fi

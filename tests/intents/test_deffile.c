@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "intents/deffile.h"
+#include "kb/article.h"
 #include "intents/editform.h"
 #include "intents/normalize.h"
 #include "intents/rules.h"
@@ -52,7 +53,7 @@ parse(const char *name, const char *text, struct def_set *set,
 static void
 assert_one_error(const char *text, size_t line, const char *why)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 	struct errs	e = { "", 0, 0 };
 	char		want[256];
 
@@ -92,7 +93,7 @@ static const char full[] =
 
 START_TEST(full_category_gives_every_field)
 {
-	struct def_set			 set = { NULL, 0 };
+	struct def_set			 set = { 0 };
 	struct errs			 e = { "", 0, 0 };
 	const struct def_intent		*d;
 
@@ -152,7 +153,7 @@ END_TEST
 
 START_TEST(value_is_taken_literally_with_a_hash_inside)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 	struct errs	e = { "", 0, 0 };
 
 	ck_assert_uint_eq(parse("t.intent", full, &set, &e), 0);
@@ -165,7 +166,7 @@ END_TEST
 
 START_TEST(unset_action_register_and_priority_stay_unset)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 	struct errs	e = { "", 0, 0 };
 
 	ck_assert_uint_eq(parse("t.intent", "intent a.b\n", &set, &e), 0);
@@ -182,7 +183,7 @@ END_TEST
 
 START_TEST(crlf_bom_and_missing_final_newline_are_fine)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 	struct errs	e = { "", 0, 0 };
 
 	ck_assert_uint_eq(parse("t.intent", "\xef\xbb\xbfintent a.b\r\n"
@@ -197,7 +198,7 @@ END_TEST
 
 START_TEST(categories_from_several_files_add_up)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 	struct errs	e = { "", 0, 0 };
 
 	ck_assert_uint_eq(parse("a.intent", "intent a.one\n", &set, &e), 0);
@@ -210,7 +211,7 @@ END_TEST
 
 START_TEST(find_returns_the_category_by_whole_id)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 	struct errs	e = { "", 0, 0 };
 
 	parse("t.intent", full, &set, &e);
@@ -271,7 +272,7 @@ END_TEST
 
 START_TEST(duplicate_intent_names_the_first_file_and_line)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 	struct errs	e = { "", 0, 0 };
 
 	ck_assert_uint_eq(parse("a.intent", "\nintent x.y\n", &set, &e), 0);
@@ -323,6 +324,26 @@ START_TEST(bad_weak_is_an_error)
 }
 END_TEST
 
+START_TEST(services_lead_names_a_section_of_the_service_article)
+{
+	struct def_set	set = { 0 };
+	struct errs	e = { "", 0, 0 };
+
+	ck_assert_uint_eq(parse("t.intent", "intent a.b\nservices lead "
+	    "timing\nintent a.c\nservices record\n", &set, &e), 0);
+	ck_assert_int_eq(set.intents[0].services, DEF_SERVICES_LEAD);
+	ck_assert_int_eq(set.intents[0].lead_section, SECTION_TIMING);
+	ck_assert_int_eq(set.intents[1].services, DEF_SERVICES_RECORD);
+	ck_assert_int_eq(set.intents[1].lead_section, -1);
+	deffile_set_clear(&set);
+	assert_one_error("intent a.b\nservices lead\n", 2, "services:");
+	assert_one_error("intent a.b\nservices lead price\n", 2,
+	    "services:");
+	assert_one_error("intent a.b\nservices sometimes\n", 2,
+	    "services:");
+}
+END_TEST
+
 START_TEST(bad_priority_is_an_error)
 {
 	assert_one_error("intent a.b\npriority urgent x\n", 2, "priority:");
@@ -361,7 +382,7 @@ long_line_file(size_t linelen)
 
 START_TEST(over_long_line_is_an_error_on_its_line)
 {
-	struct def_set	 set = { NULL, 0 };
+	struct def_set	 set = { 0 };
 	struct errs	 e = { "", 0, 0 };
 	char		*buf;
 
@@ -390,7 +411,7 @@ END_TEST
 START_TEST(nul_byte_is_an_error_on_its_line)
 {
 	static const char	 buf[] = "intent a.b\nrule 2 a\0b\n";
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 e = { "", 0, 0 };
 
 	ck_assert_uint_eq(deffile_parse("t.intent", buf, sizeof(buf) - 1,
@@ -403,7 +424,7 @@ END_TEST
 
 START_TEST(too_large_file_is_an_error)
 {
-	struct def_set	 set = { NULL, 0 };
+	struct def_set	 set = { 0 };
 	struct errs	 e = { "", 0, 0 };
 	char		*buf, want[64];
 	size_t		 len = LIMIT_EDITOR_FILE_BYTES + 1;
@@ -440,7 +461,7 @@ START_TEST(parsing_goes_on_after_errors_and_counts_them_all)
 	    "intent c.d\n"		/* 6 */
 	    "action nope\n"		/* 7 */
 	    "example fine\n";		/* 8 */
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 e = { "", 0, 0 };
 
 	ck_assert_uint_eq(parse("t.intent", text, &set, &e), 4);
@@ -459,7 +480,7 @@ END_TEST
 
 START_TEST(no_error_callback_still_counts)
 {
-	struct def_set	set = { NULL, 0 };
+	struct def_set	set = { 0 };
 
 	ck_assert_uint_eq(deffile_parse("t.intent", "x\ny\n", 4, &set, NULL,
 	    NULL), 1);
@@ -510,7 +531,7 @@ compile_text(const char *text, struct def_set *set, struct errs *pe,
 
 START_TEST(compile_reports_file_line_and_offset)
 {
-	struct def_set	 set = { NULL, 0 };
+	struct def_set	 set = { 0 };
 	struct errs	 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules	*r;
 	size_t		 nerr;
@@ -551,7 +572,7 @@ START_TEST(catastrophic_pattern_stops_at_the_limit)
 {
 	static const char	 subject[] =
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab";
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules		*r;
 	struct rules_result	 res;
@@ -579,7 +600,7 @@ END_TEST
 
 START_TEST(upper_case_letter_in_a_pattern_is_an_error)
 {
-	struct def_set	 set = { NULL, 0 };
+	struct def_set	 set = { 0 };
 	struct errs	 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules	*r;
 	char		 buf[256];
@@ -619,7 +640,7 @@ match_normalized(const struct rules *r, const char *s,
 
 START_TEST(cyrillic_message_matches_whatever_its_case)
 {
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules		*r;
 	struct rules_result	 res;
@@ -652,7 +673,7 @@ END_TEST
 
 START_TEST(not_pattern_vetoes_its_category_only)
 {
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules		*r;
 	struct rules_result	 res;
@@ -677,7 +698,7 @@ END_TEST
 
 START_TEST(unmapped_category_is_checked_but_left_out)
 {
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules		*r = NULL;
 	struct rules_result	 res;
@@ -704,7 +725,7 @@ END_TEST
 
 START_TEST(first_matching_priority_wins_else_the_default)
 {
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules		*r;
 	struct rules_scratch	*sc;
@@ -765,7 +786,7 @@ START_TEST(prefilter_never_skips_a_pattern_that_would_match)
 	size_t			 i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct def_set		 set = { NULL, 0 };
+		struct def_set		 set = { 0 };
 		struct rules		*r = NULL;
 		struct rules_scratch	*sc;
 		struct rules_result	 res;
@@ -804,7 +825,7 @@ END_TEST
 START_TEST(invalid_utf8_subject_does_not_break_matching)
 {
 	static const char	 subject[] = "пар\xff\xfe оль \xd0 пароль \x80";
-	struct def_set		 set = { NULL, 0 };
+	struct def_set		 set = { 0 };
 	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules		*r;
 	struct rules_scratch	*sc;
@@ -841,6 +862,7 @@ deffile_suite(void)
 	tcase_add_test(tc, categories_from_several_files_add_up);
 	tcase_add_test(tc, find_returns_the_category_by_whole_id);
 	tcase_add_test(tc, priority_names_round_trip);
+	tcase_add_test(tc, services_lead_names_a_section_of_the_service_article);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
