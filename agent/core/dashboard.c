@@ -404,7 +404,8 @@ totals(sqlite3 *db, time_t from, time_t to, json_t *fig, char **errstr_r)
 	for (i = 0; i < NACTIONS; i++)
 		json_object_set_new(dec, actions[i], json_integer(0));
 	json_object_set_new(fig, "decisions", dec);
-	/* Periods are whole hours: the hourly counters are exact. */
+	/* Periods are whole hours: the hourly counters are exact.  The
+	 * terminal chat's conversations are staff's, not citizens'. */
 	if (counts(db, sqldb_prep(db, errstr_r, "SELECT channel, sum(n) FROM "
 	    "stat_message WHERE hour >= ?1 AND hour < ?2 GROUP BY 1", "ii",
 	    (int64_t)from / 3600, (int64_t)to / 3600), bych, errstr_r) == -1 ||
@@ -412,7 +413,8 @@ totals(sqlite3 *db, time_t from, time_t to, json_t *fig, char **errstr_r)
 	    "stat_decision WHERE hour >= ?1 AND hour < ?2 GROUP BY 1", "ii",
 	    (int64_t)from / 3600, (int64_t)to / 3600), dec, errstr_r) == -1 ||
 	    sqldb_one_int(db, sqldb_prep(db, errstr_r, "SELECT count(*) FROM "
-	    "conversation WHERE created >= ?1 AND created < ?2", "ii",
+	    "conversation WHERE created >= ?1 AND created < ?2 AND channel "
+	    "<> 'cli'", "ii",
 	    (int64_t)from, (int64_t)to), &convs, errstr_r) == -1 ||
 	    breaches(db, from, to, &br, errstr_r) == -1)
 		return NULL;

@@ -92,6 +92,19 @@ static const char *const schema[] = {
 	"INSERT INTO stat_message (hour, channel, n) SELECT m.at / 3600,"
 	" c.channel, count(*) FROM message m JOIN conversation c ON"
 	" c.id = m.conv WHERE m.sender = 'citizen' GROUP BY 1, 2;",
+	/* The terminal chat (`hotline ask`, `hotline chat`) has
+	 * conversations of its own since the one bot turn: staff trying the
+	 * bot are not citizens' messages, as its decisions are not
+	 * (feedback_decision). */
+	"DROP TRIGGER stat_message_count;"
+	"CREATE TRIGGER stat_message_count AFTER INSERT ON message"
+	" WHEN NEW.sender = 'citizen' AND (SELECT channel FROM conversation"
+	"  WHERE id = NEW.conv) <> 'cli' BEGIN"
+	" INSERT INTO stat_message (hour, channel, n) VALUES (NEW.at / 3600,"
+	"  (SELECT channel FROM conversation WHERE id = NEW.conv), 1)"
+	"  ON CONFLICT (hour, channel) DO UPDATE SET n = n + 1;"
+	" END;"
+	"DELETE FROM stat_message WHERE channel = 'cli';",
 };
 
 int

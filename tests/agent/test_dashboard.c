@@ -5,7 +5,8 @@
  * retention removes the question; days are Moscow days; the figures of a
  * period count what happened in it and nothing outside (messages,
  * decisions, handoff and automation rates, first-response percentiles,
- * breaches, CSAT); the CSV quotes what a spreadsheet would misread.
+ * breaches, CSAT), nor staff trying the bot in a terminal; the CSV quotes
+ * what a spreadsheet would misread.
  */
 #include <check.h>
 #include <ftw.h>
@@ -77,11 +78,11 @@ new_conv(const char *channel, time_t at)
 	return id;
 }
 
-/* The citizen's text, then the bot's reply decided with action on article
- * (NULL for none), at time at.  Returns the bot's message id. */
+/* The citizen's text, then the bot's reply on channel decided with action
+ * on article (NULL for none), at time at.  Returns the bot's message id. */
 static int64_t
-turn(int64_t conv, const char *text, enum action action,
-    const char *article, const char *topic, time_t at)
+turn_on(const char *channel, int64_t conv, const char *text,
+    enum action action, const char *article, const char *topic, time_t at)
 {
 	struct verdict	 v;
 	char		*err = NULL;
@@ -100,10 +101,18 @@ turn(int64_t conv, const char *text, enum action action,
 	m = conv_add(db, conv, "bot", "reply", NULL, NULL, NULL, NULL, 0, at,
 	    &err);
 	ck_assert_int_ge(m, 1);
-	ck_assert_int_eq(feedback_decision(db, conv, m, "chat", &v, at, &err),
-	    0);
+	ck_assert_int_eq(feedback_decision(db, conv, m, channel, &v, at,
+	    &err), 0);
 	ck_assert_int_eq(state_commit(db, &err), 0);
 	return m;
+}
+
+/* The same in the chat. */
+static int64_t
+turn(int64_t conv, const char *text, enum action action,
+    const char *article, const char *topic, time_t at)
+{
+	return turn_on("chat", conv, text, action, article, topic, at);
 }
 
 /* CORE_OK when the vote is taken, else why not. */
@@ -259,6 +268,10 @@ START_TEST(figures_count_the_period_and_nothing_else)
 	turn(c[1], NULL, ACTION_HANDOFF, NULL, NULL, DAY0 + 10 * H + 60);
 	c[2] = new_conv("chat", DAY0 - H);
 	turn(c[2], "d", ACTION_HANDOFF, NULL, NULL, DAY0 - H);
+	/* Staff trying the bot in a terminal (`hotline ask`): not a citizen,
+	 * no figure counts it. */
+	turn_on("cli", new_conv("cli", DAY0 + 9 * H), "e", ACTION_HANDOFF,
+	    NULL, NULL, DAY0 + 9 * H);
 	/* First reactions 10..100 s on ten items of the day, one unanswered;
 	 * two breached deadlines, one of them the day before. */
 	for (i = 0; i < 10; i++) {
@@ -278,6 +291,9 @@ START_TEST(figures_count_the_period_and_nothing_else)
 	ck_assert_int_eq(num(fig, "totals", "messages"), 3);
 	ck_assert_int_eq(num(fig, "messages_by_channel", "chat"), 2);
 	ck_assert_int_eq(num(fig, "messages_by_channel", "email"), 1);
+	ck_assert_ptr_null(json_object_get(json_object_get(fig,
+	    "messages_by_channel"), "cli"));
+	ck_assert_int_eq(num(fig, "totals", "conversations"), 11);
 	ck_assert_int_eq(num(fig, "totals", "decisions"), 4);
 	ck_assert_int_eq(num(fig, "decisions", "handoff"), 1);
 	ck_assert(json_real_value(json_object_get(t, "handoff_rate")) ==

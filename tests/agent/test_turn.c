@@ -4,7 +4,8 @@
  * and an item in the queue, a handoff a waiting item and the queued
  * state, a channel's own wording (e-mail's wrap) is what is recorded with
  * the conversation's number, those watching are told after the commit,
- * and the conversation states refuse what their table does not allow.
+ * every citizen's turn is a decision the dashboard counts, and the
+ * conversation states refuse what their table does not allow.
  */
 #include <check.h>
 #include <ftw.h>
@@ -270,6 +271,51 @@ START_TEST(test_a_channel_words_the_message_its_own_way)
 }
 END_TEST
 
+/* The one number sql says of conversation conv (?1, if it asks). */
+static int64_t
+number_of(const char *sql, int64_t conv)
+{
+	char	*err = NULL;
+	int64_t	 n = -1;
+
+	ck_assert_int_eq(sqldb_one_int(db, sqldb_prep(db, &err, sql,
+	    strstr(sql, "?1") != NULL ? "i" : "", conv), &n, &err), 1);
+	return n;
+}
+
+/* The supervisor's figures (agent/core/dashboard.c) read the decisions
+ * every channel's turn records; staff trying the bot in a terminal are
+ * not citizens and leave none. */
+START_TEST(test_every_citizen_turn_is_a_decision_on_the_dashboard)
+{
+	static const struct {
+		const char	*channel;
+		int64_t		 decisions;
+	} cases[] = { { "chat", 1 }, { "email", 1 }, { "cli", 0 } };
+	struct conv_info	 ci;
+	struct turn		 t;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ci = conversation(cases[i].channel);
+		ck_assert_int_eq(run(&ci, cases[i].channel, "забыла пароль "
+		    "от госуслуг, как восстановить?", &t), 0);
+		ck_assert_int_eq(number_of("SELECT count(*) FROM decision "
+		    "WHERE conv = ?1 AND action = 'answer' AND article IS NOT "
+		    "NULL", ci.id), cases[i].decisions);
+		if (cases[i].decisions > 0)
+			ck_assert_int_eq(number_of("SELECT message FROM "
+			    "decision WHERE conv = ?1", ci.id), t.bot_msg);
+		turn_release(&t);
+	}
+	/* The citizens' messages per hour, without the terminal's. */
+	ck_assert_int_eq(number_of("SELECT count(*) FROM stat_message WHERE "
+	    "channel = 'cli'", 0), 0);
+	ck_assert_int_ge(number_of("SELECT coalesce(sum(n), 0) FROM "
+	    "stat_message WHERE channel = 'email'", 0), 1);
+}
+END_TEST
+
 START_TEST(test_states_refuse_what_the_table_does_not_allow)
 {
 	struct conv_info	 ci;
@@ -308,6 +354,8 @@ turn_suite(void)
 	tcase_add_test(tc, test_a_plain_answer_registers_nothing);
 	tcase_add_test(tc, test_a_handoff_waits_for_a_person);
 	tcase_add_test(tc, test_a_channel_words_the_message_its_own_way);
+	tcase_add_test(tc,
+	    test_every_citizen_turn_is_a_decision_on_the_dashboard);
 	tcase_add_test(tc, test_states_refuse_what_the_table_does_not_allow);
 	suite_add_tcase(s, tc);
 	return s;
