@@ -20,6 +20,7 @@
 #include "agent/events.h"
 #include "agent/metrics.h"
 #include "agent/queue.h"
+#include "agent/workspace.h"
 #include "kb/article.h"
 #include "kb/search.h"
 #include "kb/store.h"
@@ -107,14 +108,15 @@ api_op_me(struct http_req *req)
 void
 api_op_queue(struct http_req *req)
 {
-	json_t	*items;
+	json_t	*out;
 	char	*err = NULL;
 
-	if ((items = queue_list(req->w->db, req->now, &err)) == NULL) {
+	if ((out = workspace_queue(req->w->db, req->op.name, req->op.role,
+	    req->now, &err)) == NULL) {
 		fail(req, 500, err);
 		return;
 	}
-	http_json(req, 200, json_pack("{s:o}", "items", items));
+	http_json(req, 200, out);
 }
 
 void
@@ -129,6 +131,7 @@ api_op_read(struct http_req *req)
 		fail(req, status, err);
 		return;
 	}
+	workspace_read(req->w->db, req->op.name, req->id, out);
 	http_json(req, 200, out);
 }
 

@@ -13,11 +13,13 @@
 #include <time.h>
 
 #include "agent/audit.h"
+#include "agent/canned.h"
 #include "agent/conv.h"
 #include "agent/mailchan.h"
 #include "agent/operator.h"
 #include "agent/queue.h"
 #include "agent/request.h"
+#include "agent/workspace.h"
 #include "kb/store.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
@@ -67,7 +69,9 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    queue_schema(db, errstr_r) == -1 ||
 	    operator_schema(db, errstr_r) == -1 ||
 	    audit_schema(db, errstr_r) == -1 ||
-	    mailchan_schema(db, errstr_r) == -1) {
+	    mailchan_schema(db, errstr_r) == -1 ||
+	    workspace_schema(db, errstr_r) == -1 ||
+	    canned_schema(db, errstr_r) == -1) {
 		sqldb_close(&db);
 		return -1;
 	}
