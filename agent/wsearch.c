@@ -198,8 +198,8 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
 {
 	struct want	 w;
 	sqlite3_stmt	*st;
-	json_t		*res, *o;
-	const char	*why, *owner;
+	json_t		*res, *o, *cands;
+	const char	*why, *owner, *s;
 	char		*snip, *detail, *actor;
 	size_t		 len, seen = 0;
 	int		 rc, partial = 0;
@@ -240,7 +240,8 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
 	*status_r = 500;
 	st = sqldb_prep(db, errstr_r, "SELECT q.id, q.number, q.channel, "
 	    "q.queue, q.owner, q.closed, q.resolution, q.category, q.lang, "
-	    "q.kind, c.rating, c.rating_comment FROM queue_item q JOIN "
+	    "q.kind, c.rating, c.rating_comment, q.priority, q.candidates "
+	    "FROM queue_item q JOIN "
 	    "conversation c ON c.id = q.id WHERE q.state = 'closed' AND "
 	    "(?1 IS NULL OR q.number = ?1) AND (?2 IS NULL OR q.closed >= ?2) "
 	    "AND (?3 IS NULL OR q.closed < ?3) ORDER BY q.closed DESC, q.id "
@@ -278,6 +279,11 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
 		    SQLITE_NULL ? json_null() : json_integer(
 		    sqlite3_column_int(st, 10)));
 		text_col(o, "rating_comment", st, 11, 1);
+		text_col(o, "priority", st, 12, 0);
+		s = (const char *)sqlite3_column_text(st, 13);
+		cands = s != NULL ? json_loads(s, 0, NULL) : NULL;
+		json_object_set_new(o, "candidates", cands != NULL ? cands :
+		    json_array());
 		json_object_set_new(o, "state", json_string("closed"));
 		json_object_set_new(o, "snippet", snip != NULL ?
 		    json_string(snip) : json_null());

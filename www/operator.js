@@ -1,7 +1,11 @@
 // The operators' console of the Госуслуги hotline.  Plain ES2020 module;
 // talks to the operator part of docs/api.md.  The CSRF token lives only in
 // memory; every POST carries it.  Citizen and operator text is always put
-// in the page with textContent.
+// in the page with textContent.  The workspace around the queue (views,
+// notes, assignment, canned responses, search, typing, alerts) is
+// workspace.js.
+
+import * as ws from './workspace.js';
 
 const T = {
   title: 'Консоль операторов — горячая линия Госуслуг',
@@ -115,7 +119,8 @@ const els = {
 
 let csrf = null;          // kept in memory only
 let me = null;            // {name, role}
-let items = [];           // the queue as the server sorted it
+let allItems = [];        // the open items as the server sorted them
+let items = [];           // those of the current view (workspace.js)
 let fetchedAt = 0;        // Date.now() when `items` arrived (waiting times tick from it)
 let selectedId = null;    // the open conversation
 let detail = null;        // {item, messages}
@@ -298,6 +303,7 @@ function showApp() {
   els.app.hidden = false;
   els.whoami.hidden = false;
   els.me.textContent = `${me.name}${me.role ? ` · ${T.role[me.role] || me.role}` : ''}`;
+  ws.onSignedIn();
   loadQueue().then(() => {
     if (document.activeElement === document.body || !document.activeElement) focusQueue();
   });
@@ -343,7 +349,7 @@ els.logout.addEventListener('click', async () => {
 async function loadQueue() {
   try {
     const data = await api('GET', '/api/operator/queue');
-    setQueue(data.items || []);
+    setQueue(data.items || [], data);
   } catch (e) {
     if (e.status !== 401) setStatus(errText(e), 'error');
   }
@@ -358,12 +364,19 @@ function itemSignature(it) {
   return JSON.stringify(rest);
 }
 
-function setQueue(list) {
-  const before = new Map(items.map((i) => [i.id, i]));
-  items = list;
+function setQueue(list, data) {
+  allItems = list;
+  ws.onQueue(data || { items: list });
+  applyView(new Map(items.map((i) => [i.id, i])));
+}
+
+// Shows the current view's items; before (the items shown until now)
+// decides which ones flash as new.
+function applyView(before = new Map()) {
+  items = ws.filter(allItems);
   fetchedAt = Date.now();
   renderQueue(before);
-  const cur = selectedId != null && items.find((i) => i.id === selectedId);
+  const cur = selectedId != null && allItems.find((i) => i.id === selectedId);
   if (cur && detail) {
     const changed = itemSignature(cur) !== itemSignature(detail.item);
     detail.item = cur;
@@ -395,6 +408,7 @@ function renderQueue(before = new Map()) {
   els.queueCount.textContent = `(${items.length})`;
   document.title = waitingCount ? `(${waitingCount}) ${T.title}` : T.title;
   els.queueEmpty.hidden = items.length > 0;
+  els.queueEmpty.textContent = ws.emptyText() || T.empty;
   if (focusId == null || !items.some((i) => i.id === focusId)) {
     focusId = selectedId != null && items.some((i) => i.id === selectedId) ? selectedId : items[0]?.id ?? null;
   }
@@ -447,6 +461,7 @@ function renderQueue(before = new Map()) {
     }
     b.append(times);
     b.append(el('span', `q-line q-owner${it.owner ? '' : ' is-free'}`, ownerText(it)));
+    ws.itemExtras(b, it);
 
     b.addEventListener('click', () => { focusId = it.id; openItem(it.id); });
     b.addEventListener('focus', () => { focusId = it.id; updateRoving(); });
@@ -536,11 +551,13 @@ async function loadDetail(id, { quiet = false } = {}) {
       detailAt = Date.now();
       renderFacts();
       for (const m of msgs) addTranscriptMessage(m);
+      ws.onDetail(data);
       return;
     }
     detail = { item, messages: msgs };
     detailAt = Date.now();
     renderDetail();
+    ws.onDetail(data);
   } catch (e) {
     if (!quiet) setStatus(errText(e), 'error');
   }
@@ -697,6 +714,7 @@ function addTranscriptMessage(m) {
   const nearBottom = t.scrollHeight - t.scrollTop - t.clientHeight < 60;
   detail.messages.push(m);
   t.append(renderMessage(m));
+  ws.onMessage(m);
   if (nearBottom || m.from === 'operator') t.scrollTop = t.scrollHeight;
 }
 
@@ -772,6 +790,7 @@ async function sendReply() {
   }
 }
 els.replyForm.addEventListener('submit', (e) => { e.preventDefault(); sendReply(); });
+els.reply.addEventListener('input', () => ws.typed());
 els.reply.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); sendReply(); }
 });
@@ -860,16 +879,21 @@ function snippet(text) {
 
 function insertSummary(h) {
   const text = String(h.summary || h.snippet || h.title || '').trim();
-  if (!text) return;
+  if (text && insertText(text)) setStatus(T.kbInserted(h.title || h.id), 'ok');
+}
+
+// Puts text into the reply at the cursor, a paragraph of its own.
+function insertText(text) {
+  if (!text) return false;
   const ta = els.reply;
-  if (ta.disabled) { setStatus(T.err409, 'error'); return; }
+  if (ta.disabled) { setStatus(T.err409, 'error'); return false; }
   const start = ta.selectionStart ?? ta.value.length;
   const end = ta.selectionEnd ?? ta.value.length;
   const before = ta.value.slice(0, start);
   const sep = before && !before.endsWith('\n') ? '\n\n' : '';
   ta.setRangeText(sep + text, start, end, 'end');
   ta.focus();
-  setStatus(T.kbInserted(h.title || h.id), 'ok');
+  return true;
 }
 
 // ------------------------------------------------------------------ live events
@@ -894,9 +918,12 @@ function openEvents() {
   src.addEventListener('queue', (e) => {
     let data = null;
     try { data = e.data ? JSON.parse(e.data) : null; } catch { data = null; }
-    if (data && Array.isArray(data.items)) setQueue(data.items);
+    if (data && Array.isArray(data.items)) setQueue(data.items, data);
     else loadQueueSoon();
     refetchOpen();
+  });
+  src.addEventListener('typing', (e) => {
+    try { ws.onTyping(JSON.parse(e.data)); } catch { /* a hint only */ }
   });
   // Not in docs/api.md yet: a message for a conversation, if the server sends one.
   src.addEventListener('message', (e) => {
@@ -944,6 +971,28 @@ document.addEventListener('keydown', (e) => {
     default: return;
   }
   e.preventDefault();
+});
+
+// ------------------------------------------------------------------ the workspace
+
+function markRead(id) {
+  let changed = false;
+  for (const it of [...allItems, ...items]) {
+    if (it.id === id && it.unread) { it.unread = false; changed = true; }
+  }
+  if (changed) renderQueue(new Map(items.map((i) => [i.id, i])));
+}
+
+ws.init({
+  api, el, clock, errText, setStatus,
+  me: () => me,
+  detail: () => detail,
+  selected: () => selectedId,
+  refresh: () => applyView(),
+  reload: () => (selectedId != null ? loadDetail(selectedId, { quiet: true }) : null),
+  open: (id) => openItem(id),
+  insert: insertText,
+  markRead,
 });
 
 // ------------------------------------------------------------------ go
