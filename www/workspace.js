@@ -65,9 +65,10 @@ let known = null;          // id -> the citizen's last message time, for alerts
 let canned = [];
 let fill = {};
 let colleagues = [];
-let typingSentAt = 0;
+let typingSent = { id: null, at: 0 }; // the last typing signal this console sent
 let typingTimer = null;
 let audio = null;
+let shownId = null;        // the open item whose typing sign is shown
 
 export function init(c) {
   ctx = c;
@@ -75,7 +76,7 @@ export function init(c) {
     views: $('views'), notify: $('notify'), sound: $('sound'),
     search: $('search'), sNumber: $('s-number'), sText: $('s-text'), sEntity: $('s-entity'),
     sFrom: $('s-from'), sTo: $('s-to'), sStatus: $('s-status'),
-    assignForm: $('assign-form'), assignTo: $('assign-to'), assignNote: $('assign-note'), assign: $('assign'),
+    assignBox: $('assign-box'), assignOpen: $('assign-open'), assignForm: $('assign-form'), assignTo: $('assign-to'), assignNote: $('assign-note'), assign: $('assign'),
     citTyping: $('cit-typing'),
     notes: $('notes'), noteForm: $('note-form'), noteText: $('note-text'),
     canned: $('canned'), cannedStatus: $('canned-status'), cannedEdit: $('canned-edit'),
@@ -222,7 +223,9 @@ export function onDetail(data) {
   if (!it) return;
   renderNotes(data.notes || []);
   paintAssign(it);
-  hideTyping();
+  // Another conversation: its citizen's typing is not this one's.
+  if (it.id !== shownId) hideTyping();
+  shownId = it.id;
   // The server marked it read for this operator.
   ctx.markRead(it.id);
 }
@@ -275,6 +278,7 @@ function paintAssign(it) {
   const lead = me && (me.role === 'senior' || me.role === 'admin');
   const off = it.state === 'closed' || (other && !lead);
   for (const n of [els.assignTo, els.assignNote, els.assign]) n.disabled = off;
+  els.assignBox.hidden = off;
 }
 
 async function assign() {
@@ -286,6 +290,7 @@ async function assign() {
   try {
     await ctx.api('POST', `/api/operator/conversations/${d.item.id}/assign`, note ? { to, note } : { to });
     els.assignNote.value = '';
+    els.assignBox.open = false;
     ctx.setStatus(W.assigned(to), 'ok');
     await ctx.reload();
     loadColleagues();
@@ -300,8 +305,8 @@ export function typed() {
   const me = ctx.me();
   if (!d || !me || d.item.owner !== me.name || d.item.state === 'closed') return;
   const now = Date.now();
-  if (now - typingSentAt < TYPING_EVERY_MS) return;
-  typingSentAt = now;
+  if (typingSent.id === d.item.id && now - typingSent.at < TYPING_EVERY_MS) return;
+  typingSent = { id: d.item.id, at: now };
   ctx.api('POST', `/api/operator/conversations/${d.item.id}/typing`, {}).catch(() => { /* a hint only */ });
 }
 
