@@ -8,7 +8,7 @@
 
 static Suite *(*const suites[])(void) = {
 	request_suite, config_suite, sla_suite, audit_suite, operator_suite,
-	conv_suite, http_suite, mailchan_suite
+	conv_suite, http_suite, mailchan_suite, workspace_suite
 };
 
 int

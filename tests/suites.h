@@ -37,6 +37,7 @@ Suite	*operator_suite(void);
 Suite	*conv_suite(void);
 Suite	*http_suite(void);
 Suite	*mailchan_suite(void);
+Suite	*workspace_suite(void);
 
 /* Runs the suites of one layer; returns the process exit status. */
 int	 tests_run(Suite *(*const *suites)(void), size_t n);
