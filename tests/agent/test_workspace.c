@@ -3,7 +3,8 @@
  * agent/wsearch.c) on a real state database: unread marks per operator,
  * notes that never become messages, assignment and who may do it, canned
  * responses for seniors only, typing signals kept once per two seconds, and
- * the search of closed conversations with masked results.
+ * the search of closed conversations with masked results, and notes
+ * scrubbed by retention with the rest of the conversation.
  */
 #include <check.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "agent/conv.h"
 #include "agent/operator.h"
 #include "agent/queue.h"
+#include "agent/retention.h"
 #include "agent/state.h"
 #include "agent/token.h"
 #include "agent/workspace.h"
@@ -303,6 +305,31 @@ START_TEST(search_closed_masked)
 }
 END_TEST
 
+START_TEST(retention_scrubs_notes)
+{
+	json_t	*r;
+	char	*err = NULL;
+	int	 status;
+	int64_t	 n = 0;
+
+	ck_assert_int_eq(workspace_note_add(db, conv, "anna", "operator",
+	    "его паспорт 4510 123456", strlen("его паспорт 4510 123456"),
+	    T0 + 1, &r, &status, &err), 0);
+	json_decref(r);
+	ck_assert_int_eq(queue_take(db, conv, "anna", "operator", T0 + 2, &r,
+	    &status, &err), 0);
+	json_decref(r);
+	ck_assert_int_eq(queue_close(db, conv, "anna", "operator", "готово",
+	    T0 + 3, &status, &err), 0);
+	ck_assert_int_ge(retention_run(db, dir, 30, T0 + 31 * 86400, &err),
+	    1);
+	ck_assert_int_eq(sqldb_one_int(db, sqldb_prep(db, &err, "SELECT "
+	    "count(*) FROM ws_note WHERE text LIKE '%123456%'", ""), &n, &err),
+	    1);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
 Suite *
 workspace_suite(void)
 {
@@ -316,6 +343,7 @@ workspace_suite(void)
 	tcase_add_test(tc, canned_for_seniors);
 	tcase_add_test(tc, typing_once_per_two_seconds);
 	tcase_add_test(tc, search_closed_masked);
+	tcase_add_test(tc, retention_scrubs_notes);
 	suite_add_tcase(s, tc);
 	return s;
 }
