@@ -37,8 +37,9 @@ fail(struct http_req *req, int status, char *err)
 static const char *
 field(struct http_req *req, const char *name, int *bad)
 {
-	json_t	*v = req->json != NULL ? json_object_get(req->json, name) :
-	    NULL;
+	json_t	*v;
+
+	v = req->json != NULL ? json_object_get(req->json, name) : NULL;
 
 	if (v == NULL || json_is_null(v))
 		return NULL;

@@ -147,9 +147,9 @@ canned_save(sqlite3 *db, int64_t id, const char *op, const char *role,
 			    CANNED_MAX);
 			goto fail;
 		}
-		if (sqldb_done(db, sqldb_prep(db, errstr_r, "INSERT INTO canned "
-		    "(title, text, lang, updated_by, updated) VALUES (?1, ?2, "
-		    "?3, ?4, ?5)", "tttti", title, text, lang, op,
+		if (sqldb_done(db, sqldb_prep(db, errstr_r, "INSERT INTO "
+		    "canned (title, text, lang, updated_by, updated) VALUES "
+		    "(?1, ?2, ?3, ?4, ?5)", "tttti", title, text, lang, op,
 		    (int64_t)now), errstr_r) == -1)
 			goto fail;
 		id = sqlite3_last_insert_rowid(db);

@@ -32,9 +32,10 @@ json_t	*canned_list(sqlite3 *db, char **errstr_r);
  * reference), or -1 with *status_r (400 bad input, 403 role, 404 unknown
  * id, 429 too many, 500) and *errstr_r.
  */
-int	canned_save(sqlite3 *db, int64_t id, const char *op, const char *role,
-	    const char *title, const char *text, const char *lang, time_t now,
-	    json_t **out_r, int *status_r, char **errstr_r);
+int	canned_save(sqlite3 *db, int64_t id, const char *op,
+	    const char *role, const char *title, const char *text,
+	    const char *lang, time_t now, json_t **out_r, int *status_r,
+	    char **errstr_r);
 
 /* Op (role) removes canned response id, journalled.  0, or -1 with
  * *status_r (403, 404, 500) and *errstr_r. */

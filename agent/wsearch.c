@@ -294,7 +294,8 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
 	free(w.words);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		json_decref(res);
-		*errstr_r = xasprintf("wsearch: sqlite: %s", sqlite3_errmsg(db));
+		*errstr_r = xasprintf("wsearch: sqlite: %s",
+		    sqlite3_errmsg(db));
 		return NULL;
 	}
 	/* Reading transcripts, even masked, is journalled. */

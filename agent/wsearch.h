@@ -26,9 +26,9 @@
 struct wsearch_query {
 	const char	*number;	/* a request number, or NULL */
 	const char	*text;		/* words, or NULL */
-	const char	*entity;	/* text holding an entity, or NULL */
-	int64_t		 from;		/* closed at or after; 0: any */
-	int64_t		 to;		/* closed before; 0: any */
+	const char	*entity;	/* text with an entity, or NULL */
+	int64_t		 from;		/* closed at or after, or 0 */
+	int64_t		 to;		/* closed before, or 0 */
 };
 
 /*
