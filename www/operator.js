@@ -6,6 +6,7 @@
 // workspace.js.
 
 import * as ws from './workspace.js';
+import { applyPage, locale, overlay } from './console-i18n.js';
 
 const T = {
   title: 'Консоль операторов — горячая линия Госуслуг',
@@ -20,6 +21,10 @@ const T = {
     : k.startsWith('incident') ? 'инцидент' : k),
   free: 'свободно',
   mine: 'у вас',
+  take: 'Взять',
+  takeFrom: (n) => `Взять (сейчас: ${n})`,
+  kib: 'КБ',
+  units: { s: 'с', min: 'мин', h: 'ч', d: 'д' },
   ownedBy: (n) => `взял(а) ${n}`,
   alreadyTaken: (n) => `Уже взял(а) ${n}.`,
   waiting: 'ждёт',
@@ -100,6 +105,10 @@ const T = {
     waiting: 'Ожидание', deadline: 'Срок (SLA)', owner: 'Ответственный',
   },
 };
+
+// English over the tables and the page when the operator chose it.
+overlay(T, 'T');
+applyPage();
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -188,19 +197,21 @@ function el(tag, cls, text) {
 
 function dur(sec) {
   sec = Math.max(0, Math.floor(sec));
-  if (sec < 60) return `${sec} с`;
+  const u = T.units;
+  if (sec < 60) return `${sec} ${u.s}`;
   if (sec < 3600) return `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
   const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60);
-  if (h < 48) return `${h} ч ${String(m).padStart(2, '0')} мин`;
-  return `${Math.floor(h / 24)} д ${h % 24} ч`;
+  if (h < 48) return `${h} ${u.h} ${String(m).padStart(2, '0')} ${u.min}`;
+  return `${Math.floor(h / 24)} ${u.d} ${h % 24} ${u.h}`;
 }
 function durWords(sec) {
   sec = Math.max(0, Math.floor(Math.abs(sec)));
-  if (sec < 60) return `${sec} с`;
-  if (sec < 3600) return `${Math.floor(sec / 60)} мин`;
+  const u = T.units;
+  if (sec < 60) return `${sec} ${u.s}`;
+  if (sec < 3600) return `${Math.floor(sec / 60)} ${u.min}`;
   const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60);
-  if (h < 48) return m ? `${h} ч ${m} мин` : `${h} ч`;
-  return `${Math.floor(h / 24)} д ${h % 24} ч`;
+  if (h < 48) return m ? `${h} ${u.h} ${m} ${u.min}` : `${h} ${u.h}`;
+  return `${Math.floor(h / 24)} ${u.d} ${h % 24} ${u.h}`;
 }
 function clock(unix) {
   const d = new Date(unix * 1000);
@@ -208,7 +219,7 @@ function clock(unix) {
   const opts = d.toDateString() === now.toDateString()
     ? { hour: '2-digit', minute: '2-digit' }
     : { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat('ru-RU', opts).format(d);
+  return new Intl.DateTimeFormat(locale, opts).format(d);
 }
 function score(c) {
   const v = Number(c);
@@ -628,7 +639,7 @@ function updateActions() {
   const closed = it.state === 'closed';
   els.take.hidden = mine;
   els.take.disabled = closed;
-  els.take.textContent = other ? `Взять (сейчас: ${it.owner})` : 'Взять';
+  els.take.textContent = other ? T.takeFrom(it.owner) : T.take;
   for (const b of [els.transfer, els.transferQueue, els.release, els.replySend, els.reply, els.close, els.resolution]) {
     b.disabled = closed || other;
   }
@@ -674,7 +685,7 @@ function renderMessage(m) {
   }
   if (m.attachment) {
     const a = m.attachment;
-    const p = el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} КБ` : ''} `);
+    const p = el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} ${T.kib}` : ''} `);
     if (a.id != null) {
       // Served as a download (Content-Disposition: attachment); each
       // opening is journalled, so images are shown only on request.

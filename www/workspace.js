@@ -6,6 +6,8 @@
 // the open item and calls the hooks exported here; everything citizens or
 // colleagues wrote is put in the page with textContent.
 
+import { overlay } from './console-i18n.js';
+
 const W = {
   unread: 'новое',
   unreadLabel: 'есть непрочитанные сообщения гражданина',
@@ -45,6 +47,8 @@ const W = {
     closed: 'Закрытых обращений по этому запросу нет.',
   },
 };
+
+overlay(W, 'W');
 
 const VIEW_KEY = 'hotline.console.view';
 const SOUND_KEY = 'hotline.console.sound';

@@ -382,7 +382,7 @@ async function main() {
     }],
   ]);
 
-  await scenario('7 screenshots and health', [
+  await scenario('7 screenshots', [
     ['the console at 1280x800 with an open item keeps a tall transcript', async () => {
       await view(a, 'mine');
       await open(a, n2);
@@ -394,6 +394,47 @@ async function main() {
       await view(b, 'all');
       await shot(b, 'console-390.png', true);
     }],
+  ]);
+
+  await scenario('8 the console in English', [
+    ['"EN" in the header turns the console to English and it stays so', async () => {
+      await a.locator('#console-lang').click();
+      await a.locator('#app').waitFor({ state: 'visible' });
+      await a.locator('#view-mine', { hasText: 'Mine' }).waitFor();
+      assert(await a.evaluate(() => document.documentElement.lang) === 'en', 'the page is not marked en');
+      for (const [sel, text] of [['#view-unassigned', 'Unassigned'], ['#view-closed', 'Closed'],
+        ['#notes-title', 'Notes'], ['#canned-title', 'Canned responses'], ['#kb-title', 'Knowledge base']]) {
+        const t = await a.locator(sel).textContent();
+        assert(t.includes(text), `${sel} says "${t}"`);
+      }
+      await a.reload({ waitUntil: 'domcontentloaded' });
+      await a.locator('#view-all', { hasText: 'All' }).waitFor();
+    }],
+    ['an open item, its facts, notes and assignment read in English', async () => {
+      await view(a, 'all');
+      await open(a, n2);
+      const facts = await a.locator('#d-facts').textContent();
+      assert(/State/.test(facts) && /Deadline \(SLA\)/.test(facts), `facts: "${facts}"`);
+      const labels = await a.evaluate(() => [...document.querySelectorAll('.actions button, .actions summary, .actions label')]
+        .map((x) => x.textContent).join(' | '));
+      assert(!/[а-яё]/i.test(labels), `Russian left in the actions: ${labels}`);
+      await a.locator('#note-text').fill(`Note ${tag}`);
+      await a.locator('#note-add').click();
+      await a.locator('#action-status', { hasText: 'Note saved' }).waitFor();
+      await shot(a, 'console-1280-en.png');
+    }],
+    ['the phone console in English', async () => {
+      await b.locator('#console-lang').click();
+      await b.locator('#view-all', { hasText: 'All' }).waitFor();
+      await view(b, 'unassigned');
+      await b.locator('#queue-empty', { hasText: 'No free requests.' }).waitFor();
+      await shot(b, 'console-390-en.png', true);
+      await b.locator('#console-lang').click();
+      await b.locator('#view-all', { hasText: 'Все' }).waitFor();
+    }],
+  ]);
+
+  await scenario('9 health', [
     ['no page errors, dialogs or Content-Security-Policy violations', async () => {
       assert(problems.length === 0, problems.join('; '));
     }],
