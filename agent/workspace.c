@@ -153,7 +153,7 @@ workspace_decorate(sqlite3 *db, const char *op, const char *role,
 
 	json_array_foreach(items, i, it) {
 		id = json_integer_value(json_object_get(it, "id"));
-		if (!may_read(it, op, role))
+		if (role != NULL && !may_read(it, op, role))
 			continue;
 		st = sqldb_prep(db, NULL, "SELECT m.text, m.at, m.id > "
 		    "coalesce((SELECT message FROM ws_seen WHERE op = ?2 AND "
@@ -229,7 +229,7 @@ workspace_queue(sqlite3 *db, const char *op, const char *role, time_t now,
 void
 workspace_read(sqlite3 *db, const char *op, int64_t conv, json_t *out)
 {
-	json_t	*notes;
+	json_t	*notes, *items;
 	char	*err = NULL;
 
 	if (workspace_seen(db, op, conv, &err) == -1 ||
@@ -239,6 +239,11 @@ workspace_read(sqlite3 *db, const char *op, int64_t conv, json_t *out)
 		return;
 	}
 	json_object_set_new(out, "notes", notes);
+	/* The item as the queue shows it to op: last message, rating... */
+	items = json_pack("[O]", json_object_get(out, "item"));
+	if (items != NULL && json_is_object(json_array_get(items, 0)))
+		workspace_decorate(db, op, NULL, items);
+	json_decref(items);
 }
 
 int

@@ -38,7 +38,7 @@ int	workspace_schema(sqlite3 *db, char **errstr_r);
  * of it: "last_message" ({"text" masked and shortened, "at"}), "unread"
  * (the citizen wrote since op last read it), "notes" (how many),
  * "rating" and "rating_comment".  Items op may not read get none of the
- * conversation's content.
+ * conversation's content (role NULL: op has just read them).
  */
 void	workspace_decorate(sqlite3 *db, const char *op, const char *role,
 	    json_t *items);
@@ -51,8 +51,9 @@ void	workspace_decorate(sqlite3 *db, const char *op, const char *role,
 json_t	*workspace_queue(sqlite3 *db, const char *op, const char *role,
 	    time_t now, char **errstr_r);
 
-/* After op read item conv into out ({"item", "messages"}): marks it seen
- * and adds "notes".  Failing that, out is left as it was and logged. */
+/* After op read item conv into out ({"item", "messages"}): marks it seen,
+ * adds "notes" and decorates the item as the queue does.  Failing that,
+ * out is left as it was and logged. */
 void	workspace_read(sqlite3 *db, const char *op, int64_t conv,
 	    json_t *out);
 

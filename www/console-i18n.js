@@ -112,6 +112,8 @@ const W_EN = {
   unreadLabel: 'the citizen wrote messages you have not read',
   last: 'Citizen',
   rating: (n) => `Rating: ${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${n} of 5`,
+  ratingFact: 'Citizen\'s rating',
+  ratingValue: (n, c) => `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${n} of 5${c ? ` — "${c}"` : ''}`,
   notes: (n) => `Notes: ${n}`,
   closedAt: (t) => `closed ${t}`,
   noNotes: 'No notes yet.',

@@ -627,6 +627,7 @@ function renderFacts() {
   if (it.topic) add(T.topic, it.topic_label || it.topic);
   add(T.reason, reasonText(it.reason));
   add(T.entities, entitiesText(it.entities));
+  ws.facts(add, it);
   tick();
   updateActions();
 }

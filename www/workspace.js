@@ -13,6 +13,8 @@ const W = {
   unreadLabel: 'есть непрочитанные сообщения гражданина',
   last: 'Гражданин',
   rating: (n) => `Оценка: ${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${n} из 5`,
+  ratingFact: 'Оценка гражданина',
+  ratingValue: (n, c) => `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${n} из 5${c ? ` — «${c}»` : ''}`,
   notes: (n) => `Заметок: ${n}`,
   closedAt: (t) => `закрыто ${t}`,
   noNotes: 'Заметок пока нет.',
@@ -186,6 +188,11 @@ export function itemExtras(b, it) {
   }
   if (it.closed) b.append(ctx.el('span', 'q-line q-closed', W.closedAt(ctx.clock(it.closed))));
   if (it.notes) b.append(ctx.el('span', 'q-line q-notes', W.notes(it.notes)));
+}
+
+// What the open item's facts show beyond operator.js's: the rating.
+export function facts(add, it) {
+  if (it.rating) add(W.ratingFact, W.ratingValue(it.rating, it.rating_comment), 'wide fact-rating');
 }
 
 // ------------------------------------------------------------ search of closed conversations

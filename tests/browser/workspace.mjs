@@ -344,6 +344,9 @@ async function main() {
       const r = await it.locator('.q-rating').textContent();
       assert(r.includes('4 из 5') && r.includes(`Спасибо ${tag}`), `rating line: "${r}"`);
       assert(await count(a, 'closed') >= 1, 'no count on Closed');
+      await it.click();
+      const f = await a.locator('#d-facts .fact-rating').textContent();
+      assert(f.includes('4 из 5') && f.includes(`Спасибо ${tag}`), `the open item's facts: "${f}"`);
     }],
     ['found by request number', async () => {
       await a.locator('#s-number').fill(n1);
