@@ -151,44 +151,46 @@ workspace_decorate(sqlite3 *db, const char *op, const char *role,
 	size_t		 i;
 	int64_t		 id;
 
+	/* One statement for all items, bound per item: a queue event goes to
+	 * every operator, each with their own marks. */
+	st = sqldb_prep(db, NULL, "SELECT m.text, m.at, m.id > coalesce(("
+	    "SELECT message FROM ws_seen WHERE op = ?2 AND conv = ?1), 0), "
+	    "c.rating, c.rating_comment, (SELECT count(*) FROM ws_note WHERE "
+	    "conv = ?1) FROM conversation c LEFT JOIN message m ON m.id = "
+	    "(SELECT max(id) FROM message WHERE conv = ?1 AND sender = "
+	    "'citizen') WHERE c.id = ?1", "it", (int64_t)0, op);
+	if (st == NULL)
+		return;
 	json_array_foreach(items, i, it) {
 		id = json_integer_value(json_object_get(it, "id"));
 		if (role != NULL && !may_read(it, op, role))
 			continue;
-		st = sqldb_prep(db, NULL, "SELECT m.text, m.at, m.id > "
-		    "coalesce((SELECT message FROM ws_seen WHERE op = ?2 AND "
-		    "conv = ?1), 0), c.rating, c.rating_comment, (SELECT "
-		    "count(*) FROM ws_note WHERE conv = ?1) FROM conversation "
-		    "c LEFT JOIN message m ON m.id = (SELECT max(id) FROM "
-		    "message WHERE conv = ?1 AND sender = 'citizen') WHERE "
-		    "c.id = ?1", "it", id, op);
-		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
-			if ((s = (const char *)sqlite3_column_text(st, 0)) !=
-			    NULL) {
-				/* A list glimpsed over a shoulder: masked as
-				 * the entities are; the transcript is not. */
-				masked = pii_mask(s, strlen(s));
-				json_object_set_new(it, "last_message",
-				    json_pack("{s:s, s:I}", "text",
-				    text_shorten(masked, WORKSPACE_LAST_CHARS,
-				    buf, sizeof(buf)), "at",
-				    (json_int_t)sqlite3_column_int64(st, 1)));
-				free(masked);
-			}
-			json_object_set_new(it, "unread", json_boolean(
-			    sqlite3_column_int(st, 2)));
-			json_object_set_new(it, "rating",
-			    sqlite3_column_type(st, 3) == SQLITE_NULL ?
-			    json_null() : json_integer(sqlite3_column_int(st,
-			    3)));
-			s = (const char *)sqlite3_column_text(st, 4);
-			json_object_set_new(it, "rating_comment", s != NULL ?
-			    json_string(s) : json_null());
-			json_object_set_new(it, "notes", json_integer(
-			    sqlite3_column_int(st, 5)));
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			continue;
+		if ((s = (const char *)sqlite3_column_text(st, 0)) != NULL) {
+			/* A list glimpsed over a shoulder: masked as the
+			 * entities are; the transcript is not. */
+			masked = pii_mask(s, strlen(s));
+			json_object_set_new(it, "last_message", json_pack("{s:s, "
+			    "s:I}", "text", text_shorten(masked,
+			    WORKSPACE_LAST_CHARS, buf, sizeof(buf)), "at",
+			    (json_int_t)sqlite3_column_int64(st, 1)));
+			free(masked);
 		}
-		sqlite3_finalize(st);
+		json_object_set_new(it, "unread", json_boolean(
+		    sqlite3_column_int(st, 2)));
+		json_object_set_new(it, "rating", sqlite3_column_type(st, 3) ==
+		    SQLITE_NULL ? json_null() : json_integer(
+		    sqlite3_column_int(st, 3)));
+		s = (const char *)sqlite3_column_text(st, 4);
+		json_object_set_new(it, "rating_comment", s != NULL ?
+		    json_string(s) : json_null());
+		json_object_set_new(it, "notes", json_integer(
+		    sqlite3_column_int(st, 5)));
 	}
+	sqlite3_finalize(st);
 }
 
 json_t *

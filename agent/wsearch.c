@@ -128,26 +128,35 @@ text_col(json_t *o, const char *key, sqlite3_stmt *st, int i, int mask)
 	free(m);
 }
 
+/* The messages conv_match reads: all of them when words or entities are
+ * asked for, else the citizen's last one. */
+static sqlite3_stmt *
+messages_stmt(sqlite3 *db, const struct want *w)
+{
+	return sqldb_prep(db, NULL, w->words != NULL || w->ents.count > 0 ?
+	    "SELECT text, sender FROM message WHERE conv = ?1 ORDER BY id" :
+	    "SELECT text, sender FROM message WHERE conv = ?1 AND sender = "
+	    "'citizen' ORDER BY id DESC LIMIT 1", "i", (int64_t)0);
+}
+
 /*
- * Looks through conv's messages for w: 1 with *snip_r (allocated) when
- * one matches or nothing is asked of the text, 0 when none does.
+ * Looks through conv's messages (st, from messages_stmt) for w: 1 with
+ * *snip_r (allocated) when one matches or nothing is asked of the text,
+ * 0 when none does.
  */
 static int
-conv_match(sqlite3 *db, int64_t conv, const struct want *w, char **snip_r)
+conv_match(sqlite3_stmt *st, int64_t conv, const struct want *w,
+    char **snip_r)
 {
-	sqlite3_stmt	*st;
 	const char	*text, *sender;
 	size_t		 at = 0, n = 0;
 	int		 words = w->words == NULL, ent = w->ents.count == 0;
 	int		 any = !words || !ent;
 
 	*snip_r = NULL;
-	/* Without words or entities: the citizen's last message. */
-	st = sqldb_prep(db, NULL, any ? "SELECT text, sender FROM message "
-	    "WHERE conv = ?1 ORDER BY id" : "SELECT text, sender FROM message "
-	    "WHERE conv = ?1 AND sender = 'citizen' ORDER BY id DESC LIMIT 1",
-	    "i", conv);
-	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, conv);
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		text = (const char *)sqlite3_column_text(st, 0);
 		sender = (const char *)sqlite3_column_text(st, 1);
 		if (!any) {
@@ -172,7 +181,6 @@ conv_match(sqlite3 *db, int64_t conv, const struct want *w, char **snip_r)
 		if (words && ent)
 			break;
 	}
-	sqlite3_finalize(st);
 	if (any && !(words && ent)) {
 		free(*snip_r);
 		*snip_r = NULL;
@@ -197,7 +205,7 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
     char **errstr_r)
 {
 	struct want	 w;
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*st, *ms;
 	json_t		*res, *o, *cands;
 	const char	*why, *owner, *s;
 	char		*snip, *detail, *actor;
@@ -246,8 +254,12 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
 	    "(?1 IS NULL OR q.number = ?1) AND (?2 IS NULL OR q.closed >= ?2) "
 	    "AND (?3 IS NULL OR q.closed < ?3) ORDER BY q.closed DESC, q.id "
 	    "DESC", "tnn", q->number, q->from, q->to);
-	if (st == NULL) {
+	if (st == NULL || (ms = messages_stmt(db, &w)) == NULL) {
+		sqlite3_finalize(st);
 		free(w.words);
+		if (*errstr_r == NULL)
+			*errstr_r = xasprintf("wsearch: sqlite: %s",
+			    sqlite3_errmsg(db));
 		return NULL;
 	}
 	res = json_array();
@@ -260,7 +272,7 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
 		owner = (const char *)sqlite3_column_text(st, 4);
 		if (queue_permit("read", role, op, "closed", owner,
 		    (const char *)sqlite3_column_text(st, 3), &why) != 0 ||
-		    !conv_match(db, sqlite3_column_int64(st, 0), &w, &snip))
+		    !conv_match(ms, sqlite3_column_int64(st, 0), &w, &snip))
 			continue;
 		o = json_object();
 		json_object_set_new(o, "id", json_integer(
@@ -291,6 +303,7 @@ wsearch_closed(sqlite3 *db, const char *op, const char *role,
 		json_array_append_new(res, o);
 	}
 	sqlite3_finalize(st);
+	sqlite3_finalize(ms);
 	free(w.words);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		json_decref(res);
