@@ -276,7 +276,10 @@ async function main() {
       await shot(ru, 'chat-operator-typing-390.png');
     }],
     ['the operator sees "Гражданин печатает…" while the citizen types', async () => {
-      await ru.locator('#text').pressSequentially('печатаю ответ', { delay: 30 });
+      // Slowly, as people type: the page signals every 3 s, and the
+      // server keeps one signal per 2 s (the first may fall within 2 s of
+      // the citizen's last one).
+      await ru.locator('#text').pressSequentially('печатаю ответ', { delay: 300 });
       await holder.locator('#cit-typing').waitFor({ state: 'visible' });
     }],
     ['the sign goes when the message comes', async () => {
