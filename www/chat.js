@@ -43,6 +43,7 @@ const STR = {
     suggestLabel: 'Частые вопросы:',
     suggestions: ['Не приходит СМС-код', 'Как подтвердить учётную запись', 'Хочу подать жалобу'],
     typing: 'Помощник печатает…',
+    operatorTyping: 'Оператор печатает…',
     dismiss: 'Закрыть',
     attach: 'Прикрепить документ: PDF, JPG или PNG до 10 МБ',
     inputLabel: 'Ваше сообщение',
@@ -121,6 +122,7 @@ const STR = {
     suggestLabel: 'Common questions:',
     suggestions: ['SMS code does not arrive', 'How to verify my account', 'I want to file a complaint'],
     typing: 'The assistant is typing…',
+    operatorTyping: 'The operator is typing…',
     dismiss: 'Dismiss',
     attach: 'Attach a document: PDF, JPG or PNG up to 10 MB',
     inputLabel: 'Your message',
@@ -201,7 +203,7 @@ const $ = (id) => document.getElementById(id);
 const els = {
   messages: $('messages'), main: $('main'), intro: $('intro'), suggestions: $('suggestions'),
   banner: $('banner'), bannerText: $('banner-text'), bannerRequest: $('banner-request'),
-  connection: $('connection'), typing: $('typing'),
+  connection: $('connection'), typing: $('typing'), opTyping: $('op-typing'),
   notice: $('notice'), noticeText: $('notice-text'), noticeClose: $('notice-close'),
   upload: $('upload'), uploadText: $('upload-text'), uploadProgress: $('upload-progress'),
   composer: $('composer'), form: $('form'), text: $('text'), send: $('send'),
@@ -738,6 +740,17 @@ function openEvents() {
     let m; try { m = JSON.parse(e.data); } catch { return; }
     addMessages([m]);
     if (m.from !== 'citizen') els.typing.hidden = true;
+    if (m.from === 'operator') hideOperatorTyping();
+  });
+  // The operator is typing: shown until their message comes or the
+  // signal is not repeated (the server sends one every few seconds).
+  src.addEventListener('typing', (e) => {
+    let d; try { d = JSON.parse(e.data); } catch { return; }
+    if (!d.operator) return;
+    els.opTyping.hidden = false;
+    scrollDown();
+    clearTimeout(opTypingTimer);
+    opTypingTimer = setTimeout(hideOperatorTyping, OP_TYPING_SHOW_MS);
   });
   src.addEventListener('state', (e) => {
     let s; try { s = JSON.parse(e.data); } catch { return; }
@@ -757,6 +770,28 @@ function openEvents() {
       esTimer = setTimeout(openEvents, 1000 * 2 ** esRetry);
     }
   });
+}
+
+// ---------------------------------------------------------------- typing, both ways
+
+// How long "the operator is typing" stays without another signal, and how
+// often this page tells the operator that the citizen types: the server
+// keeps one signal per two seconds and drops the rest.
+const OP_TYPING_SHOW_MS = 7000;
+const TYPING_EVERY_MS = 3000;
+let opTypingTimer = null;
+let typingSentAt = 0;
+function hideOperatorTyping() {
+  clearTimeout(opTypingTimer);
+  els.opTyping.hidden = true;
+}
+function typed() {
+  if (!token || !els.text.value.trim()) return;
+  if (conv.state !== 'queued' && conv.state !== 'operator') return;
+  const now = Date.now();
+  if (now - typingSentAt < TYPING_EVERY_MS) return;
+  typingSentAt = now;
+  api('POST', '/api/chat/typing', {}).catch(() => { /* a hint only */ });
 }
 
 // ---------------------------------------------------------------- actions
@@ -834,7 +869,7 @@ function autoGrow() {
   const lines = els.text.value.split('\n').length + Math.floor(els.text.value.length / 60);
   els.text.rows = Math.max(1, Math.min(5, lines));
 }
-els.text.addEventListener('input', autoGrow);
+els.text.addEventListener('input', () => { autoGrow(); typed(); });
 els.operator.addEventListener('click', handoff);
 
 // ---------------------------------------------------------------- attachments

@@ -1,7 +1,12 @@
 // The operators' console of the Госуслуги hotline.  Plain ES2020 module;
 // talks to the operator part of docs/api.md.  The CSRF token lives only in
 // memory; every POST carries it.  Citizen and operator text is always put
-// in the page with textContent.
+// in the page with textContent.  The workspace around the queue (views,
+// notes, assignment, canned responses, search, typing, alerts) is
+// workspace.js.
+
+import * as ws from './workspace.js';
+import { applyPage, locale, overlay } from './console-i18n.js';
 
 const T = {
   title: 'Консоль операторов — горячая линия Госуслуг',
@@ -16,6 +21,10 @@ const T = {
     : k.startsWith('incident') ? 'инцидент' : k),
   free: 'свободно',
   mine: 'у вас',
+  take: 'Взять',
+  takeFrom: (n) => `Взять (сейчас: ${n})`,
+  kib: 'КБ',
+  units: { s: 'с', min: 'мин', h: 'ч', d: 'д' },
   ownedBy: (n) => `взял(а) ${n}`,
   alreadyTaken: (n) => `Уже взял(а) ${n}.`,
   waiting: 'ждёт',
@@ -97,6 +106,10 @@ const T = {
   },
 };
 
+// English over the tables and the page when the operator chose it.
+overlay(T, 'T');
+applyPage();
+
 const $ = (id) => document.getElementById(id);
 const els = {
   whoami: $('whoami'), me: $('me'), conn: $('conn'), logout: $('logout'),
@@ -115,7 +128,8 @@ const els = {
 
 let csrf = null;          // kept in memory only
 let me = null;            // {name, role}
-let items = [];           // the queue as the server sorted it
+let allItems = [];        // the open items as the server sorted them
+let items = [];           // those of the current view (workspace.js)
 let fetchedAt = 0;        // Date.now() when `items` arrived (waiting times tick from it)
 let selectedId = null;    // the open conversation
 let detail = null;        // {item, messages}
@@ -183,19 +197,21 @@ function el(tag, cls, text) {
 
 function dur(sec) {
   sec = Math.max(0, Math.floor(sec));
-  if (sec < 60) return `${sec} с`;
+  const u = T.units;
+  if (sec < 60) return `${sec} ${u.s}`;
   if (sec < 3600) return `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
   const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60);
-  if (h < 48) return `${h} ч ${String(m).padStart(2, '0')} мин`;
-  return `${Math.floor(h / 24)} д ${h % 24} ч`;
+  if (h < 48) return `${h} ${u.h} ${String(m).padStart(2, '0')} ${u.min}`;
+  return `${Math.floor(h / 24)} ${u.d} ${h % 24} ${u.h}`;
 }
 function durWords(sec) {
   sec = Math.max(0, Math.floor(Math.abs(sec)));
-  if (sec < 60) return `${sec} с`;
-  if (sec < 3600) return `${Math.floor(sec / 60)} мин`;
+  const u = T.units;
+  if (sec < 60) return `${sec} ${u.s}`;
+  if (sec < 3600) return `${Math.floor(sec / 60)} ${u.min}`;
   const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60);
-  if (h < 48) return m ? `${h} ч ${m} мин` : `${h} ч`;
-  return `${Math.floor(h / 24)} д ${h % 24} ч`;
+  if (h < 48) return m ? `${h} ${u.h} ${m} ${u.min}` : `${h} ${u.h}`;
+  return `${Math.floor(h / 24)} ${u.d} ${h % 24} ${u.h}`;
 }
 function clock(unix) {
   const d = new Date(unix * 1000);
@@ -203,7 +219,7 @@ function clock(unix) {
   const opts = d.toDateString() === now.toDateString()
     ? { hour: '2-digit', minute: '2-digit' }
     : { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat('ru-RU', opts).format(d);
+  return new Intl.DateTimeFormat(locale, opts).format(d);
 }
 function score(c) {
   const v = Number(c);
@@ -300,6 +316,7 @@ function showApp() {
   els.me.textContent = `${me.name}${me.role ? ` · ${T.role[me.role] || me.role}` : ''}`;
   // The supervisor's dashboard (dashboard.html) is for seniors and admins.
   document.getElementById('dashboard-link').hidden = !['senior', 'admin'].includes(me.role);
+  ws.onSignedIn();
   loadQueue().then(() => {
     if (document.activeElement === document.body || !document.activeElement) focusQueue();
   });
@@ -345,7 +362,7 @@ els.logout.addEventListener('click', async () => {
 async function loadQueue() {
   try {
     const data = await api('GET', '/api/operator/queue');
-    setQueue(data.items || []);
+    setQueue(data.items || [], data);
   } catch (e) {
     if (e.status !== 401) setStatus(errText(e), 'error');
   }
@@ -360,12 +377,19 @@ function itemSignature(it) {
   return JSON.stringify(rest);
 }
 
-function setQueue(list) {
-  const before = new Map(items.map((i) => [i.id, i]));
-  items = list;
+function setQueue(list, data) {
+  allItems = list;
+  ws.onQueue(data || { items: list });
+  applyView(new Map(items.map((i) => [i.id, i])));
+}
+
+// Shows the current view's items; before (the items shown until now)
+// decides which ones flash as new.
+function applyView(before = new Map()) {
+  items = ws.filter(allItems);
   fetchedAt = Date.now();
   renderQueue(before);
-  const cur = selectedId != null && items.find((i) => i.id === selectedId);
+  const cur = selectedId != null && allItems.find((i) => i.id === selectedId);
   if (cur && detail) {
     const changed = itemSignature(cur) !== itemSignature(detail.item);
     detail.item = cur;
@@ -397,6 +421,7 @@ function renderQueue(before = new Map()) {
   els.queueCount.textContent = `(${items.length})`;
   document.title = waitingCount ? `(${waitingCount}) ${T.title}` : T.title;
   els.queueEmpty.hidden = items.length > 0;
+  els.queueEmpty.textContent = ws.emptyText() || T.empty;
   if (focusId == null || !items.some((i) => i.id === focusId)) {
     focusId = selectedId != null && items.some((i) => i.id === selectedId) ? selectedId : items[0]?.id ?? null;
   }
@@ -449,6 +474,7 @@ function renderQueue(before = new Map()) {
     }
     b.append(times);
     b.append(el('span', `q-line q-owner${it.owner ? '' : ' is-free'}`, ownerText(it)));
+    ws.itemExtras(b, it);
 
     b.addEventListener('click', () => { focusId = it.id; openItem(it.id); });
     b.addEventListener('focus', () => { focusId = it.id; updateRoving(); });
@@ -538,11 +564,13 @@ async function loadDetail(id, { quiet = false } = {}) {
       detailAt = Date.now();
       renderFacts();
       for (const m of msgs) addTranscriptMessage(m);
+      ws.onDetail(data);
       return;
     }
     detail = { item, messages: msgs };
     detailAt = Date.now();
     renderDetail();
+    ws.onDetail(data);
   } catch (e) {
     if (!quiet) setStatus(errText(e), 'error');
   }
@@ -601,6 +629,7 @@ function renderFacts() {
   if (it.topic) add(T.topic, it.topic_label || it.topic);
   add(T.reason, reasonText(it.reason));
   add(T.entities, entitiesText(it.entities));
+  ws.facts(add, it);
   tick();
   updateActions();
 }
@@ -613,7 +642,7 @@ function updateActions() {
   const closed = it.state === 'closed';
   els.take.hidden = mine;
   els.take.disabled = closed;
-  els.take.textContent = other ? `Взять (сейчас: ${it.owner})` : 'Взять';
+  els.take.textContent = other ? T.takeFrom(it.owner) : T.take;
   for (const b of [els.transfer, els.transferQueue, els.release, els.replySend, els.reply, els.close, els.resolution]) {
     b.disabled = closed || other;
   }
@@ -659,7 +688,7 @@ function renderMessage(m) {
   }
   if (m.attachment) {
     const a = m.attachment;
-    const p = el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} КБ` : ''} `);
+    const p = el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} ${T.kib}` : ''} `);
     if (a.id != null) {
       // Served as a download (Content-Disposition: attachment); each
       // opening is journalled, so images are shown only on request.
@@ -699,6 +728,7 @@ function addTranscriptMessage(m) {
   const nearBottom = t.scrollHeight - t.scrollTop - t.clientHeight < 60;
   detail.messages.push(m);
   t.append(renderMessage(m));
+  ws.onMessage(m);
   if (nearBottom || m.from === 'operator') t.scrollTop = t.scrollHeight;
 }
 
@@ -774,6 +804,7 @@ async function sendReply() {
   }
 }
 els.replyForm.addEventListener('submit', (e) => { e.preventDefault(); sendReply(); });
+els.reply.addEventListener('input', () => ws.typed());
 els.reply.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); sendReply(); }
 });
@@ -862,16 +893,21 @@ function snippet(text) {
 
 function insertSummary(h) {
   const text = String(h.summary || h.snippet || h.title || '').trim();
-  if (!text) return;
+  if (text && insertText(text)) setStatus(T.kbInserted(h.title || h.id), 'ok');
+}
+
+// Puts text into the reply at the cursor, a paragraph of its own.
+function insertText(text) {
+  if (!text) return false;
   const ta = els.reply;
-  if (ta.disabled) { setStatus(T.err409, 'error'); return; }
+  if (ta.disabled) { setStatus(T.err409, 'error'); return false; }
   const start = ta.selectionStart ?? ta.value.length;
   const end = ta.selectionEnd ?? ta.value.length;
   const before = ta.value.slice(0, start);
   const sep = before && !before.endsWith('\n') ? '\n\n' : '';
   ta.setRangeText(sep + text, start, end, 'end');
   ta.focus();
-  setStatus(T.kbInserted(h.title || h.id), 'ok');
+  return true;
 }
 
 // ------------------------------------------------------------------ live events
@@ -896,9 +932,12 @@ function openEvents() {
   src.addEventListener('queue', (e) => {
     let data = null;
     try { data = e.data ? JSON.parse(e.data) : null; } catch { data = null; }
-    if (data && Array.isArray(data.items)) setQueue(data.items);
+    if (data && Array.isArray(data.items)) setQueue(data.items, data);
     else loadQueueSoon();
     refetchOpen();
+  });
+  src.addEventListener('typing', (e) => {
+    try { ws.onTyping(JSON.parse(e.data)); } catch { /* a hint only */ }
   });
   // Not in docs/api.md yet: a message for a conversation, if the server sends one.
   src.addEventListener('message', (e) => {
@@ -946,6 +985,28 @@ document.addEventListener('keydown', (e) => {
     default: return;
   }
   e.preventDefault();
+});
+
+// ------------------------------------------------------------------ the workspace
+
+function markRead(id) {
+  let changed = false;
+  for (const it of [...allItems, ...items]) {
+    if (it.id === id && it.unread) { it.unread = false; changed = true; }
+  }
+  if (changed) renderQueue(new Map(items.map((i) => [i.id, i])));
+}
+
+ws.init({
+  api, el, clock, errText, setStatus,
+  me: () => me,
+  detail: () => detail,
+  selected: () => selectedId,
+  refresh: () => applyView(),
+  reload: () => (selectedId != null ? loadDetail(selectedId, { quiet: true }) : null),
+  open: (id) => openItem(id),
+  insert: insertText,
+  markRead,
 });
 
 // ------------------------------------------------------------------ go

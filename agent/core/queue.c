@@ -66,6 +66,15 @@ static const struct permit {
 	/* Ending what nobody took (a spam handoff) is a senior's call. */
 	{ "release",	1,   R_LEAD, 1,         R_LEAD, 0 },
 	{ "close",	1,   R_LEAD, 1,         R_LEAD, 0 },
+	/* A note is a word to colleagues, never to the citizen: whoever may
+	 * read the item may write one, also after it closed. */
+	{ "note",	0,   R_LEAD, 1,         R_ANY, R_ANY },
+	/* Assigning is a transfer to a named colleague; a senior may also
+	 * move an item from a colleague who left the shift. */
+	{ "assign",	1,   R_LEAD, 0,         R_ANY, R_LEAD },
+	/* Canned responses belong to no item: asked as a free item of the
+	 * senior queue, they are edited by seniors and admins. */
+	{ "edit canned", 0,  R_LEAD, 0,         R_LEAD, R_LEAD },
 };
 
 static const char *const schema[] = {
@@ -714,6 +723,20 @@ tell(sqlite3 *db, int64_t id, enum phrase_key key, const char *lang,
 	    errstr_r);
 	free(text);
 	return m == -1 ? -1 : 0;
+}
+
+int
+queue_joined(sqlite3 *db, int64_t id, const char *op, const char *lang,
+    time_t now, char **errstr_r)
+{
+	char	*display;
+	int	 rc;
+
+	display = operator_display_name(db, op);
+	rc = tell(db, id, display != NULL ? PH_JOINED : PH_JOINED_ANON, lang,
+	    "name", display, now, errstr_r);
+	free(display);
+	return rc;
 }
 
 int

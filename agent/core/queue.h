@@ -52,10 +52,10 @@ json_t	*queue_list(sqlite3 *db, time_t now, char **errstr_r);
 
 /*
  * Whether operator op with role may do action ("read", "take", "reply",
- * "transfer", "release", "close") to an item in state, held by owner (NULL
- * or "" for nobody), in queue: CORE_OK when allowed, else why not
- * (CORE_FORBIDDEN role, CORE_CONFLICT closed, not taken or another's) with
- * a static *why_r.  Every
+ * "transfer", "release", "close", "note", "assign", "edit canned") to
+ * an item in state, held by owner (NULL or "" for nobody), in queue:
+ * CORE_OK when allowed, else why not (CORE_FORBIDDEN role, CORE_CONFLICT
+ * closed, not taken or another's) with a static *why_r.  Every
  * action below asks this, from one table.
  */
 enum core_err	queue_permit(const char *action, const char *role,
@@ -104,6 +104,12 @@ int	queue_attachment(sqlite3 *db, int64_t att, const char *op,
 	    const char *role, time_t now, struct queue_file *f,
 	    enum core_err *err_r, char **errstr_r);
 void	queue_file_free(struct queue_file *f);
+
+/* Inside a write transaction: tells the citizen of conversation id, in
+ * lang, that operator op joined (by display name, never the login).
+ * Returns 0, or -1 with *errstr_r. */
+int	queue_joined(sqlite3 *db, int64_t id, const char *op,
+	    const char *lang, time_t now, char **errstr_r);
 
 /*
  * Hands item id back to the bot.  A chat item closes; a complaint or an

@@ -34,6 +34,8 @@ static const char *const sql_scrub[] = {
 	"id = ?1",
 	"UPDATE conversation SET rating_comment = NULL WHERE id = ?1",
 	"UPDATE answer_feedback SET question = NULL WHERE conv = ?1",
+	/* Operators' notes may quote the citizen (workspace.c). */
+	"UPDATE ws_note SET text = '" RETENTION_REMOVED "' WHERE conv = ?1",
 	"UPDATE request SET summary = NULL WHERE number = (SELECT number "
 	"FROM conversation WHERE id = ?1)",
 	/* E-mail: who wrote, about what; only our random ids stay. */

@@ -13,12 +13,14 @@
 #include <time.h>
 
 #include "agent/core/audit.h"
+#include "agent/core/canned.h"
 #include "agent/core/conv.h"
 #include "agent/core/feedback.h"
 #include "agent/core/mailtables.h"
 #include "agent/core/operator.h"
 #include "agent/core/queue.h"
 #include "agent/core/request.h"
+#include "agent/core/workspace.h"
 #include "kb/store.h"
 #include "lib/log.h"
 #include "lib/sqldb.h"
@@ -69,7 +71,9 @@ state_open(const char *path, sqlite3 **db_r, char **errstr_r)
 	    operator_schema(db, errstr_r) == -1 ||
 	    audit_schema(db, errstr_r) == -1 ||
 	    mailtables_schema(db, errstr_r) == -1 ||
-	    feedback_schema(db, errstr_r) == -1) {
+	    feedback_schema(db, errstr_r) == -1 ||
+	    workspace_schema(db, errstr_r) == -1 ||
+	    canned_schema(db, errstr_r) == -1) {
 		sqldb_close(&db);
 		return -1;
 	}

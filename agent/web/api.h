@@ -44,6 +44,18 @@ void	api_op_close(struct http_req *);
 void	api_op_kb_search(struct http_req *);
 void	api_op_events(struct http_req *);
 
+/* The workspace (api_workspace.c). */
+void	api_ws_note(struct http_req *);
+void	api_ws_assign(struct http_req *);
+void	api_ws_typing(struct http_req *);
+void	api_ws_colleagues(struct http_req *);
+void	api_ws_canned_list(struct http_req *);
+void	api_ws_canned_new(struct http_req *);
+void	api_ws_canned_save(struct http_req *);
+void	api_ws_canned_delete(struct http_req *);
+void	api_ws_search(struct http_req *);
+void	api_chat_typing(struct http_req *);
+
 void	api_metrics(struct http_req *);
 /* GET /api/kb/article?id=&lang=: a published article, for the chat's
  * "whole article" link; nothing in it is private. */

@@ -19,6 +19,7 @@
 
 #include "agent/core/metrics.h"
 #include "agent/core/queue.h"
+#include "agent/core/workspace.h"
 #include "agent/web/events.h"
 #include "agent/web/limits.h"
 #include "kb/article.h"
@@ -102,14 +103,15 @@ api_op_me(struct http_req *req)
 void
 api_op_queue(struct http_req *req)
 {
-	json_t	*items;
+	json_t	*out;
 	char	*err = NULL;
 
-	if ((items = queue_list(req->w->db, req->now, &err)) == NULL) {
+	if ((out = workspace_queue(req->w->db, req->op.name, req->op.role,
+	    req->now, &err)) == NULL) {
 		fail(req, CORE_DATABASE, err);
 		return;
 	}
-	http_json(req, 200, json_pack("{s:o}", "items", items));
+	http_json(req, 200, out);
 }
 
 void
@@ -124,6 +126,7 @@ api_op_read(struct http_req *req)
 		fail(req, why, err);
 		return;
 	}
+	workspace_read(req->w->db, req->op.name, req->id, out);
 	http_json(req, 200, out);
 }
 

@@ -26,6 +26,7 @@
 #include "agent/core/operator.h"
 #include "agent/core/queue.h"
 #include "agent/core/token.h"
+#include "agent/core/workspace.h"
 #include "agent/web/api.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
@@ -46,6 +47,9 @@ struct stream {
 	char			*state;		/* last state event sent */
 	uint64_t		 qver;		/* queue version sent */
 	unsigned char		 session[TOKEN_HASH_LEN]; /* an operator's */
+	char			 op[LIMIT_OPERATOR_NAME_BYTES + 1];
+	char			 role[16];
+	int			 typing;	/* the other side typed */
 	int			 suspended;
 	int			 pending;
 	int			 keepalive;
@@ -121,6 +125,21 @@ hub_publish(struct hub *h, int64_t conv, int queue)
 			wake(s);
 		}
 	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
+hub_typing(struct hub *h, int64_t conv, int citizen)
+{
+	struct stream	*s;
+
+	pthread_mutex_lock(&h->lock);
+	for (s = citizen ? h->ops : *list_of(h, conv); s != NULL;
+	    s = s->next)
+		if (citizen || s->conv == conv) {
+			s->typing = 1;
+			wake(s);
+		}
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -271,21 +290,39 @@ fill_citizen(struct stream *s, sqlite3 *db)
 static void
 fill_operator(struct stream *s, sqlite3 *db, uint64_t qver)
 {
-	json_t	*items, *o;
+	json_t	*o;
 	char	*js, *err = NULL;
 
 	if (!s->first && qver == s->qver)
 		return;
-	if ((items = queue_list(db, time(NULL), &err)) == NULL) {
+	if ((o = workspace_queue(db, s->op, s->role, time(NULL),
+	    &err)) == NULL) {
 		log_msg(LOG_ERROR, "events: %s", err);
 		free(err);
 		return;
 	}
 	s->qver = qver;
-	o = json_pack("{s:o}", "items", items);
 	js = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	put(s, "event: queue\ndata: ", js, "\n\n");
+	free(js);
+}
+
+/* Who is typing on the other side: for an operator the conversations
+ * whose citizens are, for a citizen whether an operator is. */
+static void
+fill_typing(struct stream *s, sqlite3 *db)
+{
+	json_t	*o;
+	char	*js;
+
+	o = s->conv > 0 ? json_pack("{s:b}", "operator",
+	    workspace_typing_operator(db, s->conv, time(NULL))) :
+	    json_pack("{s:o}", "conversations",
+	    workspace_typing_citizens(db, time(NULL)));
+	js = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	put(s, "event: typing\ndata: ", js, "\n\n");
 	free(js);
 }
 
@@ -298,7 +335,7 @@ stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	uint64_t	 qver;
 	size_t		 n;
 	char		*err = NULL;
-	int		 pending, ka, recheck, live;
+	int		 pending, ka, recheck, live, typing;
 
 	for (;;) {
 		if (s->off < s->len) {
@@ -316,9 +353,10 @@ stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		pending = s->pending || s->first;
 		ka = s->keepalive;
 		recheck = s->recheck;
-		s->pending = s->keepalive = s->recheck = 0;
+		typing = s->typing;
+		s->pending = s->keepalive = s->recheck = s->typing = 0;
 		qver = h->qver;
-		if (!pending && !ka && !recheck) {
+		if (!pending && !ka && !recheck && !typing) {
 			s->suspended = 1;
 			MHD_suspend_connection(s->conn);
 			pthread_mutex_unlock(&h->lock);
@@ -348,6 +386,10 @@ stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			else
 				fill_operator(s, w->db, qver);
 		}
+		/* After the messages: a reply that came with the signal
+		 * is on the page before the signal is. */
+		if (typing && (w = context_worker(s->srv->cx)) != NULL)
+			fill_typing(s, w->db);
 		if (ka)
 			put(s, ": keep-alive\n\n", NULL, NULL);
 		s->first = 0;
@@ -389,8 +431,12 @@ start(struct http_req *req, int64_t conv, int64_t last)
 	s->last = last;
 	s->first = 1;
 	/* http.c has checked this cookie; the stream lives as long as it. */
-	if (conv == 0 && req->op_token != NULL)
+	if (conv == 0 && req->op_token != NULL) {
 		token_hash(req->op_token, strlen(req->op_token), s->session);
+		/* Roles change only with the session's end (hub_recheck). */
+		snprintf(s->op, sizeof(s->op), "%s", req->op.name);
+		snprintf(s->role, sizeof(s->role), "%s", req->op.role);
+	}
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, BLOCK,
 	    stream_read, s, stream_free);
 	MHD_add_response_header(resp, "Content-Type", "text/event-stream");

@@ -1,7 +1,8 @@
 /*
  * Server-sent events (HTML Living Standard, "Server-sent events"): a
  * citizen's stream carries the messages of one conversation and its state;
- * an operator's carries the queue whenever it changes.  An idle stream is a
+ * an operator's carries the queue whenever it changes; both carry the
+ * other side's typing signals.  An idle stream is a
  * suspended libmicrohttpd connection, resumed when something is published
  * for it or a keep-alive comment is due, so thousands of open streams cost
  * no thread and no polling.
@@ -21,6 +22,10 @@ void		 hub_free(struct hub **);
 /* Wakes the streams of conversation conv (0: none) and, when queue is set,
  * every operator's stream. */
 void	hub_publish(struct hub *, int64_t conv, int queue);
+
+/* Wakes, for a typing signal, the streams of conversation conv's citizen
+ * (citizen 0: an operator typed) or every operator's (citizen 1). */
+void	hub_typing(struct hub *, int64_t conv, int citizen);
 
 /*
  * Called once a second (tick counts them): wakes the streams whose turn it
