@@ -204,7 +204,7 @@ aspects_match(const struct aspects *as, const char *text, size_t len)
 
 	if (as == NULL || as->nrules == 0)
 		return -1;
-	prefilter_scan(as->pf, text, len, run);
+	prefilter_scan(as->pf, text, len, run, NULL);
 	for (i = 0; i < as->nrules && found < 0; i++) {
 		if (!run[i])
 			continue;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/starts.h"
 #include "lib/xmalloc.h"
 
 #define NEEDLE_MIN	2	/* characters: one letter says nothing */
@@ -477,6 +478,8 @@ struct needle {
 	char	*s;
 	size_t	 len;
 	size_t	 pattern;
+	int	 lead;		/* -1: a needle; else a start (starts.h)
+				   this many characters after the match's */
 };
 
 /*
@@ -534,10 +537,24 @@ prefilter_new(size_t npatterns)
 	return pf;
 }
 
+/* Files a needle (owned from now on) under its length's table. */
+static void
+add_needle(struct prefilter *pf, char *s, size_t len, size_t pattern,
+    int lead)
+{
+	struct table	*t = &pf->t[table_of(len)];
+
+	t->needles = xreallocarray(t->needles, t->n + 1, sizeof(*t->needles));
+	t->needles[t->n].s = s;
+	t->needles[t->n].len = len;
+	t->needles[t->n].pattern = pattern;
+	t->needles[t->n].lead = lead;
+	t->n++;
+}
+
 void
 prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 {
-	struct table	 *t;
 	char		**ns;
 	size_t		  k;
 
@@ -545,16 +562,21 @@ prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 		return;
 	pf->always[i] = 0;
 	pf->filtered++;
-	for (k = 0; ns[k] != NULL; k++) {
-		t = &pf->t[table_of(strlen(ns[k]))];
-		t->needles = xreallocarray(t->needles, t->n + 1,
-		    sizeof(*t->needles));
-		t->needles[t->n].s = ns[k];
-		t->needles[t->n].len = strlen(ns[k]);
-		t->needles[t->n].pattern = i;
-		t->n++;
-	}
+	for (k = 0; ns[k] != NULL; k++)
+		add_needle(pf, ns[k], strlen(ns[k]), i, -1);
 	free(ns);
+}
+
+void
+prefilter_add_starts(struct prefilter *pf, size_t i, const struct starts *st)
+{
+	size_t	k;
+
+	if (i >= pf->npatterns)
+		return;
+	for (k = 0; k < st->n; k++)
+		add_needle(pf, xstrndup(st->v[k].s, st->v[k].len),
+		    st->v[k].len, i, (int)st->v[k].lead);
 }
 
 static unsigned	sort_keylen;	/* only during prefilter_build's qsort */
@@ -611,9 +633,23 @@ prefilter_free(struct prefilter **pfp)
 	*pfp = NULL;
 }
 
+/* Notes that pattern p may start at offset at. */
+static void
+note_start(struct prefilter_starts *ps, size_t p, long at)
+{
+	unsigned char	*n = &ps->n[p];
+
+	if (at < 0)
+		return;
+	if (*n < PREFILTER_STARTS)
+		ps->at[p * PREFILTER_STARTS + *n] = (unsigned)at;
+	if (*n <= PREFILTER_STARTS)
+		(*n)++;
+}
+
 void
 prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
-    unsigned char *run)
+    unsigned char *run, struct prefilter_starts *ps)
 {
 	const struct table	*t;
 	const struct needle	*nd;
@@ -622,6 +658,8 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 	int			 ti;
 
 	memcpy(run, pf->always, pf->npatterns);
+	if (ps != NULL)
+		memset(ps->n, 0, pf->npatterns);
 	for (ti = 0; ti < TABLES; ti++) {
 		t = &pf->t[ti];
 		kl = keylen(ti);
@@ -631,9 +669,18 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 			k = key(text + i, kl);
 			for (j = t->head[k]; j < t->head[k + 1]; j++) {
 				nd = &t->needles[j];
-				if (!run[nd->pattern] && nd->len <= len - i &&
-				    memcmp(text + i, nd->s, nd->len) == 0)
+				if (nd->lead < 0 ? run[nd->pattern] :
+				    ps == NULL)
+					continue;
+				if (nd->len > len - i ||
+				    memcmp(text + i, nd->s, nd->len) != 0)
+					continue;
+				if (nd->lead < 0)
 					run[nd->pattern] = 1;
+				else
+					note_start(ps, nd->pattern,
+					    starts_back(text, i,
+					    (unsigned)nd->lead));
 			}
 		}
 	}

@@ -29,12 +29,27 @@ void	prefilter_add(struct prefilter *, size_t i, const char *pattern);
 void	prefilter_build(struct prefilter *);
 void	prefilter_free(struct prefilter **);
 
+/* Registers where pattern i can start (it must be tried only there). */
+struct starts;
+void	prefilter_add_starts(struct prefilter *, size_t i,
+	    const struct starts *);
+
+/* Where each pattern may start in one message: up to PREFILTER_STARTS
+ * offsets at at[i * PREFILTER_STARTS], how many in n[i]; n[i] above
+ * PREFILTER_STARTS means there were more (look them up whole). */
+#define PREFILTER_STARTS	8
+struct prefilter_starts {
+	unsigned	*at;
+	unsigned char	*n;
+};
+
 /*
  * Marks in run[0..npatterns) the patterns worth running on text[0..len):
- * those whose needles occur in it, and those without needles.
+ * those whose needles occur in it, and those without needles; and, with
+ * ps, where the patterns with starts may start.
  */
 void	prefilter_scan(const struct prefilter *, const char *text, size_t len,
-	    unsigned char *run);
+	    unsigned char *run, struct prefilter_starts *ps);
 
 /* The number of patterns it was made for. */
 size_t	prefilter_size(const struct prefilter *);

@@ -4,6 +4,12 @@
  * that carries the limits are per thread (struct rules_scratch).  A match
  * that hits a limit counts as no match: a slow pattern must not turn a
  * crafted message into a hung worker.
+ *
+ * A pattern whose matches can only start at certain words (starts.h;
+ * nearly every rule of the editor form) is compiled anchored and tried at
+ * those places only: an unanchored search tries every character of the
+ * message, and with Cyrillic letters all starting with the same byte,
+ * PCRE2 cannot skip any of them.  That was most of the classifier's time.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "intents/rules.h"
@@ -14,6 +20,7 @@
 #include <string.h>
 
 #include "intents/prefilter.h"
+#include "intents/starts.h"
 #include "lib/limits.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
@@ -27,6 +34,8 @@ struct compiled {
 	enum def_pattern_kind	 kind;
 	int			 weight;
 	int			 priority;
+	struct starts		 starts;	/* n > 0: compiled anchored,
+						   tried only there */
 };
 
 struct rules {
@@ -41,6 +50,10 @@ struct rules_scratch {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
 	unsigned char		*run;	/* per pattern: worth running */
+	struct prefilter_starts	 ps;	/* … and where it may start */
+	unsigned		*pos;	/* the places of one pattern */
+	size_t			 npos;
+	size_t			 cappos;
 	int			 unfiltered;
 };
 
@@ -113,14 +126,15 @@ fold_yo(const char *pattern)
 }
 
 static pcre2_code *
-compile(const char *pattern, int *errcode, PCRE2_SIZE *erroff)
+compile(const char *pattern, int anchored, int *errcode, PCRE2_SIZE *erroff)
 {
 	pcre2_code	*code;
 	char		*folded;
 
 	folded = fold_yo(pattern);
 	code = pcre2_compile((PCRE2_SPTR)folded, PCRE2_ZERO_TERMINATED,
-	    COMPILE_OPTIONS, errcode, erroff, NULL);
+	    COMPILE_OPTIONS | (anchored ? PCRE2_ANCHORED : 0), errcode, erroff,
+	    NULL);
 	free(folded);
 	if (code != NULL)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
@@ -219,8 +233,12 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 				nerr++;
 				continue;
 			}
-			if ((c->code = compile(p->pattern, &ec, &off)) ==
-			    NULL) {
+			full = fold_yo(p->pattern);
+			starts_read(full, &c->starts);
+			free(full);
+			if ((c->code = compile(p->pattern, c->starts.n > 0,
+			    &ec, &off)) == NULL) {
+				starts_clear(&c->starts);
 				pcre2_get_error_message(ec, msg, sizeof(msg));
 				full = xasprintf("%s:%zu: pattern error at "
 				    "offset %zu: %s", p->file, p->line,
@@ -239,6 +257,9 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			full = fold_yo(p->pattern);
 			prefilter_add(r->prefilter, r->n, full);
 			free(full);
+			if (c->starts.n > 0)
+				prefilter_add_starts(r->prefilter, r->n,
+				    &c->starts);
 			r->n++;
 		}
 	}
@@ -255,8 +276,10 @@ rules_free(struct rules **rp)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		pcre2_code_free(r->items[i].code);
+		starts_clear(&r->items[i].starts);
+	}
 	free(r->items);
 	free(r->default_priority);
 	prefilter_free(&r->prefilter);
@@ -279,6 +302,9 @@ rules_scratch_new(const struct rules *r)
 	pcre2_set_match_limit(s->mc, LIMIT_PCRE2_MATCH);
 	pcre2_set_depth_limit(s->mc, LIMIT_PCRE2_DEPTH);
 	s->run = xcalloc(prefilter_size(r->prefilter) + 1, 1);
+	s->ps.n = xcalloc(prefilter_size(r->prefilter) + 1, 1);
+	s->ps.at = xcalloc(prefilter_size(r->prefilter) + 1,
+	    PREFILTER_STARTS * sizeof(*s->ps.at));
 	return s;
 }
 
@@ -292,23 +318,111 @@ rules_scratch_free(struct rules_scratch **sp)
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mc);
 	free(s->run);
+	free(s->ps.n);
+	free(s->ps.at);
+	free(s->pos);
 	free(s);
 	*sp = NULL;
 }
 
-/* 1 match, 0 no match, -1 stopped by a limit or an error. */
-static int
-match(const struct compiled *c, struct rules_scratch *s, const char *text,
-    size_t len)
-{
-	int	rc;
+/* How to find where an anchored pattern may start. */
+enum where {
+	WHERE_SCAN,	/* what the prefilter's scan noted */
+	WHERE_FIND,	/* look the starts up */
+	WHERE_ALL	/* every character (no prefilter, or invalid UTF-8) */
+};
 
-	rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, 0, 0, s->md, s->mc);
-	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	return -1;
+/* Puts the places pattern i may start at in s->pos, in order, once. */
+static void
+places(const struct compiled *c, size_t i, struct rules_scratch *s,
+    const char *text, size_t len, enum where w)
+{
+	size_t		k, j;
+	unsigned	v;
+
+	s->npos = 0;
+	if (w == WHERE_SCAN && s->ps.n[i] > PREFILTER_STARTS)
+		w = WHERE_FIND;
+	if (w == WHERE_SCAN) {
+		for (k = 0; k < s->ps.n[i]; k++) {
+			if (s->npos == s->cappos) {
+				s->cappos = s->cappos ? s->cappos * 2 : 16;
+				s->pos = xreallocarray(s->pos, s->cappos,
+				    sizeof(*s->pos));
+			}
+			s->pos[s->npos++] = s->ps.at[i * PREFILTER_STARTS + k];
+		}
+	} else if (w == WHERE_FIND)
+		starts_find(&c->starts, text, len, &s->pos, &s->npos,
+		    &s->cappos);
+	else {
+		for (k = 0; k < len; k++) {
+			if (((unsigned char)text[k] & 0xc0) == 0x80)
+				continue;
+			if (s->npos == s->cappos) {
+				s->cappos = s->cappos ? s->cappos * 2 : 16;
+				s->pos = xreallocarray(s->pos, s->cappos,
+				    sizeof(*s->pos));
+			}
+			s->pos[s->npos++] = (unsigned)k;
+		}
+		return;
+	}
+	/* Few places: an insertion sort, dropping repeats. */
+	for (k = 1, j = s->npos > 0; k < s->npos; k++) {
+		v = s->pos[k];
+		size_t m = j;
+		while (m > 0 && s->pos[m - 1] > v) {
+			s->pos[m] = s->pos[m - 1];
+			m--;
+		}
+		if (m > 0 && s->pos[m - 1] == v) {
+			memmove(s->pos + m, s->pos + m + 1,
+			    (j - m) * sizeof(*s->pos));
+			continue;
+		}
+		s->pos[m] = v;
+		j++;
+	}
+	s->npos = j;
+}
+
+/*
+ * 1 match, 0 no match, -1 stopped by a limit or an error.  An anchored
+ * pattern is tried at each place it may start; a match anywhere is a
+ * match, and a limit hit counts only when no place matched.
+ */
+static int
+match(const struct compiled *c, size_t i, struct rules_scratch *s,
+    const char *text, size_t len, enum where w)
+{
+	size_t	k;
+	int	rc, failed = 0;
+
+	if (c->starts.n == 0) {
+		rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, 0, 0, s->md,
+		    s->mc);
+		return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+	}
+	places(c, i, s, text, len, w);
+	for (k = 0; k < s->npos; k++) {
+		rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, s->pos[k], 0,
+		    s->md, s->mc);
+		if (rc >= 0)
+			return 1;
+		if (rc != PCRE2_ERROR_NOMATCH)
+			failed = 1;
+	}
+	return failed ? -1 : 0;
+}
+
+/* Where anchored patterns may start in text, without the scan's notes:
+ * looked up, or everywhere when the text is not valid UTF-8 (the starts'
+ * leads count characters). */
+static enum where
+where_unscanned(const char *text, size_t len)
+{
+	return text_is_valid_utf8(text, len) ? WHERE_FIND : WHERE_ALL;
 }
 
 void
@@ -317,6 +431,7 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 {
 	const struct compiled	*c;
 	size_t			 i;
+	enum where		 w;
 	int			 m;
 
 	memset(res->score, 0, r->ncategories * sizeof(*res->score));
@@ -325,10 +440,13 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		memset(res->alone, 0, r->ncategories);
 	res->n = r->ncategories;
 	res->limit_hits = 0;
-	if (s->unfiltered)
+	if (s->unfiltered || !text_is_valid_utf8(text, len)) {
 		memset(s->run, 1, r->n);
-	else
-		prefilter_scan(r->prefilter, text, len, s->run);
+		w = WHERE_ALL;
+	} else {
+		prefilter_scan(r->prefilter, text, len, s->run, &s->ps);
+		w = WHERE_SCAN;
+	}
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
 		if (c->kind == DEF_PRIORITY || !s->run[i])
@@ -337,7 +455,9 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		 * the message is nothing but small talk is for all. */
 		if (res->vetoed[c->category] && c->kind != DEF_ONLY)
 			continue;
-		m = match(c, s, text, len);
+		if (w == WHERE_SCAN && c->starts.n > 0 && s->ps.n[i] == 0)
+			continue;
+		m = match(c, i, s, text, len, w);
 		if (m < 0)
 			res->limit_hits++;
 		if (m != 1)
@@ -363,11 +483,12 @@ rules_priority(const struct rules *r, struct rules_scratch *s,
 {
 	const struct compiled	*c;
 	size_t			 i;
+	enum where		 w = where_unscanned(text, len);
 
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
 		if (c->kind == DEF_PRIORITY && c->category == category &&
-		    match(c, s, text, len) == 1)
+		    match(c, i, s, text, len, w) == 1)
 			return c->priority;
 	}
 	return category < r->ncategories ? r->default_priority[category] :
@@ -386,10 +507,11 @@ rules_explain(const struct rules *r, struct rules_scratch *s,
 {
 	const struct compiled	*c;
 	size_t			 i, n = 0;
+	enum where		 w = where_unscanned(text, len);
 
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
-		if (match(c, s, text, len) != 1)
+		if (match(c, i, s, text, len, w) != 1)
 			continue;
 		n++;
 		if (fn != NULL)
