@@ -435,6 +435,7 @@ classify_ctx_new(const struct classifier *c)
 	x->rs = rules_scratch_new(c->rules);
 	x->es = evidence_scratch_new(c->ev);
 	x->ts = topic_scratch_new(c->ti);
+	x->stemmer = stemmer_new();
 	x->rr.score = xcalloc(c->ncats + 1, sizeof(double));
 	x->rr.vetoed = xcalloc(c->ncats + 1, 1);
 	x->rr.alone = xcalloc(c->ncats + 1, 1);
@@ -455,6 +456,7 @@ classify_ctx_free(struct classify_ctx **xp)
 	rules_scratch_free(&x->rs);
 	evidence_scratch_free(&x->es);
 	topic_scratch_free(&x->ts);
+	stemmer_free(&x->stemmer);
 	free(x->rr.score);
 	free(x->rr.vetoed);
 	free(x->rr.alone);
@@ -704,7 +706,9 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
 	small_talk_only(x);
 	keep_seen(x, n.match, n.match_len);
-	evidence_score(c->ev, x->es, n.match, n.match_len, skip, &x->er);
+	/* Stemmed once for the categories' index and the topics'. */
+	evidence_query_make(x->stemmer, n.match, n.match_len, &x->q);
+	evidence_score(c->ev, x->es, &x->q, skip, &x->er);
 	weigh(x);
 	rank(x, v);
 	decide(x, &n, v);

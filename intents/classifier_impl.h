@@ -67,6 +67,8 @@ struct classify_ctx {
 	struct evidence_scratch		*es;
 	struct topic_scratch		*ts;
 	struct rules_result		 rr;
+	struct stemmer			*stemmer;
+	struct evidence_query		 q;		/* the message's words */
 	struct evidence_result		 er;
 	double				*score;
 	double				*prob;

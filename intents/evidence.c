@@ -34,6 +34,8 @@ struct doc {
 struct posting {
 	unsigned	doc;
 	unsigned	tf;
+	double		w;	/* what the term earns the document (BM25),
+				   worked out once at build */
 };
 
 struct term {
@@ -63,7 +65,6 @@ struct evidence {
 };
 
 struct evidence_scratch {
-	struct stemmer	*stemmer;
 	double		*score;		/* per document */
 	unsigned	*touched;
 	size_t		 ntouched;
@@ -235,6 +236,34 @@ weigh_spread(struct evidence *ev)
 	free(seen);
 }
 
+/*
+ * Each posting's BM25 contribution, the very expression a query would
+ * otherwise work out per posting per message (the same operations in the
+ * same order, so the same double).
+ */
+static void
+posting_weights(struct evidence *ev)
+{
+	const struct term	*t;
+	const struct doc	*d;
+	struct posting		*p;
+	double			 tf, norm;
+	size_t			 i, j;
+
+	for (i = 0; i < ev->nterms; i++) {
+		t = &ev->terms[i];
+		for (j = 0; j < t->n; j++) {
+			p = &ev->postings[t->first + j];
+			d = &ev->docs[p->doc];
+			tf = p->tf;
+			norm = 1 - BM25_B + BM25_B * d->len /
+			    ev->avglen[d->kind];
+			p->w = t->idf * tf * (BM25_K1 + 1) /
+			    (tf + BM25_K1 * norm);
+		}
+	}
+}
+
 static void
 compute_weights(struct evidence *ev)
 {
@@ -255,6 +284,7 @@ compute_weights(struct evidence *ev)
 	ev->oov_idf = log(1 + (n + 0.5) / 0.5);
 	if (ev->spread)
 		weigh_spread(ev);
+	posting_weights(ev);
 }
 
 void
@@ -331,7 +361,6 @@ evidence_scratch_new(const struct evidence *ev)
 	struct evidence_scratch	*s;
 
 	s = xcalloc(1, sizeof(*s));
-	s->stemmer = stemmer_new();
 	s->score = xcalloc(ev->ndocs + 1, sizeof(*s->score));
 	s->touched = xcalloc(ev->ndocs + 1, sizeof(*s->touched));
 	return s;
@@ -344,7 +373,6 @@ evidence_scratch_free(struct evidence_scratch **sp)
 
 	if (s == NULL)
 		return;
-	stemmer_free(&s->stemmer);
 	free(s->score);
 	free(s->touched);
 	free(s);
@@ -356,54 +384,54 @@ static void
 add_term(const struct evidence *ev, struct evidence_scratch *s,
     const struct term *t)
 {
-	const struct posting	*p;
-	const struct doc	*d;
-	double			 tf, norm;
+	const struct posting	*p = &ev->postings[t->first];
 	size_t			 i;
 
-	for (i = 0; i < t->n; i++) {
-		p = &ev->postings[t->first + i];
-		d = &ev->docs[p->doc];
-		tf = p->tf;
-		norm = 1 - BM25_B + BM25_B * d->len / ev->avglen[d->kind];
+	for (i = 0; i < t->n; i++, p++) {
 		if (s->score[p->doc] == 0)
 			s->touched[s->ntouched++] = p->doc;
-		s->score[p->doc] += t->idf * tf * (BM25_K1 + 1) /
-		    (tf + BM25_K1 * norm);
+		s->score[p->doc] += p->w;
+	}
+}
+
+void
+evidence_query_make(struct stemmer *st, const char *text, size_t len,
+    struct evidence_query *q)
+{
+	size_t	pos = 0, start, wlen, j;
+
+	q->n = 0;
+	while (q->n < LIMIT_QUERY_TERMS &&
+	    text_next_word(text, len, &pos, &start, &wlen)) {
+		if (stemmer_stem(st, text + start, wlen, q->stems[q->n]) == 0)
+			continue;
+		/* The "|" between two spellings is not a word; repeats are
+		 * counted once so that a shouted word does not dominate. */
+		for (j = 0; j < q->n; j++)
+			if (strcmp(q->stems[j], q->stems[q->n]) == 0)
+				break;
+		if (j < q->n)
+			continue;
+		q->n++;
 	}
 }
 
 void
 evidence_score(const struct evidence *ev, struct evidence_scratch *s,
-    const char *text, size_t len, size_t skip, struct evidence_result *res)
+    const struct evidence_query *q, size_t skip, struct evidence_result *res)
 {
-	char			 stems[LIMIT_QUERY_TERMS][STEM_MAX];
 	const struct term	*t;
 	const struct doc	*d;
-	size_t			 pos = 0, start, wlen, nstems = 0, i, j;
+	size_t			 i, j;
 	double			 qnorm = 0, sim;
 
 	memset(res->example, 0, res->n * sizeof(double));
 	memset(res->example2, 0, res->n * sizeof(double));
 	memset(res->article, 0, res->n * sizeof(double));
 	res->known_terms = res->terms = 0;
-	while (nstems < LIMIT_QUERY_TERMS &&
-	    text_next_word(text, len, &pos, &start, &wlen)) {
-		if (stemmer_stem(s->stemmer, text + start, wlen,
-		    stems[nstems]) == 0)
-			continue;
-		/* The "|" between two spellings is not a word; repeats are
-		 * counted once so that a shouted word does not dominate. */
-		for (j = 0; j < nstems; j++)
-			if (strcmp(stems[j], stems[nstems]) == 0)
-				break;
-		if (j < nstems)
-			continue;
-		nstems++;
-	}
 	s->ntouched = 0;
-	for (i = 0; i < nstems; i++) {
-		t = ev->nterms == 0 ? NULL : bsearch(stems[i], ev->terms,
+	for (i = 0; i < q->n; i++) {
+		t = ev->nterms == 0 ? NULL : bsearch(q->stems[i], ev->terms,
 		    ev->nterms, sizeof(*ev->terms), cmp_term);
 		res->terms++;
 		if (t == NULL) {

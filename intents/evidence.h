@@ -10,8 +10,23 @@
 
 #include <stddef.h>
 
+#include "kb/stem.h"
+#include "lib/limits.h"
+
 struct evidence;
 struct stemmer;
+
+/*
+ * A message's words as an index sees them: stemmed, each once, at most
+ * LIMIT_QUERY_TERMS.  Made once per message and weighed against every
+ * index (the categories', the topics'): stemming is most of the cost.
+ */
+struct evidence_query {
+	char	stems[LIMIT_QUERY_TERMS][STEM_MAX];
+	size_t	n;
+};
+void	evidence_query_make(struct stemmer *, const char *text, size_t len,
+	    struct evidence_query *);
 
 enum evidence_kind {
 	EVIDENCE_EXAMPLE,
@@ -52,15 +67,16 @@ void		 evidence_result_init(const struct evidence *,
 void		 evidence_result_release(struct evidence_result *);
 
 /*
- * Scores text[0..len) (normalised) against every document, ignoring
- * document number skip (or none when skip is (size_t)-1: leave-one-out
- * evaluation).  scratch is per thread and comes from evidence_scratch_new.
+ * Scores the query (of a normalised message) against every document,
+ * ignoring document number skip (or none when skip is (size_t)-1:
+ * leave-one-out evaluation).  scratch is per thread and comes from
+ * evidence_scratch_new.
  */
 struct evidence_scratch;
 struct evidence_scratch *evidence_scratch_new(const struct evidence *);
 void		 evidence_scratch_free(struct evidence_scratch **);
 void		 evidence_score(const struct evidence *,
-		    struct evidence_scratch *, const char *text, size_t len,
+		    struct evidence_scratch *, const struct evidence_query *,
 		    size_t skip, struct evidence_result *res);
 
 /* Documents and distinct terms indexed. */

@@ -168,7 +168,7 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	 * not about the hotline's queue. */
 	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak)
 		return;
-	topic_choose(c->ti, x->ts, n->match, n->match_len, (size_t)-1, &tc);
+	topic_choose(c->ti, x->ts, &x->q, (size_t)-1, &tc);
 	v->topic_score = tc.score;
 	v->topic_score2 = tc.score2;
 	if (tc.topic < 0)

@@ -197,7 +197,7 @@ topic_scratch_free(struct topic_scratch **sp)
 
 void
 topic_choose(const struct topic_index *ti, struct topic_scratch *s,
-    const char *text, size_t len, size_t skip, struct topic_choice *c)
+    const struct evidence_query *q, size_t skip, struct topic_choice *c)
 {
 	const struct evidence_result	*er = &s->er;
 	double				 sc, best = 0, second = 0;
@@ -208,7 +208,7 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 	c->topic = c->rival = -1;
 	if (ti->ntopics == 0)
 		return;
-	evidence_score(ti->ev, s->es, text, len, skip, &s->er);
+	evidence_score(ti->ev, s->es, q, skip, &s->er);
 	for (i = 0; i < er->n; i++) {
 		if (ti->article[i] == NULL)
 			continue;

@@ -81,12 +81,13 @@ struct topic_scratch *topic_scratch_new(const struct topic_index *);
 void	topic_scratch_free(struct topic_scratch **);
 
 /*
- * Weighs the normalised message text[0..len) against every topic and fills
- * *c.  skip leaves one document out (leave-one-out checks), (size_t)-1
- * none.
+ * Weighs the words of a normalised message (evidence_query_make) against
+ * every topic and fills *c.  skip leaves one document out (leave-one-out
+ * checks), (size_t)-1 none.
  */
+struct evidence_query;
 void	topic_choose(const struct topic_index *, struct topic_scratch *,
-	    const char *text, size_t len, size_t skip,
+	    const struct evidence_query *, size_t skip,
 	    struct topic_choice *c);
 
 #endif
