@@ -197,16 +197,17 @@ aspects_count(const struct aspects *as)
 int
 aspects_match(const struct aspects *as, const char *text, size_t len)
 {
-	pcre2_match_data	*md = NULL;
-	unsigned char		 run[ASPECT_RULES_MAX];
-	size_t			 i;
-	int			 found = -1;
+	pcre2_match_data		*md = NULL;
+	struct prefilter_scratch	*sc;
+	size_t				 i;
+	int				 found = -1;
 
 	if (as == NULL || as->nrules == 0)
 		return -1;
-	prefilter_scan(as->pf, text, len, run, NULL);
+	sc = prefilter_scratch_new(as->pf);
+	prefilter_scan(as->pf, sc, text, len);
 	for (i = 0; i < as->nrules && found < 0; i++) {
-		if (!run[i])
+		if (!prefilter_may(sc, i))
 			continue;
 		if (md == NULL)
 			md = pcre2_match_data_create(1, NULL);
@@ -215,5 +216,6 @@ aspects_match(const struct aspects *as, const char *text, size_t len)
 			found = as->rules[i].section;
 	}
 	pcre2_match_data_free(md);
+	prefilter_scratch_free(&sc);
 	return found;
 }

@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "intents/prefilter.h"
-#include "intents/starts.h"
 #include "lib/limits.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
@@ -34,8 +33,8 @@ struct compiled {
 	enum def_pattern_kind	 kind;
 	int			 weight;
 	int			 priority;
-	struct starts		 starts;	/* n > 0: compiled anchored,
-						   tried only there */
+	int			 anchored;	/* tried only where it may
+						   start (prefilter_places) */
 };
 
 struct rules {
@@ -49,8 +48,7 @@ struct rules {
 struct rules_scratch {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
-	unsigned char		*run;	/* per pattern: worth running */
-	struct prefilter_starts	 ps;	/* … and where it may start */
+	struct prefilter_scratch *ps;
 	unsigned		*pos;	/* the places of one pattern */
 	size_t			 npos;
 	size_t			 cappos;
@@ -233,12 +231,13 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 				nerr++;
 				continue;
 			}
+			/* The prefilter reads it first: whether it can be
+			 * compiled anchored. */
 			full = fold_yo(p->pattern);
-			starts_read(full, &c->starts);
+			c->anchored = prefilter_add(r->prefilter, r->n, full);
 			free(full);
-			if ((c->code = compile(p->pattern, c->starts.n > 0,
+			if ((c->code = compile(p->pattern, c->anchored,
 			    &ec, &off)) == NULL) {
-				starts_clear(&c->starts);
 				pcre2_get_error_message(ec, msg, sizeof(msg));
 				full = xasprintf("%s:%zu: pattern error at "
 				    "offset %zu: %s", p->file, p->line,
@@ -254,12 +253,6 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			c->kind = p->kind;
 			c->weight = p->weight;
 			c->priority = p->priority;
-			full = fold_yo(p->pattern);
-			prefilter_add(r->prefilter, r->n, full);
-			free(full);
-			if (c->starts.n > 0)
-				prefilter_add_starts(r->prefilter, r->n,
-				    &c->starts);
 			r->n++;
 		}
 	}
@@ -276,10 +269,8 @@ rules_free(struct rules **rp)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->n; i++) {
+	for (i = 0; i < r->n; i++)
 		pcre2_code_free(r->items[i].code);
-		starts_clear(&r->items[i].starts);
-	}
 	free(r->items);
 	free(r->default_priority);
 	prefilter_free(&r->prefilter);
@@ -301,10 +292,7 @@ rules_scratch_new(const struct rules *r)
 	}
 	pcre2_set_match_limit(s->mc, LIMIT_PCRE2_MATCH);
 	pcre2_set_depth_limit(s->mc, LIMIT_PCRE2_DEPTH);
-	s->run = xcalloc(prefilter_size(r->prefilter) + 1, 1);
-	s->ps.n = xcalloc(prefilter_size(r->prefilter) + 1, 1);
-	s->ps.at = xcalloc(prefilter_size(r->prefilter) + 1,
-	    PREFILTER_STARTS * sizeof(*s->ps.at));
+	s->ps = prefilter_scratch_new(r->prefilter);
 	return s;
 }
 
@@ -317,9 +305,7 @@ rules_scratch_free(struct rules_scratch **sp)
 		return;
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mc);
-	free(s->run);
-	free(s->ps.n);
-	free(s->ps.at);
+	prefilter_scratch_free(&s->ps);
 	free(s->pos);
 	free(s);
 	*sp = NULL;
@@ -327,64 +313,39 @@ rules_scratch_free(struct rules_scratch **sp)
 
 /* How to find where an anchored pattern may start. */
 enum where {
-	WHERE_SCAN,	/* what the prefilter's scan noted */
-	WHERE_FIND,	/* look the starts up */
+	WHERE_SCAN,	/* the prefilter's scan tells */
+	WHERE_FIND,	/* look its starts up */
 	WHERE_ALL	/* every character (no prefilter, or invalid UTF-8) */
 };
 
-/* Puts the places pattern i may start at in s->pos, in order, once. */
-static void
-places(const struct compiled *c, size_t i, struct rules_scratch *s,
+/*
+ * Puts the places pattern i may start at in s->pos, in order, once;
+ * returns 0 when there are none.
+ */
+static int
+places(const struct rules *r, size_t i, struct rules_scratch *s,
     const char *text, size_t len, enum where w)
 {
-	size_t		k, j;
-	unsigned	v;
+	size_t	k;
 
 	s->npos = 0;
-	if (w == WHERE_SCAN && s->ps.n[i] > PREFILTER_STARTS)
-		w = WHERE_FIND;
-	if (w == WHERE_SCAN) {
-		for (k = 0; k < s->ps.n[i]; k++) {
-			if (s->npos == s->cappos) {
-				s->cappos = s->cappos ? s->cappos * 2 : 16;
-				s->pos = xreallocarray(s->pos, s->cappos,
-				    sizeof(*s->pos));
-			}
-			s->pos[s->npos++] = s->ps.at[i * PREFILTER_STARTS + k];
-		}
-	} else if (w == WHERE_FIND)
-		starts_find(&c->starts, text, len, &s->pos, &s->npos,
-		    &s->cappos);
-	else {
-		for (k = 0; k < len; k++) {
-			if (((unsigned char)text[k] & 0xc0) == 0x80)
-				continue;
-			if (s->npos == s->cappos) {
-				s->cappos = s->cappos ? s->cappos * 2 : 16;
-				s->pos = xreallocarray(s->pos, s->cappos,
-				    sizeof(*s->pos));
-			}
-			s->pos[s->npos++] = (unsigned)k;
-		}
-		return;
-	}
-	/* Few places: an insertion sort, dropping repeats. */
-	for (k = 1, j = s->npos > 0; k < s->npos; k++) {
-		v = s->pos[k];
-		size_t m = j;
-		while (m > 0 && s->pos[m - 1] > v) {
-			s->pos[m] = s->pos[m - 1];
-			m--;
-		}
-		if (m > 0 && s->pos[m - 1] == v) {
-			memmove(s->pos + m, s->pos + m + 1,
-			    (j - m) * sizeof(*s->pos));
+	if (w == WHERE_SCAN)
+		return prefilter_places(r->prefilter, s->ps, i, text, len,
+		    &s->pos, &s->npos, &s->cappos);
+	if (w == WHERE_FIND)
+		return prefilter_find(r->prefilter, i, text, len, &s->pos,
+		    &s->npos, &s->cappos) && s->npos > 0;
+	for (k = 0; k < len; k++) {
+		if (((unsigned char)text[k] & 0xc0) == 0x80)
 			continue;
+		if (s->npos == s->cappos) {
+			s->cappos = s->cappos ? s->cappos * 2 : 16;
+			s->pos = xreallocarray(s->pos, s->cappos,
+			    sizeof(*s->pos));
 		}
-		s->pos[m] = v;
-		j++;
+		s->pos[s->npos++] = (unsigned)k;
 	}
-	s->npos = j;
+	return s->npos > 0;
 }
 
 /*
@@ -393,18 +354,22 @@ places(const struct compiled *c, size_t i, struct rules_scratch *s,
  * match, and a limit hit counts only when no place matched.
  */
 static int
-match(const struct compiled *c, size_t i, struct rules_scratch *s,
+match(const struct rules *r, size_t i, struct rules_scratch *s,
     const char *text, size_t len, enum where w)
 {
-	size_t	k;
-	int	rc, failed = 0;
+	const struct compiled	*c = &r->items[i];
+	size_t			 k;
+	int			 rc, failed = 0;
 
-	if (c->starts.n == 0) {
+	if (!c->anchored) {
+		if (w == WHERE_SCAN && !prefilter_may(s->ps, i))
+			return 0;
 		rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, 0, 0, s->md,
 		    s->mc);
 		return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 	}
-	places(c, i, s, text, len, w);
+	if (!places(r, i, s, text, len, w))
+		return 0;
 	for (k = 0; k < s->npos; k++) {
 		rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, s->pos[k], 0,
 		    s->md, s->mc);
@@ -416,9 +381,9 @@ match(const struct compiled *c, size_t i, struct rules_scratch *s,
 	return failed ? -1 : 0;
 }
 
-/* Where anchored patterns may start in text, without the scan's notes:
- * looked up, or everywhere when the text is not valid UTF-8 (the starts'
- * leads count characters). */
+/* Where anchored patterns may start in text, without a scan: looked up,
+ * or everywhere when the text is not valid UTF-8 (the starts' leads count
+ * characters). */
 static enum where
 where_unscanned(const char *text, size_t len)
 {
@@ -440,24 +405,21 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		memset(res->alone, 0, r->ncategories);
 	res->n = r->ncategories;
 	res->limit_hits = 0;
-	if (s->unfiltered || !text_is_valid_utf8(text, len)) {
-		memset(s->run, 1, r->n);
+	if (s->unfiltered || !text_is_valid_utf8(text, len))
 		w = WHERE_ALL;
-	} else {
-		prefilter_scan(r->prefilter, text, len, s->run, &s->ps);
+	else {
+		prefilter_scan(r->prefilter, s->ps, text, len);
 		w = WHERE_SCAN;
 	}
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
-		if (c->kind == DEF_PRIORITY || !s->run[i])
+		if (c->kind == DEF_PRIORITY)
 			continue;
 		/* A ruled-out category needs no more evidence, but whether
 		 * the message is nothing but small talk is for all. */
 		if (res->vetoed[c->category] && c->kind != DEF_ONLY)
 			continue;
-		if (w == WHERE_SCAN && c->starts.n > 0 && s->ps.n[i] == 0)
-			continue;
-		m = match(c, i, s, text, len, w);
+		m = match(r, i, s, text, len, w);
 		if (m < 0)
 			res->limit_hits++;
 		if (m != 1)
@@ -488,7 +450,7 @@ rules_priority(const struct rules *r, struct rules_scratch *s,
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
 		if (c->kind == DEF_PRIORITY && c->category == category &&
-		    match(c, i, s, text, len, w) == 1)
+		    match(r, i, s, text, len, w) == 1)
 			return c->priority;
 	}
 	return category < r->ncategories ? r->default_priority[category] :
@@ -511,7 +473,7 @@ rules_explain(const struct rules *r, struct rules_scratch *s,
 
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
-		if (match(c, i, s, text, len, w) != 1)
+		if (match(r, i, s, text, len, w) != 1)
 			continue;
 		n++;
 		if (fn != NULL)

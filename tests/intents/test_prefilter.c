@@ -16,6 +16,7 @@
 #include "intents/deffile.h"
 #include "intents/editform.h"
 #include "intents/normalize.h"
+#include "intents/needles.h"
 #include "intents/prefilter.h"
 #include "intents/rules.h"
 #include "intents/starts.h"
@@ -29,10 +30,10 @@ has_needles(const char *pattern, const char *const *want)
 	size_t	  i, j, n = 0;
 	int	  ok = 1;
 
-	if (!prefilter_needles(pattern, &ns))
+	if (!needles_best(pattern, &ns))
 		return want == NULL;
 	if (want == NULL) {
-		prefilter_needles_free(ns);
+		needles_free(ns);
 		return 0;
 	}
 	for (i = 0; ns[i] != NULL; i++) {
@@ -45,7 +46,7 @@ has_needles(const char *pattern, const char *const *want)
 	}
 	for (j = 0; want[j] != NULL; j++)
 		;
-	prefilter_needles_free(ns);
+	needles_free(ns);
 	return ok && n == j;
 }
 
