@@ -4,11 +4,14 @@
  * the sets it needs, and an anchored pattern is tried only where one of
  * those units may start.
  *
- * Needles of 2, 3 and 4-or-more bytes live in three tables keyed by a hash
- * of their first 2, 3 or 4 bytes (Cyrillic text has few distinct 2-byte
- * prefixes, one letter, so longer keys keep each bucket short).  Only
- * offsets where a character begins are looked up, and a needle's first
- * eight bytes are compared as one word before anything else.
+ * Many patterns share needles ("заявлени", "в"): each distinct string is
+ * looked for once, and knows the sets it hits and the branches that may
+ * start there.  Strings of 2, 3, 4-5, 6-7 and 8 or more bytes live in
+ * five tables keyed by a hash of their first 2, 3, 4, 6 or 8 bytes
+ * (Cyrillic text has few distinct 2-byte prefixes, one letter, so longer
+ * keys keep each bucket short).  Only offsets where a character begins are
+ * looked up, and a string's first eight bytes are compared as one word
+ * before anything else.
  */
 #include "intents/prefilter.h"
 
@@ -20,34 +23,62 @@
 #include "intents/starts.h"
 #include "lib/xmalloc.h"
 
-struct needle {
-	uint64_t	 head;		/* its first (up to) 8 bytes … */
-	uint64_t	 mask;		/* … and which of them count */
+/* A needle or a start as registered, before strings are made distinct. */
+struct use {
 	char		*s;
 	size_t		 len;
 	unsigned	 id;		/* its set's, or its unit's (a start) */
 	int		 lead;		/* -1: a set's needle; else a start
-					   this many characters in */
+					   this many characters in … */
+	unsigned	 k;		/* … the unit's k-th */
 };
 
-#define TABLES		3
+/* One distinct string and who wants to know where it occurs. */
+struct str {
+	char		*s;
+	size_t		 len;
+	unsigned	*sets;		/* sets it is a needle of */
+	size_t		 nsets;
+	int		 starts;	/* some branch may start there */
+};
+
+/* A string's entry in a table. */
+struct entry {
+	uint64_t	 head;		/* its first (up to) 8 bytes … */
+	uint64_t	 mask;		/* … and which of them count */
+	size_t		 len;
+	unsigned	 str;
+};
+
+#define TABLES		5
 #define KEYS		65536
 
 struct table {
-	struct needle	*needles;
+	struct entry	*entries;
 	size_t		 n;
 	unsigned	*head;		/* KEYS + 1 bucket starts */
+};
+
+/* Where a branch may start: lead characters before a string. */
+struct ustart {
+	unsigned	 str;
+	unsigned	 lead;
 };
 
 struct unit {
 	size_t		 pattern;
 	size_t		 nsets;		/* sets it needs */
 	struct starts	 starts;	/* n == 0: anywhere */
+	struct ustart	*ustarts;	/* the same, by string */
 };
 
 struct prefilter {
 	size_t		 npatterns;
 	struct table	 t[TABLES];
+	struct use	*uses;		/* until prefilter_build */
+	size_t		 nuses;
+	struct str	*strs;
+	size_t		 nstrs;
 	struct unit	*units;
 	size_t		 nunits;
 	unsigned	*set_unit;	/* per set: its unit */
@@ -62,18 +93,43 @@ struct prefilter {
 };
 
 struct prefilter_scratch {
-	unsigned char	*set_hit;	/* per set */
+	unsigned char	*seen;		/* per string: found */
+	unsigned char	*nat;		/* per string: offsets noted, one
+					   more than PREFILTER_STARTS: too
+					   many */
+	unsigned	*at;		/* [str * PREFILTER_STARTS] */
 	unsigned	*unit_hits;	/* per unit: its sets hit */
-	unsigned char	*nstart;	/* per unit: starts noted, one more
-					   than PREFILTER_STARTS: too many */
-	unsigned	*start_at;	/* [unit * PREFILTER_STARTS] */
 	unsigned char	*run;		/* per pattern */
+	unsigned	*touched;	/* strings found, to clear … */
+	size_t		 ntouched;
+	unsigned	*utouched;	/* … and units hit */
+	size_t		 nutouched;
 };
 
-static unsigned
-keylen(int table)
+/* Table t holds strings of at least keylen[t] bytes, keyed by that many. */
+static const unsigned keylen[TABLES] = { 2, 3, 4, 6, 8 };
+
+static int
+table_of(size_t len)
 {
-	return (unsigned)table + 2;
+	int	t = TABLES - 1;
+
+	while (t > 0 && keylen[t] > len)
+		t--;
+	return t;
+}
+
+/* The hash of each prefix of s, as the scan works them out. */
+static unsigned
+hash_step(unsigned h, unsigned char c)
+{
+	return h * 131 + c;
+}
+
+static unsigned
+key_of(unsigned h)
+{
+	return (h ^ (h >> 16)) & (KEYS - 1);
 }
 
 static unsigned
@@ -82,14 +138,8 @@ key(const char *s, unsigned len)
 	unsigned	h = 0, i;
 
 	for (i = 0; i < len; i++)
-		h = h * 131 + (unsigned char)s[i];
-	return (h ^ (h >> 16)) & (KEYS - 1);
-}
-
-static int
-table_of(size_t len)
-{
-	return len >= 4 ? 2 : (int)len - 2;
+		h = hash_step(h, (unsigned char)s[i]);
+	return key_of(h);
 }
 
 static uint64_t
@@ -116,29 +166,22 @@ prefilter_new(size_t npatterns)
 	return pf;
 }
 
-/* Files a needle (copied) under its length's table. */
+/* Registers a needle or a start (copied); made distinct at build. */
 static void
-add_needle(struct prefilter *pf, const char *s, size_t len, unsigned id,
-    int lead)
+add_use(struct prefilter *pf, const char *s, size_t len, unsigned id,
+    int lead, unsigned k)
 {
-	struct table	*t;
-	struct needle	*nd;
-	char		 b[8] = { 0 };
+	struct use	*u;
 
 	if (len < 2)
 		return;
-	t = &pf->t[table_of(len)];
-	t->needles = xreallocarray(t->needles, t->n + 1, sizeof(*t->needles));
-	nd = &t->needles[t->n++];
-	nd->s = xstrndup(s, len);
-	nd->len = len;
-	nd->id = id;
-	nd->lead = lead;
-	memcpy(b, s, len < 8 ? len : 8);
-	memcpy(&nd->head, b, 8);
-	memset(b, 0, sizeof(b));
-	memset(b, 0xff, len < 8 ? len : 8);
-	memcpy(&nd->mask, b, 8);
+	pf->uses = xreallocarray(pf->uses, pf->nuses + 1, sizeof(*pf->uses));
+	u = &pf->uses[pf->nuses++];
+	u->s = xstrndup(s, len);
+	u->len = len;
+	u->id = id;
+	u->lead = lead;
+	u->k = k;
 }
 
 int
@@ -161,6 +204,7 @@ prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 		u->pattern = i;
 		u->nsets = nu[k].nsets;
 		u->starts = nu[k].starts;
+		u->ustarts = NULL;
 		memset(&nu[k].starts, 0, sizeof(nu[k].starts));
 		if (u->nsets == 0)
 			pf->always[i] = 1;
@@ -181,9 +225,9 @@ prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 			    pf->nsets + 1, sizeof(*pf->set_unit));
 			pf->set_unit[pf->nsets] = (unsigned)pf->nunits;
 			for (m = 0; nu[k].sets[j][m] != NULL; m++)
-				add_needle(pf, nu[k].sets[j][m],
+				add_use(pf, nu[k].sets[j][m],
 				    strlen(nu[k].sets[j][m]),
-				    (unsigned)pf->nsets, -1);
+				    (unsigned)pf->nsets, -1, 0);
 			pf->nsets++;
 		}
 		pf->nunits++;
@@ -194,45 +238,120 @@ prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 		for (k = 0; k < n; k++) {
 			u = &pf->units[pf->first[i] + k];
 			for (j = 0; j < u->starts.n; j++)
-				add_needle(pf, u->starts.v[j].s,
+				add_use(pf, u->starts.v[j].s,
 				    u->starts.v[j].len,
 				    (unsigned)(pf->first[i] + k),
-				    (int)u->starts.v[j].lead);
+				    (int)u->starts.v[j].lead, (unsigned)j);
 		}
 	if (!pf->always[i] || anchored)
 		pf->filtered++;
 	return anchored;
 }
 
-static unsigned	sort_keylen;	/* only during prefilter_build's qsort */
+static unsigned	sort_keylen;	/* only during prefilter_build's qsorts */
 
 static int
-cmp_needle(const void *a, const void *b)
+cmp_use(const void *a, const void *b)
 {
-	unsigned	x = key(((const struct needle *)a)->s, sort_keylen);
-	unsigned	y = key(((const struct needle *)b)->s, sort_keylen);
+	const struct use	*x = a, *y = b;
+	int			 c;
 
-	return x < y ? -1 : x > y;
+	c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	if (c != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct entry	*x = a, *y = b;
+	unsigned		 kx, ky;
+
+	kx = key((const char *)&x->head, sort_keylen);
+	ky = key((const char *)&y->head, sort_keylen);
+	return kx < ky ? -1 : kx > ky;
+}
+
+/* The uses, sorted, become distinct strings; each branch's starts point
+ * at theirs. */
+static void
+make_strings(struct prefilter *pf)
+{
+	struct use	*u;
+	struct str	*st = NULL;
+	struct unit	*un;
+	size_t		 i;
+
+	if (pf->nuses > 1)
+		qsort(pf->uses, pf->nuses, sizeof(*pf->uses), cmp_use);
+	pf->strs = xcalloc(pf->nuses + 1, sizeof(*pf->strs));
+	for (i = 0; i < pf->nunits; i++)
+		pf->units[i].ustarts = xcalloc(pf->units[i].starts.n + 1,
+		    sizeof(*pf->units[i].ustarts));
+	for (i = 0; i < pf->nuses; i++) {
+		u = &pf->uses[i];
+		if (st == NULL || st->len != u->len ||
+		    memcmp(st->s, u->s, u->len) != 0) {
+			st = &pf->strs[pf->nstrs++];
+			st->s = u->s;
+			st->len = u->len;
+		} else
+			free(u->s);
+		if (u->lead < 0) {
+			st->sets = xreallocarray(st->sets, st->nsets + 1,
+			    sizeof(*st->sets));
+			st->sets[st->nsets++] = u->id;
+		} else {
+			un = &pf->units[u->id];
+			st->starts = 1;
+			un->ustarts[u->k].str = (unsigned)(st - pf->strs);
+			un->ustarts[u->k].lead = (unsigned)u->lead;
+		}
+	}
+	free(pf->uses);
+	pf->uses = NULL;
+	pf->nuses = 0;
 }
 
 void
 prefilter_build(struct prefilter *pf)
 {
 	struct table	*t;
+	struct entry	*e;
+	struct str	*st;
+	char		 b[8];
 	size_t		 i;
 	unsigned	 k;
 	int		 ti;
 
+	make_strings(pf);
+	for (i = 0; i < pf->nstrs; i++) {
+		st = &pf->strs[i];
+		t = &pf->t[table_of(st->len)];
+		t->entries = xreallocarray(t->entries, t->n + 1,
+		    sizeof(*t->entries));
+		e = &t->entries[t->n++];
+		memset(b, 0, sizeof(b));
+		memcpy(b, st->s, st->len < 8 ? st->len : 8);
+		memcpy(&e->head, b, 8);
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, st->len < 8 ? st->len : 8);
+		memcpy(&e->mask, b, 8);
+		e->len = st->len;
+		e->str = (unsigned)i;
+	}
 	for (ti = 0; ti < TABLES; ti++) {
 		t = &pf->t[ti];
-		sort_keylen = keylen(ti);
+		sort_keylen = keylen[ti];
 		if (t->n > 1)
-			qsort(t->needles, t->n, sizeof(*t->needles),
-			    cmp_needle);
-		/* Bucket starts: head[k] = first needle with key >= k. */
+			qsort(t->entries, t->n, sizeof(*t->entries),
+			    cmp_entry);
+		/* Bucket starts: head[k] = first entry with key >= k. */
 		t->head = xcalloc(KEYS + 1, sizeof(*t->head));
 		for (i = 0; i < t->n; i++)
-			t->head[key(t->needles[i].s, keylen(ti)) + 1]++;
+			t->head[key((const char *)&t->entries[i].head,
+			    keylen[ti]) + 1]++;
 		for (k = 1; k <= KEYS; k++)
 			t->head[k] += t->head[k - 1];
 	}
@@ -248,13 +367,21 @@ prefilter_free(struct prefilter **pfp)
 	if (pf == NULL)
 		return;
 	for (ti = 0; ti < TABLES; ti++) {
-		for (i = 0; i < pf->t[ti].n; i++)
-			free(pf->t[ti].needles[i].s);
-		free(pf->t[ti].needles);
+		free(pf->t[ti].entries);
 		free(pf->t[ti].head);
 	}
-	for (i = 0; i < pf->nunits; i++)
+	for (i = 0; i < pf->nuses; i++)
+		free(pf->uses[i].s);
+	free(pf->uses);
+	for (i = 0; i < pf->nstrs; i++) {
+		free(pf->strs[i].s);
+		free(pf->strs[i].sets);
+	}
+	free(pf->strs);
+	for (i = 0; i < pf->nunits; i++) {
 		starts_clear(&pf->units[i].starts);
+		free(pf->units[i].ustarts);
+	}
 	free(pf->units);
 	free(pf->set_unit);
 	free(pf->first);
@@ -271,12 +398,13 @@ prefilter_scratch_new(const struct prefilter *pf)
 	struct prefilter_scratch	*sc;
 
 	sc = xcalloc(1, sizeof(*sc));
-	sc->set_hit = xcalloc(pf->nsets + 1, 1);
+	sc->seen = xcalloc(pf->nstrs + 1, 1);
+	sc->nat = xcalloc(pf->nstrs + 1, 1);
+	sc->at = xcalloc(pf->nstrs + 1, PREFILTER_STARTS * sizeof(*sc->at));
 	sc->unit_hits = xcalloc(pf->nunits + 1, sizeof(*sc->unit_hits));
-	sc->nstart = xcalloc(pf->nunits + 1, 1);
-	sc->start_at = xcalloc(pf->nunits + 1, PREFILTER_STARTS *
-	    sizeof(*sc->start_at));
 	sc->run = xcalloc(pf->npatterns + 1, 1);
+	sc->touched = xcalloc(pf->nstrs + 1, sizeof(*sc->touched));
+	sc->utouched = xcalloc(pf->nunits + 1, sizeof(*sc->utouched));
 	return sc;
 }
 
@@ -287,53 +415,62 @@ prefilter_scratch_free(struct prefilter_scratch **scp)
 
 	if (sc == NULL)
 		return;
-	free(sc->set_hit);
+	free(sc->seen);
+	free(sc->nat);
+	free(sc->at);
 	free(sc->unit_hits);
-	free(sc->nstart);
-	free(sc->start_at);
 	free(sc->run);
+	free(sc->touched);
+	free(sc->utouched);
 	free(sc);
 	*scp = NULL;
 }
 
-/* Whether nd occurs at text[i..len). */
+/* Whether e's string occurs at text[i..len). */
 static int
-occurs(const struct needle *nd, const char *text, size_t i, size_t len)
+occurs(const struct prefilter *pf, const struct entry *e, const char *text,
+    size_t i, size_t len)
 {
-	if (nd->len > len - i)
+	if (e->len > len - i)
 		return 0;
 	if (i + 8 <= len) {
-		if ((load8(text + i) & nd->mask) != nd->head)
+		if ((load8(text + i) & e->mask) != e->head)
 			return 0;
-		return nd->len <= 8 || memcmp(text + i + 8, nd->s + 8,
-		    nd->len - 8) == 0;
+		return e->len <= 8 || memcmp(text + i + 8,
+		    pf->strs[e->str].s + 8, e->len - 8) == 0;
 	}
-	return memcmp(text + i, nd->s, nd->len) == 0;
+	return memcmp(text + i, pf->strs[e->str].s, e->len) == 0;
 }
 
-/* What finding nd at offset i tells. */
+/* What finding string k at offset i tells. */
 static void
-found(const struct prefilter *pf, struct prefilter_scratch *sc,
-    const struct needle *nd, const char *text, size_t i)
+found(const struct prefilter *pf, struct prefilter_scratch *sc, unsigned k,
+    size_t i)
 {
+	const struct str	*st = &pf->strs[k];
 	const struct unit	*u;
-	unsigned char		*n;
-	long			 at;
+	unsigned		 un;
+	size_t			 j;
 
-	if (nd->lead < 0) {
-		sc->set_hit[nd->id] = 1;
-		u = &pf->units[pf->set_unit[nd->id]];
-		if (++sc->unit_hits[pf->set_unit[nd->id]] == u->nsets)
-			sc->run[u->pattern] = 1;
-		return;
+	if (!sc->seen[k]) {
+		sc->seen[k] = 1;
+		sc->touched[sc->ntouched++] = k;
+		for (j = 0; j < st->nsets; j++) {
+			un = pf->set_unit[st->sets[j]];
+			u = &pf->units[un];
+			if (sc->unit_hits[un]++ == 0)
+				sc->utouched[sc->nutouched++] = un;
+			if (sc->unit_hits[un] == u->nsets)
+				sc->run[u->pattern] = 1;
+		}
 	}
-	if ((at = starts_back(text, i, (unsigned)nd->lead)) < 0)
+	if (!st->starts)
 		return;
-	n = &sc->nstart[nd->id];
-	if (*n < PREFILTER_STARTS)
-		sc->start_at[nd->id * PREFILTER_STARTS + *n] = (unsigned)at;
-	if (*n <= PREFILTER_STARTS)
-		(*n)++;
+	if (sc->nat[k] < PREFILTER_STARTS)
+		sc->at[(size_t)k * PREFILTER_STARTS + sc->nat[k]] =
+		    (unsigned)i;
+	if (sc->nat[k] <= PREFILTER_STARTS)
+		sc->nat[k]++;
 }
 
 void
@@ -341,32 +478,38 @@ prefilter_scan(const struct prefilter *pf, struct prefilter_scratch *sc,
     const char *text, size_t len)
 {
 	const struct table	*t;
-	const struct needle	*nd, *end;
-	size_t			 i;
-	unsigned		 k, kl;
+	const struct entry	*e, *end;
+	size_t			 i, b;
+	unsigned		 h, hk[9];
 	int			 ti;
 
-	memset(sc->set_hit, 0, pf->nsets);
-	memset(sc->unit_hits, 0, pf->nunits * sizeof(*sc->unit_hits));
-	memset(sc->nstart, 0, pf->nunits);
+	/* Only what the last scan touched needs clearing. */
+	for (i = 0; i < sc->ntouched; i++)
+		sc->seen[sc->touched[i]] = sc->nat[sc->touched[i]] = 0;
+	for (i = 0; i < sc->nutouched; i++)
+		sc->unit_hits[sc->utouched[i]] = 0;
+	sc->ntouched = sc->nutouched = 0;
 	memcpy(sc->run, pf->always, pf->npatterns);
-	for (i = 0; i < len; i++) {
-		/* Needles begin where characters do. */
+	for (i = 0; i + 1 < len; i++) {
+		/* Strings begin where characters do. */
 		if (((unsigned char)text[i] & 0xc0) == 0x80)
 			continue;
-		for (ti = 0; ti < TABLES; ti++) {
+		/* The hashes of the 2 to 8 bytes from here, in one go. */
+		for (h = 0, b = 0; b < 8 && i + b < len; b++)
+			hk[b + 1] = h = hash_step(h, (unsigned char)text[i + b]);
+		for (ti = 0; ti < TABLES && keylen[ti] <= b; ti++) {
 			t = &pf->t[ti];
-			kl = keylen(ti);
-			if (t->n == 0 || i + kl > len)
+			if (t->n == 0)
 				continue;
-			k = key(text + i, kl);
-			nd = t->needles + t->head[k];
-			end = t->needles + t->head[k + 1];
-			for (; nd < end; nd++) {
-				if (nd->lead < 0 && sc->set_hit[nd->id])
+			h = key_of(hk[keylen[ti]]);
+			e = t->entries + t->head[h];
+			end = t->entries + t->head[h + 1];
+			for (; e < end; e++) {
+				if (sc->seen[e->str] &&
+				    !pf->strs[e->str].starts)
 					continue;
-				if (occurs(nd, text, i, len))
-					found(pf, sc, nd, text, i);
+				if (occurs(pf, e, text, i, len))
+					found(pf, sc, e->str, i);
 			}
 		}
 	}
@@ -404,6 +547,36 @@ sort_once(unsigned *pos, size_t *n)
 	*n = j;
 }
 
+/* Appends where string us->str (noted by the scan) puts starts. */
+static void
+unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
+    const struct ustart *us, const char *text, size_t len, unsigned **pos,
+    size_t *n, size_t *cap)
+{
+	const struct str	*st = &pf->strs[us->str];
+	struct starts		 one;
+	struct start		 s1;
+	size_t			 j;
+	long			 at;
+
+	if (sc->nat[us->str] > PREFILTER_STARTS) {
+		/* Too many to note: looked up whole. */
+		s1.s = st->s;
+		s1.len = st->len;
+		s1.lead = us->lead;
+		one.v = &s1;
+		one.n = 1;
+		starts_find(&one, text, len, pos, n, cap);
+		return;
+	}
+	for (j = 0; j < sc->nat[us->str]; j++) {
+		at = starts_back(text, sc->at[(size_t)us->str *
+		    PREFILTER_STARTS + j], us->lead);
+		if (at >= 0)
+			push(pos, n, cap, (unsigned)at);
+	}
+}
+
 int
 prefilter_places(const struct prefilter *pf,
     const struct prefilter_scratch *sc, size_t i, const char *text,
@@ -421,12 +594,10 @@ prefilter_places(const struct prefilter *pf,
 		u = &pf->units[k];
 		if (sc->unit_hits[k] < u->nsets)
 			continue;
-		if (sc->nstart[k] > PREFILTER_STARTS)
-			starts_find(&u->starts, text, len, pos, n, cap);
-		else
-			for (j = 0; j < sc->nstart[k]; j++)
-				push(pos, n, cap,
-				    sc->start_at[k * PREFILTER_STARTS + j]);
+		for (j = 0; j < u->starts.n; j++)
+			if (sc->seen[u->ustarts[j].str])
+				unit_start(pf, sc, &u->ustarts[j], text, len,
+				    pos, n, cap);
 	}
 	sort_once(*pos, n);
 	return *n > 0;
