@@ -28,8 +28,9 @@ struct use {
 	char		*s;
 	size_t		 len;
 	unsigned	 id;		/* its set's, or its unit's (a start) */
-	int		 lead;		/* -1: a set's needle; else a start
-					   this many characters in … */
+	int		 start;		/* 0: a set's needle; 1: a start … */
+	unsigned	 lead;		/* … this many characters in (starts.h)
+					   … */
 	unsigned	 k;		/* … the unit's k-th */
 };
 
@@ -50,7 +51,7 @@ struct entry {
 	unsigned	 str;
 };
 
-#define TABLES		5
+#define TABLES		6
 #define KEYS		65536
 
 struct table {
@@ -61,9 +62,10 @@ struct table {
 
 /* Where a branch may start: lead characters before a string. */
 struct ustart {
-	unsigned	 str;
+	unsigned	 str;		/* BOF: the beginning of the text */
 	unsigned	 lead;
 };
+#define BOF	((unsigned)-1)
 
 struct unit {
 	size_t		 pattern;
@@ -107,7 +109,7 @@ struct prefilter_scratch {
 };
 
 /* Table t holds strings of at least keylen[t] bytes, keyed by that many. */
-static const unsigned keylen[TABLES] = { 2, 3, 4, 6, 8 };
+static const unsigned keylen[TABLES] = { 1, 2, 3, 4, 6, 8 };
 
 static int
 table_of(size_t len)
@@ -169,17 +171,18 @@ prefilter_new(size_t npatterns)
 /* Registers a needle or a start (copied); made distinct at build. */
 static void
 add_use(struct prefilter *pf, const char *s, size_t len, unsigned id,
-    int lead, unsigned k)
+    int start, unsigned lead, unsigned k)
 {
 	struct use	*u;
 
-	if (len < 2)
+	if (len < 1)
 		return;
 	pf->uses = xreallocarray(pf->uses, pf->nuses + 1, sizeof(*pf->uses));
 	u = &pf->uses[pf->nuses++];
 	u->s = xstrndup(s, len);
 	u->len = len;
 	u->id = id;
+	u->start = start;
 	u->lead = lead;
 	u->k = k;
 }
@@ -214,7 +217,7 @@ prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 			/* A set with a needle too short to look up would
 			 * never be hit: the unit does without it. */
 			for (m = 0; nu[k].sets[j][m] != NULL; m++)
-				if (strlen(nu[k].sets[j][m]) < 2)
+				if (nu[k].sets[j][m][0] == 0)
 					break;
 			if (nu[k].sets[j][m] != NULL) {
 				if (--u->nsets == 0)
@@ -227,7 +230,7 @@ prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 			for (m = 0; nu[k].sets[j][m] != NULL; m++)
 				add_use(pf, nu[k].sets[j][m],
 				    strlen(nu[k].sets[j][m]),
-				    (unsigned)pf->nsets, -1, 0);
+				    (unsigned)pf->nsets, 0, 0, 0);
 			pf->nsets++;
 		}
 		pf->nunits++;
@@ -240,8 +243,8 @@ prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 			for (j = 0; j < u->starts.n; j++)
 				add_use(pf, u->starts.v[j].s,
 				    u->starts.v[j].len,
-				    (unsigned)(pf->first[i] + k),
-				    (int)u->starts.v[j].lead, (unsigned)j);
+				    (unsigned)(pf->first[i] + k), 1,
+				    u->starts.v[j].lead, (unsigned)j);
 		}
 	if (!pf->always[i] || anchored)
 		pf->filtered++;
@@ -281,14 +284,19 @@ make_strings(struct prefilter *pf)
 	struct use	*u;
 	struct str	*st = NULL;
 	struct unit	*un;
-	size_t		 i;
+	size_t		 i, k;
 
 	if (pf->nuses > 1)
 		qsort(pf->uses, pf->nuses, sizeof(*pf->uses), cmp_use);
 	pf->strs = xcalloc(pf->nuses + 1, sizeof(*pf->strs));
-	for (i = 0; i < pf->nunits; i++)
-		pf->units[i].ustarts = xcalloc(pf->units[i].starts.n + 1,
-		    sizeof(*pf->units[i].ustarts));
+	for (i = 0; i < pf->nunits; i++) {
+		un = &pf->units[i];
+		un->ustarts = xcalloc(un->starts.n + 1, sizeof(*un->ustarts));
+		/* The beginning of the text is no string to look for. */
+		for (k = 0; k < un->starts.n; k++)
+			if (un->starts.v[k].len == 0)
+				un->ustarts[k].str = BOF;
+	}
 	for (i = 0; i < pf->nuses; i++) {
 		u = &pf->uses[i];
 		if (st == NULL || st->len != u->len ||
@@ -298,7 +306,7 @@ make_strings(struct prefilter *pf)
 			st->len = u->len;
 		} else
 			free(u->s);
-		if (u->lead < 0) {
+		if (!u->start) {
 			st->sets = xreallocarray(st->sets, st->nsets + 1,
 			    sizeof(*st->sets));
 			st->sets[st->nsets++] = u->id;
@@ -306,7 +314,7 @@ make_strings(struct prefilter *pf)
 			un = &pf->units[u->id];
 			st->starts = 1;
 			un->ustarts[u->k].str = (unsigned)(st - pf->strs);
-			un->ustarts[u->k].lead = (unsigned)u->lead;
+			un->ustarts[u->k].lead = u->lead;
 		}
 	}
 	free(pf->uses);
@@ -490,7 +498,7 @@ prefilter_scan(const struct prefilter *pf, struct prefilter_scratch *sc,
 		sc->unit_hits[sc->utouched[i]] = 0;
 	sc->ntouched = sc->nutouched = 0;
 	memcpy(sc->run, pf->always, pf->npatterns);
-	for (i = 0; i + 1 < len; i++) {
+	for (i = 0; i < len; i++) {
 		/* Strings begin where characters do. */
 		if (((unsigned char)text[i] & 0xc0) == 0x80)
 			continue;
@@ -557,7 +565,6 @@ unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
 	struct starts		 one;
 	struct start		 s1;
 	size_t			 j;
-	long			 at;
 
 	if (sc->nat[us->str] > PREFILTER_STARTS) {
 		/* Too many to note: looked up whole. */
@@ -569,12 +576,9 @@ unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
 		starts_find(&one, text, len, pos, n, cap);
 		return;
 	}
-	for (j = 0; j < sc->nat[us->str]; j++) {
-		at = starts_back(text, sc->at[(size_t)us->str *
-		    PREFILTER_STARTS + j], us->lead);
-		if (at >= 0)
-			push(pos, n, cap, (unsigned)at);
-	}
+	for (j = 0; j < sc->nat[us->str]; j++)
+		starts_place(text, sc->at[(size_t)us->str * PREFILTER_STARTS +
+		    j], us->lead, pos, n, cap);
 }
 
 int
@@ -595,7 +599,9 @@ prefilter_places(const struct prefilter *pf,
 		if (sc->unit_hits[k] < u->nsets)
 			continue;
 		for (j = 0; j < u->starts.n; j++)
-			if (sc->seen[u->ustarts[j].str])
+			if (u->ustarts[j].str == BOF)
+				push(pos, n, cap, 0);
+			else if (sc->seen[u->ustarts[j].str])
 				unit_start(pf, sc, &u->ustarts[j], text, len,
 				    pos, n, cap);
 	}

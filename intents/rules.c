@@ -405,8 +405,10 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		memset(res->alone, 0, r->ncategories);
 	res->n = r->ncategories;
 	res->limit_hits = 0;
-	if (s->unfiltered || !text_is_valid_utf8(text, len))
+	if (!text_is_valid_utf8(text, len))
 		w = WHERE_ALL;
+	else if (s->unfiltered)
+		w = WHERE_FIND;
 	else {
 		prefilter_scan(r->prefilter, s->ps, text, len);
 		w = WHERE_SCAN;

@@ -270,7 +270,7 @@ literal_run(struct scan *s, unsigned lead, struct starts *out)
 	if (cur.n == 0)
 		return 0;
 	for (i = 0; i < cur.n; i++) {
-		if (cur.len[i] < 2 || out->n >= STARTS_MAX)
+		if (out->n >= STARTS_MAX)
 			return 0;
 		add(out, cur.s[i], cur.len[i], lead);
 	}
@@ -291,14 +291,26 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 			return 0;	/* may match the empty string */
 		switch (*s->p) {
 		case '^':
+			/* Only at the beginning of the text (no multi-line
+			 * mode: options are never read). */
 			s->p++;
-			if (quantifier(s) >= 0)
+			if (lead > 0 || quantifier(s) >= 0 ||
+			    out->n >= STARTS_MAX)
 				return 0;
-			continue;
+			add(out, "", 0, 0);
+			return 1;
 		case '\\':
 			if (s->p + 1 >= s->end)
 				return 0;
-			if (strchr("bBAG", s->p[1]) != NULL) {
+			if (s->p[1] == 'A') {
+				s->p += 2;
+				if (lead > 0 || quantifier(s) >= 0 ||
+				    out->n >= STARTS_MAX)
+					return 0;
+				add(out, "", 0, 0);
+				return 1;
+			}
+			if (strchr("bBG", s->p[1]) != NULL) {
 				s->p += 2;
 				if (quantifier(s) >= 0)
 					return 0;
@@ -306,6 +318,15 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 			}
 			if (strchr("sSwWdD", s->p[1]) != NULL) {
 				s->p += 2;
+				/* "\\w*пароль", "\\S+…": the word before it,
+				 * back to the space before. */
+				if ((s->p[-1] == 'w' || s->p[-1] == 'S') &&
+				    quantifier(s) >= 0) {
+					if (lead != 0)
+						return 0;
+					lead = STARTS_WORD;
+					continue;
+				}
 				goto single;
 			}
 			return literal_run(s, lead, out);
@@ -372,7 +393,8 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 		}
 single:
 		/* One character of a kind, exactly once. */
-		if (quantifier(s) >= 0 || ++lead > LEAD_MAX)
+		if (quantifier(s) >= 0 || lead == STARTS_WORD ||
+		    ++lead > LEAD_MAX)
 			return 0;
 	}
 }
@@ -446,29 +468,55 @@ starts_back(const char *text, size_t q, unsigned lead)
 	return (long)q;
 }
 
+static void
+push(unsigned **pos, size_t *n, size_t *cap, size_t v)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*pos = xreallocarray(*pos, *cap, sizeof(**pos));
+	}
+	(*pos)[(*n)++] = (unsigned)v;
+}
+
+void
+starts_place(const char *text, size_t q, unsigned lead, unsigned **pos,
+    size_t *n, size_t *cap)
+{
+	size_t	b;
+	long	at;
+
+	if (lead != STARTS_WORD) {
+		if ((at = starts_back(text, q, lead)) >= 0)
+			push(pos, n, cap, (size_t)at);
+		return;
+	}
+	/* Neither \w nor \S is a space: back to the one before q. */
+	for (b = q; b > 0 && text[b - 1] != ' '; b--)
+		;
+	for (; b <= q; b++)
+		if (((unsigned char)text[b] & 0xc0) != 0x80 || b == q)
+			push(pos, n, cap, b);
+}
+
 void
 starts_find(const struct starts *st, const char *text, size_t len,
     unsigned **pos, size_t *n, size_t *cap)
 {
 	const char	*p, *hit;
 	size_t		 i;
-	long		 at;
 
 	for (i = 0; i < st->n; i++) {
+		if (st->v[i].len == 0) {
+			/* The beginning of the text. */
+			push(pos, n, cap, 0);
+			continue;
+		}
 		p = text;
 		while ((size_t)(text + len - p) >= st->v[i].len &&
 		    (hit = memmem(p, (size_t)(text + len - p), st->v[i].s,
 		    st->v[i].len)) != NULL) {
-			at = starts_back(text, (size_t)(hit - text),
-			    st->v[i].lead);
-			if (at >= 0) {
-				if (*n == *cap) {
-					*cap = *cap ? *cap * 2 : 16;
-					*pos = xreallocarray(*pos, *cap,
-					    sizeof(**pos));
-				}
-				(*pos)[(*n)++] = (unsigned)at;
-			}
+			starts_place(text, (size_t)(hit - text),
+			    st->v[i].lead, pos, n, cap);
 			p = hit + 1;
 		}
 	}

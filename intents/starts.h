@@ -14,9 +14,12 @@
 
 struct start {
 	char	*s;
-	size_t	 len;	/* bytes, at least 2 */
-	unsigned lead;	/* characters before it */
+	size_t	 len;	/* bytes; 0: the beginning of the text (^) */
+	unsigned lead;	/* characters before it, or STARTS_WORD */
 };
+/* Any character of the word before it ("\w*пароль"): from just after the
+ * space before it (\w and \S match no space). */
+#define STARTS_WORD	((unsigned)-1)
 
 struct starts {
 	struct start	*v;
@@ -45,5 +48,10 @@ void	starts_find(const struct starts *, const char *text, size_t len,
  * text begins before that.
  */
 long	starts_back(const char *text, size_t q, unsigned lead);
+
+/* Appends the places a match may start at for a start of lead found at
+ * offset q of text, as starts_find does. */
+void	starts_place(const char *text, size_t q, unsigned lead,
+	    unsigned **pos, size_t *n, size_t *cap);
 
 #endif
