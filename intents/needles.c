@@ -598,7 +598,7 @@ unit_read(const char *b, size_t len, struct needle_unit *u)
 	}
 	copy = xstrndup(b, len);
 	starts_read(copy, &u->starts);
-	free(copy);
+	u->text = copy;
 }
 
 size_t
@@ -645,6 +645,7 @@ needles_units_free(struct needle_unit *u, size_t n)
 			free(u[i].sets);
 		}
 		starts_clear(&u[i].starts);
+		free(u[i].text);
 	}
 	free(u);
 }

@@ -17,6 +17,7 @@
  * anywhere.
  */
 struct needle_unit {
+	char		 *text;		/* the branch as written */
 	char		***sets;
 	size_t		  nsets;
 	struct starts	  starts;

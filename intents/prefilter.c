@@ -191,12 +191,25 @@ int
 prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
 {
 	struct needle_unit	*nu;
-	struct unit		*u;
-	size_t			 n, k, j, m;
-	int			 anchored = 1;
+	size_t			 n;
 
 	if (i >= pf->npatterns || (n = needles_units(pattern, &nu)) == 0)
 		return 0;
+	return prefilter_add_units(pf, i, nu, n);
+}
+
+int
+prefilter_add_units(struct prefilter *pf, size_t i, struct needle_unit *nu,
+    size_t n)
+{
+	struct unit		*u;
+	size_t			 k, j, m;
+	int			 anchored = 1;
+
+	if (i >= pf->npatterns || n == 0) {
+		needles_units_free(nu, n);
+		return 0;
+	}
 	pf->first[i] = pf->nunits;
 	pf->count[i] = n;
 	pf->always[i] = 0;

@@ -22,6 +22,11 @@ struct prefilter *prefilter_new(size_t npatterns);
  * then be compiled anchored and tried only at prefilter_places().
  */
 int	prefilter_add(struct prefilter *, size_t i, const char *pattern);
+/* The same from the pattern's units already read (needles_units(); they
+ * are taken over, n of them). */
+struct needle_unit;
+int	prefilter_add_units(struct prefilter *, size_t i,
+	    struct needle_unit *nu, size_t n);
 /* Finishes building; afterwards the prefilter is immutable. */
 void	prefilter_build(struct prefilter *);
 void	prefilter_free(struct prefilter **);

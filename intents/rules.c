@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/needles.h"
 #include "intents/prefilter.h"
 #include "lib/limits.h"
 #include "lib/text.h"
@@ -35,11 +36,16 @@ struct compiled {
 	int			 priority;
 	int			 anchored;	/* tried only where it may
 						   start (prefilter_places) */
+	pcre2_code		*rest;		/* the branches that may start
+						   anywhere, apart (split) */
 };
 
 struct rules {
 	struct compiled	*items;
 	size_t		 n;
+	size_t		 total;		/* patterns in the set: the rest of
+					   item i is the prefilter's total +
+					   i */
 	struct prefilter *prefilter;
 	size_t		 ncategories;
 	int		*default_priority;	/* per category */
@@ -139,6 +145,111 @@ compile(const char *pattern, int anchored, int *errcode, PCRE2_SIZE *erroff)
 	return code;
 }
 
+/*
+ * Whether each top-level branch of pattern stands on its own: no
+ * back-references, subroutine calls, branch resets or verbs that could
+ * tie one to another.
+ */
+static int
+self_contained(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			p++;
+			if (*p == '\0' || (*p >= '1' && *p <= '9') ||
+			    *p == 'g' || *p == 'k')
+				return 0;
+			continue;
+		}
+		if (*p == '(' && (p[1] == '*' || (p[1] == '?' &&
+		    strchr("P&R|+-(0123456789", p[2]) != NULL && p[2] != 0)))
+			return 0;
+	}
+	return 1;
+}
+
+/* "(?:a|b|…)" of the branches' texts. */
+static char *
+join(const struct needle_unit *u, size_t n)
+{
+	size_t	 i, len = 4, o = 0;
+	char	*s;
+
+	for (i = 0; i < n; i++)
+		len += strlen(u[i].text) + 1;
+	s = xmalloc(len);
+	memcpy(s + o, "(?:", 3);
+	o += 3;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			s[o++] = '|';
+		memcpy(s + o, u[i].text, strlen(u[i].text));
+		o += strlen(u[i].text);
+	}
+	s[o++] = ')';
+	s[o] = '\0';
+	return s;
+}
+
+/*
+ * Reads pattern for the prefilter (as item r->n) and compiles it: anchored
+ * when every branch has starts; when only some have, those are compiled
+ * anchored and the others apart into c->rest, searched whole only when
+ * one of them has its needles.  Returns the code, or NULL with PCRE2's
+ * error about the pattern as written.
+ */
+static pcre2_code *
+compile_read(struct rules *r, struct compiled *c, const char *pattern,
+    int *ec, PCRE2_SIZE *off)
+{
+	struct needle_unit	*nu, *a, *b;
+	pcre2_code		*code;
+	char			*folded, *at, *bt;
+	size_t			 n, i, na = 0, nb = 0, k = 0;
+
+	folded = fold_yo(pattern);
+	n = needles_units(folded, &nu);
+	for (i = 0; i < n; i++)
+		nb += nu[i].starts.n == 0;
+	if (nb == 0 || nb == n || !self_contained(folded)) {
+		free(folded);
+		c->anchored = prefilter_add_units(r->prefilter, r->n, nu, n);
+		return compile(pattern, c->anchored, ec, off);
+	}
+	free(folded);
+	/* Errors as the editor wrote it: the whole, once, without JIT. */
+	folded = fold_yo(pattern);
+	code = pcre2_compile((PCRE2_SPTR)folded, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS, ec, off, NULL);
+	free(folded);
+	if (code == NULL) {
+		needles_units_free(nu, n);
+		return NULL;
+	}
+	pcre2_code_free(code);
+	a = xcalloc(n - nb, sizeof(*a));
+	b = xcalloc(nb, sizeof(*b));
+	for (i = 0; i < n; i++) {
+		if (nu[i].starts.n > 0)
+			a[na++] = nu[i];
+		else
+			b[k++] = nu[i];
+	}
+	free(nu);
+	at = join(a, na);
+	bt = join(b, nb);
+	c->anchored = prefilter_add_units(r->prefilter, r->n, a, na);
+	prefilter_add_units(r->prefilter, r->total + r->n, b, nb);
+	code = compile(at, c->anchored, ec, off);
+	if (code != NULL && (c->rest = compile(bt, 0, ec, off)) == NULL) {
+		pcre2_code_free(code);
+		code = NULL;
+	}
+	free(at);
+	free(bt);
+	return code;
+}
+
 int
 rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
 {
@@ -192,7 +303,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	for (i = 0; i < set->n; i++)
 		total += set->intents[i].npatterns;
 	r->items = xcalloc(total + 1, sizeof(*r->items));
-	r->prefilter = prefilter_new(total);
+	r->total = total;
+	r->prefilter = prefilter_new(total * 2);
 	for (i = 0; i < set->n; i++) {
 		d = &set->intents[i];
 		if (map[i] < 0) {
@@ -231,13 +343,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 				nerr++;
 				continue;
 			}
-			/* The prefilter reads it first: whether it can be
-			 * compiled anchored. */
-			full = fold_yo(p->pattern);
-			c->anchored = prefilter_add(r->prefilter, r->n, full);
-			free(full);
-			if ((c->code = compile(p->pattern, c->anchored,
-			    &ec, &off)) == NULL) {
+			if ((c->code = compile_read(r, c, p->pattern, &ec,
+			    &off)) == NULL) {
 				pcre2_get_error_message(ec, msg, sizeof(msg));
 				full = xasprintf("%s:%zu: pattern error at "
 				    "offset %zu: %s", p->file, p->line,
@@ -269,8 +376,10 @@ rules_free(struct rules **rp)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		pcre2_code_free(r->items[i].code);
+		pcre2_code_free(r->items[i].rest);
+	}
 	free(r->items);
 	free(r->default_priority);
 	prefilter_free(&r->prefilter);
@@ -348,6 +457,19 @@ places(const struct rules *r, size_t i, struct rules_scratch *s,
 	return s->npos > 0;
 }
 
+/* Searches the whole text with code (item pf of the prefilter). */
+static int
+search(const struct rules *r, const pcre2_code *code, size_t pf,
+    struct rules_scratch *s, const char *text, size_t len, enum where w)
+{
+	int	rc;
+
+	if (w == WHERE_SCAN && !prefilter_may(s->ps, pf))
+		return 0;
+	rc = pcre2_match(code, (PCRE2_SPTR)text, len, 0, 0, s->md, s->mc);
+	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
 /*
  * 1 match, 0 no match, -1 stopped by a limit or an error.  An anchored
  * pattern is tried at each place it may start; a match anywhere is a
@@ -361,12 +483,15 @@ match(const struct rules *r, size_t i, struct rules_scratch *s,
 	size_t			 k;
 	int			 rc, failed = 0;
 
+	if (c->rest != NULL) {
+		if ((rc = search(r, c->rest, r->total + i, s, text, len,
+		    w)) == 1)
+			return 1;
+		failed = rc < 0;
+	}
 	if (!c->anchored) {
-		if (w == WHERE_SCAN && !prefilter_may(s->ps, i))
-			return 0;
-		rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, 0, 0, s->md,
-		    s->mc);
-		return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+		rc = search(r, c->code, i, s, text, len, w);
+		return rc == 0 && failed ? -1 : rc;
 	}
 	if (!places(r, i, s, text, len, w))
 		return 0;
