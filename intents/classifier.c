@@ -436,6 +436,8 @@ classify_ctx_new(const struct classifier *c)
 	x->es = evidence_scratch_new(c->ev);
 	x->ts = topic_scratch_new(c->ti);
 	x->stemmer = stemmer_new();
+	x->asp = aspects_scratch_new(c->aspects);
+	x->pers = aspects_scratch_new(c->person);
 	x->rr.score = xcalloc(c->ncats + 1, sizeof(double));
 	x->rr.vetoed = xcalloc(c->ncats + 1, 1);
 	x->rr.alone = xcalloc(c->ncats + 1, 1);
@@ -457,6 +459,8 @@ classify_ctx_free(struct classify_ctx **xp)
 	evidence_scratch_free(&x->es);
 	topic_scratch_free(&x->ts);
 	stemmer_free(&x->stemmer);
+	aspects_scratch_free(&x->asp);
+	aspects_scratch_free(&x->pers);
 	free(x->rr.score);
 	free(x->rr.vetoed);
 	free(x->rr.alone);

@@ -68,6 +68,8 @@ struct classify_ctx {
 	struct topic_scratch		*ts;
 	struct rules_result		 rr;
 	struct stemmer			*stemmer;
+	struct aspects_scratch		*asp;		/* for c->aspects */
+	struct aspects_scratch		*pers;		/* for c->person */
 	struct evidence_query		 q;		/* the message's words */
 	struct evidence_result		 er;
 	double				*score;

@@ -123,7 +123,8 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	    DEF_SERVICES_NO && c->cats[v->top[0].category].action ==
 	    ACTION_ANSWER && v->top[0].confidence >= tcfg->keep_kind)
 		cat = v->top[0].category;
-	else switch (aspects_match(c->aspects, n->match, n->match_len)) {
+	else switch (aspects_match_with(c->aspects, x->asp, n->match,
+	    n->match_len)) {
 	case SECTION_DOCUMENTS:
 		cat = c->documents_cat;
 		break;
@@ -202,7 +203,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 		return;
 	}
 	v->article = tc.article;
-	v->aspect = aspects_match(c->aspects, n->match, n->match_len);
+	v->aspect = aspects_match_with(c->aspects, x->asp, n->match,
+	    n->match_len);
 }
 
 /*
@@ -220,7 +222,8 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	int			 why, cat;
 
 	if (v->action == ACTION_DECLINE ||
-	    (why = aspects_match(c->person, n->match, n->match_len)) < 0)
+	    (why = aspects_match_with(c->person, x->pers, n->match,
+	    n->match_len)) < 0)
 		return;
 	/* A handoff stays as it is, unless it is a leak: that one is an
 	 * incident with its priority. */

@@ -47,6 +47,9 @@ struct rules {
 					   item i is the prefilter's total +
 					   i */
 	struct prefilter *prefilter;
+	int		 jit;		/* every pattern JIT-compiled: matched
+					   by pcre2_jit_match(), which skips
+					   pcre2_match()'s checks */
 	size_t		 ncategories;
 	int		*default_priority;	/* per category */
 };
@@ -143,6 +146,27 @@ compile(const char *pattern, int anchored, int *errcode, PCRE2_SIZE *erroff)
 	if (code != NULL)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return code;
+}
+
+static int
+jitted(const pcre2_code *code)
+{
+	size_t	size = 0;
+
+	return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	    size > 0;
+}
+
+/* One match from offset start (anchored codes: there only). */
+static int
+run(const struct rules *r, const pcre2_code *code, const char *text,
+    size_t len, size_t start, struct rules_scratch *s)
+{
+	if (r->jit)
+		return pcre2_jit_match(code, (PCRE2_SPTR)text, len, start, 0,
+		    s->md, s->mc);
+	return pcre2_match(code, (PCRE2_SPTR)text, len, start, 0, s->md,
+	    s->mc);
 }
 
 /*
@@ -364,6 +388,11 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		}
 	}
 	prefilter_build(r->prefilter);
+	r->jit = 1;
+	for (i = 0; i < r->n; i++)
+		if (!jitted(r->items[i].code) || (r->items[i].rest != NULL &&
+		    !jitted(r->items[i].rest)))
+			r->jit = 0;
 	*rules_r = r;
 	return nerr;
 }
@@ -466,7 +495,7 @@ search(const struct rules *r, const pcre2_code *code, size_t pf,
 
 	if (w == WHERE_SCAN && !prefilter_may(s->ps, pf))
 		return 0;
-	rc = pcre2_match(code, (PCRE2_SPTR)text, len, 0, 0, s->md, s->mc);
+	rc = run(r, code, text, len, 0, s);
 	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
@@ -496,8 +525,7 @@ match(const struct rules *r, size_t i, struct rules_scratch *s,
 	if (!places(r, i, s, text, len, w))
 		return 0;
 	for (k = 0; k < s->npos; k++) {
-		rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, s->pos[k], 0,
-		    s->md, s->mc);
+		rc = run(r, c->code, text, len, s->pos[k], s);
 		if (rc >= 0)
 			return 1;
 		if (rc != PCRE2_ERROR_NOMATCH)
