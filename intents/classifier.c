@@ -11,6 +11,7 @@
 #include "intents/classifier.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,24 @@ read_beside(struct classifier *c, const char *taxonomy, struct load *l)
 	free(path);
 }
 
+/* The second opinion, trained on its own thread while the rules compile
+ * and the indexes build: it is a third of the load, and needs nothing
+ * else once its examples are in. */
+struct training {
+	struct intent_model_builder	*mb;
+	struct intent_model		*model;
+	char				*err;
+};
+
+static void *
+train(void *arg)
+{
+	struct training	*t = arg;
+
+	t->model = intent_model_train(&t->mb, &t->err);
+	return NULL;
+}
+
 struct classifier *
 classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
     const struct classifier_config *cfg, def_error_fn err, void *arg)
@@ -290,9 +309,10 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	struct classifier	*c;
 	struct load		 l = { err, arg, 0 };
 	struct article_walk	 w = { NULL, &l, NULL, 0 };
-	struct intent_model_builder *mb;
+	struct training		 tr = { NULL, NULL, NULL };
+	pthread_t		 th;
 	char			*e;
-	int			*map = NULL;
+	int			*map = NULL, threaded;
 	size_t			 i;
 
 	c = xcalloc(1, sizeof(*c));
@@ -330,15 +350,22 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 		    "(run: hotline kb import)");
 	map = xcalloc(c->defs.n + 1, sizeof(*map));
 	link_defs(c, &w, map, &l);
+	tr.mb = intent_model_builder_new(c->ncats);
+	add_examples(c, tr.mb);
+	if (!(threaded = pthread_create(&th, NULL, train, &tr) == 0))
+		train(&tr);
 	editform_resolve(&c->defs, count_err, &l);
 	rules_compile(&c->defs, map, c->ncats, &c->rules, count_err, &l);
-	mb = intent_model_builder_new(c->ncats);
-	add_examples(c, mb);
 	if (evidence_build(c->ev, &e) == -1 ||
-	    topic_index_build(c->ti, &e) == -1 ||
-	    (c->model = intent_model_train(&mb, &e)) == NULL) {
+	    topic_index_build(c->ti, &e) == -1) {
 		lerr(&l, "%s", e);
 		free(e);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	if ((c->model = tr.model) == NULL) {
+		lerr(&l, "%s", tr.err);
+		free(tr.err);
 	}
 	for (i = 0; i < w.nids; i++)
 		free(w.ids[i]);

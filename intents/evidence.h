@@ -1,9 +1,9 @@
 /*
  * Full-text evidence for the classifier: how close a message is to each
- * category's example phrases and articles.  The index is built by SQLite
- * FTS5 with the "hotline" tokenizer (so it stems exactly as the knowledge
- * base does) and read out through fts5vocab into a compact in-memory form
- * that scores a message with BM25 in microseconds, without SQL per message.
+ * category's example phrases and articles.  Documents are cut and stemmed
+ * exactly as the knowledge base's FTS5 tokenizer cuts them (the tests
+ * compare the index with FTS5's own) into a compact in-memory form that
+ * scores a message with BM25 in microseconds, without SQL per message.
  */
 #ifndef INTENTS_EVIDENCE_H
 #define INTENTS_EVIDENCE_H
@@ -78,6 +78,16 @@ void		 evidence_scratch_free(struct evidence_scratch **);
 void		 evidence_score(const struct evidence *,
 		    struct evidence_scratch *, const struct evidence_query *,
 		    size_t skip, struct evidence_result *res);
+
+/*
+ * Every (term, document, count) of a built index, in term then document
+ * order: for the tests, which hold it against FTS5's own index of the same
+ * documents.
+ */
+typedef void	(*evidence_posting_fn)(void *arg, const char *term,
+		    size_t doc, unsigned tf);
+void		 evidence_each_posting(const struct evidence *,
+		    evidence_posting_fn, void *arg);
 
 /* Documents and distinct terms indexed. */
 size_t		 evidence_docs(const struct evidence *);

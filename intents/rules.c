@@ -10,11 +10,19 @@
  * those places only: an unanchored search tries every character of the
  * message, and with Cyrillic letters all starting with the same byte,
  * PCRE2 cannot skip any of them.  That was most of the classifier's time.
+ *
+ * JIT compilation was a quarter of a load, and most patterns run on few
+ * messages: each one is JIT-compiled when it first runs.  That copy is
+ * the one thing threads ever write to loaded rules: made aside, published
+ * once by an atomic compare-and-swap (a thread that loses the race frees
+ * its own); until then, and where JIT is unavailable, the interpreter
+ * runs the pattern.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "intents/rules.h"
 
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +35,15 @@
 
 #include <utf8proc.h>
 
-struct compiled {
+/* A compiled pattern and, once it has run, its JIT-compiled copy. */
+struct code {
 	pcre2_code		*code;
+	_Atomic(pcre2_code *)	 jit;
+	atomic_int		 nojit;		/* JIT failed: interpret */
+};
+
+struct compiled {
+	struct code		 code;
 	const struct def_pattern *src;	/* the set's, for explanations */
 	size_t			 category;
 	enum def_pattern_kind	 kind;
@@ -36,7 +51,7 @@ struct compiled {
 	int			 priority;
 	int			 anchored;	/* tried only where it may
 						   start (prefilter_places) */
-	pcre2_code		*rest;		/* the branches that may start
+	struct code		 rest;		/* the branches that may start
 						   anywhere, apart (split) */
 };
 
@@ -47,9 +62,6 @@ struct rules {
 					   item i is the prefilter's total +
 					   i */
 	struct prefilter *prefilter;
-	int		 jit;		/* every pattern JIT-compiled: matched
-					   by pcre2_jit_match(), which skips
-					   pcre2_match()'s checks */
 	size_t		 ncategories;
 	int		*default_priority;	/* per category */
 };
@@ -143,30 +155,59 @@ compile(const char *pattern, int anchored, int *errcode, PCRE2_SIZE *erroff)
 	    COMPILE_OPTIONS | (anchored ? PCRE2_ANCHORED : 0), errcode, erroff,
 	    NULL);
 	free(folded);
-	if (code != NULL)
-		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return code;
 }
 
-static int
-jitted(const pcre2_code *code)
+/* The JIT-compiled copy of c, made now if it was not; NULL: none. */
+static pcre2_code *
+jit_of(struct code *c)
 {
-	size_t	size = 0;
+	pcre2_code	*j, *none = NULL;
 
-	return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 &&
-	    size > 0;
+	if ((j = atomic_load_explicit(&c->jit, memory_order_acquire)) != NULL)
+		return j;
+	if (atomic_load_explicit(&c->nojit, memory_order_relaxed))
+		return NULL;
+	if ((j = pcre2_code_copy(c->code)) == NULL ||
+	    pcre2_jit_compile(j, PCRE2_JIT_COMPLETE) != 0) {
+		pcre2_code_free(j);
+		atomic_store_explicit(&c->nojit, 1, memory_order_relaxed);
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong_explicit(&c->jit, &none, j,
+	    memory_order_acq_rel, memory_order_acquire)) {
+		pcre2_code_free(j);	/* another thread was first */
+		return none;
+	}
+	return j;
 }
 
-/* One match from offset start (anchored codes: there only). */
+/*
+ * One match of c from offset start (anchored codes: there only), through
+ * pcre2_jit_match(), which skips pcre2_match()'s checks, once JIT-compiled.
+ * c is the loaded rules' (see the top of the file: its JIT copy is the one
+ * thing written).
+ */
 static int
-run(const struct rules *r, const pcre2_code *code, const char *text,
-    size_t len, size_t start, struct rules_scratch *s)
+run(const struct code *cc, const char *text, size_t len, size_t start,
+    struct rules_scratch *s)
 {
-	if (r->jit)
-		return pcre2_jit_match(code, (PCRE2_SPTR)text, len, start, 0,
+	struct code	*c = (struct code *)cc;
+	pcre2_code	*j;
+
+	if ((j = jit_of(c)) != NULL)
+		return pcre2_jit_match(j, (PCRE2_SPTR)text, len, start, 0,
 		    s->md, s->mc);
-	return pcre2_match(code, (PCRE2_SPTR)text, len, start, 0, s->md,
+	return pcre2_match(c->code, (PCRE2_SPTR)text, len, start, 0, s->md,
 	    s->mc);
+}
+
+static void
+code_free(struct code *c)
+{
+	pcre2_code_free(c->code);
+	pcre2_code_free(atomic_load(&c->jit));
+	c->code = NULL;
 }
 
 /*
@@ -265,7 +306,8 @@ compile_read(struct rules *r, struct compiled *c, const char *pattern,
 	c->anchored = prefilter_add_units(r->prefilter, r->n, a, na);
 	prefilter_add_units(r->prefilter, r->total + r->n, b, nb);
 	code = compile(at, c->anchored, ec, off);
-	if (code != NULL && (c->rest = compile(bt, 0, ec, off)) == NULL) {
+	if (code != NULL && (c->rest.code = compile(bt, 0, ec, off)) ==
+	    NULL) {
 		pcre2_code_free(code);
 		code = NULL;
 	}
@@ -367,8 +409,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 				nerr++;
 				continue;
 			}
-			if ((c->code = compile_read(r, c, p->pattern, &ec,
-			    &off)) == NULL) {
+			if ((c->code.code = compile_read(r, c, p->pattern,
+			    &ec, &off)) == NULL) {
 				pcre2_get_error_message(ec, msg, sizeof(msg));
 				full = xasprintf("%s:%zu: pattern error at "
 				    "offset %zu: %s", p->file, p->line,
@@ -388,11 +430,6 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		}
 	}
 	prefilter_build(r->prefilter);
-	r->jit = 1;
-	for (i = 0; i < r->n; i++)
-		if (!jitted(r->items[i].code) || (r->items[i].rest != NULL &&
-		    !jitted(r->items[i].rest)))
-			r->jit = 0;
 	*rules_r = r;
 	return nerr;
 }
@@ -406,8 +443,8 @@ rules_free(struct rules **rp)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->n; i++) {
-		pcre2_code_free(r->items[i].code);
-		pcre2_code_free(r->items[i].rest);
+		code_free(&r->items[i].code);
+		code_free(&r->items[i].rest);
 	}
 	free(r->items);
 	free(r->default_priority);
@@ -488,14 +525,14 @@ places(const struct rules *r, size_t i, struct rules_scratch *s,
 
 /* Searches the whole text with code (item pf of the prefilter). */
 static int
-search(const struct rules *r, const pcre2_code *code, size_t pf,
+search(const struct rules *r, const struct code *code, size_t pf,
     struct rules_scratch *s, const char *text, size_t len, enum where w)
 {
 	int	rc;
 
 	if (w == WHERE_SCAN && !prefilter_may(s->ps, pf))
 		return 0;
-	rc = run(r, code, text, len, 0, s);
+	rc = run(code, text, len, 0, s);
 	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
@@ -512,20 +549,20 @@ match(const struct rules *r, size_t i, struct rules_scratch *s,
 	size_t			 k;
 	int			 rc, failed = 0;
 
-	if (c->rest != NULL) {
-		if ((rc = search(r, c->rest, r->total + i, s, text, len,
+	if (c->rest.code != NULL) {
+		if ((rc = search(r, &c->rest, r->total + i, s, text, len,
 		    w)) == 1)
 			return 1;
 		failed = rc < 0;
 	}
 	if (!c->anchored) {
-		rc = search(r, c->code, i, s, text, len, w);
+		rc = search(r, &c->code, i, s, text, len, w);
 		return rc == 0 && failed ? -1 : rc;
 	}
 	if (!places(r, i, s, text, len, w))
 		return 0;
 	for (k = 0; k < s->npos; k++) {
-		rc = run(r, c->code, text, len, s->pos[k], s);
+		rc = run(&c->code, text, len, s->pos[k], s);
 		if (rc >= 0)
 			return 1;
 		if (rc != PCRE2_ERROR_NOMATCH)
