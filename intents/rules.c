@@ -64,6 +64,8 @@ struct rules {
 	struct prefilter *prefilter;
 	size_t		 ncategories;
 	int		*default_priority;	/* per category */
+	unsigned char	*has_priority;		/* per category: priority
+						   lines to try */
 };
 
 struct rules_scratch {
@@ -364,6 +366,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	r = xcalloc(1, sizeof(*r));
 	r->ncategories = ncategories;
 	r->default_priority = xcalloc(ncategories + 1, sizeof(int));
+	r->has_priority = xcalloc(ncategories + 1, 1);
 	for (i = 0; i < ncategories; i++)
 		r->default_priority[i] = PRIORITY_NONE;
 	for (i = 0; i < set->n; i++)
@@ -426,6 +429,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			c->kind = p->kind;
 			c->weight = p->weight;
 			c->priority = p->priority;
+			if (c->kind == DEF_PRIORITY)
+				r->has_priority[c->category] = 1;
 			r->n++;
 		}
 	}
@@ -448,6 +453,7 @@ rules_free(struct rules **rp)
 	}
 	free(r->items);
 	free(r->default_priority);
+	free(r->has_priority);
 	prefilter_free(&r->prefilter);
 	free(r);
 	*rp = NULL;
@@ -637,8 +643,13 @@ rules_priority(const struct rules *r, struct rules_scratch *s,
 {
 	const struct compiled	*c;
 	size_t			 i;
-	enum where		 w = where_unscanned(text, len);
+	enum where		 w;
 
+	/* Most categories have no priority lines: nothing to look up. */
+	if (category >= r->ncategories || !r->has_priority[category])
+		return category < r->ncategories ?
+		    r->default_priority[category] : PRIORITY_NONE;
+	w = where_unscanned(text, len);
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
 		if (c->kind == DEF_PRIORITY && c->category == category &&
