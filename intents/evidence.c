@@ -61,6 +61,8 @@ struct evidence {
 					   use them (evidence_spread) */
 	double		 oov_share;	/* of a never-seen word's idf that
 					   counts against a message */
+	unsigned	*slot;		/* open addressing: term + 1, 0 empty */
+	size_t		 nslots;	/* a power of two */
 };
 
 struct evidence_scratch {
@@ -201,12 +203,46 @@ index_direct(struct evidence *ev)
 	free(arena);
 }
 
-/* The sort order of SQLite's ORDER BY on TEXT (BINARY) is memcmp order,
- * which is what strcmp gives for valid UTF-8. */
-static int
-cmp_term(const void *key, const void *elem)
+static size_t
+hash_term(const char *s)
 {
-	return strcmp((const char *)key, ((const struct term *)elem)->text);
+	size_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* A hash of the terms (a query's words are looked up there, not by
+ * binary search: a dozen string comparisons a word added up). */
+static void
+hash_terms(struct evidence *ev)
+{
+	size_t	i, k;
+
+	for (ev->nslots = 16; ev->nslots < ev->nterms * 2; ev->nslots *= 2)
+		;
+	ev->slot = xcalloc(ev->nslots, sizeof(*ev->slot));
+	for (i = 0; i < ev->nterms; i++) {
+		k = hash_term(ev->terms[i].text) & (ev->nslots - 1);
+		while (ev->slot[k] != 0)
+			k = (k + 1) & (ev->nslots - 1);
+		ev->slot[k] = (unsigned)i + 1;
+	}
+}
+
+static const struct term *
+find_term(const struct evidence *ev, const char *s)
+{
+	size_t	k;
+
+	if (ev->slot == NULL)
+		return NULL;
+	k = hash_term(s) & (ev->nslots - 1);
+	for (; ev->slot[k] != 0; k = (k + 1) & (ev->nslots - 1))
+		if (strcmp(ev->terms[ev->slot[k] - 1].text, s) == 0)
+			return &ev->terms[ev->slot[k] - 1];
+	return NULL;
 }
 
 /*
@@ -316,6 +352,7 @@ evidence_build(struct evidence *ev, char **errstr_r)
 	(void)errstr_r;
 	index_direct(ev);
 	compute_weights(ev);
+	hash_terms(ev);
 	return 0;
 }
 
@@ -334,6 +371,7 @@ evidence_free(struct evidence **evp)
 		free(ev->terms[i].text);
 	free(ev->terms);
 	free(ev->postings);
+	free(ev->slot);
 	free(ev);
 	*evp = NULL;
 }
@@ -433,8 +471,7 @@ evidence_score(const struct evidence *ev, struct evidence_scratch *s,
 	res->known_terms = res->terms = 0;
 	s->ntouched = 0;
 	for (i = 0; i < q->n; i++) {
-		t = ev->nterms == 0 ? NULL : bsearch(q->stems[i], ev->terms,
-		    ev->nterms, sizeof(*ev->terms), cmp_term);
+		t = find_term(ev, q->stems[i]);
 		res->terms++;
 		if (t == NULL) {
 			qnorm += ev->oov_idf * ev->oov_share;

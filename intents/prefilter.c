@@ -52,7 +52,7 @@ struct entry {
 };
 
 #define TABLES		6
-#define KEYS		65536
+#define KEYS		4096
 
 struct table {
 	struct entry	*entries;
