@@ -547,13 +547,30 @@ push(unsigned **pos, size_t *n, size_t *cap, unsigned v)
 	(*pos)[(*n)++] = v;
 }
 
-/* Sorts pos[0..*n) and drops repeats (few: an insertion sort). */
+static int
+cmp_unsigned(const void *a, const void *b)
+{
+	unsigned	x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts pos[0..*n) and drops repeats: an insertion sort for the few
+ * places of most messages, qsort for the many of a crafted one. */
 static void
 sort_once(unsigned *pos, size_t *n)
 {
 	size_t		k, j, m;
 	unsigned	v;
 
+	if (*n > 32) {
+		qsort(pos, *n, sizeof(*pos), cmp_unsigned);
+		for (k = 1, j = 1; k < *n; k++)
+			if (pos[k] != pos[j - 1])
+				pos[j++] = pos[k];
+		*n = j;
+		return;
+	}
 	for (k = 1, j = *n > 0; k < *n; k++) {
 		v = pos[k];
 		for (m = j; m > 0 && pos[m - 1] > v; m--)
@@ -577,7 +594,7 @@ unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
 	const struct str	*st = &pf->strs[us->str];
 	struct starts		 one;
 	struct start		 s1;
-	size_t			 j;
+	size_t			 j, floor = 0;
 
 	if (sc->nat[us->str] > PREFILTER_STARTS) {
 		/* Too many to note: looked up whole. */
@@ -589,9 +606,10 @@ unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
 		starts_find(&one, text, len, pos, n, cap);
 		return;
 	}
+	/* Noted in increasing order. */
 	for (j = 0; j < sc->nat[us->str]; j++)
 		starts_place(text, sc->at[(size_t)us->str * PREFILTER_STARTS +
-		    j], us->lead, pos, n, cap);
+		    j], us->lead, &floor, pos, n, cap);
 }
 
 int

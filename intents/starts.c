@@ -479,8 +479,8 @@ push(unsigned **pos, size_t *n, size_t *cap, size_t v)
 }
 
 void
-starts_place(const char *text, size_t q, unsigned lead, unsigned **pos,
-    size_t *n, size_t *cap)
+starts_place(const char *text, size_t q, unsigned lead, size_t *floor,
+    unsigned **pos, size_t *n, size_t *cap)
 {
 	size_t	b;
 	long	at;
@@ -490,12 +490,15 @@ starts_place(const char *text, size_t q, unsigned lead, unsigned **pos,
 			push(pos, n, cap, (size_t)at);
 		return;
 	}
-	/* Neither \w nor \S is a space: back to the one before q. */
-	for (b = q; b > 0 && text[b - 1] != ' '; b--)
+	/* Neither \w nor \S is a space: back to the one before q, but not
+	 * again over places an earlier occurrence gave ("справкасправка…"
+	 * would otherwise give each place once per occurrence after it). */
+	for (b = q; b > *floor && text[b - 1] != ' '; b--)
 		;
 	for (; b <= q; b++)
 		if (((unsigned char)text[b] & 0xc0) != 0x80 || b == q)
 			push(pos, n, cap, b);
+	*floor = q + 1;
 }
 
 void
@@ -503,9 +506,10 @@ starts_find(const struct starts *st, const char *text, size_t len,
     unsigned **pos, size_t *n, size_t *cap)
 {
 	const char	*p, *hit;
-	size_t		 i;
+	size_t		 i, floor;
 
 	for (i = 0; i < st->n; i++) {
+		floor = 0;
 		if (st->v[i].len == 0) {
 			/* The beginning of the text. */
 			push(pos, n, cap, 0);
@@ -516,7 +520,7 @@ starts_find(const struct starts *st, const char *text, size_t len,
 		    (hit = memmem(p, (size_t)(text + len - p), st->v[i].s,
 		    st->v[i].len)) != NULL) {
 			starts_place(text, (size_t)(hit - text),
-			    st->v[i].lead, pos, n, cap);
+			    st->v[i].lead, &floor, pos, n, cap);
 			p = hit + 1;
 		}
 	}

@@ -49,9 +49,13 @@ void	starts_find(const struct starts *, const char *text, size_t len,
  */
 long	starts_back(const char *text, size_t q, unsigned lead);
 
-/* Appends the places a match may start at for a start of lead found at
- * offset q of text, as starts_find does. */
-void	starts_place(const char *text, size_t q, unsigned lead,
+/*
+ * Appends the places a match may start at for a start of lead found at
+ * offset q of text, as starts_find does.  Occurrences of one start are
+ * given in increasing order with the same *floor, 0 at first: places
+ * below it were given already.
+ */
+void	starts_place(const char *text, size_t q, unsigned lead, size_t *floor,
 	    unsigned **pos, size_t *n, size_t *cap);
 
 #endif

@@ -353,6 +353,26 @@ START_TEST(test_shipped_categories_match_the_same_with_prefilter)
 			compare(set.intents[i].patterns[k].source, &g);
 			compare(set.intents[i].patterns[k].pattern, &g);
 		}
+	/* Crafted messages: one 3,500-character word full of a rule's
+	 * infix ("*справк*"), a short word repeated, a separator repeated.
+	 * Each place a rule may start must be tried once, not once per
+	 * occurrence after it (that took a third of a second). */
+	{
+		static const char *const unit[] = { "справка", "в ", " | ",
+		    "не по ", "x1 " };
+		char	*big = malloc(4097);
+		size_t	 u, o;
+
+		for (u = 0; u < sizeof(unit) / sizeof(unit[0]); u++) {
+			for (o = 0; o + strlen(unit[u]) <= 4096;
+			    o += strlen(unit[u]))
+				memcpy(big + o, unit[u], strlen(unit[u]));
+			big[o] = '\0';
+			g.plain_too = 1;
+			compare(big, &g);
+		}
+		free(big);
+	}
 	ck_assert_uint_gt(g.checked, 1000);
 	free(g.a.score);
 	free(g.b.score);
