@@ -263,7 +263,10 @@ join(const struct needle_unit *u, size_t n)
  * when every branch has starts; when only some have, those are compiled
  * anchored and the others apart into c->rest, searched whole only when
  * one of them has its needles.  Returns the code, or NULL with PCRE2's
- * error about the pattern as written.
+ * error about the pattern as written.  After an error the next pattern
+ * takes item r->n over; the failed one's needles stay behind and can only
+ * make that item run more often, never less (and rules with errors are
+ * not loaded anyway).
  */
 static pcre2_code *
 compile_read(struct rules *r, struct compiled *c, const char *pattern,
