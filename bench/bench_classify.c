@@ -5,7 +5,7 @@
  * message, load time and peak memory.  A benchmark, not a test: it prints
  * figures and asserts nothing.
  *
- *	bench/bench_classify [-n rounds] [-s statedb] FILE.jsonl
+ *	bench/bench_classify [-n rounds] [-s statedb] FILE.jsonl...
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -63,25 +63,34 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: bench_classify [-n rounds] "
-			    "[-s statedb] FILE.jsonl\n");
+			    "[-s statedb] FILE.jsonl...\n");
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || (fp = fopen(argv[optind], "r")) == NULL) {
-		fprintf(stderr, "bench_classify: need a readable FILE.jsonl\n");
+	if (optind >= argc) {
+		fprintf(stderr, "bench_classify: need FILE.jsonl\n");
 		return 2;
 	}
-	while ((len = getline(&line, &cap, fp)) > 0) {
-		item = json_loadb(line, (size_t)len, 0, &jerr);
-		if (json_is_string(json_object_get(item, "text"))) {
-			texts = xreallocarray(texts, n + 1, sizeof(*texts));
-			texts[n++] = xstrdup(json_string_value(
-			    json_object_get(item, "text")));
+	/* Several files: the figures are over all their messages. */
+	for (; optind < argc; optind++) {
+		if ((fp = fopen(argv[optind], "r")) == NULL) {
+			fprintf(stderr, "bench_classify: cannot read %s\n",
+			    argv[optind]);
+			return 2;
 		}
-		json_decref(item);
+		while ((len = getline(&line, &cap, fp)) > 0) {
+			item = json_loadb(line, (size_t)len, 0, &jerr);
+			if (json_is_string(json_object_get(item, "text"))) {
+				texts = xreallocarray(texts, n + 1,
+				    sizeof(*texts));
+				texts[n++] = xstrdup(json_string_value(
+				    json_object_get(item, "text")));
+			}
+			json_decref(item);
+		}
+		fclose(fp);
 	}
 	free(line);
-	fclose(fp);
 	if (n == 0) {
 		fprintf(stderr, "bench_classify: no messages\n");
 		return 1;

@@ -194,26 +194,66 @@ aspects_count(const struct aspects *as)
 	return as->naspects;
 }
 
+struct aspects_scratch {
+	struct prefilter_scratch	*ps;
+	pcre2_match_data		*md;
+};
+
+struct aspects_scratch *
+aspects_scratch_new(const struct aspects *as)
+{
+	struct aspects_scratch	*sc;
+
+	sc = xcalloc(1, sizeof(*sc));
+	if (as != NULL && as->nrules > 0)
+		sc->ps = prefilter_scratch_new(as->pf);
+	if ((sc->md = pcre2_match_data_create(1, NULL)) == NULL) {
+		fprintf(stderr, "hotline: out of memory (PCRE2)\n");
+		abort();
+	}
+	return sc;
+}
+
+void
+aspects_scratch_free(struct aspects_scratch **scp)
+{
+	struct aspects_scratch	*sc = *scp;
+
+	if (sc == NULL)
+		return;
+	prefilter_scratch_free(&sc->ps);
+	pcre2_match_data_free(sc->md);
+	free(sc);
+	*scp = NULL;
+}
+
+int
+aspects_match_with(const struct aspects *as, struct aspects_scratch *sc,
+    const char *text, size_t len)
+{
+	size_t	i;
+
+	if (as == NULL || as->nrules == 0 || sc->ps == NULL)
+		return -1;
+	prefilter_scan(as->pf, sc->ps, text, len);
+	for (i = 0; i < as->nrules; i++)
+		if (prefilter_may(sc->ps, i) &&
+		    pcre2_match(as->rules[i].code, (PCRE2_SPTR)text, len, 0, 0,
+		    sc->md, as->mc) >= 0)
+			return as->rules[i].section;
+	return -1;
+}
+
 int
 aspects_match(const struct aspects *as, const char *text, size_t len)
 {
-	pcre2_match_data	*md = NULL;
-	unsigned char		 run[ASPECT_RULES_MAX];
-	size_t			 i;
-	int			 found = -1;
+	struct aspects_scratch	*sc;
+	int			 found;
 
 	if (as == NULL || as->nrules == 0)
 		return -1;
-	prefilter_scan(as->pf, text, len, run);
-	for (i = 0; i < as->nrules && found < 0; i++) {
-		if (!run[i])
-			continue;
-		if (md == NULL)
-			md = pcre2_match_data_create(1, NULL);
-		if (pcre2_match(as->rules[i].code, (PCRE2_SPTR)text, len, 0, 0,
-		    md, as->mc) >= 0)
-			found = as->rules[i].section;
-	}
-	pcre2_match_data_free(md);
+	sc = aspects_scratch_new(as);
+	found = aspects_match_with(as, sc, text, len);
+	aspects_scratch_free(&sc);
 	return found;
 }

@@ -30,8 +30,16 @@ size_t	aspects_count(const struct aspects *);
 /*
  * The index in names (or the enum article_section) of the first aspect
  * whose rule matches the normalised text[0..len), or -1.  Thread-safe:
- * match data is made per call (messages are short, this is rare).
+ * the per-thread state is made per call.
  */
 int	aspects_match(const struct aspects *, const char *text, size_t len);
+
+/* The same with a thread's own state, made once (the classifier asks up
+ * to three times a message). */
+struct aspects_scratch;
+struct aspects_scratch *aspects_scratch_new(const struct aspects *);
+void	aspects_scratch_free(struct aspects_scratch **);
+int	aspects_match_with(const struct aspects *, struct aspects_scratch *,
+	    const char *text, size_t len);
 
 #endif

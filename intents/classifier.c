@@ -11,6 +11,7 @@
 #include "intents/classifier.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,6 +296,33 @@ read_beside(struct classifier *c, const char *taxonomy, struct load *l)
 	free(path);
 }
 
+/* The second opinions (the categories' and the topics'), trained on
+ * their own thread while the rules compile and the indexes build: they
+ * are a third of the load, and need nothing else once their examples are
+ * in.  One after the other, never side by side: LIBLINEAR shuffles with
+ * rand(), whose one sequence two trainings at once would share in
+ * whatever order the threads run, and the models would differ from run
+ * to run. */
+struct training {
+	struct intent_model_builder	*mb;
+	struct intent_model		*model;
+	struct topic_index		*ti;
+	char				*err;
+};
+
+static void *
+train(void *arg)
+{
+	struct training	*t = arg;
+
+	if (topic_index_train(t->ti, &t->err) == -1) {
+		intent_model_builder_free(&t->mb);
+		return NULL;
+	}
+	t->model = intent_model_train(&t->mb, &t->err);
+	return NULL;
+}
+
 struct classifier *
 classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
     const struct classifier_config *cfg, def_error_fn err, void *arg)
@@ -302,9 +330,10 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	struct classifier	*c;
 	struct load		 l = { err, arg, 0 };
 	struct article_walk	 w = { NULL, &l, NULL, 0 };
-	struct intent_model_builder *mb;
+	struct training		 tr = { NULL, NULL, NULL, NULL };
+	pthread_t		 th;
 	char			*e;
-	int			*map = NULL;
+	int			*map = NULL, threaded;
 	size_t			 i;
 
 	c = xcalloc(1, sizeof(*c));
@@ -342,15 +371,23 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 		    "(run: hotline kb import)");
 	map = xcalloc(c->defs.n + 1, sizeof(*map));
 	link_defs(c, &w, map, &l);
+	tr.mb = intent_model_builder_new(c->ncats);
+	tr.ti = c->ti;
+	add_examples(c, tr.mb);
+	if (!(threaded = pthread_create(&th, NULL, train, &tr) == 0))
+		train(&tr);
 	editform_resolve(&c->defs, count_err, &l);
 	rules_compile(&c->defs, map, c->ncats, &c->rules, count_err, &l);
-	mb = intent_model_builder_new(c->ncats);
-	add_examples(c, mb);
 	if (evidence_build(c->ev, &e) == -1 ||
-	    topic_index_build(c->ti, &e) == -1 ||
-	    (c->model = intent_model_train(&mb, &e)) == NULL) {
+	    topic_index_build(c->ti, &e) == -1) {
 		lerr(&l, "%s", e);
 		free(e);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	if ((c->model = tr.model) == NULL) {
+		lerr(&l, "%s", tr.err);
+		free(tr.err);
 	}
 	for (i = 0; i < w.nids; i++)
 		free(w.ids[i]);
@@ -447,6 +484,9 @@ classify_ctx_new(const struct classifier *c)
 	x->rs = rules_scratch_new(c->rules);
 	x->es = evidence_scratch_new(c->ev);
 	x->ts = topic_scratch_new(c->ti);
+	x->stemmer = stemmer_new();
+	x->asp = aspects_scratch_new(c->aspects);
+	x->pers = aspects_scratch_new(c->person);
 	x->rr.score = xcalloc(c->ncats + 1, sizeof(double));
 	x->rr.vetoed = xcalloc(c->ncats + 1, 1);
 	x->rr.alone = xcalloc(c->ncats + 1, 1);
@@ -467,6 +507,9 @@ classify_ctx_free(struct classify_ctx **xp)
 	rules_scratch_free(&x->rs);
 	evidence_scratch_free(&x->es);
 	topic_scratch_free(&x->ts);
+	stemmer_free(&x->stemmer);
+	aspects_scratch_free(&x->asp);
+	aspects_scratch_free(&x->pers);
 	free(x->rr.score);
 	free(x->rr.vetoed);
 	free(x->rr.alone);
@@ -724,7 +767,9 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
 	small_talk_only(x);
 	keep_seen(x, n.match, n.match_len);
-	evidence_score(c->ev, x->es, n.match, n.match_len, skip, &x->er);
+	/* Stemmed once for the categories' index and the topics'. */
+	evidence_query_make(x->stemmer, n.match, n.match_len, &x->q);
+	evidence_score(c->ev, x->es, &x->q, skip, &x->er);
 	weigh(x);
 	rank(x, v);
 	decide(x, &n, v);

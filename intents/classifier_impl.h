@@ -71,6 +71,10 @@ struct classify_ctx {
 	struct evidence_scratch		*es;
 	struct topic_scratch		*ts;
 	struct rules_result		 rr;
+	struct stemmer			*stemmer;
+	struct aspects_scratch		*asp;		/* for c->aspects */
+	struct aspects_scratch		*pers;		/* for c->person */
+	struct evidence_query		 q;		/* the message's words */
 	struct evidence_result		 er;
 	double				*score;
 	double				*prob;

@@ -1,22 +1,21 @@
 /*
- * BM25 over FTS5's own index.  At build time the documents go into an
- * in-memory FTS5 table; fts5vocab's "instance" view then yields every
- * (term, document) occurrence, which is packed into a sorted term table and
- * posting lists.  Scoring a message is then a few binary searches and array
+ * BM25 over the index FTS5 would build.  At build time the documents are
+ * cut and stemmed as the "hotline" FTS5 tokenizer does and packed into a
+ * sorted term table and posting lists, just what FTS5's index gave read
+ * back through fts5vocab (it used to be built that way, a quarter of a
+ * load).  Scoring a message is then a few binary searches and array
  * walks: the classifier's budget is tens of microseconds, and one FTS5
  * MATCH query through SQL already costs more than that.
  */
 #include "intents/evidence.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 
-#include "kb/fts_tok.h"
 #include "kb/stem.h"
 #include "lib/limits.h"
-#include "lib/sqldb.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
@@ -34,6 +33,8 @@ struct doc {
 struct posting {
 	unsigned	doc;
 	unsigned	tf;
+	double		w;	/* what the term earns the document (BM25),
+				   worked out once at build */
 };
 
 struct term {
@@ -60,10 +61,11 @@ struct evidence {
 					   use them (evidence_spread) */
 	double		 oov_share;	/* of a never-seen word's idf that
 					   counts against a message */
+	unsigned	*slot;		/* open addressing: term + 1, 0 empty */
+	size_t		 nslots;	/* a power of two */
 };
 
 struct evidence_scratch {
-	struct stemmer	*stemmer;
 	double		*score;		/* per document */
 	unsigned	*touched;
 	size_t		 ntouched;
@@ -101,95 +103,146 @@ evidence_add(struct evidence *ev, size_t category, enum evidence_kind kind,
 	return ev->ndocs++;
 }
 
-static int
-index_docs(struct evidence *ev, sqlite3 *db, char **errstr_r)
-{
-	sqlite3_stmt	*st = NULL;
-	size_t		 i;
+/* One word of one document, stemmed. */
+struct occ {
+	const char	*term;		/* in the arena */
+	unsigned	 doc;
+};
 
-	if (sqldb_exec(db, "CREATE VIRTUAL TABLE ev USING fts5(body,"
-	    " tokenize='" FTS_TOK_NAME "');"
-	    "CREATE VIRTUAL TABLE ev_v USING fts5vocab(ev, 'instance');"
-	    "BEGIN", errstr_r) == -1)
-		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO ev (rowid, body) VALUES "
-	    "(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	for (i = 0; i < ev->ndocs; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_text(st, 2, ev->docs[i].text, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto fail;
-	}
-	sqlite3_finalize(st);
-	return sqldb_exec(db, "COMMIT", errstr_r);
-fail:
-	*errstr_r = xasprintf("evidence index: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return -1;
+/* Term (memcmp order, as FTS5's index and SQLite's BINARY sort it), then
+ * document. */
+static int
+cmp_occ(const void *a, const void *b)
+{
+	const struct occ	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->term, y->term)) != 0)
+		return c;
+	return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-/* Reads (term, doc, tf) rows in term order into the packed arrays. */
-static int
-read_postings(struct evidence *ev, sqlite3 *db, char **errstr_r)
+/*
+ * The documents' words cut and stemmed exactly as the "hotline" FTS5
+ * tokenizer cuts documents (kb/fts_tok.c: text_next_word, then
+ * stemmer_stem, a word without a stem left out), packed into the sorted
+ * term table and posting lists that FTS5's own index read through
+ * fts5vocab gave, without building that index: it was a quarter of a load.
+ */
+static void
+index_direct(struct evidence *ev)
 {
-	sqlite3_stmt	*st = NULL;
-	const char	*term;
-	size_t		 capt = 0, capp = 0, doc;
-	unsigned	 tf;
+	struct stemmer	*st;
+	struct occ	*occ = NULL;
+	char		*arena = NULL, stem[STEM_MAX];
+	size_t		 nocc = 0, capocc = 0, used = 0, cap = 0, i, pos, start;
+	size_t		 wlen, slen, text_len, capt = 0, capp = 0;
 	struct term	*t;
-	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT term, doc, count(*) FROM ev_v"
-	    " GROUP BY term, doc ORDER BY term, doc", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		term = (const char *)sqlite3_column_text(st, 0);
-		doc = (size_t)sqlite3_column_int64(st, 1) - 1;
-		tf = (unsigned)sqlite3_column_int(st, 2);
-		if (doc >= ev->ndocs)
-			continue;
+	st = stemmer_new();
+	/* Stems go to one arena; pointers are fixed once it stops growing. */
+	for (i = 0; i < ev->ndocs; i++) {
+		text_len = strlen(ev->docs[i].text);
+		pos = 0;
+		while (text_next_word(ev->docs[i].text, text_len, &pos,
+		    &start, &wlen)) {
+			slen = stemmer_stem(st, ev->docs[i].text + start, wlen,
+			    stem);
+			if (slen == 0)
+				continue;
+			if (used + slen + 1 > cap) {
+				cap = cap ? cap * 2 : 65536;
+				arena = xreallocarray(arena, cap, 1);
+			}
+			if (nocc == capocc) {
+				capocc = capocc ? capocc * 2 : 4096;
+				occ = xreallocarray(occ, capocc, sizeof(*occ));
+			}
+			memcpy(arena + used, stem, slen + 1);
+			occ[nocc].term = (const char *)(uintptr_t)used;
+			occ[nocc].doc = (unsigned)i;
+			nocc++;
+			used += slen + 1;
+		}
+	}
+	stemmer_free(&st);
+	for (i = 0; i < nocc; i++)
+		occ[i].term = arena + (uintptr_t)occ[i].term;
+	if (nocc > 1)
+		qsort(occ, nocc, sizeof(*occ), cmp_occ);
+	for (i = 0; i < nocc; i++) {
 		if (ev->nterms == 0 ||
-		    strcmp(ev->terms[ev->nterms - 1].text, term) != 0) {
+		    strcmp(ev->terms[ev->nterms - 1].text, occ[i].term) != 0) {
 			if (ev->nterms == capt) {
 				capt = capt ? capt * 2 : 1024;
 				ev->terms = xreallocarray(ev->terms, capt,
 				    sizeof(*ev->terms));
 			}
 			t = &ev->terms[ev->nterms++];
-			t->text = xstrdup(term);
+			t->text = xstrdup(occ[i].term);
 			t->first = ev->npostings;
 			t->n = 0;
+		} else if (ev->postings[ev->npostings - 1].doc == occ[i].doc) {
+			/* The same word again in the same document. */
+			ev->postings[ev->npostings - 1].tf++;
+			ev->docs[occ[i].doc].len++;
+			continue;
 		}
 		if (ev->npostings == capp) {
 			capp = capp ? capp * 2 : 4096;
 			ev->postings = xreallocarray(ev->postings, capp,
 			    sizeof(*ev->postings));
 		}
-		ev->postings[ev->npostings].doc = (unsigned)doc;
-		ev->postings[ev->npostings].tf = tf;
+		ev->postings[ev->npostings].doc = occ[i].doc;
+		ev->postings[ev->npostings].tf = 1;
 		ev->npostings++;
 		ev->terms[ev->nterms - 1].n++;
-		ev->docs[doc].len += tf;
+		ev->docs[occ[i].doc].len++;
 	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	return 0;
-fail:
-	*errstr_r = xasprintf("evidence index: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return -1;
+	free(occ);
+	free(arena);
 }
 
-/* The sort order of SQLite's ORDER BY on TEXT (BINARY) is memcmp order,
- * which is what strcmp gives for valid UTF-8. */
-static int
-cmp_term(const void *key, const void *elem)
+static size_t
+hash_term(const char *s)
 {
-	return strcmp((const char *)key, ((const struct term *)elem)->text);
+	size_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* A hash of the terms (a query's words are looked up there, not by
+ * binary search: a dozen string comparisons a word added up). */
+static void
+hash_terms(struct evidence *ev)
+{
+	size_t	i, k;
+
+	for (ev->nslots = 16; ev->nslots < ev->nterms * 2; ev->nslots *= 2)
+		;
+	ev->slot = xcalloc(ev->nslots, sizeof(*ev->slot));
+	for (i = 0; i < ev->nterms; i++) {
+		k = hash_term(ev->terms[i].text) & (ev->nslots - 1);
+		while (ev->slot[k] != 0)
+			k = (k + 1) & (ev->nslots - 1);
+		ev->slot[k] = (unsigned)i + 1;
+	}
+}
+
+static const struct term *
+find_term(const struct evidence *ev, const char *s)
+{
+	size_t	k;
+
+	if (ev->slot == NULL)
+		return NULL;
+	k = hash_term(s) & (ev->nslots - 1);
+	for (; ev->slot[k] != 0; k = (k + 1) & (ev->nslots - 1))
+		if (strcmp(ev->terms[ev->slot[k] - 1].text, s) == 0)
+			return &ev->terms[ev->slot[k] - 1];
+	return NULL;
 }
 
 /*
@@ -235,6 +288,34 @@ weigh_spread(struct evidence *ev)
 	free(seen);
 }
 
+/*
+ * Each posting's BM25 contribution, the very expression a query would
+ * otherwise work out per posting per message (the same operations in the
+ * same order, so the same double).
+ */
+static void
+posting_weights(struct evidence *ev)
+{
+	const struct term	*t;
+	const struct doc	*d;
+	struct posting		*p;
+	double			 tf, norm;
+	size_t			 i, j;
+
+	for (i = 0; i < ev->nterms; i++) {
+		t = &ev->terms[i];
+		for (j = 0; j < t->n; j++) {
+			p = &ev->postings[t->first + j];
+			d = &ev->docs[p->doc];
+			tf = p->tf;
+			norm = 1 - BM25_B + BM25_B * d->len /
+			    ev->avglen[d->kind];
+			p->w = t->idf * tf * (BM25_K1 + 1) /
+			    (tf + BM25_K1 * norm);
+		}
+	}
+}
+
 static void
 compute_weights(struct evidence *ev)
 {
@@ -255,6 +336,7 @@ compute_weights(struct evidence *ev)
 	ev->oov_idf = log(1 + (n + 0.5) / 0.5);
 	if (ev->spread)
 		weigh_spread(ev);
+	posting_weights(ev);
 }
 
 void
@@ -267,24 +349,11 @@ evidence_spread(struct evidence *ev, double oov_share)
 int
 evidence_build(struct evidence *ev, char **errstr_r)
 {
-	sqlite3		*db = NULL;
-	const char	*why;
-	int		 rc = -1;
-
-	if (sqldb_open(":memory:", &db, errstr_r) == -1)
-		return -1;
-	if (fts_tok_register(db, &why) == -1) {
-		*errstr_r = xstrdup(why);
-		goto out;
-	}
-	if (index_docs(ev, db, errstr_r) == -1 ||
-	    read_postings(ev, db, errstr_r) == -1)
-		goto out;
+	(void)errstr_r;
+	index_direct(ev);
 	compute_weights(ev);
-	rc = 0;
-out:
-	sqldb_close(&db);
-	return rc;
+	hash_terms(ev);
+	return 0;
 }
 
 void
@@ -302,6 +371,7 @@ evidence_free(struct evidence **evp)
 		free(ev->terms[i].text);
 	free(ev->terms);
 	free(ev->postings);
+	free(ev->slot);
 	free(ev);
 	*evp = NULL;
 }
@@ -331,7 +401,6 @@ evidence_scratch_new(const struct evidence *ev)
 	struct evidence_scratch	*s;
 
 	s = xcalloc(1, sizeof(*s));
-	s->stemmer = stemmer_new();
 	s->score = xcalloc(ev->ndocs + 1, sizeof(*s->score));
 	s->touched = xcalloc(ev->ndocs + 1, sizeof(*s->touched));
 	return s;
@@ -344,7 +413,6 @@ evidence_scratch_free(struct evidence_scratch **sp)
 
 	if (s == NULL)
 		return;
-	stemmer_free(&s->stemmer);
 	free(s->score);
 	free(s->touched);
 	free(s);
@@ -356,55 +424,54 @@ static void
 add_term(const struct evidence *ev, struct evidence_scratch *s,
     const struct term *t)
 {
-	const struct posting	*p;
-	const struct doc	*d;
-	double			 tf, norm;
+	const struct posting	*p = &ev->postings[t->first];
 	size_t			 i;
 
-	for (i = 0; i < t->n; i++) {
-		p = &ev->postings[t->first + i];
-		d = &ev->docs[p->doc];
-		tf = p->tf;
-		norm = 1 - BM25_B + BM25_B * d->len / ev->avglen[d->kind];
+	for (i = 0; i < t->n; i++, p++) {
 		if (s->score[p->doc] == 0)
 			s->touched[s->ntouched++] = p->doc;
-		s->score[p->doc] += t->idf * tf * (BM25_K1 + 1) /
-		    (tf + BM25_K1 * norm);
+		s->score[p->doc] += p->w;
+	}
+}
+
+void
+evidence_query_make(struct stemmer *st, const char *text, size_t len,
+    struct evidence_query *q)
+{
+	size_t	pos = 0, start, wlen, j;
+
+	q->n = 0;
+	while (q->n < LIMIT_QUERY_TERMS &&
+	    text_next_word(text, len, &pos, &start, &wlen)) {
+		if (stemmer_stem(st, text + start, wlen, q->stems[q->n]) == 0)
+			continue;
+		/* The "|" between two spellings is not a word; repeats are
+		 * counted once so that a shouted word does not dominate. */
+		for (j = 0; j < q->n; j++)
+			if (strcmp(q->stems[j], q->stems[q->n]) == 0)
+				break;
+		if (j < q->n)
+			continue;
+		q->n++;
 	}
 }
 
 void
 evidence_score(const struct evidence *ev, struct evidence_scratch *s,
-    const char *text, size_t len, size_t skip, struct evidence_result *res)
+    const struct evidence_query *q, size_t skip, struct evidence_result *res)
 {
-	char			 stems[LIMIT_QUERY_TERMS][STEM_MAX];
 	const struct term	*t;
 	const struct doc	*d;
-	size_t			 pos = 0, start, wlen, nstems = 0, i, j;
+	size_t			 i, j;
 	double			 qnorm = 0, sim;
 
 	memset(res->example, 0, res->n * sizeof(double));
 	memset(res->example2, 0, res->n * sizeof(double));
 	memset(res->article, 0, res->n * sizeof(double));
 	res->known_terms = res->terms = 0;
-	while (nstems < LIMIT_QUERY_TERMS &&
-	    text_next_word(text, len, &pos, &start, &wlen)) {
-		if (stemmer_stem(s->stemmer, text + start, wlen,
-		    stems[nstems]) == 0)
-			continue;
-		/* The "|" between two spellings is not a word; repeats are
-		 * counted once so that a shouted word does not dominate. */
-		for (j = 0; j < nstems; j++)
-			if (strcmp(stems[j], stems[nstems]) == 0)
-				break;
-		if (j < nstems)
-			continue;
-		nstems++;
-	}
 	s->ntouched = 0;
-	for (i = 0; i < nstems; i++) {
-		t = ev->nterms == 0 ? NULL : bsearch(stems[i], ev->terms,
-		    ev->nterms, sizeof(*ev->terms), cmp_term);
+	for (i = 0; i < q->n; i++) {
+		t = find_term(ev, q->stems[i]);
 		res->terms++;
 		if (t == NULL) {
 			qnorm += ev->oov_idf * ev->oov_share;
@@ -432,6 +499,20 @@ evidence_score(const struct evidence *ev, struct evidence_scratch *s,
 			res->example2[d->category] = sim;
 	}
 	s->ntouched = 0;
+}
+
+void
+evidence_each_posting(const struct evidence *ev, evidence_posting_fn fn,
+    void *arg)
+{
+	const struct posting	*p;
+	size_t			 i, j;
+
+	for (i = 0; i < ev->nterms; i++)
+		for (j = 0; j < ev->terms[i].n; j++) {
+			p = &ev->postings[ev->terms[i].first + j];
+			fn(arg, ev->terms[i].text, p->doc, p->tf);
+		}
 }
 
 size_t

@@ -1,17 +1,32 @@
 /*
  * Full-text evidence for the classifier: how close a message is to each
- * category's example phrases and articles.  The index is built by SQLite
- * FTS5 with the "hotline" tokenizer (so it stems exactly as the knowledge
- * base does) and read out through fts5vocab into a compact in-memory form
- * that scores a message with BM25 in microseconds, without SQL per message.
+ * category's example phrases and articles.  Documents are cut and stemmed
+ * exactly as the knowledge base's FTS5 tokenizer cuts them (the tests
+ * compare the index with FTS5's own) into a compact in-memory form that
+ * scores a message with BM25 in microseconds, without SQL per message.
  */
 #ifndef INTENTS_EVIDENCE_H
 #define INTENTS_EVIDENCE_H
 
 #include <stddef.h>
 
+#include "kb/stem.h"
+#include "lib/limits.h"
+
 struct evidence;
 struct stemmer;
+
+/*
+ * A message's words as an index sees them: stemmed, each once, at most
+ * LIMIT_QUERY_TERMS.  Made once per message and weighed against every
+ * index (the categories', the topics'): stemming is most of the cost.
+ */
+struct evidence_query {
+	char	stems[LIMIT_QUERY_TERMS][STEM_MAX];
+	size_t	n;
+};
+void	evidence_query_make(struct stemmer *, const char *text, size_t len,
+	    struct evidence_query *);
 
 enum evidence_kind {
 	EVIDENCE_EXAMPLE,
@@ -52,16 +67,27 @@ void		 evidence_result_init(const struct evidence *,
 void		 evidence_result_release(struct evidence_result *);
 
 /*
- * Scores text[0..len) (normalised) against every document, ignoring
- * document number skip (or none when skip is (size_t)-1: leave-one-out
- * evaluation).  scratch is per thread and comes from evidence_scratch_new.
+ * Scores the query (of a normalised message) against every document,
+ * ignoring document number skip (or none when skip is (size_t)-1:
+ * leave-one-out evaluation).  scratch is per thread and comes from
+ * evidence_scratch_new.
  */
 struct evidence_scratch;
 struct evidence_scratch *evidence_scratch_new(const struct evidence *);
 void		 evidence_scratch_free(struct evidence_scratch **);
 void		 evidence_score(const struct evidence *,
-		    struct evidence_scratch *, const char *text, size_t len,
+		    struct evidence_scratch *, const struct evidence_query *,
 		    size_t skip, struct evidence_result *res);
+
+/*
+ * Every (term, document, count) of a built index, in term then document
+ * order: for the tests, which hold it against FTS5's own index of the same
+ * documents.
+ */
+typedef void	(*evidence_posting_fn)(void *arg, const char *term,
+		    size_t doc, unsigned tf);
+void		 evidence_each_posting(const struct evidence *,
+		    evidence_posting_fn, void *arg);
 
 /* Documents and distinct terms indexed. */
 size_t		 evidence_docs(const struct evidence *);

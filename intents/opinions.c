@@ -143,7 +143,8 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	    DEF_SERVICES_NO && c->cats[v->top[0].category].action ==
 	    ACTION_ANSWER && v->top[0].confidence >= tcfg->keep_kind)
 		cat = v->top[0].category;
-	else switch (aspects_match(c->aspects, n->match, n->match_len)) {
+	else switch (aspects_match_with(c->aspects, x->asp, n->match,
+	    n->match_len)) {
 	case SECTION_DOCUMENTS:
 		cat = c->documents_cat;
 		break;
@@ -188,7 +189,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	 * not about the hotline's queue. */
 	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak)
 		return;
-	topic_choose(c->ti, x->ts, n->match, n->match_len, (size_t)-1, &tc);
+	topic_choose(c->ti, x->ts, &x->q, n->match, n->match_len, (size_t)-1,
+	    &tc);
 	v->topic_score = tc.score;
 	v->topic_score2 = tc.score2;
 	if (tc.topic < 0)
@@ -238,7 +240,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 		return;
 	}
 	v->article = tc.article;
-	v->aspect = aspects_match(c->aspects, n->match, n->match_len);
+	v->aspect = aspects_match_with(c->aspects, x->asp, n->match,
+	    n->match_len);
 }
 
 /*
@@ -256,7 +259,8 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	int			 why, cat;
 
 	if (v->action == ACTION_DECLINE ||
-	    (why = aspects_match(c->person, n->match, n->match_len)) < 0)
+	    (why = aspects_match_with(c->person, x->pers, n->match,
+	    n->match_len)) < 0)
 		return;
 	/* A handoff stays as it is, unless it is a leak: that one is an
 	 * incident with its priority. */

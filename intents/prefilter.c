@@ -1,509 +1,137 @@
 /*
- * Needle extraction reads a pattern just well enough to be safe: literal
- * runs outside groups, and the needles of mandatory groups, per top-level
- * branch; anything it does not understand (inline options, \Q, classes as
- * the only content of a branch) makes the pattern "always run".  A needle
- * must be at least NEEDLE_MIN characters so that it says something, and
- * of two candidate sets the one whose shortest needle has more characters
- * wins: "почт" filters, "по" does not.
+ * One pass over a message finds every needle and start of every pattern
+ * (needles.h): a pattern is worth running when one of its units has all
+ * the sets it needs, and an anchored pattern is tried only where one of
+ * those units may start.
  *
- * Scanning indexes needles by their first two bytes: one table look-up per
- * byte of the message, then a memcmp for the few needles starting there.
+ * Many patterns share needles ("заявлени", "в"): each distinct string is
+ * looked for once, and knows the sets it hits and the branches that may
+ * start there.  Strings of 2, 3, 4-5, 6-7 and 8 or more bytes live in
+ * five tables keyed by a hash of their first 2, 3, 4, 6 or 8 bytes
+ * (Cyrillic text has few distinct 2-byte prefixes, one letter, so longer
+ * keys keep each bucket short).  Only offsets where a character begins are
+ * looked up, and a string's first eight bytes are compared as one word
+ * before anything else.
  */
 #include "intents/prefilter.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/needles.h"
+#include "intents/starts.h"
 #include "lib/xmalloc.h"
 
-#define NEEDLE_MIN	2	/* characters: one letter says nothing */
-#define NEEDLES_MAX	256	/* per pattern; more is not a filter */
-
-struct nset {
-	char	**s;
-	size_t	  n;
-	int	  ok;	/* 0: cannot tell (always run) */
+/* A needle or a start as registered, before strings are made distinct. */
+struct use {
+	char		*s;
+	size_t		 len;
+	unsigned	 id;		/* its set's, or its unit's (a start) */
+	int		 start;		/* 0: a set's needle; 1: a start … */
+	unsigned	 lead;		/* … this many characters in (starts.h)
+					   … */
+	unsigned	 k;		/* … the unit's k-th */
 };
 
-static void
-nset_add(struct nset *ns, const char *p, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < ns->n; i++)
-		if (strlen(ns->s[i]) == len && memcmp(ns->s[i], p, len) == 0)
-			return;
-	if (ns->n >= NEEDLES_MAX) {
-		ns->ok = 0;
-		return;
-	}
-	ns->s = xreallocarray(ns->s, ns->n + 2, sizeof(*ns->s));
-	ns->s[ns->n++] = xstrndup(p, len);
-	ns->s[ns->n] = NULL;
-}
-
-static void
-nset_clear(struct nset *ns)
-{
-	size_t	i;
-
-	for (i = 0; i < ns->n; i++)
-		free(ns->s[i]);
-	free(ns->s);
-	ns->s = NULL;
-	ns->n = 0;
-}
-
-/* Characters of UTF-8 text s[0..len): the bytes that start one. */
-static size_t
-chars(const char *s, size_t len)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* The shortest needle of a set: the set is as selective as that one. */
-static size_t
-nset_quality(const struct nset *ns)
-{
-	size_t	i, q = (size_t)-1, l;
-
-	for (i = 0; i < ns->n; i++)
-		if ((l = chars(ns->s[i], strlen(ns->s[i]))) < q)
-			q = l;
-	return ns->n == 0 ? 0 : q;
-}
-
-struct scan {
-	const char	*p;
-	const char	*end;
-	int		 bad;	/* something not understood */
+/* One distinct string and who wants to know where it occurs. */
+struct str {
+	char		*s;
+	size_t		 len;
+	unsigned	*sets;		/* sets it is a needle of */
+	size_t		 nsets;
+	int		 starts;	/* some branch may start there */
 };
 
-static void parse_alt(struct scan *, struct nset *);
-
-/* Length of the UTF-8 character at p. */
-static size_t
-charlen(const char *p, const char *end)
-{
-	unsigned char	c = (unsigned char)*p;
-	size_t		n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-
-	return (size_t)(end - p) < n ? (size_t)(end - p) : n;
-}
-
-/* Reads a quantifier at s->p if any: returns -1 none, else its minimum. */
-static int
-quantifier(struct scan *s)
-{
-	const char	*q = s->p;
-	int		 min = 0, digits = 0;
-
-	if (q >= s->end)
-		return -1;
-	if (*q == '*' || *q == '?' || *q == '+') {
-		min = *q == '+' ? 1 : 0;
-		q++;
-	} else if (*q == '{') {
-		q++;
-		while (q < s->end && *q >= '0' && *q <= '9') {
-			if (min < 1000)
-				min = min * 10 + (*q - '0');
-			q++;
-			digits++;
-		}
-		if (q < s->end && *q == ',') {
-			q++;
-			while (q < s->end && *q >= '0' && *q <= '9')
-				q++;
-		} else if (digits == 0)
-			return -1;
-		if (q >= s->end || *q != '}')
-			return -1;	/* a literal "{" */
-		q++;
-	} else
-		return -1;
-	if (q < s->end && (*q == '?' || *q == '+'))
-		q++;		/* lazy or possessive */
-	s->p = q;
-	return min;
-}
-
-/* Skips a character class; s->p is at '['. */
-static void
-skip_class(struct scan *s)
-{
-	s->p++;
-	if (s->p < s->end && *s->p == '^')
-		s->p++;
-	if (s->p < s->end && *s->p == ']')
-		s->p++;
-	while (s->p < s->end && *s->p != ']') {
-		if (*s->p == '\\' && s->p + 1 < s->end)
-			s->p++;
-		else if (*s->p == '[' && s->p + 1 < s->end &&
-		    s->p[1] == ':') {
-			while (s->p < s->end && !(*s->p == ']' &&
-			    s->p[-1] == ':'))
-				s->p++;
-		}
-		s->p++;
-	}
-	if (s->p >= s->end)
-		s->bad = 1;
-	else
-		s->p++;
-}
-
-/* Keeps the better of a candidate set and the branch's best so far. */
-static void
-consider(struct nset *best, struct nset *cand)
-{
-	if (!cand->ok || cand->n == 0) {
-		nset_clear(cand);
-		return;
-	}
-	if (!best->ok || nset_quality(cand) > nset_quality(best)) {
-		nset_clear(best);
-		*best = *cand;
-		best->ok = 1;
-		memset(cand, 0, sizeof(*cand));
-		return;
-	}
-	nset_clear(cand);
-}
-
-/*
- * The literal run being read, as variants: a small class such as [эе]
- * multiplies them ("пришл[ао]" is "пришла" or "пришло"), so editors' spelling
- * classes still give needles.  prev is the run before its last atom, for a
- * quantifier that makes that atom optional.
- */
-#define VARIANTS	16
-#define VARIANT_MAX	128
-
-struct run {
-	char	s[VARIANTS][VARIANT_MAX];
-	size_t	len[VARIANTS];
-	size_t	n;	/* 0: no literal yet */
-	int	full;	/* a variant ran out of room */
+/* A string's entry in a table. */
+struct entry {
+	uint64_t	 head;		/* its first (up to) 8 bytes … */
+	uint64_t	 mask;		/* … and which of them count */
+	size_t		 len;
+	unsigned	 str;
 };
 
-static void
-run_reset(struct run *r)
-{
-	r->n = 0;
-	r->full = 0;
-}
-
-/* Appends one of the choices c[0..nc) (UTF-8 characters) to every variant. */
-static void
-run_append(struct run *r, const char *const *c, const size_t *cl, size_t nc)
-{
-	struct run	old = *r;
-	size_t		i, k;
-
-	if (old.n == 0) {
-		old.n = 1;
-		old.len[0] = 0;
-	}
-	if (old.n * nc > VARIANTS) {
-		r->full = 1;
-		return;
-	}
-	r->n = 0;
-	for (i = 0; i < old.n; i++)
-		for (k = 0; k < nc; k++) {
-			if (old.len[i] + cl[k] >= VARIANT_MAX) {
-				r->full = 1;
-				continue;
-			}
-			memcpy(r->s[r->n], old.s[i], old.len[i]);
-			memcpy(r->s[r->n] + old.len[i], c[k], cl[k]);
-			r->len[r->n] = old.len[i] + cl[k];
-			r->n++;
-		}
-}
-
-/* Offers the variants of a finished run as one needle set. */
-static void
-end_run(struct nset *best, struct run *r)
-{
-	struct nset	cand = { NULL, 0, 1 };
-	size_t		i;
-
-	if (r->n == 0 || r->full) {
-		run_reset(r);
-		return;
-	}
-	for (i = 0; i < r->n; i++) {
-		if (chars(r->s[i], r->len[i]) < NEEDLE_MIN) {
-			nset_clear(&cand);
-			run_reset(r);
-			return;
-		}
-		nset_add(&cand, r->s[i], r->len[i]);
-	}
-	run_reset(r);
-	consider(best, &cand);
-}
-
-/*
- * A class of a few plain characters, such as [эе] or [аоы], as choices;
- * returns how many, or 0 for anything else (ranges, negation, escapes).
- */
-static size_t
-small_class(const char *p, const char *end, const char **c, size_t *cl,
-    const char **after)
-{
-	size_t	n = 0, l;
-
-	if (++p >= end || *p == '^' || *p == ']')
-		return 0;
-	while (p < end && *p != ']') {
-		if (*p == '\\' || *p == '[' || *p == '-' || n == 4)
-			return 0;
-		l = charlen(p, end);
-		c[n] = p;
-		cl[n] = l;
-		n++;
-		p += l;
-	}
-	if (p >= end)
-		return 0;
-	*after = p + 1;
-	return n;
-}
-
-/*
- * One branch, up to '|' or ')' or the end: *out gets the best needle set
- * that every match of the branch must hit (ok = 0 when there is none).
- */
-static void
-parse_branch(struct scan *s, struct nset *out)
-{
-	struct run	 cur, prev;
-	struct nset	 grp;
-	const char	*c[4], *after;
-	size_t		 cl[4], nc;
-	int		 min, look;
-
-	memset(out, 0, sizeof(*out));
-	run_reset(&cur);
-	run_reset(&prev);
-	while (s->p < s->end && *s->p != '|' && *s->p != ')' && !s->bad) {
-		switch (*s->p) {
-		case '(':
-			s->p++;
-			look = 0;
-			if (s->p < s->end && *s->p == '?') {
-				s->p++;
-				if (s->p < s->end && (*s->p == ':' ||
-				    *s->p == '>' || *s->p == '|'))
-					s->p++;
-				else if (s->p < s->end && (*s->p == '=' ||
-				    *s->p == '!')) {
-					s->p++;
-					look = 1;
-				} else if (s->p + 1 < s->end && *s->p == '<' &&
-				    (s->p[1] == '=' || s->p[1] == '!')) {
-					s->p += 2;
-					look = 1;
-				} else if (s->p < s->end && (*s->p == '<' ||
-				    *s->p == 'P' || *s->p == '\'')) {
-					while (s->p < s->end && *s->p != '>' &&
-					    *s->p != '\'')
-						s->p++;
-					s->p++;
-				} else {
-					s->bad = 1;	/* options, callouts */
-					break;
-				}
-			}
-			end_run(out, &cur);
-			memset(&grp, 0, sizeof(grp));
-			parse_alt(s, &grp);
-			if (s->p >= s->end || *s->p != ')') {
-				s->bad = 1;
-				nset_clear(&grp);
-				break;
-			}
-			s->p++;
-			min = quantifier(s);
-			if (look || min == 0)
-				nset_clear(&grp);
-			else
-				consider(out, &grp);
-			continue;
-		case '[':
-			if ((nc = small_class(s->p, s->end, c, cl, &after)) >
-			    0) {
-				prev = cur;
-				run_append(&cur, c, cl, nc);
-				s->p = after;
-				break;
-			}
-			end_run(out, &cur);
-			skip_class(s);
-			quantifier(s);
-			continue;
-		case '\\':
-			if (s->p + 1 >= s->end) {
-				s->bad = 1;
-				break;
-			}
-			if (s->p[1] >= '0' && s->p[1] <= '9') {
-				s->bad = 1;	/* a back-reference or octal */
-				break;
-			}
-			if ((s->p[1] >= 'a' && s->p[1] <= 'z') ||
-			    (s->p[1] >= 'A' && s->p[1] <= 'Z')) {
-				if (s->p[1] == 'Q' || s->p[1] == 'p' ||
-				    s->p[1] == 'P' || s->p[1] == 'x' ||
-				    s->p[1] == 'g' || s->p[1] == 'k' ||
-				    s->p[1] == 'N' || s->p[1] == 'c' ||
-				    s->p[1] == 'o') {
-					s->bad = 1;	/* not worth reading */
-					break;
-				}
-				/* \s \w \d \b …: no literal. */
-				end_run(out, &cur);
-				s->p += 2;
-				quantifier(s);
-				continue;
-			}
-			prev = cur;
-			c[0] = s->p + 1;
-			cl[0] = charlen(s->p + 1, s->end);
-			run_append(&cur, c, cl, 1);
-			s->p += 1 + cl[0];
-			break;
-		case '.':
-		case '^':
-		case '$':
-			end_run(out, &cur);
-			s->p++;
-			quantifier(s);
-			continue;
-		case '*':
-		case '+':
-		case '?':
-			s->bad = 1;	/* a quantifier with nothing before */
-			continue;
-		default:
-			prev = cur;
-			c[0] = s->p;
-			cl[0] = charlen(s->p, s->end);
-			run_append(&cur, c, cl, 1);
-			s->p += cl[0];
-			break;
-		}
-		if (s->bad)
-			break;
-		/* A quantifier binds to the last atom of the run. */
-		min = quantifier(s);
-		if (min == 0) {
-			end_run(out, &prev);
-			run_reset(&cur);
-		} else if (min > 0)
-			end_run(out, &cur);
-	}
-	end_run(out, &cur);
-}
-
-/* Alternatives up to ')' or the end: the union of the branches' sets. */
-static void
-parse_alt(struct scan *s, struct nset *out)
-{
-	struct nset	br;
-	size_t		i;
-
-	memset(out, 0, sizeof(*out));
-	out->ok = 1;
-	for (;;) {
-		parse_branch(s, &br);
-		if (!br.ok || s->bad)
-			out->ok = 0;
-		for (i = 0; i < br.n && out->ok; i++)
-			nset_add(out, br.s[i], strlen(br.s[i]));
-		nset_clear(&br);
-		if (s->p < s->end && *s->p == '|' && !s->bad) {
-			s->p++;
-			continue;
-		}
-		break;
-	}
-	if (!out->ok)
-		nset_clear(out);
-}
-
-int
-prefilter_needles(const char *pattern, char ***needles_r)
-{
-	struct scan	s;
-	struct nset	ns;
-
-	s.p = pattern;
-	s.end = pattern + strlen(pattern);
-	s.bad = 0;
-	parse_alt(&s, &ns);
-	if (s.bad || s.p != s.end || !ns.ok || ns.n == 0) {
-		nset_clear(&ns);
-		*needles_r = NULL;
-		return 0;
-	}
-	*needles_r = ns.s;
-	return 1;
-}
-
-void
-prefilter_needles_free(char **needles)
-{
-	size_t	i;
-
-	if (needles == NULL)
-		return;
-	for (i = 0; needles[i] != NULL; i++)
-		free(needles[i]);
-	free(needles);
-}
-
-struct needle {
-	char	*s;
-	size_t	 len;
-	size_t	 pattern;
-};
-
-/*
- * Needles of length 2, 3 and 4-or-more live in three tables keyed by a
- * hash of their first 2, 3 or 4 bytes: Cyrillic text has few distinct
- * 2-byte prefixes (one letter), so longer keys keep each bucket short.
- */
-#define TABLES		3
-#define KEYS		65536
+#define TABLES		6
+#define KEYS		4096
 
 struct table {
-	struct needle	*needles;
+	struct entry	*entries;
 	size_t		 n;
 	unsigned	*head;		/* KEYS + 1 bucket starts */
 };
 
+/* Where a branch may start: lead characters before a string. */
+struct ustart {
+	unsigned	 str;		/* BOF: the beginning of the text */
+	unsigned	 lead;
+};
+#define BOF	((unsigned)-1)
+
+struct unit {
+	size_t		 pattern;
+	size_t		 nsets;		/* sets it needs */
+	struct starts	 starts;	/* n == 0: anywhere */
+	struct ustart	*ustarts;	/* the same, by string */
+};
+
 struct prefilter {
 	size_t		 npatterns;
-	unsigned char	*always;	/* per pattern */
 	struct table	 t[TABLES];
+	struct use	*uses;		/* until prefilter_build */
+	size_t		 nuses;
+	struct str	*strs;
+	size_t		 nstrs;
+	struct unit	*units;
+	size_t		 nunits;
+	unsigned	*set_unit;	/* per set: its unit */
+	size_t		 nsets;
+	size_t		*first;		/* per pattern: its first unit … */
+	size_t		*count;		/* … and how many (0: not read) */
+	unsigned char	*always;	/* per pattern: runs whatever the
+					   message (a unit needs nothing) */
+	unsigned char	*anchored;	/* per pattern: every unit has
+					   starts */
 	size_t		 filtered;
 };
 
-static unsigned
-keylen(int table)
+struct prefilter_scratch {
+	unsigned char	*seen;		/* per string: found */
+	unsigned char	*nat;		/* per string: offsets noted, one
+					   more than PREFILTER_STARTS: too
+					   many */
+	unsigned	*at;		/* [str * PREFILTER_STARTS] */
+	unsigned	*unit_hits;	/* per unit: its sets hit */
+	unsigned char	*run;		/* per pattern */
+	unsigned	*touched;	/* strings found, to clear … */
+	size_t		 ntouched;
+	unsigned	*utouched;	/* … and units hit */
+	size_t		 nutouched;
+};
+
+/* Table t holds strings of at least keylen[t] bytes, keyed by that many. */
+static const unsigned keylen[TABLES] = { 1, 2, 3, 4, 6, 8 };
+
+static int
+table_of(size_t len)
 {
-	return (unsigned)table + 2;
+	int	t = TABLES - 1;
+
+	while (t > 0 && keylen[t] > len)
+		t--;
+	return t;
+}
+
+/* The hash of each prefix of s, as the scan works them out. */
+static unsigned
+hash_step(unsigned h, unsigned char c)
+{
+	return h * 131 + c;
+}
+
+static unsigned
+key_of(unsigned h)
+{
+	return (h ^ (h >> 16)) & (KEYS - 1);
 }
 
 static unsigned
@@ -512,14 +140,17 @@ key(const char *s, unsigned len)
 	unsigned	h = 0, i;
 
 	for (i = 0; i < len; i++)
-		h = h * 131 + (unsigned char)s[i];
-	return (h ^ (h >> 16)) & (KEYS - 1);
+		h = hash_step(h, (unsigned char)s[i]);
+	return key_of(h);
 }
 
-static int
-table_of(size_t len)
+static uint64_t
+load8(const char *p)
 {
-	return len >= 4 ? 2 : (int)len - 2;
+	uint64_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
 struct prefilter *
@@ -529,63 +160,219 @@ prefilter_new(size_t npatterns)
 
 	pf = xcalloc(1, sizeof(*pf));
 	pf->npatterns = npatterns;
+	pf->first = xcalloc(npatterns + 1, sizeof(*pf->first));
+	pf->count = xcalloc(npatterns + 1, sizeof(*pf->count));
 	pf->always = xcalloc(npatterns + 1, 1);
+	pf->anchored = xcalloc(npatterns + 1, 1);
 	memset(pf->always, 1, npatterns);
 	return pf;
 }
 
-void
-prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
+/* Registers a needle or a start (copied); made distinct at build. */
+static void
+add_use(struct prefilter *pf, const char *s, size_t len, unsigned id,
+    int start, unsigned lead, unsigned k)
 {
-	struct table	 *t;
-	char		**ns;
-	size_t		  k;
+	struct use	*u;
 
-	if (i >= pf->npatterns || !prefilter_needles(pattern, &ns))
+	if (len < 1)
 		return;
-	pf->always[i] = 0;
-	pf->filtered++;
-	for (k = 0; ns[k] != NULL; k++) {
-		t = &pf->t[table_of(strlen(ns[k]))];
-		t->needles = xreallocarray(t->needles, t->n + 1,
-		    sizeof(*t->needles));
-		t->needles[t->n].s = ns[k];
-		t->needles[t->n].len = strlen(ns[k]);
-		t->needles[t->n].pattern = i;
-		t->n++;
-	}
-	free(ns);
+	pf->uses = xreallocarray(pf->uses, pf->nuses + 1, sizeof(*pf->uses));
+	u = &pf->uses[pf->nuses++];
+	u->s = xstrndup(s, len);
+	u->len = len;
+	u->id = id;
+	u->start = start;
+	u->lead = lead;
+	u->k = k;
 }
 
-static unsigned	sort_keylen;	/* only during prefilter_build's qsort */
+int
+prefilter_add(struct prefilter *pf, size_t i, const char *pattern)
+{
+	struct needle_unit	*nu;
+	size_t			 n;
+
+	if (i >= pf->npatterns || (n = needles_units(pattern, &nu)) == 0)
+		return 0;
+	return prefilter_add_units(pf, i, nu, n);
+}
+
+int
+prefilter_add_units(struct prefilter *pf, size_t i, struct needle_unit *nu,
+    size_t n)
+{
+	struct unit		*u;
+	size_t			 k, j, m;
+	int			 anchored = 1;
+
+	if (i >= pf->npatterns || n == 0) {
+		needles_units_free(nu, n);
+		return 0;
+	}
+	pf->first[i] = pf->nunits;
+	pf->count[i] = n;
+	pf->always[i] = 0;
+	pf->units = xreallocarray(pf->units, pf->nunits + n,
+	    sizeof(*pf->units));
+	for (k = 0; k < n; k++) {
+		u = &pf->units[pf->nunits];
+		u->pattern = i;
+		u->nsets = nu[k].nsets;
+		u->starts = nu[k].starts;
+		u->ustarts = NULL;
+		memset(&nu[k].starts, 0, sizeof(nu[k].starts));
+		if (u->nsets == 0)
+			pf->always[i] = 1;
+		if (u->starts.n == 0)
+			anchored = 0;
+		for (j = 0; j < nu[k].nsets; j++) {
+			/* A set with a needle too short to look up would
+			 * never be hit: the unit does without it. */
+			for (m = 0; nu[k].sets[j][m] != NULL; m++)
+				if (nu[k].sets[j][m][0] == 0)
+					break;
+			if (nu[k].sets[j][m] != NULL) {
+				if (--u->nsets == 0)
+					pf->always[i] = 1;
+				continue;
+			}
+			pf->set_unit = xreallocarray(pf->set_unit,
+			    pf->nsets + 1, sizeof(*pf->set_unit));
+			pf->set_unit[pf->nsets] = (unsigned)pf->nunits;
+			for (m = 0; nu[k].sets[j][m] != NULL; m++)
+				add_use(pf, nu[k].sets[j][m],
+				    strlen(nu[k].sets[j][m]),
+				    (unsigned)pf->nsets, 0, 0, 0);
+			pf->nsets++;
+		}
+		pf->nunits++;
+	}
+	needles_units_free(nu, n);
+	pf->anchored[i] = (unsigned char)anchored;
+	if (anchored)
+		for (k = 0; k < n; k++) {
+			u = &pf->units[pf->first[i] + k];
+			for (j = 0; j < u->starts.n; j++)
+				add_use(pf, u->starts.v[j].s,
+				    u->starts.v[j].len,
+				    (unsigned)(pf->first[i] + k), 1,
+				    u->starts.v[j].lead, (unsigned)j);
+		}
+	if (!pf->always[i] || anchored)
+		pf->filtered++;
+	return anchored;
+}
+
+static unsigned	sort_keylen;	/* only during prefilter_build's qsorts */
 
 static int
-cmp_needle(const void *a, const void *b)
+cmp_use(const void *a, const void *b)
 {
-	unsigned	x = key(((const struct needle *)a)->s, sort_keylen);
-	unsigned	y = key(((const struct needle *)b)->s, sort_keylen);
+	const struct use	*x = a, *y = b;
+	int			 c;
 
-	return x < y ? -1 : x > y;
+	c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	if (c != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct entry	*x = a, *y = b;
+	unsigned		 kx, ky;
+
+	kx = key((const char *)&x->head, sort_keylen);
+	ky = key((const char *)&y->head, sort_keylen);
+	return kx < ky ? -1 : kx > ky;
+}
+
+/* The uses, sorted, become distinct strings; each branch's starts point
+ * at theirs. */
+static void
+make_strings(struct prefilter *pf)
+{
+	struct use	*u;
+	struct str	*st = NULL;
+	struct unit	*un;
+	size_t		 i, k;
+
+	if (pf->nuses > 1)
+		qsort(pf->uses, pf->nuses, sizeof(*pf->uses), cmp_use);
+	pf->strs = xcalloc(pf->nuses + 1, sizeof(*pf->strs));
+	for (i = 0; i < pf->nunits; i++) {
+		un = &pf->units[i];
+		un->ustarts = xcalloc(un->starts.n + 1, sizeof(*un->ustarts));
+		/* The beginning of the text is no string to look for. */
+		for (k = 0; k < un->starts.n; k++)
+			if (un->starts.v[k].len == 0)
+				un->ustarts[k].str = BOF;
+	}
+	for (i = 0; i < pf->nuses; i++) {
+		u = &pf->uses[i];
+		if (st == NULL || st->len != u->len ||
+		    memcmp(st->s, u->s, u->len) != 0) {
+			st = &pf->strs[pf->nstrs++];
+			st->s = u->s;
+			st->len = u->len;
+		} else
+			free(u->s);
+		if (!u->start) {
+			st->sets = xreallocarray(st->sets, st->nsets + 1,
+			    sizeof(*st->sets));
+			st->sets[st->nsets++] = u->id;
+		} else {
+			un = &pf->units[u->id];
+			st->starts = 1;
+			un->ustarts[u->k].str = (unsigned)(st - pf->strs);
+			un->ustarts[u->k].lead = u->lead;
+		}
+	}
+	free(pf->uses);
+	pf->uses = NULL;
+	pf->nuses = 0;
 }
 
 void
 prefilter_build(struct prefilter *pf)
 {
 	struct table	*t;
+	struct entry	*e;
+	struct str	*st;
+	char		 b[8];
 	size_t		 i;
 	unsigned	 k;
 	int		 ti;
 
+	make_strings(pf);
+	for (i = 0; i < pf->nstrs; i++) {
+		st = &pf->strs[i];
+		t = &pf->t[table_of(st->len)];
+		t->entries = xreallocarray(t->entries, t->n + 1,
+		    sizeof(*t->entries));
+		e = &t->entries[t->n++];
+		memset(b, 0, sizeof(b));
+		memcpy(b, st->s, st->len < 8 ? st->len : 8);
+		memcpy(&e->head, b, 8);
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, st->len < 8 ? st->len : 8);
+		memcpy(&e->mask, b, 8);
+		e->len = st->len;
+		e->str = (unsigned)i;
+	}
 	for (ti = 0; ti < TABLES; ti++) {
 		t = &pf->t[ti];
-		sort_keylen = keylen(ti);
+		sort_keylen = keylen[ti];
 		if (t->n > 1)
-			qsort(t->needles, t->n, sizeof(*t->needles),
-			    cmp_needle);
-		/* Bucket starts: head[k] = first needle with key >= k. */
+			qsort(t->entries, t->n, sizeof(*t->entries),
+			    cmp_entry);
+		/* Bucket starts: head[k] = first entry with key >= k. */
 		t->head = xcalloc(KEYS + 1, sizeof(*t->head));
 		for (i = 0; i < t->n; i++)
-			t->head[key(t->needles[i].s, keylen(ti)) + 1]++;
+			t->head[key((const char *)&t->entries[i].head,
+			    keylen[ti]) + 1]++;
 		for (k = 1; k <= KEYS; k++)
 			t->head[k] += t->head[k - 1];
 	}
@@ -601,42 +388,277 @@ prefilter_free(struct prefilter **pfp)
 	if (pf == NULL)
 		return;
 	for (ti = 0; ti < TABLES; ti++) {
-		for (i = 0; i < pf->t[ti].n; i++)
-			free(pf->t[ti].needles[i].s);
-		free(pf->t[ti].needles);
+		free(pf->t[ti].entries);
 		free(pf->t[ti].head);
 	}
+	for (i = 0; i < pf->nuses; i++)
+		free(pf->uses[i].s);
+	free(pf->uses);
+	for (i = 0; i < pf->nstrs; i++) {
+		free(pf->strs[i].s);
+		free(pf->strs[i].sets);
+	}
+	free(pf->strs);
+	for (i = 0; i < pf->nunits; i++) {
+		starts_clear(&pf->units[i].starts);
+		free(pf->units[i].ustarts);
+	}
+	free(pf->units);
+	free(pf->set_unit);
+	free(pf->first);
+	free(pf->count);
 	free(pf->always);
+	free(pf->anchored);
 	free(pf);
 	*pfp = NULL;
 }
 
+struct prefilter_scratch *
+prefilter_scratch_new(const struct prefilter *pf)
+{
+	struct prefilter_scratch	*sc;
+
+	sc = xcalloc(1, sizeof(*sc));
+	sc->seen = xcalloc(pf->nstrs + 1, 1);
+	sc->nat = xcalloc(pf->nstrs + 1, 1);
+	sc->at = xcalloc(pf->nstrs + 1, PREFILTER_STARTS * sizeof(*sc->at));
+	sc->unit_hits = xcalloc(pf->nunits + 1, sizeof(*sc->unit_hits));
+	sc->run = xcalloc(pf->npatterns + 1, 1);
+	sc->touched = xcalloc(pf->nstrs + 1, sizeof(*sc->touched));
+	sc->utouched = xcalloc(pf->nunits + 1, sizeof(*sc->utouched));
+	return sc;
+}
+
 void
-prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
-    unsigned char *run)
+prefilter_scratch_free(struct prefilter_scratch **scp)
+{
+	struct prefilter_scratch	*sc = *scp;
+
+	if (sc == NULL)
+		return;
+	free(sc->seen);
+	free(sc->nat);
+	free(sc->at);
+	free(sc->unit_hits);
+	free(sc->run);
+	free(sc->touched);
+	free(sc->utouched);
+	free(sc);
+	*scp = NULL;
+}
+
+/* Whether e's string occurs at text[i..len). */
+static int
+occurs(const struct prefilter *pf, const struct entry *e, const char *text,
+    size_t i, size_t len)
+{
+	if (e->len > len - i)
+		return 0;
+	if (i + 8 <= len) {
+		if ((load8(text + i) & e->mask) != e->head)
+			return 0;
+		return e->len <= 8 || memcmp(text + i + 8,
+		    pf->strs[e->str].s + 8, e->len - 8) == 0;
+	}
+	return memcmp(text + i, pf->strs[e->str].s, e->len) == 0;
+}
+
+/* What finding string k at offset i tells. */
+static void
+found(const struct prefilter *pf, struct prefilter_scratch *sc, unsigned k,
+    size_t i)
+{
+	const struct str	*st = &pf->strs[k];
+	const struct unit	*u;
+	unsigned		 un;
+	size_t			 j;
+
+	if (!sc->seen[k]) {
+		sc->seen[k] = 1;
+		sc->touched[sc->ntouched++] = k;
+		for (j = 0; j < st->nsets; j++) {
+			un = pf->set_unit[st->sets[j]];
+			u = &pf->units[un];
+			if (sc->unit_hits[un]++ == 0)
+				sc->utouched[sc->nutouched++] = un;
+			if (sc->unit_hits[un] == u->nsets)
+				sc->run[u->pattern] = 1;
+		}
+	}
+	if (!st->starts)
+		return;
+	if (sc->nat[k] < PREFILTER_STARTS)
+		sc->at[(size_t)k * PREFILTER_STARTS + sc->nat[k]] =
+		    (unsigned)i;
+	if (sc->nat[k] <= PREFILTER_STARTS)
+		sc->nat[k]++;
+}
+
+void
+prefilter_scan(const struct prefilter *pf, struct prefilter_scratch *sc,
+    const char *text, size_t len)
 {
 	const struct table	*t;
-	const struct needle	*nd;
-	size_t			 i;
-	unsigned		 k, j, kl;
+	const struct entry	*e, *end;
+	size_t			 i, b;
+	unsigned		 h, hk[9];
 	int			 ti;
 
-	memcpy(run, pf->always, pf->npatterns);
-	for (ti = 0; ti < TABLES; ti++) {
-		t = &pf->t[ti];
-		kl = keylen(ti);
-		if (t->n == 0)
+	/* Only what the last scan touched needs clearing. */
+	for (i = 0; i < sc->ntouched; i++)
+		sc->seen[sc->touched[i]] = sc->nat[sc->touched[i]] = 0;
+	for (i = 0; i < sc->nutouched; i++)
+		sc->unit_hits[sc->utouched[i]] = 0;
+	sc->ntouched = sc->nutouched = 0;
+	memcpy(sc->run, pf->always, pf->npatterns);
+	for (i = 0; i < len; i++) {
+		/* Strings begin where characters do. */
+		if (((unsigned char)text[i] & 0xc0) == 0x80)
 			continue;
-		for (i = 0; i + kl <= len; i++) {
-			k = key(text + i, kl);
-			for (j = t->head[k]; j < t->head[k + 1]; j++) {
-				nd = &t->needles[j];
-				if (!run[nd->pattern] && nd->len <= len - i &&
-				    memcmp(text + i, nd->s, nd->len) == 0)
-					run[nd->pattern] = 1;
+		/* The hashes of the 2 to 8 bytes from here, in one go. */
+		for (h = 0, b = 0; b < 8 && i + b < len; b++)
+			hk[b + 1] = h = hash_step(h, (unsigned char)text[i + b]);
+		for (ti = 0; ti < TABLES && keylen[ti] <= b; ti++) {
+			t = &pf->t[ti];
+			if (t->n == 0)
+				continue;
+			h = key_of(hk[keylen[ti]]);
+			e = t->entries + t->head[h];
+			end = t->entries + t->head[h + 1];
+			for (; e < end; e++) {
+				if (sc->seen[e->str] &&
+				    !pf->strs[e->str].starts)
+					continue;
+				if (occurs(pf, e, text, i, len))
+					found(pf, sc, e->str, i);
 			}
 		}
 	}
+}
+
+/* Appends v to the growing array. */
+static void
+push(unsigned **pos, size_t *n, size_t *cap, unsigned v)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*pos = xreallocarray(*pos, *cap, sizeof(**pos));
+	}
+	(*pos)[(*n)++] = v;
+}
+
+static int
+cmp_unsigned(const void *a, const void *b)
+{
+	unsigned	x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts pos[0..*n) and drops repeats: an insertion sort for the few
+ * places of most messages, qsort for the many of a crafted one. */
+static void
+sort_once(unsigned *pos, size_t *n)
+{
+	size_t		k, j, m;
+	unsigned	v;
+
+	if (*n > 32) {
+		qsort(pos, *n, sizeof(*pos), cmp_unsigned);
+		for (k = 1, j = 1; k < *n; k++)
+			if (pos[k] != pos[j - 1])
+				pos[j++] = pos[k];
+		*n = j;
+		return;
+	}
+	for (k = 1, j = *n > 0; k < *n; k++) {
+		v = pos[k];
+		for (m = j; m > 0 && pos[m - 1] > v; m--)
+			pos[m] = pos[m - 1];
+		if (m > 0 && pos[m - 1] == v) {
+			memmove(pos + m, pos + m + 1, (j - m) * sizeof(*pos));
+			continue;
+		}
+		pos[m] = v;
+		j++;
+	}
+	*n = j;
+}
+
+/* Appends where string us->str (noted by the scan) puts starts. */
+static void
+unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
+    const struct ustart *us, const char *text, size_t len, unsigned **pos,
+    size_t *n, size_t *cap)
+{
+	const struct str	*st = &pf->strs[us->str];
+	struct starts		 one;
+	struct start		 s1;
+	size_t			 j, floor = 0;
+
+	if (sc->nat[us->str] > PREFILTER_STARTS) {
+		/* Too many to note: looked up whole. */
+		s1.s = st->s;
+		s1.len = st->len;
+		s1.lead = us->lead;
+		one.v = &s1;
+		one.n = 1;
+		starts_find(&one, text, len, pos, n, cap);
+		return;
+	}
+	/* Noted in increasing order. */
+	for (j = 0; j < sc->nat[us->str]; j++)
+		starts_place(text, sc->at[(size_t)us->str * PREFILTER_STARTS +
+		    j], us->lead, &floor, pos, n, cap);
+}
+
+int
+prefilter_places(const struct prefilter *pf,
+    const struct prefilter_scratch *sc, size_t i, const char *text,
+    size_t len, unsigned **pos, size_t *n, size_t *cap)
+{
+	const struct unit	*u;
+	size_t			 k, j;
+
+	*n = 0;
+	if (!sc->run[i])
+		return 0;
+	if (!pf->anchored[i])
+		return 1;
+	for (k = pf->first[i]; k < pf->first[i] + pf->count[i]; k++) {
+		u = &pf->units[k];
+		if (sc->unit_hits[k] < u->nsets)
+			continue;
+		for (j = 0; j < u->starts.n; j++)
+			if (u->ustarts[j].str == BOF)
+				push(pos, n, cap, 0);
+			else if (sc->seen[u->ustarts[j].str])
+				unit_start(pf, sc, &u->ustarts[j], text, len,
+				    pos, n, cap);
+	}
+	sort_once(*pos, n);
+	return *n > 0;
+}
+
+int
+prefilter_find(const struct prefilter *pf, size_t i, const char *text,
+    size_t len, unsigned **pos, size_t *n, size_t *cap)
+{
+	size_t	k;
+
+	*n = 0;
+	if (i >= pf->npatterns || !pf->anchored[i])
+		return 0;
+	for (k = pf->first[i]; k < pf->first[i] + pf->count[i]; k++)
+		starts_find(&pf->units[k].starts, text, len, pos, n, cap);
+	sort_once(*pos, n);
+	return 1;
+}
+
+int
+prefilter_may(const struct prefilter_scratch *sc, size_t i)
+{
+	return sc->run[i];
 }
 
 size_t

@@ -1,9 +1,10 @@
 /*
  * A literal prefilter for the editors' patterns.  Most patterns cannot
  * match most messages; running hundreds of PCRE2 matches per message only
- * to fail is what made classification slow.  For each pattern this finds a
- * set of literal strings of which any match must contain at least one; one
- * pass over a message then tells which patterns are worth running.
+ * to fail is what made classification slow.  For each pattern it keeps
+ * the literal strings a match needs (needles.h) and where a match can
+ * start (starts.h); one pass over a message then tells which patterns are
+ * worth running, and where.
  */
 #ifndef INTENTS_PREFILTER_H
 #define INTENTS_PREFILTER_H
@@ -11,35 +12,59 @@
 #include <stddef.h>
 
 struct prefilter;
-
-/*
- * The needles of pattern: on success returns 1 and a new NULL-terminated
- * array *needles_r of allocated strings (free with prefilter_needles_free)
- * of which every match of the pattern contains one; returns 0 when no such
- * set can be told (the pattern must always be run).
- */
-int	prefilter_needles(const char *pattern, char ***needles_r);
-void	prefilter_needles_free(char **needles);
+struct prefilter_scratch;
 
 /* A prefilter over npatterns patterns. */
 struct prefilter *prefilter_new(size_t npatterns);
-/* Registers pattern i; a pattern never added is always run. */
-void	prefilter_add(struct prefilter *, size_t i, const char *pattern);
+/*
+ * Registers pattern i (a pattern never added is always run).  Returns 1
+ * when every match of it starts at one of the starts read from it: it may
+ * then be compiled anchored and tried only at prefilter_places().
+ */
+int	prefilter_add(struct prefilter *, size_t i, const char *pattern);
+/* The same from the pattern's units already read (needles_units(); they
+ * are taken over, n of them). */
+struct needle_unit;
+int	prefilter_add_units(struct prefilter *, size_t i,
+	    struct needle_unit *nu, size_t n);
 /* Finishes building; afterwards the prefilter is immutable. */
 void	prefilter_build(struct prefilter *);
 void	prefilter_free(struct prefilter **);
 
+/* Per-thread state of a scan. */
+struct prefilter_scratch *prefilter_scratch_new(const struct prefilter *);
+void	prefilter_scratch_free(struct prefilter_scratch **);
+
+/* One pass over text[0..len): what prefilter_may and _places tell. */
+void	prefilter_scan(const struct prefilter *, struct prefilter_scratch *,
+	    const char *text, size_t len);
+/* After a scan: whether pattern i can match the text at all. */
+int	prefilter_may(const struct prefilter_scratch *, size_t i);
+
+/* Start offsets noted per unit by a scan; more are looked up whole. */
+#define PREFILTER_STARTS	8
+
 /*
- * Marks in run[0..npatterns) the patterns worth running on text[0..len):
- * those whose needles occur in it, and those without needles.
+ * After a scan of text[0..len): whether pattern i can match it, and for a
+ * pattern registered as anchored, the offsets it may start at, in order
+ * and once each, in (*pos)[0..*n) (grown as needed, *cap entries).
  */
-void	prefilter_scan(const struct prefilter *, const char *text, size_t len,
-	    unsigned char *run);
+int	prefilter_places(const struct prefilter *,
+	    const struct prefilter_scratch *, size_t i, const char *text,
+	    size_t len, unsigned **pos, size_t *n, size_t *cap);
+
+/*
+ * Without a scan: every offset anchored pattern i may start at in
+ * text[0..len) (valid UTF-8), as above.  Returns 0 when i is not
+ * anchored.
+ */
+int	prefilter_find(const struct prefilter *, size_t i, const char *text,
+	    size_t len, unsigned **pos, size_t *n, size_t *cap);
 
 /* The number of patterns it was made for. */
 size_t	prefilter_size(const struct prefilter *);
 
-/* How many patterns have needles (the rest are always run). */
+/* How many patterns are filtered (the rest are always run everywhere). */
 size_t	prefilter_filtered(const struct prefilter *);
 
 #endif

@@ -4,15 +4,30 @@
  * that carries the limits are per thread (struct rules_scratch).  A match
  * that hits a limit counts as no match: a slow pattern must not turn a
  * crafted message into a hung worker.
+ *
+ * A pattern whose matches can only start at certain words (starts.h;
+ * nearly every rule of the editor form) is compiled anchored and tried at
+ * those places only: an unanchored search tries every character of the
+ * message, and with Cyrillic letters all starting with the same byte,
+ * PCRE2 cannot skip any of them.  That was most of the classifier's time.
+ *
+ * JIT compilation was a quarter of a load, and most patterns run on few
+ * messages: each one is JIT-compiled when it first runs.  That copy is
+ * the one thing threads ever write to loaded rules: made aside, published
+ * once by an atomic compare-and-swap (a thread that loses the race frees
+ * its own); until then, and where JIT is unavailable, the interpreter
+ * runs the pattern.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "intents/rules.h"
 
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/needles.h"
 #include "intents/prefilter.h"
 #include "lib/limits.h"
 #include "lib/text.h"
@@ -20,27 +35,46 @@
 
 #include <utf8proc.h>
 
-struct compiled {
+/* A compiled pattern and, once it has run, its JIT-compiled copy. */
+struct code {
 	pcre2_code		*code;
+	_Atomic(pcre2_code *)	 jit;
+	atomic_int		 nojit;		/* JIT failed: interpret */
+};
+
+struct compiled {
+	struct code		 code;
 	const struct def_pattern *src;	/* the set's, for explanations */
 	size_t			 category;
 	enum def_pattern_kind	 kind;
 	int			 weight;
 	int			 priority;
+	int			 anchored;	/* tried only where it may
+						   start (prefilter_places) */
+	struct code		 rest;		/* the branches that may start
+						   anywhere, apart (split) */
 };
 
 struct rules {
 	struct compiled	*items;
 	size_t		 n;
+	size_t		 total;		/* patterns in the set: the rest of
+					   item i is the prefilter's total +
+					   i */
 	struct prefilter *prefilter;
 	size_t		 ncategories;
 	int		*default_priority;	/* per category */
+	unsigned char	*has_priority;		/* per category: priority
+						   lines to try */
 };
 
 struct rules_scratch {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
-	unsigned char		*run;	/* per pattern: worth running */
+	struct prefilter_scratch *ps;
+	unsigned		*pos;	/* the places of one pattern */
+	size_t			 npos;
+	size_t			 cappos;
 	int			 unfiltered;
 };
 
@@ -113,17 +147,177 @@ fold_yo(const char *pattern)
 }
 
 static pcre2_code *
-compile(const char *pattern, int *errcode, PCRE2_SIZE *erroff)
+compile(const char *pattern, int anchored, int *errcode, PCRE2_SIZE *erroff)
 {
 	pcre2_code	*code;
 	char		*folded;
 
 	folded = fold_yo(pattern);
 	code = pcre2_compile((PCRE2_SPTR)folded, PCRE2_ZERO_TERMINATED,
-	    COMPILE_OPTIONS, errcode, erroff, NULL);
+	    COMPILE_OPTIONS | (anchored ? PCRE2_ANCHORED : 0), errcode, erroff,
+	    NULL);
 	free(folded);
-	if (code != NULL)
-		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+/* The JIT-compiled copy of c, made now if it was not; NULL: none. */
+static pcre2_code *
+jit_of(struct code *c)
+{
+	pcre2_code	*j, *none = NULL;
+
+	if ((j = atomic_load_explicit(&c->jit, memory_order_acquire)) != NULL)
+		return j;
+	if (atomic_load_explicit(&c->nojit, memory_order_relaxed))
+		return NULL;
+	if ((j = pcre2_code_copy(c->code)) == NULL ||
+	    pcre2_jit_compile(j, PCRE2_JIT_COMPLETE) != 0) {
+		pcre2_code_free(j);
+		atomic_store_explicit(&c->nojit, 1, memory_order_relaxed);
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong_explicit(&c->jit, &none, j,
+	    memory_order_acq_rel, memory_order_acquire)) {
+		pcre2_code_free(j);	/* another thread was first */
+		return none;
+	}
+	return j;
+}
+
+/*
+ * One match of c from offset start (anchored codes: there only), through
+ * pcre2_jit_match(), which skips pcre2_match()'s checks, once JIT-compiled.
+ * c is the loaded rules' (see the top of the file: its JIT copy is the one
+ * thing written).
+ */
+static int
+run(const struct code *cc, const char *text, size_t len, size_t start,
+    struct rules_scratch *s)
+{
+	struct code	*c = (struct code *)cc;
+	pcre2_code	*j;
+
+	if ((j = jit_of(c)) != NULL)
+		return pcre2_jit_match(j, (PCRE2_SPTR)text, len, start, 0,
+		    s->md, s->mc);
+	return pcre2_match(c->code, (PCRE2_SPTR)text, len, start, 0, s->md,
+	    s->mc);
+}
+
+static void
+code_free(struct code *c)
+{
+	pcre2_code_free(c->code);
+	pcre2_code_free(atomic_load(&c->jit));
+	c->code = NULL;
+}
+
+/*
+ * Whether each top-level branch of pattern stands on its own: no
+ * back-references, subroutine calls, branch resets or verbs that could
+ * tie one to another.
+ */
+static int
+self_contained(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			p++;
+			if (*p == '\0' || (*p >= '1' && *p <= '9') ||
+			    *p == 'g' || *p == 'k')
+				return 0;
+			continue;
+		}
+		if (*p == '(' && (p[1] == '*' || (p[1] == '?' &&
+		    strchr("P&R|+-(0123456789", p[2]) != NULL && p[2] != 0)))
+			return 0;
+	}
+	return 1;
+}
+
+/* "(?:a|b|…)" of the branches' texts. */
+static char *
+join(const struct needle_unit *u, size_t n)
+{
+	size_t	 i, len = 4, o = 0;
+	char	*s;
+
+	for (i = 0; i < n; i++)
+		len += strlen(u[i].text) + 1;
+	s = xmalloc(len);
+	memcpy(s + o, "(?:", 3);
+	o += 3;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			s[o++] = '|';
+		memcpy(s + o, u[i].text, strlen(u[i].text));
+		o += strlen(u[i].text);
+	}
+	s[o++] = ')';
+	s[o] = '\0';
+	return s;
+}
+
+/*
+ * Reads pattern for the prefilter (as item r->n) and compiles it: anchored
+ * when every branch has starts; when only some have, those are compiled
+ * anchored and the others apart into c->rest, searched whole only when
+ * one of them has its needles.  Returns the code, or NULL with PCRE2's
+ * error about the pattern as written.  After an error the next pattern
+ * takes item r->n over; the failed one's needles stay behind and can only
+ * make that item run more often, never less (and rules with errors are
+ * not loaded anyway).
+ */
+static pcre2_code *
+compile_read(struct rules *r, struct compiled *c, const char *pattern,
+    int *ec, PCRE2_SIZE *off)
+{
+	struct needle_unit	*nu, *a, *b;
+	pcre2_code		*code;
+	char			*folded, *at, *bt;
+	size_t			 n, i, na = 0, nb = 0, k = 0;
+
+	folded = fold_yo(pattern);
+	n = needles_units(folded, &nu);
+	for (i = 0; i < n; i++)
+		nb += nu[i].starts.n == 0;
+	if (nb == 0 || nb == n || !self_contained(folded)) {
+		free(folded);
+		c->anchored = prefilter_add_units(r->prefilter, r->n, nu, n);
+		return compile(pattern, c->anchored, ec, off);
+	}
+	free(folded);
+	/* Errors as the editor wrote it: the whole, once, without JIT. */
+	folded = fold_yo(pattern);
+	code = pcre2_compile((PCRE2_SPTR)folded, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS, ec, off, NULL);
+	free(folded);
+	if (code == NULL) {
+		needles_units_free(nu, n);
+		return NULL;
+	}
+	pcre2_code_free(code);
+	a = xcalloc(n - nb, sizeof(*a));
+	b = xcalloc(nb, sizeof(*b));
+	for (i = 0; i < n; i++) {
+		if (nu[i].starts.n > 0)
+			a[na++] = nu[i];
+		else
+			b[k++] = nu[i];
+	}
+	free(nu);
+	at = join(a, na);
+	bt = join(b, nb);
+	c->anchored = prefilter_add_units(r->prefilter, r->n, a, na);
+	prefilter_add_units(r->prefilter, r->total + r->n, b, nb);
+	code = compile(at, c->anchored, ec, off);
+	if (code != NULL && (c->rest.code = compile(bt, 0, ec, off)) ==
+	    NULL) {
+		pcre2_code_free(code);
+		code = NULL;
+	}
+	free(at);
+	free(bt);
 	return code;
 }
 
@@ -175,12 +369,14 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	r = xcalloc(1, sizeof(*r));
 	r->ncategories = ncategories;
 	r->default_priority = xcalloc(ncategories + 1, sizeof(int));
+	r->has_priority = xcalloc(ncategories + 1, 1);
 	for (i = 0; i < ncategories; i++)
 		r->default_priority[i] = PRIORITY_NONE;
 	for (i = 0; i < set->n; i++)
 		total += set->intents[i].npatterns;
 	r->items = xcalloc(total + 1, sizeof(*r->items));
-	r->prefilter = prefilter_new(total);
+	r->total = total;
+	r->prefilter = prefilter_new(total * 2);
 	for (i = 0; i < set->n; i++) {
 		d = &set->intents[i];
 		if (map[i] < 0) {
@@ -219,8 +415,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 				nerr++;
 				continue;
 			}
-			if ((c->code = compile(p->pattern, &ec, &off)) ==
-			    NULL) {
+			if ((c->code.code = compile_read(r, c, p->pattern,
+			    &ec, &off)) == NULL) {
 				pcre2_get_error_message(ec, msg, sizeof(msg));
 				full = xasprintf("%s:%zu: pattern error at "
 				    "offset %zu: %s", p->file, p->line,
@@ -236,9 +432,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			c->kind = p->kind;
 			c->weight = p->weight;
 			c->priority = p->priority;
-			full = fold_yo(p->pattern);
-			prefilter_add(r->prefilter, r->n, full);
-			free(full);
+			if (c->kind == DEF_PRIORITY)
+				r->has_priority[c->category] = 1;
 			r->n++;
 		}
 	}
@@ -255,10 +450,13 @@ rules_free(struct rules **rp)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->n; i++)
-		pcre2_code_free(r->items[i].code);
+	for (i = 0; i < r->n; i++) {
+		code_free(&r->items[i].code);
+		code_free(&r->items[i].rest);
+	}
 	free(r->items);
 	free(r->default_priority);
+	free(r->has_priority);
 	prefilter_free(&r->prefilter);
 	free(r);
 	*rp = NULL;
@@ -278,7 +476,7 @@ rules_scratch_new(const struct rules *r)
 	}
 	pcre2_set_match_limit(s->mc, LIMIT_PCRE2_MATCH);
 	pcre2_set_depth_limit(s->mc, LIMIT_PCRE2_DEPTH);
-	s->run = xcalloc(prefilter_size(r->prefilter) + 1, 1);
+	s->ps = prefilter_scratch_new(r->prefilter);
 	return s;
 }
 
@@ -291,24 +489,104 @@ rules_scratch_free(struct rules_scratch **sp)
 		return;
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mc);
-	free(s->run);
+	prefilter_scratch_free(&s->ps);
+	free(s->pos);
 	free(s);
 	*sp = NULL;
 }
 
-/* 1 match, 0 no match, -1 stopped by a limit or an error. */
+/* How to find where an anchored pattern may start. */
+enum where {
+	WHERE_SCAN,	/* the prefilter's scan tells */
+	WHERE_FIND,	/* look its starts up */
+	WHERE_ALL	/* every character (no prefilter, or invalid UTF-8) */
+};
+
+/*
+ * Puts the places pattern i may start at in s->pos, in order, once;
+ * returns 0 when there are none.
+ */
 static int
-match(const struct compiled *c, struct rules_scratch *s, const char *text,
-    size_t len)
+places(const struct rules *r, size_t i, struct rules_scratch *s,
+    const char *text, size_t len, enum where w)
+{
+	size_t	k;
+
+	s->npos = 0;
+	if (w == WHERE_SCAN)
+		return prefilter_places(r->prefilter, s->ps, i, text, len,
+		    &s->pos, &s->npos, &s->cappos);
+	if (w == WHERE_FIND)
+		return prefilter_find(r->prefilter, i, text, len, &s->pos,
+		    &s->npos, &s->cappos) && s->npos > 0;
+	for (k = 0; k < len; k++) {
+		if (((unsigned char)text[k] & 0xc0) == 0x80)
+			continue;
+		if (s->npos == s->cappos) {
+			s->cappos = s->cappos ? s->cappos * 2 : 16;
+			s->pos = xreallocarray(s->pos, s->cappos,
+			    sizeof(*s->pos));
+		}
+		s->pos[s->npos++] = (unsigned)k;
+	}
+	return s->npos > 0;
+}
+
+/* Searches the whole text with code (item pf of the prefilter). */
+static int
+search(const struct rules *r, const struct code *code, size_t pf,
+    struct rules_scratch *s, const char *text, size_t len, enum where w)
 {
 	int	rc;
 
-	rc = pcre2_match(c->code, (PCRE2_SPTR)text, len, 0, 0, s->md, s->mc);
-	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH)
+	if (w == WHERE_SCAN && !prefilter_may(s->ps, pf))
 		return 0;
-	return -1;
+	rc = run(code, text, len, 0, s);
+	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+/*
+ * 1 match, 0 no match, -1 stopped by a limit or an error.  An anchored
+ * pattern is tried at each place it may start; a match anywhere is a
+ * match, and a limit hit counts only when no place matched.
+ */
+static int
+match(const struct rules *r, size_t i, struct rules_scratch *s,
+    const char *text, size_t len, enum where w)
+{
+	const struct compiled	*c = &r->items[i];
+	size_t			 k;
+	int			 rc, failed = 0;
+
+	if (c->rest.code != NULL) {
+		if ((rc = search(r, &c->rest, r->total + i, s, text, len,
+		    w)) == 1)
+			return 1;
+		failed = rc < 0;
+	}
+	if (!c->anchored) {
+		rc = search(r, &c->code, i, s, text, len, w);
+		return rc == 0 && failed ? -1 : rc;
+	}
+	if (!places(r, i, s, text, len, w))
+		return 0;
+	for (k = 0; k < s->npos; k++) {
+		rc = run(&c->code, text, len, s->pos[k], s);
+		if (rc >= 0)
+			return 1;
+		if (rc != PCRE2_ERROR_NOMATCH)
+			failed = 1;
+	}
+	return failed ? -1 : 0;
+}
+
+/* Where anchored patterns may start in text, without a scan: looked up,
+ * or everywhere when the text is not valid UTF-8 (the starts' leads count
+ * characters). */
+static enum where
+where_unscanned(const char *text, size_t len)
+{
+	return text_is_valid_utf8(text, len) ? WHERE_FIND : WHERE_ALL;
 }
 
 void
@@ -317,6 +595,7 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 {
 	const struct compiled	*c;
 	size_t			 i;
+	enum where		 w;
 	int			 m;
 
 	memset(res->score, 0, r->ncategories * sizeof(*res->score));
@@ -325,19 +604,23 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		memset(res->alone, 0, r->ncategories);
 	res->n = r->ncategories;
 	res->limit_hits = 0;
-	if (s->unfiltered)
-		memset(s->run, 1, r->n);
-	else
-		prefilter_scan(r->prefilter, text, len, s->run);
+	if (!text_is_valid_utf8(text, len))
+		w = WHERE_ALL;
+	else if (s->unfiltered)
+		w = WHERE_FIND;
+	else {
+		prefilter_scan(r->prefilter, s->ps, text, len);
+		w = WHERE_SCAN;
+	}
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
-		if (c->kind == DEF_PRIORITY || !s->run[i])
+		if (c->kind == DEF_PRIORITY)
 			continue;
 		/* A ruled-out category needs no more evidence, but whether
 		 * the message is nothing but small talk is for all. */
 		if (res->vetoed[c->category] && c->kind != DEF_ONLY)
 			continue;
-		m = match(c, s, text, len);
+		m = match(r, i, s, text, len, w);
 		if (m < 0)
 			res->limit_hits++;
 		if (m != 1)
@@ -363,11 +646,17 @@ rules_priority(const struct rules *r, struct rules_scratch *s,
 {
 	const struct compiled	*c;
 	size_t			 i;
+	enum where		 w;
 
+	/* Most categories have no priority lines: nothing to look up. */
+	if (category >= r->ncategories || !r->has_priority[category])
+		return category < r->ncategories ?
+		    r->default_priority[category] : PRIORITY_NONE;
+	w = where_unscanned(text, len);
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
 		if (c->kind == DEF_PRIORITY && c->category == category &&
-		    match(c, s, text, len) == 1)
+		    match(r, i, s, text, len, w) == 1)
 			return c->priority;
 	}
 	return category < r->ncategories ? r->default_priority[category] :
@@ -386,10 +675,11 @@ rules_explain(const struct rules *r, struct rules_scratch *s,
 {
 	const struct compiled	*c;
 	size_t			 i, n = 0;
+	enum where		 w = where_unscanned(text, len);
 
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
-		if (match(c, s, text, len) != 1)
+		if (match(r, i, s, text, len, w) != 1)
 			continue;
 		n++;
 		if (fn != NULL)

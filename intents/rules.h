@@ -42,7 +42,8 @@ void	rules_free(struct rules **);
 struct rules_scratch *rules_scratch_new(const struct rules *);
 void	rules_scratch_free(struct rules_scratch **);
 
-/* With on = 0, every pattern runs (no prefilter): to check the prefilter. */
+/* With on = 0, every pattern runs (no prefilter), an anchored one at
+ * every place its starts occur: to check the prefilter. */
 void	rules_scratch_prefilter(struct rules_scratch *, int on);
 
 /*

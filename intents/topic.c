@@ -153,8 +153,12 @@ topic_index_add_other(struct topic_index *ti, const char *text, size_t len)
 int
 topic_index_build(struct topic_index *ti, char **errstr_r)
 {
-	if (evidence_build(ti->ev, errstr_r) == -1)
-		return -1;
+	return evidence_build(ti->ev, errstr_r);
+}
+
+int
+topic_index_train(struct topic_index *ti, char **errstr_r)
+{
 	/* No service articles (a knowledge base of general ones): the
 	 * full-text evidence finds nothing either. */
 	if (ti->ntopics == 0) {
@@ -237,7 +241,8 @@ topic_scratch_free(struct topic_scratch **sp)
 
 void
 topic_choose(const struct topic_index *ti, struct topic_scratch *s,
-    const char *text, size_t len, size_t skip, struct topic_choice *c)
+    const struct evidence_query *q, const char *text, size_t len, size_t skip,
+    struct topic_choice *c)
 {
 	const struct evidence_result	*er = &s->er;
 	double				 fts, sc, best = 0, second = 0;
@@ -249,7 +254,7 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 	c->topic = c->rival = -1;
 	if (ti->ntopics == 0)
 		return;
-	evidence_score(ti->ev, s->es, text, len, skip, &s->er);
+	evidence_score(ti->ev, s->es, q, skip, &s->er);
 	intent_model_predict(ti->model, text, len, s->prob);
 	for (i = 0; i < er->n; i++) {
 		if (ti->article[i] == NULL)

@@ -71,6 +71,13 @@ int	topic_index_add(struct topic_index *, const struct article *a,
 void	topic_index_add_other(struct topic_index *, const char *text,
 	    size_t len);
 
+/*
+ * Trains the letter-level model on what was added; apart from the index so
+ * that it can run on the thread that trains the categories' model.
+ * Returns 0, or -1 with an allocated *errstr_r.
+ */
+int	topic_index_train(struct topic_index *, char **errstr_r);
+
 /* Indexes what was added.  Returns 0, or -1 with an allocated *errstr_r. */
 int	topic_index_build(struct topic_index *, char **errstr_r);
 void	topic_index_free(struct topic_index **);
@@ -88,12 +95,14 @@ struct topic_scratch *topic_scratch_new(const struct topic_index *);
 void	topic_scratch_free(struct topic_scratch **);
 
 /*
- * Weighs the normalised message text[0..len) against every topic and fills
- * *c.  skip leaves one document out (leave-one-out checks), (size_t)-1
- * none.
+ * Weighs the words of a normalised message (q, from evidence_query_make)
+ * and its letters (the normalised text[0..len), for the model) against
+ * every topic and fills *c.  skip leaves one document out of the full
+ * text (leave-one-out checks), (size_t)-1 none.
  */
+struct evidence_query;
 void	topic_choose(const struct topic_index *, struct topic_scratch *,
-	    const char *text, size_t len, size_t skip,
-	    struct topic_choice *c);
+	    const struct evidence_query *, const char *text, size_t len,
+	    size_t skip, struct topic_choice *c);
 
 #endif

@@ -22,6 +22,7 @@ Suite	*normalize_suite(void);
 Suite	*classifier_suite(void);
 Suite	*prefilter_suite(void);
 Suite	*calib_suite(void);
+Suite	*evidence_suite(void);
 /* mailbox */
 Suite	*mail_suite(void);
 Suite	*strip_suite(void);

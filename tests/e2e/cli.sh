@@ -254,4 +254,10 @@ out=$("$HOTLINE" kb stale --days 36500 2>&1)
 check "kb stale lists nothing when every article is recent" \
 	contains "$out" "0 article(s) not reviewed"
 
+# The same messages give the same decisions, confidences included, every
+# time: the learned opinions train at load, and must train alike.
+"$HOTLINE" classify <"$top_srcdir/tests/data/holdout.jsonl" >"$tmp/run1.jsonl"
+"$HOTLINE" classify <"$top_srcdir/tests/data/holdout.jsonl" >"$tmp/run2.jsonl"
+check "two runs of classify give identical lines" \
+	cmp -s "$tmp/run1.jsonl" "$tmp/run2.jsonl"
 finish

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "lib/text.h"
 
 Suite	*text_suite(void);
@@ -382,6 +384,50 @@ START_TEST(hexval_reads_both_cases_and_refuses_the_rest)
 }
 END_TEST
 
+/*
+ * ASCII and basic Cyrillic take a short way through decoding, folding and
+ * word characters: character by character, it must give what utf8proc's
+ * tables give.
+ */
+START_TEST(short_ways_agree_with_utf8proc)
+{
+	utf8proc_uint8_t	 enc[4];
+	utf8proc_int32_t	 ref;
+	utf8proc_category_t	 cat;
+	char			*got, want[8];
+	int32_t			 cp, dec, low;
+	size_t			 n, glen;
+	int			 word, space;
+
+	for (cp = 1; cp < 0x530; cp++) {
+		n = (size_t)utf8proc_encode_char(cp, enc);
+		ck_assert_uint_eq(text_decode((const char *)enc, n, &dec), n);
+		ck_assert(utf8proc_iterate(enc, (utf8proc_ssize_t)n, &ref) ==
+		    (utf8proc_ssize_t)n);
+		ck_assert_int_eq(dec, ref);
+		cat = utf8proc_category(cp);
+		word = cp < 0x80 ? ((cp >= 'a' && cp <= 'z') ||
+		    (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) :
+		    (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+		    cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
+		    cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_MN ||
+		    cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ND);
+		ck_assert_msg(text_is_word_char(cp) == word, "U+%04X", cp);
+		space = cp < 0x20 || cp == 0x7f || cat == UTF8PROC_CATEGORY_ZS ||
+		    cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP ||
+		    cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF;
+		low = cp == 0x401 || cp == 0x451 ? 0x435 :
+		    cp < 0x80 && cp >= 'A' && cp <= 'Z' ? cp + 32 :
+		    cp < 0x80 ? cp : utf8proc_tolower(cp);
+		want[utf8proc_encode_char(low, (utf8proc_uint8_t *)want)] = 0;
+		got = text_fold((const char *)enc, n, 16, &glen);
+		ck_assert_msg(strcmp(got, space ? "" : want) == 0, "U+%04X",
+		    cp);
+		free(got);
+	}
+}
+END_TEST
+
 Suite *
 text_suite(void)
 {
@@ -425,6 +471,7 @@ text_suite(void)
 	tcase_add_test(tc, decode_reports_length_and_code_point);
 	tcase_add_test(tc, shorten_cuts_on_a_character_boundary);
 	tcase_add_test(tc, hexval_reads_both_cases_and_refuses_the_rest);
+	tcase_add_test(tc, short_ways_agree_with_utf8proc);
 	suite_add_tcase(s, tc);
 	return s;
 }
