@@ -210,7 +210,7 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	struct intent_model		*im = NULL;
 	struct problem			 prob;
 	struct parameter		 param;
-	const char			*why;
+	const char			*why = NULL;
 	int				 k;
 
 	memset(&prob, 0, sizeof(prob));

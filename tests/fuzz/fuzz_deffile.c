@@ -201,7 +201,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char	*text = (const char *)data;
-	struct def_set	 set = { NULL, 0 };
+	struct def_set	 set = { 0 };
 	struct count	 c = { 0 };
 	size_t		 nerr, n;
 
