@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/pscan.h"
 #include "intents/starts.h"
 #include "lib/xmalloc.h"
 
@@ -99,53 +100,6 @@ struct nlist {
 	size_t		 n;
 };
 static void	keep(struct nlist *, const struct nset *);
-
-/* Length of the UTF-8 character at p. */
-static size_t
-charlen(const char *p, const char *end)
-{
-	unsigned char	c = (unsigned char)*p;
-	size_t		n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-
-	return (size_t)(end - p) < n ? (size_t)(end - p) : n;
-}
-
-/* Reads a quantifier at s->p if any: returns -1 none, else its minimum. */
-static int
-quantifier(struct scan *s)
-{
-	const char	*q = s->p;
-	int		 min = 0, digits = 0;
-
-	if (q >= s->end)
-		return -1;
-	if (*q == '*' || *q == '?' || *q == '+') {
-		min = *q == '+' ? 1 : 0;
-		q++;
-	} else if (*q == '{') {
-		q++;
-		while (q < s->end && *q >= '0' && *q <= '9') {
-			if (min < 1000)
-				min = min * 10 + (*q - '0');
-			q++;
-			digits++;
-		}
-		if (q < s->end && *q == ',') {
-			q++;
-			while (q < s->end && *q >= '0' && *q <= '9')
-				q++;
-		} else if (digits == 0)
-			return -1;
-		if (q >= s->end || *q != '}')
-			return -1;	/* a literal "{" */
-		q++;
-	} else
-		return -1;
-	if (q < s->end && (*q == '?' || *q == '+'))
-		q++;		/* lazy or possessive */
-	s->p = q;
-	return min;
-}
 
 /* Skips a character class; s->p is at '['. */
 static void
@@ -282,7 +236,7 @@ small_class(const char *p, const char *end, const char **c, size_t *cl,
 	while (p < end && *p != ']') {
 		if (*p == '\\' || *p == '[' || *p == '-' || n == 4)
 			return 0;
-		l = charlen(p, end);
+		l = pscan_charlen(p, end);
 		c[n] = p;
 		cl[n] = l;
 		n++;
@@ -348,7 +302,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 				break;
 			}
 			s->p++;
-			min = quantifier(s);
+			min = pscan_quantifier(&s->p, s->end);
 			if (look || min == 0)
 				nset_clear(&grp);
 			else {
@@ -366,7 +320,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 			}
 			end_run(out, &cur, all);
 			skip_class(s);
-			quantifier(s);
+			pscan_quantifier(&s->p, s->end);
 			continue;
 		case '\\':
 			if (s->p + 1 >= s->end) {
@@ -390,12 +344,12 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 				/* \s \w \d \b …: no literal. */
 				end_run(out, &cur, all);
 				s->p += 2;
-				quantifier(s);
+				pscan_quantifier(&s->p, s->end);
 				continue;
 			}
 			prev = cur;
 			c[0] = s->p + 1;
-			cl[0] = charlen(s->p + 1, s->end);
+			cl[0] = pscan_charlen(s->p + 1, s->end);
 			run_append(&cur, c, cl, 1);
 			s->p += 1 + cl[0];
 			break;
@@ -404,7 +358,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 		case '$':
 			end_run(out, &cur, all);
 			s->p++;
-			quantifier(s);
+			pscan_quantifier(&s->p, s->end);
 			continue;
 		case '*':
 		case '+':
@@ -414,7 +368,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 		default:
 			prev = cur;
 			c[0] = s->p;
-			cl[0] = charlen(s->p, s->end);
+			cl[0] = pscan_charlen(s->p, s->end);
 			run_append(&cur, c, cl, 1);
 			s->p += cl[0];
 			break;
@@ -422,7 +376,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 		if (s->bad)
 			break;
 		/* A quantifier binds to the last atom of the run. */
-		min = quantifier(s);
+		min = pscan_quantifier(&s->p, s->end);
 		if (min == 0) {
 			end_run(out, &prev, all);
 			run_reset(&cur);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/pscan.h"
 #include "lib/xmalloc.h"
 
 #define STARTS_MAX	256	/* per pattern; more is no help */
@@ -47,53 +48,6 @@ starts_clear(struct starts *st)
 	free(st->v);
 	st->v = NULL;
 	st->n = 0;
-}
-
-static size_t
-charlen(const char *p, const char *end)
-{
-	unsigned char	c = (unsigned char)*p;
-	size_t		n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-
-	return (size_t)(end - p) < n ? (size_t)(end - p) : n;
-}
-
-/* A quantifier at s->p: -1 none, else its minimum (s->p moves past it). */
-static int
-quantifier(struct scan *s)
-{
-	const char	*q = s->p;
-	int		 min = 0, digits = 0;
-
-	if (q >= s->end)
-		return -1;
-	if (*q == '*' || *q == '?' || *q == '+') {
-		min = *q == '+' ? 1 : 0;
-		q++;
-	} else if (*q == '{') {
-		q++;
-		while (q < s->end && *q >= '0' && *q <= '9') {
-			if (min < 1000)
-				min = min * 10 + (*q - '0');
-			q++;
-			digits++;
-		}
-		if (digits == 0)
-			return -1;	/* a literal "{" */
-		if (q < s->end && *q == ',') {
-			q++;
-			while (q < s->end && *q >= '0' && *q <= '9')
-				q++;
-		}
-		if (q >= s->end || *q != '}')
-			return -1;
-		q++;
-	} else
-		return -1;
-	if (q < s->end && (*q == '?' || *q == '+'))
-		q++;
-	s->p = q;
-	return min;
 }
 
 /* Past a class at s->p ('['); 0 when it does not end. */
@@ -170,7 +124,7 @@ small_class(const char *p, const char *end, const char **c, size_t *cl,
 	while (p < end && *p != ']') {
 		if (*p == '\\' || *p == '[' || *p == '-' || n == 4)
 			return 0;
-		l = charlen(p, end);
+		l = pscan_charlen(p, end);
 		c[n] = p;
 		cl[n] = l;
 		n++;
@@ -244,7 +198,7 @@ literal_run(struct scan *s, unsigned lead, struct starts *out)
 			    (s->p[1] >= '0' && s->p[1] <= '9'))))
 				break;	/* \s, \d, \x…: not literal */
 			c[0] = s->p + 1;
-			cl[0] = charlen(s->p + 1, s->end);
+			cl[0] = pscan_charlen(s->p + 1, s->end);
 			nc = 1;
 			s->p += 1 + cl[0];
 		} else if (strchr("()|.^$*+?", *s->p) != NULL ||
@@ -253,13 +207,13 @@ literal_run(struct scan *s, unsigned lead, struct starts *out)
 			break;	/* a "{" before a digit may be a quantifier */
 		} else {
 			c[0] = s->p;
-			cl[0] = charlen(s->p, s->end);
+			cl[0] = pscan_charlen(s->p, s->end);
 			nc = 1;
 			s->p += cl[0];
 		}
 		if (!run_append(&cur, c, cl, nc))
 			return 0;
-		min = quantifier(s);
+		min = pscan_quantifier(&s->p, s->end);
 		if (min == 0) {
 			cur = prev;
 			break;
@@ -294,7 +248,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 			/* Only at the beginning of the text (no multi-line
 			 * mode: options are never read). */
 			s->p++;
-			if (lead > 0 || quantifier(s) >= 0 ||
+			if (lead > 0 || pscan_quantifier(&s->p, s->end) >= 0 ||
 			    out->n >= STARTS_MAX)
 				return 0;
 			add(out, "", 0, 0);
@@ -304,7 +258,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 				return 0;
 			if (s->p[1] == 'A') {
 				s->p += 2;
-				if (lead > 0 || quantifier(s) >= 0 ||
+				if (lead > 0 || pscan_quantifier(&s->p, s->end) >= 0 ||
 				    out->n >= STARTS_MAX)
 					return 0;
 				add(out, "", 0, 0);
@@ -312,7 +266,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 			}
 			if (strchr("bBG", s->p[1]) != NULL) {
 				s->p += 2;
-				if (quantifier(s) >= 0)
+				if (pscan_quantifier(&s->p, s->end) >= 0)
 					return 0;
 				continue;
 			}
@@ -321,7 +275,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 				/* "\\w*пароль", "\\S+…": the word before it,
 				 * back to the space before. */
 				if ((s->p[-1] == 'w' || s->p[-1] == 'S') &&
-				    quantifier(s) >= 0) {
+				    pscan_quantifier(&s->p, s->end) >= 0) {
 					if (lead != 0)
 						return 0;
 					lead = STARTS_WORD;
@@ -352,7 +306,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 				/* A look-around consumes nothing. */
 				if (!skip_group(s))
 					return 0;
-				quantifier(s);
+				pscan_quantifier(&s->p, s->end);
 				continue;
 			}
 			s->p++;
@@ -374,7 +328,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 				return 0;		/* verbs */
 			ok = alt_starts(s, lead, &in);
 			if (!ok || s->p >= s->end || *s->p != ')' ||
-			    (s->p++, quantifier(s)) == 0) {
+			    (s->p++, pscan_quantifier(&s->p, s->end)) == 0) {
 				starts_clear(&in);
 				return 0;
 			}
@@ -393,7 +347,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 		}
 single:
 		/* One character of a kind, exactly once. */
-		if (quantifier(s) >= 0 || lead == STARTS_WORD ||
+		if (pscan_quantifier(&s->p, s->end) >= 0 || lead == STARTS_WORD ||
 		    ++lead > LEAD_MAX)
 			return 0;
 	}

@@ -1,0 +1,50 @@
+/*
+ * Reading PCRE2 pattern text by hand (see pscan.h).
+ */
+#include "intents/pscan.h"
+
+size_t
+pscan_charlen(const char *p, const char *end)
+{
+	unsigned char	c = (unsigned char)*p;
+	size_t		n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+	return (size_t)(end - p) < n ? (size_t)(end - p) : n;
+}
+
+int
+pscan_quantifier(const char **pp, const char *end)
+{
+	const char	*q = *pp;
+	int		 min = 0, digits = 0;
+
+	if (q >= end)
+		return -1;
+	if (*q == '*' || *q == '?' || *q == '+') {
+		min = *q == '+' ? 1 : 0;
+		q++;
+	} else if (*q == '{') {
+		q++;
+		while (q < end && *q >= '0' && *q <= '9') {
+			if (min < 1000)
+				min = min * 10 + (*q - '0');
+			q++;
+			digits++;
+		}
+		if (digits == 0)
+			return -1;	/* a literal "{" */
+		if (q < end && *q == ',') {
+			q++;
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+		}
+		if (q >= end || *q != '}')
+			return -1;
+		q++;
+	} else
+		return -1;
+	if (q < end && (*q == '?' || *q == '+'))
+		q++;		/* lazy or possessive */
+	*pp = q;
+	return min;
+}

@@ -1,0 +1,20 @@
+/*
+ * Reading PCRE2 pattern text by hand: what the prefilter's needles
+ * (needles.c) and the patterns' starting places (starts.c) both need.
+ */
+#ifndef INTENTS_PSCAN_H
+#define INTENTS_PSCAN_H
+
+#include <stddef.h>
+
+/* The length of the UTF-8 character at p, no further than end. */
+size_t	pscan_charlen(const char *p, const char *end);
+
+/*
+ * A quantifier at *pp (*, ?, +, {n}, {n,}, {n,m}, lazy or possessive):
+ * moves *pp past it and returns its minimum, or returns -1 and leaves *pp
+ * where it was when there is none ("{" without digits is a literal).
+ */
+int	pscan_quantifier(const char **pp, const char *end);
+
+#endif
