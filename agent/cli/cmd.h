@@ -10,6 +10,8 @@
 #include "agent/core/config.h"
 #include "intents/classifier.h"
 
+struct agent;
+
 /* A verb: argc/argv after the verb's own words; returns the exit status. */
 typedef int	(*cmd_fn)(const struct config *, int argc, char **argv);
 
@@ -52,6 +54,13 @@ int	cmd_kb_feedback(const struct config *, int, char **);
  * candidates with their confidences and scores.  Returns a new
  * reference.
  */
+/*
+ * Opens the agent of cfg and loads its classifier into *a_r; says why on
+ * standard error and returns -1 when either fails.  Close with
+ * agent_close().
+ */
+int	cmd_open_classifier(const struct config *, struct agent **a_r);
+
 json_t	*cmd_verdict_json(const struct taxonomy *tax, json_t *id,
 	    const struct verdict *v);
 

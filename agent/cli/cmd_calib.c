@@ -112,7 +112,7 @@ cmd_intents_calibrate(const struct config *cfg, int argc, char **argv)
 	struct rows	 r = { NULL, NULL, 0, 0 };
 	struct calib	 cal;
 	const char	*why;
-	char		*head, *files, *t, *err;
+	char		*head, *files, *t;
 	size_t		 bad = 0, right = 0, i;
 	int		 dump = 0, k, rc = 1;
 
@@ -126,17 +126,8 @@ cmd_intents_calibrate(const struct config *cfg, int argc, char **argv)
 		    "FILE.jsonl...\n");
 		return 2;
 	}
-	if (agent_open(cfg, &a, &err) == -1) {
-		fprintf(stderr, "hotline: %s\n", err);
-		free(err);
+	if (cmd_open_classifier(cfg, &a) == -1)
 		return 1;
-	}
-	if (agent_load_classifier(a, stderr) == -1) {
-		fprintf(stderr, "hotline: the categories did not load; "
-		    "errors above\n");
-		agent_close(&a);
-		return 1;
-	}
 	files = xstrdup("");
 	for (k = 0; k < argc; k++) {
 		bad += read_set(a, argv[k], &r, dump);

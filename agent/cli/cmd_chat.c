@@ -16,25 +16,6 @@
 #include "lib/xmalloc.h"
 
 static int
-open_loaded(const struct config *cfg, struct agent **a_r)
-{
-	char	*err;
-
-	if (agent_open(cfg, a_r, &err) == -1) {
-		fprintf(stderr, "hotline: %s\n", err);
-		free(err);
-		return -1;
-	}
-	if (agent_load_classifier(*a_r, stderr) == -1) {
-		fprintf(stderr, "hotline: the categories did not load "
-		    "(see above; hotline intents check)\n");
-		agent_close(a_r);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 answer(struct agent *a, const char *text, size_t len, FILE *out)
 {
 	char	*said, *err;
@@ -66,7 +47,7 @@ cmd_ask(const struct config *cfg, int argc, char **argv)
 		free(text);
 		text = t;
 	}
-	if (open_loaded(cfg, &a) == -1) {
+	if (cmd_open_classifier(cfg, &a) == -1) {
 		free(text);
 		return 1;
 	}
@@ -85,7 +66,7 @@ cmd_chat(const struct config *cfg, int argc, char **argv)
 	size_t		 len;
 	int		 toolong, tty = isatty(0);
 
-	if (open_loaded(cfg, &a) == -1)
+	if (cmd_open_classifier(cfg, &a) == -1)
 		return 1;
 	if (tty)
 		printf("Здравствуйте! Я помощник горячей линии Госуслуг. "
@@ -219,7 +200,7 @@ cmd_classify(const struct config *cfg, int argc, char **argv)
 	size_t		 len, lineno = 0;
 	int		 toolong, nerr = 0;
 
-	if (open_loaded(cfg, &a) == -1)
+	if (cmd_open_classifier(cfg, &a) == -1)
 		return 1;
 	in = lineio_new(stdin, LIMIT_JSONL_LINE_BYTES);
 	while (lineio_next(in, &line, &len, &toolong)) {

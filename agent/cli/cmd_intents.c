@@ -19,25 +19,6 @@
 #include "lib/lineio.h"
 #include "lib/xmalloc.h"
 
-static int
-open_classifier(const struct config *cfg, struct agent **a_r)
-{
-	char	*err;
-
-	if (agent_open(cfg, a_r, &err) == -1) {
-		fprintf(stderr, "hotline: %s\n", err);
-		free(err);
-		return -1;
-	}
-	if (agent_load_classifier(*a_r, stderr) == -1) {
-		fprintf(stderr, "hotline: the categories did not load; "
-		    "errors above\n");
-		agent_close(a_r);
-		return -1;
-	}
-	return 0;
-}
-
 static void
 to_stderr(void *arg, const char *msg)
 {
@@ -65,7 +46,7 @@ cmd_intents_check(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "usage: hotline intents check [-l]\n");
 		return 2;
 	}
-	if (open_classifier(cfg, &a) == -1)
+	if (cmd_open_classifier(cfg, &a) == -1)
 		return 1;
 	defs = classifier_defs(a->classifier);
 	for (i = 0; i < defs->n; i++) {
@@ -191,7 +172,7 @@ cmd_intents_eval(const struct config *cfg, int argc, char **argv)
 		perror(argv[0]);
 		return 1;
 	}
-	if (open_classifier(cfg, &a) == -1) {
+	if (cmd_open_classifier(cfg, &a) == -1) {
 		fclose(fp);
 		return 1;
 	}
@@ -288,7 +269,7 @@ cmd_intents_why(const struct config *cfg, int argc, char **argv)
 		if (i + 1 < argc)
 			strcat(text, " ");
 	}
-	if (open_classifier(cfg, &a) == -1) {
+	if (cmd_open_classifier(cfg, &a) == -1) {
 		free(text);
 		return 1;
 	}

@@ -109,7 +109,6 @@ cmd_kb_eval(const struct config *cfg, int argc, char **argv)
 	FILE			*fp;
 	json_t			*item;
 	const char		*line, *text, *gold, *expect, **ids;
-	char			*err = NULL;
 	size_t			 len, i, nconf = 0, all = 0, hit = 0;
 	size_t			 answered = 0, wrong = 0;
 	int			 toolong, g;
@@ -122,13 +121,8 @@ cmd_kb_eval(const struct config *cfg, int argc, char **argv)
 		perror(argv[0]);
 		return 1;
 	}
-	if (agent_open(cfg, &a, &err) == -1 ||
-	    agent_load_classifier(a, stderr) == -1) {
-		if (err != NULL)
-			fprintf(stderr, "hotline: %s\n", err);
-		free(err);
+	if (cmd_open_classifier(cfg, &a) == -1) {
 		fclose(fp);
-		agent_close(&a);
 		return 1;
 	}
 	top = classifier_topics(a->classifier);

@@ -81,15 +81,8 @@ cmd_triage(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "usage: hotline triage [-v] FILE.eml ...\n");
 		return 2;
 	}
-	if (agent_open(cfg, &a, &err) == -1) {
-		fprintf(stderr, "hotline: %s\n", err);
-		free(err);
+	if (cmd_open_classifier(cfg, &a) == -1)
 		return 1;
-	}
-	if (agent_load_classifier(a, stderr) == -1) {
-		agent_close(&a);
-		return 1;
-	}
 	for (i = 0; i < argc; i++) {
 		if (files_read(argv[i], MAIL_MAX_BYTES, &buf, &len, &err) ==
 		    -1 || triage_letter(a->ctx, buf, len, a->cfg.mail_address ?
