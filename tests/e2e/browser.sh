@@ -4,20 +4,7 @@
 # (tests/browser/run.mjs), then a kill -9 and a restart in the middle of a
 # conversation (tests/browser/restart.mjs).
 . "$(dirname "$0")/lib.sh"
-for tool in node npm /usr/bin/chromium curl; do
-	command -v "$tool" >/dev/null || {
-		echo "$tool is needed: sh scripts/deps.sh test"
-		exit 1
-	}
-done
-browser=$top_srcdir/tests/browser
-# node_modules is rebuilt from package-lock.json, never committed.
-if [ ! -d "$browser/node_modules/playwright-core" ]; then
-	(cd "$browser" && npm ci --no-audit --no-fund --silent) || {
-		echo "npm ci failed"
-		exit 1
-	}
-fi
+need_browser curl
 
 conf=$tmp/hotline.conf
 printf 'listen 127.0.0.1:8080\n' >"$conf"

@@ -6,19 +6,7 @@
 # directory), then `hotline report` and `hotline kb feedback` must print
 # the same figures.
 . "$(dirname "$0")/lib.sh"
-for tool in node /usr/bin/chromium; do
-	command -v "$tool" >/dev/null || {
-		echo "$tool is needed: sh scripts/deps.sh test"
-		exit 1
-	}
-done
-browser=$top_srcdir/tests/browser
-if [ ! -d "$browser/node_modules/playwright-core" ]; then
-	(cd "$browser" && npm ci --no-audit --no-fund --silent) || {
-		echo "npm ci failed"
-		exit 1
-	}
-fi
+need_browser
 
 conf=$tmp/hotline.conf
 out=$tmp/out

@@ -49,3 +49,22 @@ serve_start() {
 	done
 	base=$(sed -n 's/^chat: \(http:[^ ]*\)\/$/\1/p' "$out")
 }
+
+# need_browser TOOL...: the tools a browser test needs (besides node and
+# Debian's chromium), and playwright-core in tests/browser/node_modules,
+# rebuilt from package-lock.json (never committed).  Sets $browser.
+need_browser() {
+	for tool in node npm /usr/bin/chromium "$@"; do
+		command -v "$tool" >/dev/null || {
+			echo "$tool is needed: sh scripts/deps.sh test"
+			exit 1
+		}
+	done
+	browser=$top_srcdir/tests/browser
+	if [ ! -d "$browser/node_modules/playwright-core" ]; then
+		(cd "$browser" && npm ci --no-audit --no-fund --silent) || {
+			echo "npm ci failed"
+			exit 1
+		}
+	fi
+}

@@ -9,19 +9,7 @@
 # in chromium with two operators, and writes screenshots of the console to
 # $top_builddir/screens (docs/console.md).
 . "$(dirname "$0")/lib.sh"
-for tool in node npm /usr/bin/chromium curl sqlite3; do
-	command -v "$tool" >/dev/null || {
-		echo "$tool is needed: sh scripts/deps.sh test"
-		exit 1
-	}
-done
-browser=$top_srcdir/tests/browser
-if [ ! -d "$browser/node_modules/playwright-core" ]; then
-	(cd "$browser" && npm ci --no-audit --no-fund --silent) || {
-		echo "npm ci failed"
-		exit 1
-	}
-fi
+need_browser curl sqlite3
 
 conf=$tmp/hotline.conf
 out=$tmp/out
