@@ -26,6 +26,22 @@ serve_stop() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	pid=
 }
+# serve_reload: SIGHUP, then waits (a minute at most) for the server's
+# verdict in its log, reloaded or kept the old: a reload re-imports the
+# articles and retrains the classifier, seconds under ASan on a busy
+# machine.
+serve_reload() {
+	before=$(grep -c -E 'reloaded: |reload failed' "$tmp/err" 2>/dev/null)
+	kill -HUP "$pid"
+	i=0
+	while [ $i -lt 600 ]; do
+		now=$(grep -c -E 'reloaded: |reload failed' "$tmp/err" 2>/dev/null)
+		[ "${now:-0}" -gt "${before:-0}" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
 # serve_start [KEEP]: starts it on a free loopback port (tries a few) and
 # sets $pid and $base; with KEEP the port of the last start is used again.
 serve_start() {

@@ -68,17 +68,12 @@ body=$(ask_chat)
 check "the chat says the phrase of the file at start" \
 	contains "$body" "Запишите номер $year-"
 phrase reply.handoff "Номер вашего обращения — {number}."
-kill -HUP "$pid"
-i=0
-while [ $i -lt 50 ] && ! grep -q "reloaded" "$tmp/err"; do sleep 0.1; i=$((i + 1)); done
+serve_reload
 body=$(ask_chat)
 check "after SIGHUP the chat says the edited phrase" \
 	contains "$body" "Номер вашего обращения — $year-"
 phrase reply.handoff "Номер {nomer}."
-: >"$tmp/err"
-kill -HUP "$pid"
-i=0
-while [ $i -lt 50 ] && ! grep -q "phrases did not load" "$tmp/err"; do sleep 0.1; i=$((i + 1)); done
+serve_reload
 check "a broken phrase file on reload is named in the log" \
 	grep -q "ru.txt:[0-9]*: reply.handoff: {nomer}" "$tmp/err"
 body=$(ask_chat)

@@ -31,8 +31,7 @@ start() {
 }
 # reload: the configuration again, as after editing it.
 reload() {
-	kill -HUP "$pid"
-	sleep 1
+	serve_reload
 }
 
 # req METHOD PATH [BODY] [curl options...]: sets $code and $body; a BODY
