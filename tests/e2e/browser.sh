@@ -21,7 +21,7 @@ start() {
 		"$HOTLINE" -c "$conf" serve >"$tmp/out.$tries" 2>>"$tmp/err" &
 		pid=$!
 		i=0
-		while [ $i -lt 100 ] && ! grep -q '^chat: ' "$tmp/out.$tries"; do
+		while [ $i -lt 600 ] && ! grep -q '^chat: ' "$tmp/out.$tries"; do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 			i=$((i + 1))

@@ -53,7 +53,7 @@ serve_start() {
 		"$HOTLINE" -c "$conf" serve >"$out" 2>>"$tmp/err" &
 		pid=$!
 		i=0
-		while [ $i -lt 100 ] && ! grep -q '^chat: ' "$out"; do
+		while [ $i -lt 600 ] && ! grep -q '^chat: ' "$out"; do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 			i=$((i + 1))

@@ -244,7 +244,7 @@ start() {
 		    2>>"$tmp/serve.err" &
 		spid=$!
 		i=0
-		while [ $i -lt 100 ] && ! grep -q '^chat: ' "$tmp/serve.out"; do
+		while [ $i -lt 600 ] && ! grep -q '^chat: ' "$tmp/serve.out"; do
 			kill -0 "$spid" 2>/dev/null || break
 			sleep 0.1
 			i=$((i + 1))
