@@ -42,6 +42,8 @@ Suite	*dashboard_suite(void);
 Suite	*http_suite(void);
 Suite	*mailchan_suite(void);
 Suite	*workspace_suite(void);
+Suite	*attach_suite(void);
+Suite	*retention_suite(void);
 
 /* Runs the suites of one layer; returns the process exit status. */
 int	 tests_run(Suite *(*const *suites)(void), size_t n);
