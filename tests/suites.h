@@ -43,6 +43,7 @@ Suite	*http_suite(void);
 Suite	*mailchan_suite(void);
 Suite	*outbox_suite(void);
 Suite	*events_suite(void);
+Suite	*sender_suite(void);
 Suite	*workspace_suite(void);
 Suite	*attach_suite(void);
 Suite	*retention_suite(void);
