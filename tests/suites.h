@@ -44,6 +44,7 @@ Suite	*mailchan_suite(void);
 Suite	*outbox_suite(void);
 Suite	*events_suite(void);
 Suite	*sender_suite(void);
+Suite	*mailrun_suite(void);
 Suite	*workspace_suite(void);
 Suite	*attach_suite(void);
 Suite	*retention_suite(void);
