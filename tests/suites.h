@@ -48,6 +48,7 @@ Suite	*mailrun_suite(void);
 Suite	*workspace_suite(void);
 Suite	*attach_suite(void);
 Suite	*retention_suite(void);
+Suite	*queue_suite(void);
 
 /* Runs the suites of one layer; returns the process exit status. */
 int	 tests_run(Suite *(*const *suites)(void), size_t n);
