@@ -7,7 +7,8 @@
 #include "tests/suites.h"
 
 static Suite *(*const suites[])(void) = {
-	http_suite, mailchan_suite
+	http_suite, mailchan_suite, outbox_suite, events_suite,
+	sender_suite, mailrun_suite
 };
 
 int

@@ -9,7 +9,8 @@
 
 static Suite *(*const suites[])(void) = {
 	request_suite, config_suite, sla_suite, audit_suite, operator_suite,
-	conv_suite, turn_suite, dashboard_suite, workspace_suite
+	conv_suite, turn_suite, dashboard_suite, workspace_suite, attach_suite,
+	retention_suite, queue_suite
 };
 
 int

@@ -41,7 +41,14 @@ Suite	*turn_suite(void);
 Suite	*dashboard_suite(void);
 Suite	*http_suite(void);
 Suite	*mailchan_suite(void);
+Suite	*outbox_suite(void);
+Suite	*events_suite(void);
+Suite	*sender_suite(void);
+Suite	*mailrun_suite(void);
 Suite	*workspace_suite(void);
+Suite	*attach_suite(void);
+Suite	*retention_suite(void);
+Suite	*queue_suite(void);
 
 /* Runs the suites of one layer; returns the process exit status. */
 int	 tests_run(Suite *(*const *suites)(void), size_t n);
