@@ -140,8 +140,8 @@ END_TEST
 START_TEST(test_one_address_trying_names_is_paused)
 {
 	struct operator_session	s;
-	char			token[OPERATOR_TOKEN_MAX], name[16];
-	enum core_err			why;
+	char			token[OPERATOR_TOKEN_MAX], name[32];
+	enum core_err		 why;
 	int			i;
 
 	for (i = 0; i < OPERATOR_FREE_ADDRESS; i++) {
