@@ -388,6 +388,21 @@ curl -s -b "$tmp/jar" "$base/api/operator/conversations/$nid" >"$tmp/conv"
 check "the console is told the reply failed, once" test "$(grep -o \
     '"status": *"failed", *"error": *"no address to answer to"' \
     "$tmp/conv" | wc -l)" -eq 1
+# ... and the console in chromium shows it so (tests/browser/mailfail.mjs),
+# where node and chromium are installed.
+browser=$top_srcdir/tests/browser
+if command -v node >/dev/null && [ -x /usr/bin/chromium ] &&
+    { [ -d "$browser/node_modules/playwright-core" ] ||
+    (cd "$browser" && npm ci --no-audit --no-fund --silent); }; then
+	HOTLINE_URL=$base HOTLINE_ADMIN_PASSWORD=$pw HOTLINE_CONV=$nid \
+	    HOTLINE_BROWSER_WAIT_MS=30000 node "$browser/mailfail.mjs" \
+	    >"$tmp/mailfail.log" 2>&1
+	sed 's/^/  /' "$tmp/mailfail.log"
+	check "the console shows the reply as not sent, once, in chromium" \
+	    grep -q '^[1-9][0-9]* passed, 0 failed$' "$tmp/mailfail.log"
+else
+	echo "# the console in chromium not checked: node, chromium or playwright-core missing"
+fi
 stop_serve
 
 # kill -9 in the middle of a batch, then a restart: each letter gets one
