@@ -576,6 +576,8 @@ async function main() {
       const csp = h['content-security-policy'] || '';
       assert(/(^|;)\s*sandbox\s*(;|$)/.test(csp) && /frame-ancestors 'self'/.test(csp), `CSP: ${csp}`);
       assert((await res.body()).subarray(0, 5).toString() === '%PDF-', 'not the PDF');
+      await att.scrollIntoViewIfNeeded();
+      await console_.screenshot({ path: path.join(OUT, 'operator-preview.png') });
       // A citizen, signed in to the chat or not, cannot fetch a preview.
       const anon = await chat.request.get(`${BASE}${src}`);
       assert(anon.status() === 401, `the citizen's browser got ${anon.status()}`);
