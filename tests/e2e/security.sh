@@ -29,10 +29,19 @@ start() {
 	pw=$(sed -n 's/^operator: admin \/ //p' "$out")
 	[ -n "$pw" ] && admin_pw=$pw
 }
-# reload: the configuration again, as after editing it.
+# reload: the configuration again, as after editing it; waits (up to 15 s)
+# for the server to say it has reloaded: a fixed second was not enough on
+# a busy machine, and the next check then saw the old configuration.
 reload() {
+	rl_n=$(grep -c 'reloaded:' "$tmp/err")
 	kill -HUP "$pid"
-	sleep 1
+	rl_i=0
+	while [ $rl_i -lt 150 ] &&
+	    [ "$(grep -c 'reloaded:' "$tmp/err")" -le "$rl_n" ]; do
+		sleep 0.1
+		rl_i=$((rl_i + 1))
+	done
+	echo "# reloaded in $((rl_i * 100)) ms"
 }
 
 # req METHOD PATH [BODY] [curl options...]: sets $code and $body; a BODY
