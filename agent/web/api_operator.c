@@ -172,12 +172,19 @@ disposition(const char *kind, const char *name)
  * image, its PDF viewer) and none of them runs our origin's scripts.  Any
  * other type an upload may one day take is downloaded only.
  */
+static const char *const preview_types[] = {
+	"image/png", "image/jpeg", "application/pdf",
+};
+
 static int
 previewable(const char *type)
 {
-	return strcmp(type, "image/png") == 0 ||
-	    strcmp(type, "image/jpeg") == 0 ||
-	    strcmp(type, "application/pdf") == 0;
+	size_t	i;
+
+	for (i = 0; i < sizeof(preview_types) / sizeof(preview_types[0]); i++)
+		if (strcmp(type, preview_types[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /*
