@@ -29,10 +29,11 @@ function niceMax(max) {
   return 10 * p;
 }
 
-// The figures as a table inside a <details>, below the picture.
-function dataTable(head, rows) {
+// The figures as a table inside a <details> (its summary the word
+// summary, in the page's language), below the picture.
+function dataTable(head, rows, summary) {
   const d = html('details', 'chart-data');
-  d.append(html('summary', null, 'Таблица'));
+  d.append(html('summary', null, summary));
   const t = html('table', 'table');
   const tr = html('tr');
   for (const h of head) {
@@ -63,8 +64,9 @@ function frame(box, title, w, h) {
 }
 
 // Stacked columns: points [{x, label, values: {key: n}}] in order, series
-// [{key, label, cls}]; tick(point, i) gives an axis label or null.
-export function columns(box, { title, series, points, tick, empty }) {
+// [{key, label, cls}]; tick(point, i) gives an axis label or null; first
+// heads the table's column of points, summary names the table.
+export function columns(box, { title, series, points, tick, empty, first = 'Час', summary = 'Таблица' }) {
   box.replaceChildren();
   const total = points.reduce((a, p) => a + series.reduce((b, s) => b + (p.values[s.key] || 0), 0), 0);
   if (!points.length || total === 0) {
@@ -117,12 +119,12 @@ export function columns(box, { title, series, points, tick, empty }) {
   box.append(legend);
   const rows = points.filter((p) => series.some((se) => p.values[se.key]))
     .map((p) => [p.label, ...series.map((se) => p.values[se.key] || 0)]);
-  box.append(dataTable(['Час', ...series.map((se) => se.label)], rows));
+  box.append(dataTable([first, ...series.map((se) => se.label)], rows, summary));
 }
 
 // Horizontal bars: rows [{label, value, text}], the label above its bar so
 // that long Russian names fit a phone.
-export function bars(box, { title, rows, empty, head = ['', 'Значение'], cls = 'bar-main' }) {
+export function bars(box, { title, rows, empty, head = ['', 'Значение'], cls = 'bar-main', summary = 'Таблица' }) {
   box.replaceChildren();
   if (!rows.length || rows.every((r) => !r.value)) {
     box.append(html('p', 'muted', empty));
@@ -146,5 +148,5 @@ export function bars(box, { title, rows, empty, head = ['', 'Значение'],
     s.append(rect, svg('text', { x: bw + 6, y: y + 33, class: 'value' }, r.text ?? String(r.value)));
   });
   box.append(s);
-  box.append(dataTable(head, rows.map((r) => [r.label, r.text ?? r.value])));
+  box.append(dataTable(head, rows.map((r) => [r.label, r.text ?? r.value]), summary));
 }

@@ -227,10 +227,11 @@ const PAGE_EN = [
   ['#kb-form button', 'text', 'Search'],
 ];
 
-// Lays the English of table name ("T", "W") over table t, deeply.
+// Lays the English of table name ("T", "W", or the English table itself,
+// as the dashboard passes its own) over table t, deeply.
 export function overlay(t, name) {
   if (lang !== 'en') return;
-  const en = name === 'T' ? T_EN : W_EN;
+  const en = name === 'T' ? T_EN : name === 'W' ? W_EN : name;
   const merge = (dst, src) => {
     for (const [k, v] of Object.entries(src)) {
       if (v && typeof v === 'object' && dst[k] && typeof dst[k] === 'object') merge(dst[k], v);
@@ -254,12 +255,14 @@ function setKeys(node, text) {
   }
 }
 
-// The page's fixed text in the console's language, and the button that
-// switches it (the page reloads: what was drawn was drawn in the other).
-export function applyPage() {
+// The page's fixed text in the console's language (the console's, or the
+// table of another page of the operators, such as the dashboard), and the
+// button that switches it (the page reloads: what was drawn was drawn in
+// the other).  The console and the dashboard share the choice.
+export function applyPage(table = PAGE_EN) {
   document.documentElement.lang = lang;
   if (lang === 'en') {
-    for (const [sel, what, text] of PAGE_EN) {
+    for (const [sel, what, text] of table) {
       for (const node of document.querySelectorAll(sel)) {
         if (what === 'text') node.textContent = text;
         else if (what === 'lead') setLead(node, text);
@@ -272,7 +275,7 @@ export function applyPage() {
   if (!b) return;
   b.textContent = lang === 'en' ? 'RU' : 'EN';
   b.lang = lang === 'en' ? 'ru' : 'en';
-  b.setAttribute('aria-label', lang === 'en' ? 'Консоль на русском' : 'The console in English');
+  b.setAttribute('aria-label', lang === 'en' ? 'По-русски' : 'In English');
   b.addEventListener('click', () => {
     localStorage.setItem(KEY, lang === 'en' ? 'ru' : 'en');
     window.location.reload();

@@ -6,6 +6,8 @@
 // so.  Everything from the server goes in with textContent.
 
 import { bars, columns } from './charts.js';
+import { applyPage, lang, locale, overlay } from './console-i18n.js';
+import { D_EN, DASH_PAGE_EN } from './dashboard-i18n.js';
 
 // The live part every 15 seconds; the period's figures every minute while
 // the period reaches today (they are heavier), else once.
@@ -13,19 +15,57 @@ const LIVE_MS = 15000;
 const FULL_EVERY = 4;
 const TZ = 'Europe/Moscow';
 
-const QUEUES = { general: 'Общая', english: 'Англоязычная', senior: 'Старшие операторы' };
-const ROLES = { operator: 'оператор', senior: 'старший оператор', admin: 'администратор' };
-const CHANNELS = [
-  { key: 'chat', label: 'Чат', cls: 's-chat' },
-  { key: 'email', label: 'Почта', cls: 's-email' },
-  { key: 'messenger', label: 'Мессенджеры', cls: 's-messenger' },
-];
-const ACTIONS = [
-  { key: 'answer', label: 'Ответ из базы знаний', cls: 's-answer' },
-  { key: 'clarify', label: 'Уточняющий вопрос', cls: 's-clarify' },
-  { key: 'handoff', label: 'Передано оператору', cls: 's-handoff' },
-  { key: 'decline', label: 'Вне темы', cls: 's-decline' },
-];
+// What the page says, in Russian; dashboard-i18n.js lays English over it
+// when the console's language is English.
+const D = {
+  queues: { general: 'Общая', english: 'Англоязычная', senior: 'Старшие операторы' },
+  roles: { operator: 'оператор', senior: 'старший оператор', admin: 'администратор' },
+  channels: { chat: 'Чат', email: 'Почта', messenger: 'Мессенджеры' },
+  actions: {
+    answer: 'Ответ из базы знаний', clarify: 'Уточняющий вопрос',
+    handoff: 'Передано оператору', decline: 'Вне темы',
+  },
+  offline: 'Нет связи с сервером. Пробуем снова…',
+  signIn: 'Войдите, чтобы увидеть панель.',
+  signInLink: 'Вход в консоль операторов',
+  forbidden: 'Панель руководителя смены доступна только старшим операторам и администраторам.',
+  back: 'Вернуться в консоль',
+  badPeriod: 'Период — от 1 до 92 дней, начало не позже конца.',
+  noAnswer: 'Сервер не ответил. Пробуем снова…',
+  waitingChat: (n) => `из них ждут в чате: ${n}`,
+  yes: 'да',
+  no: 'нет',
+  at: (t) => `на ${t}`,
+  conversations: (n) => `разговоров начато: ${n}`,
+  handoffShare: (p) => `${p} решений бота`,
+  csatCount: (n) => `оценок: ${n} (из 5)`,
+  frNote: (c, p) => `отвечено: ${c}, ждут ответа: ${p}`,
+  units: { s: 'с', min: 'мин', h: 'ч' },
+  decimal: ',',
+  hoursTitle: 'Сообщения граждан по часам и каналам',
+  hoursEmpty: 'За период сообщений не было.',
+  hour: 'Час',
+  frTitle: 'Время первого ответа оператора',
+  frHead: ['Перцентиль', 'Время'],
+  frEmpty: 'За период операторы ещё не отвечали.',
+  median: 'Медиана (50 %)',
+  slowest: 'Дольше всех',
+  decTitle: 'Решения бота',
+  decHead: ['Решение', 'Сколько'],
+  decEmpty: 'За период бот ничего не решал.',
+  catsTitle: 'Категории, переданные операторам',
+  catsHead: ['Категория', 'Передано'],
+  catsEmpty: 'За период никого не передавали операторам.',
+  topicsTitle: 'Услуги, по которым передают операторам',
+  topicsHead: ['Услуга', 'Передано'],
+  topicsEmpty: 'Передачи за период не касались конкретных услуг.',
+  table: 'Таблица',
+};
+overlay(D, D_EN);
+applyPage(DASH_PAGE_EN);
+
+const CHANNELS = ['chat', 'email', 'messenger'].map((key) => ({ key, label: D.channels[key], cls: `s-${key}` }));
+const ACTIONS = ['answer', 'clarify', 'handoff', 'decline'].map((key) => ({ key, label: D.actions[key], cls: `s-${key}` }));
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -40,9 +80,9 @@ let ticks = 0;
 // ---------------------------------------------------------------- formats
 
 const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
-const hourFmt = new Intl.DateTimeFormat('ru-RU', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
-const dateFmt = new Intl.DateTimeFormat('ru-RU', { timeZone: TZ, day: '2-digit', month: '2-digit' });
-const fullFmt = new Intl.DateTimeFormat('ru-RU', { timeZone: TZ, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+const hourFmt = new Intl.DateTimeFormat(locale, { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+const dateFmt = new Intl.DateTimeFormat(locale, { timeZone: TZ, day: '2-digit', month: '2-digit' });
+const fullFmt = new Intl.DateTimeFormat(locale, { timeZone: TZ, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
 
 function today() { return dayFmt.format(new Date()); }
 function daysBefore(day, n) {
@@ -50,16 +90,19 @@ function daysBefore(day, n) {
   d.setUTCDate(d.getUTCDate() - n);
   return d.toISOString().slice(0, 10);
 }
-function ruDay(day) { return day.split('-').reverse().join('.'); }
+// A day of the period: 07.12.2026 in Russian, 2026-12-07 in English (not
+// ambiguous whichever order the reader is used to).
+function showDay(day) { return lang === 'en' ? day : day.split('-').reverse().join('.'); }
 
 function duration(s) {
   if (s == null) return '—';
-  if (s < 60) return `${s} с`;
+  const u = D.units;
+  if (s < 60) return `${s} ${u.s}`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} мин ${String(s % 60).padStart(2, '0')} с`;
-  return `${Math.floor(m / 60)} ч ${String(m % 60).padStart(2, '0')} мин`;
+  if (m < 60) return `${m} ${u.min} ${String(s % 60).padStart(2, '0')} ${u.s}`;
+  return `${Math.floor(m / 60)} ${u.h} ${String(m % 60).padStart(2, '0')} ${u.min}`;
 }
-function percent(x) { return x == null ? '—' : `${(x * 100).toFixed(1).replace('.', ',')} %`; }
+function percent(x) { return x == null ? '—' : `${(x * 100).toFixed(1).replace('.', D.decimal)} %`; }
 function set(id, text) { $(id).textContent = text; }
 
 function el(tag, cls, text) {
@@ -100,7 +143,7 @@ async function load(liveOnly = false) {
       credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' },
     });
   } catch {
-    showNotice('Нет связи с сервером. Пробуем снова…');
+    showNotice(D.offline);
     return;
   }
   let data = null;
@@ -109,19 +152,18 @@ async function load(liveOnly = false) {
     stop();
     els.content.hidden = true;
     els.form.hidden = true;
-    showNotice('Войдите, чтобы увидеть панель.', { href: '/operator', text: 'Вход в консоль операторов' });
+    showNotice(D.signIn, { href: '/operator', text: D.signInLink });
     return;
   }
   if (res.status === 403) {
     stop();
     els.content.hidden = true;
     els.form.hidden = true;
-    showNotice('Панель руководителя смены доступна только старшим операторам и администраторам.',
-      { href: '/operator', text: 'Вернуться в консоль' });
+    showNotice(D.forbidden, { href: '/operator', text: D.back });
     return;
   }
   if (!res.ok || !data) {
-    showNotice(res.status === 400 ? 'Период — от 1 до 92 дней, начало не позже конца.' : 'Сервер не ответил. Пробуем снова…');
+    showNotice(res.status === 400 ? D.badPeriod : D.noAnswer);
     return;
   }
   els.notice.hidden = true;
@@ -155,12 +197,12 @@ function renderLive(live, now) {
     queued += q.length;
     waiting += q.waiting;
     if (q.length > 0) oldest = Math.max(oldest ?? 0, q.oldest_wait);
-    const tr = row([QUEUES[q.queue] || q.queue, q.length, q.waiting, q.length ? duration(q.oldest_wait) : '—']);
+    const tr = row([D.queues[q.queue] || q.queue, q.length, q.waiting, q.length ? duration(q.oldest_wait) : '—']);
     tr.dataset.queue = q.queue;
     qb.append(tr);
   }
   set('live-queued', String(queued));
-  set('live-waiting', `из них ждут в чате: ${waiting}`);
+  set('live-waiting', D.waitingChat(waiting));
   set('live-oldest', duration(oldest));
   const ob = $('operators').tBodies[0];
   ob.replaceChildren();
@@ -168,7 +210,7 @@ function renderLive(live, now) {
   for (const o of live.operators) {
     if (o.online) online += 1;
     const name = o.display_name ? `${o.display_name} (${o.name})` : o.name;
-    const tr = row([name, ROLES[o.role] || o.role, o.online ? 'да' : 'нет', o.load], 3);
+    const tr = row([name, D.roles[o.role] || o.role, o.online ? D.yes : D.no, o.load], 3);
     tr.dataset.operator = o.name;
     ob.append(tr);
   }
@@ -176,23 +218,23 @@ function renderLive(live, now) {
   set('live-online', String(online));
   set('live-breaches', String(live.sla_breaches_today));
   $('live-breaches-card').classList.toggle('is-bad', live.sla_breaches_today > 0);
-  set('updated', `на ${fullFmt.format(new Date(now * 1000))}`);
+  set('updated', D.at(fullFmt.format(new Date(now * 1000))));
 }
 
 function renderTotals(f) {
   const t = f.totals;
   set('t-messages', String(t.messages));
-  set('t-conversations', `разговоров начато: ${t.conversations}`);
+  set('t-conversations', D.conversations(t.conversations));
   set('t-handoffs', String(t.handoffs));
-  set('t-handoff-rate', `${percent(t.handoff_rate)} решений бота`);
+  set('t-handoff-rate', D.handoffShare(percent(t.handoff_rate)));
   set('t-automation', percent(t.automation_rate));
-  set('t-csat', t.csat_average == null ? '—' : String(t.csat_average).replace('.', ','));
-  set('t-csat-count', `оценок: ${t.csat_count} (из 5)`);
+  set('t-csat', t.csat_average == null ? '—' : String(t.csat_average).replace('.', D.decimal));
+  set('t-csat-count', D.csatCount(t.csat_count));
   set('t-p50', duration(f.first_response.p50));
-  set('t-fr-note', `отвечено: ${f.first_response.count}, ждут ответа: ${f.first_response.pending}`);
+  set('t-fr-note', D.frNote(f.first_response.count, f.first_response.pending));
   set('t-breaches', String(t.sla_breaches));
   const p = f.period;
-  set('period-text', p.from === p.to ? ruDay(p.from) : `${ruDay(p.from)} — ${ruDay(p.to)}`);
+  set('period-text', p.from === p.to ? showDay(p.from) : `${showDay(p.from)} — ${showDay(p.to)}`);
 }
 
 // Every hour of the period up to now, zeros included.
@@ -214,10 +256,12 @@ function renderCharts(f) {
   const days = pts.length / 24;
   const step = Math.max(1, Math.ceil(days / 10));
   columns($('c-hours'), {
-    title: 'Сообщения граждан по часам и каналам',
+    title: D.hoursTitle,
     series: CHANNELS,
     points: pts,
-    empty: 'За период сообщений не было.',
+    empty: D.hoursEmpty,
+    first: D.hour,
+    summary: D.table,
     tick: (p, i) => {
       const d = new Date(p.x * 1000);
       if (days <= 2) return i % 3 === 0 ? hourFmt.format(d) : null;
@@ -226,32 +270,36 @@ function renderCharts(f) {
   });
   const fr = f.first_response;
   bars($('c-fr'), {
-    title: 'Время первого ответа оператора',
-    head: ['Перцентиль', 'Время'],
-    empty: 'За период операторы ещё не отвечали.',
+    title: D.frTitle,
+    head: D.frHead,
+    empty: D.frEmpty,
+    summary: D.table,
     rows: fr.count ? [
-      { label: 'Медиана (50 %)', value: fr.p50, text: duration(fr.p50) },
+      { label: D.median, value: fr.p50, text: duration(fr.p50) },
       { label: '90 %', value: fr.p90, text: duration(fr.p90) },
       { label: '95 %', value: fr.p95, text: duration(fr.p95) },
-      { label: 'Дольше всех', value: fr.max, text: duration(fr.max) },
+      { label: D.slowest, value: fr.max, text: duration(fr.max) },
     ] : [],
   });
   bars($('c-decisions'), {
-    title: 'Решения бота',
-    head: ['Решение', 'Сколько'],
-    empty: 'За период бот ничего не решал.',
+    title: D.decTitle,
+    head: D.decHead,
+    empty: D.decEmpty,
+    summary: D.table,
     rows: ACTIONS.map((a) => ({ label: a.label, value: f.decisions[a.key] || 0, cls: a.cls })),
   });
   bars($('c-cats'), {
-    title: 'Категории, переданные операторам',
-    head: ['Категория', 'Передано'],
-    empty: 'За период никого не передавали операторам.',
+    title: D.catsTitle,
+    head: D.catsHead,
+    empty: D.catsEmpty,
+    summary: D.table,
     rows: f.handoff_categories.map((c) => ({ label: c.label, value: c.count })),
   });
   bars($('c-topics'), {
-    title: 'Услуги, по которым передают операторам',
-    head: ['Услуга', 'Передано'],
-    empty: 'Передачи за период не касались конкретных услуг.',
+    title: D.topicsTitle,
+    head: D.topicsHead,
+    empty: D.topicsEmpty,
+    summary: D.table,
     rows: f.handoff_topics.map((c) => ({ label: c.label, value: c.count })),
   });
 }

@@ -691,20 +691,30 @@ function renderMessage(m) {
     const p = el('p', 't-att', `${T.attachment}: ${a.name || ''} · ${a.type || ''} · ${a.size != null ? `${Math.max(1, Math.round(a.size / 1024))} ${T.kib}` : ''} `);
     if (a.id != null) {
       // Served as a download (Content-Disposition: attachment); each
-      // opening is journalled, so images are shown only on request.
+      // opening is journalled, so previews are drawn only on request.
       const url = `/api/operator/attachments/${encodeURIComponent(a.id)}`;
       const dl = el('a', 't-att-link', T.download);
       dl.href = url;
       dl.download = a.name || '';
       p.append(dl);
-      if (/^image\/(png|jpeg)$/.test(a.type || '')) {
+      // Images and PDFs from the preview route: inline there, in a
+      // sandbox (Content-Security-Policy: sandbox), and the PDF in a
+      // frame of its own; other types are downloaded only.
+      const image = /^image\/(png|jpeg)$/.test(a.type || '');
+      if (image || a.type === 'application/pdf') {
         const show = el('button', 'btn btn-small t-att-show', T.preview);
         show.type = 'button';
         show.addEventListener('click', () => {
-          const img = el('img', 't-att-preview');
-          img.alt = a.name || T.attachment;
-          img.src = url;
-          show.replaceWith(img);
+          let view;
+          if (image) {
+            view = el('img', 't-att-preview');
+            view.alt = a.name || T.attachment;
+          } else {
+            view = el('iframe', 't-att-preview t-att-pdf');
+            view.title = `${T.attachment}: ${a.name || ''}`;
+          }
+          view.src = `${url}/preview`;
+          show.replaceWith(view);
         });
         p.append(' ', show);
       }

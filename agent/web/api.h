@@ -36,6 +36,7 @@ void	api_op_me(struct http_req *);
 void	api_op_queue(struct http_req *);
 void	api_op_read(struct http_req *);
 void	api_op_attachment(struct http_req *);
+void	api_op_attachment_preview(struct http_req *);
 void	api_op_take(struct http_req *);
 void	api_op_reply(struct http_req *);
 void	api_op_transfer(struct http_req *);

@@ -132,11 +132,11 @@ api_op_read(struct http_req *req)
 
 /*
  * Content-Disposition for a file the citizen named name (RFC 6266 4.1,
- * RFC 8187 3.2): attachment, an ASCII fallback and the UTF-8 name
- * percent-encoded.  The caller frees.
+ * RFC 8187 3.2): kind ("attachment" or "inline"), an ASCII fallback and
+ * the UTF-8 name percent-encoded.  The caller frees.
  */
 static char *
-disposition(const char *name)
+disposition(const char *kind, const char *name)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*p;
@@ -160,15 +160,40 @@ disposition(const char *name)
 	}
 	ascii[i] = '\0';
 	enc[j] = '\0';
-	out = xasprintf("attachment; filename=\"%s\"; filename*=UTF-8''%s",
-	    ascii, enc);
+	out = xasprintf("%s; filename=\"%s\"; filename*=UTF-8''%s",
+	    kind, ascii, enc);
 	free(ascii);
 	free(enc);
 	return out;
 }
 
-void
-api_op_attachment(struct http_req *req)
+/*
+ * The types the console previews: the browser draws them itself (an
+ * image, its PDF viewer) and none of them runs our origin's scripts.  Any
+ * other type an upload may one day take is downloaded only.
+ */
+static const char *const preview_types[] = {
+	"image/png", "image/jpeg", "application/pdf",
+};
+
+static int
+previewable(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(preview_types) / sizeof(preview_types[0]); i++)
+		if (strcmp(type, preview_types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Sends attachment req->id to an operator who may read its conversation
+ * (queue_attachment checks and journals): as a download, or, for the
+ * preview, inline in a sandbox.
+ */
+static void
+send_attachment(struct http_req *req, int preview)
 {
 	struct queue_file	 f;
 	struct stat		 sb;
@@ -185,6 +210,11 @@ api_op_attachment(struct http_req *req)
 	    "0123456789abcdef") != 64) {
 		queue_file_free(&f);
 		fail(req, 500, xstrdup("attachment: a bad file name"));
+		return;
+	}
+	if (preview && !previewable(f.type)) {
+		queue_file_free(&f);
+		http_error(req, 415, "no preview of this type: download it");
 		return;
 	}
 	path = xasprintf("%s/%s", req->srv->cx->attach_dir, f.sha256);
@@ -206,17 +236,43 @@ api_op_attachment(struct http_req *req)
 		fail(req, 500, xstrdup("attachment: no response"));
 		return;
 	}
-	cd = disposition(f.name);
-	/* Never shown by the browser as a page of ours: downloaded, with the
-	 * type checked on upload, not sniffed (http_secure). */
+	cd = disposition(preview ? "inline" : "attachment", f.name);
+	/* The type was checked on upload and is never sniffed.  A download
+	 * is never shown by the browser as a page of ours (http_secure).  A
+	 * preview is shown, in a frame of the console only, and sandboxed:
+	 * whatever a file holds runs without our origin, its cookies or
+	 * scripts. */
 	MHD_add_response_header(req->resp, "Content-Type", f.type);
 	MHD_add_response_header(req->resp, "Content-Disposition", cd);
 	MHD_add_response_header(req->resp, "Cache-Control", "private, "
 	    "no-store");
-	http_secure(req->resp);
+	if (preview) {
+		MHD_add_response_header(req->resp, "Content-Security-Policy",
+		    "sandbox; default-src 'none'; img-src 'self'; "
+		    "frame-ancestors 'self'");
+		MHD_add_response_header(req->resp, "X-Content-Type-Options",
+		    "nosniff");
+		MHD_add_response_header(req->resp, "Referrer-Policy",
+		    "no-referrer");
+		MHD_add_response_header(req->resp, "X-Frame-Options",
+		    "SAMEORIGIN");
+	} else
+		http_secure(req->resp);
 	req->status = 200;
 	free(cd);
 	queue_file_free(&f);
+}
+
+void
+api_op_attachment(struct http_req *req)
+{
+	send_attachment(req, 0);
+}
+
+void
+api_op_attachment_preview(struct http_req *req)
+{
+	send_attachment(req, 1);
 }
 
 /* Wakes the conversation's citizen and the operators' consoles. */

@@ -110,6 +110,8 @@ static const struct route routes[] = {
 	  LIMIT_BODY_BYTES, OP_POST, NULL, api_op_close, NULL },
 	{ "GET", "/api/operator/attachments/#", GUARD_OPERATOR, 0, 0, NULL,
 	  api_op_attachment, NULL },
+	{ "GET", "/api/operator/attachments/#/preview", GUARD_OPERATOR, 0, 0,
+	  NULL, api_op_attachment_preview, NULL },
 	{ "GET", "/api/operator/kb/search", GUARD_OPERATOR, 0, 0, NULL,
 	  api_op_kb_search, NULL },
 	{ "GET", "/api/operator/dashboard", GUARD_OPERATOR, 0, 0, NULL,

@@ -108,6 +108,24 @@ async function openDashboard(page) {
 
 async function text(page, sel) { return (await page.locator(sel).textContent()).trim(); }
 
+// The dashboard's own words (not names from the server: categories,
+// services, articles, operators; not the logo's letter) that are still
+// in Russian.
+async function russianLeft(page) {
+  return page.evaluate(() => {
+    const sel = ['head > title', '.top h1', '.top-actions', '#period', '.kpi', 'h2', 'h3', 'thead', '.legend', 'summary',
+      '#articles-note', '#c-decisions tbody td:first-child', '#c-fr tbody td:first-child',
+      '#queues tbody td:first-child', '#operators tbody td:nth-child(2)', '#operators tbody td:nth-child(3)'];
+    const out = [];
+    for (const n of document.querySelectorAll(sel.join(', '))) {
+      if (n.closest('[hidden]')) continue;
+      const t = n.textContent.replace(/\s+/g, ' ').trim();
+      if (/[А-Яа-яЁё]/.test(t)) out.push(t.slice(0, 60));
+    }
+    return out;
+  });
+}
+
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
 
@@ -272,6 +290,53 @@ async function main() {
       assert(body.includes(`total,messages,,${EXPECT.messages}\r\n`), 'messages not in the CSV');
       assert(body.includes(`total,handoffs,,${EXPECT.handoffs}\r\n`), 'handoffs not in the CSV');
       assert(!body.includes(PHONE), 'the citizen\'s phone is in the CSV');
+    }],
+  ]);
+
+  const enDesk = await browser({ width: 1280, height: 800 });
+  await scenario('the senior\'s dashboard in English, 1280x800', [
+    ['the EN button turns the dashboard English, the figures the same', async () => {
+      await signIn(enDesk, SENIOR);
+      await openDashboard(enDesk);
+      await enDesk.locator('#console-lang', { hasText: 'EN' }).click();
+      await enDesk.waitForFunction(() => document.documentElement.lang === 'en' && !!document.body.dataset.loaded);
+      await enDesk.locator('.top h1', { hasText: 'Shift supervisor\'s dashboard' }).waitFor();
+      assert(Number(await text(enDesk, '#t-messages')) === EXPECT.messages, 'messages differ in English');
+      assert((await text(enDesk, '#t-handoff-rate')).startsWith('40.0 %'), `handoff rate ${await text(enDesk, '#t-handoff-rate')}`);
+      const dec = await enDesk.$$eval('#c-decisions details tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.cells[0].textContent, tr.cells[1]?.textContent])));
+      assert(dec['Handed to an operator'] === '2', `decisions ${JSON.stringify(dec)}`);
+      const q = await enDesk.$$eval('#queues tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent));
+      assert(q.includes('General') && q.includes('English'), `queues ${q}`);
+    }],
+    ['no Russian is left in the dashboard\'s own words', async () => {
+      const left = await russianLeft(enDesk);
+      assert(left.length === 0, `still Russian: ${left.join(' | ')}`);
+      assert(await enDesk.locator('#console-lang').textContent() === 'RU', 'no way back to Russian');
+      await enDesk.screenshot({ path: path.join(SHOTS, 'dashboard-en-1280.png'), fullPage: true });
+    }],
+    ['the console keeps the same choice', async () => {
+      await enDesk.locator('#console-link').click();
+      await enDesk.waitForURL(/\/operator$/);
+      await enDesk.locator('#logout', { hasText: 'Sign out' }).waitFor();
+      assert(await enDesk.evaluate(() => document.documentElement.lang) === 'en', 'the console is not English');
+    }],
+  ]);
+
+  const enPhone = await browser({ width: 390, height: 844 });
+  await scenario('the senior\'s dashboard in English, 390 px wide', [
+    ['English chosen in the console is the dashboard\'s, and it fits a phone', async () => {
+      await signIn(enPhone, SENIOR);
+      await enPhone.locator('#console-lang').click();
+      await enPhone.waitForFunction(() => document.documentElement.lang === 'en');
+      await openDashboard(enPhone);
+      await enPhone.locator('.top h1', { hasText: 'Shift supervisor\'s dashboard' }).waitFor();
+      assert(Number(await text(enPhone, '#t-messages')) === EXPECT.messages, 'messages differ on the phone');
+      const left = await russianLeft(enPhone);
+      assert(left.length === 0, `still Russian: ${left.join(' | ')}`);
+      const sw = await enPhone.evaluate(() => document.documentElement.scrollWidth);
+      assert(sw <= 391, `the dashboard is ${sw} px wide on a 390 px phone`);
+      await tappable(enPhone, enPhone.locator('#console-lang'), 'the RU button');
+      await enPhone.screenshot({ path: path.join(SHOTS, 'dashboard-en-390.png'), fullPage: true });
     }],
   ]);
 

@@ -542,12 +542,48 @@ async function main() {
       const anon = await chat.request.get(`${BASE}${href}`);
       assert(anon.status() === 401, `a citizen got ${anon.status()}`);
     }],
-    ['the operator previews the citizen\'s image', async () => {
-      await console_.locator('#transcript .t-att-show').first().click();
+    ['the operator previews the citizen\'s image from the sandboxed preview route', async () => {
+      const att = console_.locator('#transcript p.t-att', { hasText: 'фото.png' }).first();
+      await att.locator('.t-att-show').click();
       await console_.waitForFunction(() => {
         const img = document.querySelector('#transcript img.t-att-preview');
         return img && img.complete && img.naturalWidth > 0;
       });
+      const src = await att.locator('img.t-att-preview').getAttribute('src');
+      assert(/^\/api\/operator\/attachments\/\d+\/preview$/.test(src || ''), `image from ${src}`);
+      const res = await console_.request.get(`${BASE}${src}`);
+      const h = res.headers();
+      assert(res.status() === 200 && h['content-type'] === 'image/png', `${res.status()} ${h['content-type']}`);
+      assert(/^inline;/.test(h['content-disposition'] || ''), `Content-Disposition: ${h['content-disposition']}`);
+      assert(/(^|;)\s*sandbox\s*(;|$)/.test(h['content-security-policy'] || ''), `CSP: ${h['content-security-policy']}`);
+    }],
+    ['the operator previews the citizen\'s PDF in a sandboxed frame', async () => {
+      const att = console_.locator('#transcript p.t-att', { hasText: 'скан паспорта.pdf' }).first();
+      await att.locator('.t-att-show').click();
+      const frame = att.locator('iframe.t-att-pdf');
+      await frame.waitFor({ state: 'visible' });
+      const box = await frame.boundingBox();
+      assert(box && box.width >= 200 && box.height >= 200, `the frame is ${box?.width}x${box?.height}`);
+      const src = await frame.getAttribute('src');
+      assert(/^\/api\/operator\/attachments\/\d+\/preview$/.test(src || ''), `PDF from ${src}`);
+      // The frame loaded the PDF (not an error page, not a download).
+      await console_.waitForFunction((s) => performance.getEntriesByType('resource')
+        .some((e) => e.name.endsWith(s) && e.initiatorType === 'iframe'), src);
+      const res = await console_.request.get(`${BASE}${src}`);
+      const h = res.headers();
+      assert(res.status() === 200 && h['content-type'] === 'application/pdf', `${res.status()} ${h['content-type']}`);
+      assert(/^inline;/.test(h['content-disposition'] || ''), `Content-Disposition: ${h['content-disposition']}`);
+      const csp = h['content-security-policy'] || '';
+      assert(/(^|;)\s*sandbox\s*(;|$)/.test(csp) && /frame-ancestors 'self'/.test(csp), `CSP: ${csp}`);
+      assert((await res.body()).subarray(0, 5).toString() === '%PDF-', 'not the PDF');
+      await att.scrollIntoViewIfNeeded();
+      await console_.screenshot({ path: path.join(OUT, 'operator-preview.png') });
+      // A citizen, signed in to the chat or not, cannot fetch a preview.
+      const anon = await chat.request.get(`${BASE}${src}`);
+      assert(anon.status() === 401, `the citizen's browser got ${anon.status()}`);
+      const token = await chat.evaluate(() => localStorage.getItem('hotline.token'));
+      const bearer = await chat.request.get(`${BASE}${src}`, { headers: { Authorization: `Bearer ${token}` } });
+      assert(bearer.status() === 401 || bearer.status() === 403, `the citizen's token got ${bearer.status()}`);
     }],
     ['the complaint is still in the queue, free, with its deadline', async () => {
       await console_.locator('#queue-refresh').click();

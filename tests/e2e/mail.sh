@@ -334,6 +334,75 @@ f=$(answers "$d15" | while read -r x; do has "$x" 'Auto-Submitted' || echo "$x";
 s=$([ -n "$f" ] && subject "$f")
 check "... without Auto-Submitted, under the request's number" \
 	contains "$s" "^\[№ $year-[0-9]\{6\}\] "
+
+# A letter with no address to answer to asks for a person: the operator's
+# reply cannot go.  It is recorded once as failed and the console shows
+# it so, however many rounds the sender makes (it used to be suppressed
+# again every round, a new mail_suppressed row each 5 s).
+cat >"$tmp/noaddr.eml" <<EOF
+From: Иван Петров
+To: support@hotline.test
+Subject: Оператор
+Message-ID: <noaddr.1@example.org>
+Content-Type: text/plain; charset=utf-8
+
+Соедините меня с оператором, пожалуйста.
+EOF
+append "$tmp/noaddr.eml"
+q() { sqlite3 "$HOTLINE_STATE" "$1"; }
+noaddr() {
+	q "SELECT t.conv FROM mail_thread t JOIN conversation c ON c.id = t.conv
+	    WHERE t.rcpt = '' AND c.state = 'queued' ORDER BY t.conv DESC LIMIT 1"
+}
+i=0
+while [ $i -lt 150 ] && [ -z "$(noaddr)" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+nid=$(noaddr)
+check "the letter with no address is handed to an operator" test -n "$nid"
+curl -s -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    --data '{}' "$base/api/operator/conversations/$nid/take" >/dev/null
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" \
+    -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    --data '{"text":"Здравствуйте! Напишите нам с адреса, на который можно ответить."}' \
+    "$base/api/operator/conversations/$nid/reply")
+check "the operator's reply to it is accepted" test "$code" = 200
+suppressed() {
+	q "SELECT count(*) FROM mail_suppressed WHERE reason =
+	    'operator''s reply: no address to answer to'"
+}
+i=0
+while [ $i -lt 150 ] && [ "$(suppressed)" -lt 1 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+# Three rounds of the sender at least (one each 5 s).
+sleep 16
+check "the reply is suppressed once, not again each round ($(suppressed))" \
+	test "$(suppressed)" -eq 1
+check "... and recorded once as a failed letter" test "$(q "SELECT count(*)
+    FROM mail_sent WHERE conv = $nid AND status = 'failed' AND
+    error = 'no address to answer to'")" -eq 1
+curl -s -b "$tmp/jar" "$base/api/operator/conversations/$nid" >"$tmp/conv"
+check "the console is told the reply failed, once" test "$(grep -o \
+    '"status": *"failed", *"error": *"no address to answer to"' \
+    "$tmp/conv" | wc -l)" -eq 1
+# ... and the console in chromium shows it so (tests/browser/mailfail.mjs),
+# where node and chromium are installed.
+browser=$top_srcdir/tests/browser
+if command -v node >/dev/null && [ -x /usr/bin/chromium ] &&
+    { [ -d "$browser/node_modules/playwright-core" ] ||
+    (cd "$browser" && npm ci --no-audit --no-fund --silent); }; then
+	HOTLINE_URL=$base HOTLINE_ADMIN_PASSWORD=$pw HOTLINE_CONV=$nid \
+	    HOTLINE_BROWSER_WAIT_MS=30000 node "$browser/mailfail.mjs" \
+	    >"$tmp/mailfail.log" 2>&1
+	sed 's/^/  /' "$tmp/mailfail.log"
+	check "the console shows the reply as not sent, once, in chromium" \
+	    grep -q '^[1-9][0-9]* passed, 0 failed$' "$tmp/mailfail.log"
+else
+	echo "# the console in chromium not checked: node, chromium or playwright-core missing"
+fi
 stop_serve
 
 # kill -9 in the middle of a batch, then a restart: each letter gets one

@@ -29,7 +29,8 @@ start() {
 	pw=$(sed -n 's/^operator: admin \/ //p' "$out")
 	[ -n "$pw" ] && admin_pw=$pw
 }
-# reload: the configuration again, as after editing it.
+# reload: the configuration again, as after editing it; waits for the
+# server's verdict (lib.sh: serve_reload).
 reload() {
 	serve_reload
 }
@@ -565,6 +566,31 @@ op GET /queue
 qid=$(printf '%s' "$body" | sed -n "s/.*{\"id\":\([0-9]*\),\"request_number\":\"$num\".*/\1/p")
 op POST "/conversations/$qid/take" '{}'
 check "4: an operator takes the queued request" test "$code" = 200
+
+# The console's preview of that file (docs/api.md): inline, sandboxed,
+# framed by the console only, journalled like the download, for
+# operators only; a type the browser should not draw is refused.
+op GET "/conversations/$qid"
+aid=$(printf '%s' "$body" | sed -n 's/.*"attachment": *{"id": *\([0-9]*\).*/\1/p' | head -n 1)
+opened() { sqlite3 "$HOTLINE_STATE" "SELECT count(*) FROM audit WHERE action = 'open attachment'"; }
+before=$(opened)
+op GET "/attachments/$aid/preview"
+check "4: an operator previews the citizen's PDF (200, inline, its type)" \
+	sh -c "test '$code' = 200 && grep -qi '^Content-Type: application/pdf' '$tmp/hdr' &&
+	    grep -qi '^Content-Disposition: inline;' '$tmp/hdr'"
+check "4: ... sandboxed, framed by our pages only" \
+	sh -c "grep -qi '^Content-Security-Policy: sandbox;.*frame-ancestors .self.' '$tmp/hdr' &&
+	    grep -qi '^X-Frame-Options: SAMEORIGIN' '$tmp/hdr'"
+check "4: ... and journalled as an opening" test "$(opened)" -eq $((before + 1))
+req GET "/api/operator/attachments/$aid/preview" -H "Authorization: Bearer $h"
+check "4: the citizen's own token cannot fetch the preview (401)" test "$code" = 401
+sqlite3 "$HOTLINE_STATE" "UPDATE attachment SET type = 'application/zip' WHERE id = $aid"
+op GET "/attachments/$aid/preview"
+check "4: a type with no preview is refused (415) ..." test "$code" = 415
+op GET "/attachments/$aid"
+check "4: ... and downloaded" sh -c "test '$code' = 200 &&
+	    grep -qi '^Content-Disposition: attachment;' '$tmp/hdr'"
+sqlite3 "$HOTLINE_STATE" "UPDATE attachment SET type = 'application/pdf' WHERE id = $aid"
 sum() { sha256sum "$1" | cut -c1-64; }
 stop
 sqlite3 "$HOTLINE_STATE" "UPDATE attachment SET at = at - 2 * 86400;"
