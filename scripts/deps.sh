@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages hotline builds and tests with, when any
 # is missing.  Run as root; idempotent.
 set -e
-build="build-essential autoconf automake pkg-config libpcre2-dev
+# autoconf-archive: AX_PTHREAD for configure.ac (autogen.sh).
+build="build-essential autoconf automake autoconf-archive pkg-config libpcre2-dev
 libsqlite3-dev libjansson-dev libutf8proc-dev libstemmer-dev check
 libetpan-dev libxml2-dev libcurl4-gnutls-dev libgnutls28-dev
 libmicrohttpd-dev libsodium-dev libcmark-dev liblinear-dev sqlite3 curl"

@@ -29,6 +29,7 @@
 
 #include "agent/core/limits.h"
 #include "agent/core/state.h"
+#include "lib/sqldb.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
@@ -295,15 +296,14 @@ check_room(sqlite3 *db, int64_t conv, int64_t size, int64_t quota,
 	int		 typed = 0, rc;
 
 	*err_r = CORE_DATABASE;
-	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM attachment "
-	    "WHERE conv = ?1), (SELECT coalesce(sum(size), 0) FROM attachment "
-	    "WHERE conv = ?1 AND deleted = 0), EXISTS (SELECT 1 FROM message "
-	    "WHERE conv = ?1 AND sender = 'citizen' AND attachment IS NULL)",
-	    -1, &st, NULL) != SQLITE_OK) {
+	if ((st = sqldb_prep(db, NULL, "SELECT (SELECT count(*) FROM "
+	    "attachment WHERE conv = ?1), (SELECT coalesce(sum(size), 0) FROM "
+	    "attachment WHERE conv = ?1 AND deleted = 0), EXISTS (SELECT 1 "
+	    "FROM message WHERE conv = ?1 AND sender = 'citizen' AND "
+	    "attachment IS NULL)", "i", conv)) == NULL) {
 		*errstr_r = xasprintf("attach: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, conv);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		files = sqlite3_column_int64(st, 0);
 		bytes = sqlite3_column_int64(st, 1);
@@ -357,19 +357,13 @@ record(sqlite3 *db, int64_t conv, const char *number, const char *name,
 	int64_t		 id;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO attachment (conv, number, "
+	if ((st = sqldb_prep(db, NULL, "INSERT INTO attachment (conv, number, "
 	    "name, type, size, sha256, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7)", -1, &st, NULL) != SQLITE_OK) {
+	    "?7)", "itttiti", conv, number, name, type, len, hex,
+	    (int64_t)now)) == NULL) {
 		*errstr_r = xasprintf("attach: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, conv);
-	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, len);
-	sqlite3_bind_text(st, 6, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -272,14 +272,12 @@ jhash(sqlite3 *db, int64_t id, const struct msg *m,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT hotline_journal_hash(?1, ?2)", -1,
-	    &st, NULL) != SQLITE_OK) {
+	if ((st = sqldb_prep(db, NULL, "SELECT hotline_journal_hash(?1, ?2)",
+	    "ib", id, (const void *)m->p, m->len)) == NULL) {
 		*errstr_r = xasprintf("audit: no journal key on this "
 		    "connection (%s)", sqlite3_errmsg(db));
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_blob(st, 2, m->p, (int)m->len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW || sqlite3_column_bytes(st, 0) != HASH_LEN) {
 		sqlite3_finalize(st);
@@ -312,8 +310,8 @@ read_head(sqlite3 *db, struct head *h, char **errstr_r)
 	int		 rc;
 
 	memset(h, 0, sizeof(*h));
-	if (sqlite3_prepare_v2(db, "SELECT last, hash, mac FROM audit_head",
-	    -1, &st, NULL) != SQLITE_OK)
+	if ((st = sqldb_prep(db, NULL, "SELECT last, hash, mac FROM "
+	    "audit_head", "")) == NULL)
 		return dberr(db, errstr_r);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -350,9 +348,8 @@ audit_append(sqlite3 *db, const char *actor, const char *action,
 	if (read_head(db, &h, errstr_r) == -1)
 		return -1;
 	/* AUTOINCREMENT's next id: one past the largest ever used. */
-	if (sqlite3_prepare_v2(db, "SELECT coalesce((SELECT seq FROM "
-	    "sqlite_sequence WHERE name = 'audit'), 0)", -1, &st,
-	    NULL) != SQLITE_OK)
+	if ((st = sqldb_prep(db, NULL, "SELECT coalesce((SELECT seq FROM "
+	    "sqlite_sequence WHERE name = 'audit'), 0)", "")) == NULL)
 		return dberr(db, errstr_r);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -595,9 +592,8 @@ walk(sqlite3 *db, int64_t *n_r, unsigned char prev[HASH_LEN],
 
 	*n_r = 0;
 	memset(prev, 0, HASH_LEN);
-	if (sqlite3_prepare_v2(db, "SELECT id, at, actor, action, conv, "
-	    "number, detail, prev, hash FROM audit ORDER BY id", -1, &st,
-	    NULL) != SQLITE_OK)
+	if ((st = sqldb_prep(db, NULL, "SELECT id, at, actor, action, conv, "
+	    "number, detail, prev, hash FROM audit ORDER BY id", "")) == NULL)
 		return dberr(db, errstr_r);
 	while (!broken && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		e.id = sqlite3_column_int64(st, 0);

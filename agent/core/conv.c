@@ -147,15 +147,11 @@ insert(sqlite3 *db, const char *token, const char *channel,
 	int		 rc;
 
 	token_hash(token, strlen(token), th);
-	if (sqlite3_prepare_v2(db, "INSERT INTO conversation (token_hash, "
+	if ((st = sqldb_prep(db, NULL, "INSERT INTO conversation (token_hash, "
 	    "channel, lang, state, created, updated) VALUES (?1, ?2, ?3, "
-	    "'bot', ?4, ?4)", -1, &st, NULL) != SQLITE_OK)
+	    "'bot', ?4, ?4)", "btti", th, sizeof(th), channel,
+	    strcmp(lang, "en") == 0 ? "en" : "ru", (int64_t)now)) == NULL)
 		return dberr(db, errstr_r);
-	sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, strcmp(lang, "en") == 0 ? "en" : "ru", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -328,15 +324,12 @@ conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
 
 	sql = xasprintf("%s WHERE m.conv = ?1 AND m.id > ?2 ORDER BY m.id "
 	    "LIMIT ?3", sql_message_cols);
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	st = sqldb_prep(db, NULL, sql, "iii", id, after, (int64_t)limit);
 	free(sql);
-	if (rc != SQLITE_OK) {
+	if (st == NULL) {
 		dberr(db, errstr_r);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, after);
-	sqlite3_bind_int(st, 3, limit);
 	arr = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(arr, message_json(st));
@@ -358,13 +351,12 @@ conv_message_get(sqlite3 *db, int64_t msg, char **errstr_r)
 	int		 rc;
 
 	sql = xasprintf("%s WHERE m.id = ?1", sql_message_cols);
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	st = sqldb_prep(db, NULL, sql, "i", msg);
 	free(sql);
-	if (rc != SQLITE_OK) {
+	if (st == NULL) {
 		dberr(db, errstr_r);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, msg);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		m = message_json(st);
 	sqlite3_finalize(st);
@@ -604,17 +596,13 @@ conv_rate(sqlite3 *db, int64_t id, int score, const char *comment,
 		    "a conversation is rated once it is closed");
 		goto fail;
 	}
-	if (sqlite3_prepare_v2(db, "UPDATE conversation SET rating = ?2, "
-	    "rating_comment = ?3, updated = ?4 WHERE id = ?1", -1, &st,
-	    NULL) != SQLITE_OK) {
+	/* A NULL comment binds NULL. */
+	if ((st = sqldb_prep(db, NULL, "UPDATE conversation SET rating = ?2, "
+	    "rating_comment = ?3, updated = ?4 WHERE id = ?1", "iiti", id,
+	    (int64_t)score, comment, (int64_t)now)) == NULL) {
 		dberr(db, errstr_r);
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, score);
-	if (comment != NULL)
-		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

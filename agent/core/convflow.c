@@ -14,6 +14,7 @@
 #include "agent/core/metrics.h"
 #include "agent/core/state.h"
 #include "agent/core/turn.h"
+#include "lib/sqldb.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
@@ -207,11 +208,10 @@ was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic,
 	size_t		 i;
 	int		 yes = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT choices FROM message WHERE conv = "
-	    "?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", -1, &st,
-	    NULL) != SQLITE_OK)
+	if ((st = sqldb_prep(db, NULL, "SELECT choices FROM message WHERE "
+	    "conv = ?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", "i",
+	    conv)) == NULL)
 		return 0;
-	sqlite3_bind_int64(st, 1, conv);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
 	    (ch = json_loads(s, 0, NULL)) != NULL) {

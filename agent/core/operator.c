@@ -243,15 +243,12 @@ operator_add(sqlite3 *db, const char *name, const char *role,
 	}
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO operator (name, role, hash, "
-	    "created) VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK) {
+	if ((st = sqldb_prep(db, NULL, "INSERT INTO operator (name, role, "
+	    "hash, created) VALUES (?1, ?2, ?3, ?4)", "ttti", name, role, hash,
+	    (int64_t)now)) == NULL) {
 		dberr(db, errstr_r);
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -277,8 +274,8 @@ operator_count(sqlite3 *db, char **errstr_r)
 	sqlite3_stmt	*st;
 	int		 n;
 
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM operator", -1, &st,
-	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+	st = sqldb_prep(db, NULL, "SELECT count(*) FROM operator", "");
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return dberr(db, errstr_r);
 	}
@@ -633,13 +630,11 @@ operator_auth(sqlite3 *db, const char *token, time_t now,
 	if (token == NULL || !token_valid(token, strlen(token)))
 		return 0;
 	token_hash(token, strlen(token), th);
-	if (sqlite3_prepare_v2(db, "SELECT s.name, o.role, s.csrf FROM "
+	if ((st = sqldb_prep(db, NULL, "SELECT s.name, o.role, s.csrf FROM "
 	    "operator_session s JOIN operator o ON o.name = s.name WHERE "
-	    "s.token_hash = ?1 AND s.expires > ?2 AND o.disabled = 0", -1,
-	    &st, NULL) != SQLITE_OK)
+	    "s.token_hash = ?1 AND s.expires > ?2 AND o.disabled = 0", "bi",
+	    th, sizeof(th), (int64_t)now)) == NULL)
 		return dberr(db, errstr_r);
-	sqlite3_bind_blob(st, 1, th, sizeof(th), SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(s, 0, sizeof(*s));

@@ -8,7 +8,6 @@
  */
 #include "agent/core/queue.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,49 +140,6 @@ dberr(sqlite3 *db, char **errstr_r)
 	return -1;
 }
 
-/*
- * Prepares sql and binds its parameters from types: 'i' an int64_t, 't' a
- * string (NULL binds NULL).  Returns the statement, or NULL with *errstr_r.
- */
-static sqlite3_stmt *
-prep(sqlite3 *db, char **errstr_r, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt	*st;
-	va_list		 ap;
-	const char	*s;
-	int		 i;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		dberr(db, errstr_r);
-		return NULL;
-	}
-	va_start(ap, types);
-	for (i = 0; types[i] != '\0'; i++) {
-		if (types[i] == 'i')
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		else if ((s = va_arg(ap, const char *)) != NULL)
-			sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-	}
-	va_end(ap);
-	return st;
-}
-
-/* Steps st to completion and finalizes it.  Returns 0 or -1. */
-static int
-done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
-{
-	int	rc;
-
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return dberr(db, errstr_r);
-	return 0;
-}
-
-
 /* The entities of conv's citizen messages, values masked. */
 static char *
 conv_entities(sqlite3 *db, int64_t conv)
@@ -196,7 +152,7 @@ conv_entities(sqlite3 *db, int64_t conv)
 	size_t			 i;
 
 	o = json_object();
-	st = prep(db, NULL, "SELECT text FROM message WHERE conv = ?1 AND "
+	st = sqldb_prep(db, NULL, "SELECT text FROM message WHERE conv = ?1 AND "
 	    "sender = 'citizen' ORDER BY id DESC LIMIT " "50", "i", conv);
 	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
 		text = (const char *)sqlite3_column_text(st, 0);
@@ -237,7 +193,7 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 			*errstr_r = xstrdup("queue: no such conversation");
 		return -1;
 	}
-	st = prep(db, errstr_r, "SELECT state FROM queue_item WHERE id = ?1",
+	st = sqldb_prep(db, errstr_r, "SELECT state FROM queue_item WHERE id = ?1",
 	    "i", conv);
 	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
 	    conv_state_parse((const char *)sqlite3_column_text(st, 0),
@@ -246,14 +202,14 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 	sqlite3_finalize(st);
 	if (conv_with_person(state)) {
 		/* Open already: a person will see the handoff. */
-		return done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+		return sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
 		    "waiting = max(waiting, ?2), reason = coalesce(?3, reason) "
 		    "WHERE id = ?1", "iit", conv, (int64_t)waiting, reason),
 		    errstr_r);
 	}
 
 	/* The citizen's question, not the words that asked for a person. */
-	st = prep(db, errstr_r, "SELECT category, candidates FROM message "
+	st = sqldb_prep(db, errstr_r, "SELECT category, candidates FROM message "
 	    "WHERE conv = ?1 AND sender = 'citizen' AND category IS NOT NULL "
 	    "ORDER BY category = 'handoff.operator', id DESC LIMIT 1", "i",
 	    conv);
@@ -265,7 +221,7 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 	}
 	sqlite3_finalize(st);
 	if (ci.number[0] != '\0') {
-		st = prep(db, errstr_r, "SELECT priority, channel FROM request "
+		st = sqldb_prep(db, errstr_r, "SELECT priority, channel FROM request "
 		    "WHERE number = ?1", "t", ci.number);
 		if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
 			prio = sla_priority_parse((const char *)
@@ -278,7 +234,7 @@ queue_enqueue(sqlite3 *db, int64_t conv, const char *reason, int waiting,
 		goto out;
 	}
 	ents = conv_entities(db, conv);
-	rc = done(db, prep(db, errstr_r, "INSERT OR REPLACE INTO queue_item "
+	rc = sqldb_done(db, sqldb_prep(db, errstr_r, "INSERT OR REPLACE INTO queue_item "
 	    "(id, number, channel, queue, state, waiting, kind, category, "
 	    "candidates, reason, priority, rank, entities, lang, created, "
 	    "first_deadline, final_deadline) VALUES (?1, ?2, ?3, ?4, "
@@ -302,7 +258,7 @@ queue_wait_estimate(sqlite3 *db, int64_t conv, time_t now)
 	sqlite3_stmt	*st;
 	int64_t		 pos = -1, avg = DEFAULT_PICKUP, waited = 0;
 
-	st = prep(db, NULL, "SELECT (SELECT count(*) FROM queue_item o WHERE "
+	st = sqldb_prep(db, NULL, "SELECT (SELECT count(*) FROM queue_item o WHERE "
 	    "o.state = 'queued' AND o.waiting = 1 AND o.queue = q.queue AND "
 	    "(o.rank < q.rank OR (o.rank = q.rank AND o.created < q.created)))"
 	    ", ?2 - q.created FROM queue_item q WHERE q.id = ?1 AND "
@@ -314,7 +270,7 @@ queue_wait_estimate(sqlite3 *db, int64_t conv, time_t now)
 	sqlite3_finalize(st);
 	if (pos < 0)
 		return -1;
-	st = prep(db, NULL, "SELECT avg(taken - created) FROM (SELECT taken, "
+	st = sqldb_prep(db, NULL, "SELECT avg(taken - created) FROM (SELECT taken, "
 	    "created FROM queue_item WHERE taken IS NOT NULL ORDER BY taken "
 	    "DESC LIMIT 50)", "");
 	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
@@ -402,7 +358,7 @@ queue_list(sqlite3 *db, time_t now, char **errstr_r)
 	json_t		*arr;
 	int		 rc;
 
-	st = prep(db, errstr_r, "SELECT " ITEM_COLS ", CASE WHEN "
+	st = sqldb_prep(db, errstr_r, "SELECT " ITEM_COLS ", CASE WHEN "
 	    "first_reaction IS NULL AND first_deadline < final_deadline THEN "
 	    "first_deadline ELSE final_deadline END AS dl FROM queue_item "
 	    "WHERE state <> 'closed' ORDER BY rank, dl, id", "");
@@ -429,7 +385,7 @@ item_get(sqlite3 *db, int64_t id, time_t now, json_t **item_r,
 	int		 rc;
 
 	*item_r = NULL;
-	if ((st = prep(db, errstr_r, "SELECT " ITEM_COLS " FROM queue_item "
+	if ((st = sqldb_prep(db, errstr_r, "SELECT " ITEM_COLS " FROM queue_item "
 	    "WHERE id = ?1", "i", id)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -453,7 +409,7 @@ journal(sqlite3 *db, const char *op, const char *action, int64_t id,
 	char		 num[REQUEST_NUMBER_MAX] = "";
 	int		 rc;
 
-	st = prep(db, NULL, "SELECT number FROM conversation WHERE id = ?1",
+	st = sqldb_prep(db, NULL, "SELECT number FROM conversation WHERE id = ?1",
 	    "i", id);
 	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_text(st, 0) != NULL) {
@@ -548,7 +504,7 @@ hold(sqlite3 *db, int64_t id, const char *action, const char *op,
 	int		 rc;
 
 	memset(h, 0, sizeof(*h));
-	if ((st = prep(db, errstr_r, "SELECT state, owner, queue, lang, "
+	if ((st = sqldb_prep(db, errstr_r, "SELECT state, owner, queue, lang, "
 	    "number, kind FROM queue_item WHERE id = ?1", "i", id)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -604,7 +560,7 @@ deliveries(sqlite3 *db, json_t *msgs)
 		from = json_string_value(json_object_get(m, "from"));
 		if (from == NULL || strcmp(from, "operator") != 0)
 			continue;
-		st = prep(db, NULL, "SELECT status, error FROM mail_sent "
+		st = sqldb_prep(db, NULL, "SELECT status, error FROM mail_sent "
 		    "WHERE message = ?1", "i", (int64_t)json_integer_value(
 		    json_object_get(m, "id")));
 		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
@@ -660,7 +616,7 @@ queue_attachment(sqlite3 *db, int64_t att, const char *op, const char *role,
 
 	memset(f, 0, sizeof(*f));
 	*err_r = CORE_DATABASE;
-	if ((st = prep(db, errstr_r, "SELECT conv, name, type, sha256 FROM "
+	if ((st = sqldb_prep(db, errstr_r, "SELECT conv, name, type, sha256 FROM "
 	    "attachment WHERE id = ?1 AND deleted = 0", "i", att)) == NULL)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -753,7 +709,7 @@ queue_take(sqlite3 *db, int64_t id, const char *op, const char *role,
 		goto fail;
 	if (h.owner[0] == '\0')
 		display = operator_display_name(db, op);
-	if (h.owner[0] == '\0' && (done(db, prep(db, errstr_r, "UPDATE "
+	if (h.owner[0] == '\0' && (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE "
 	    "queue_item SET owner = ?2, state = 'operator', taken = "
 	    "coalesce(taken, ?3) WHERE id = ?1", "iti", id, op, (int64_t)now),
 	    errstr_r) == -1 || conv_set_state(db, id, CONV_OPERATOR, now,
@@ -827,7 +783,7 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 	/* A retry of a reply that was stored: its message, before any check,
 	 * since the item may have closed since. */
 	if (key != NULL) {
-		st = prep(db, errstr_r, "SELECT message FROM queue_reply_key "
+		st = sqldb_prep(db, errstr_r, "SELECT message FROM queue_reply_key "
 		    "WHERE conv = ?1 AND op = ?2 AND key = ?3", "itt", id, op,
 		    key);
 		if (st == NULL)
@@ -850,15 +806,15 @@ queue_reply(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    errstr_r);
 	free(html);
 	free(t);
-	if (m == -1 || done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	if (m == -1 || sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
 	    "first_reaction = coalesce(first_reaction, ?2) WHERE id = ?1",
 	    "ii", id, (int64_t)now), errstr_r) == -1 ||
 	    journal(db, op, "reply", id, NULL, now, errstr_r) == -1)
 		goto fail;
-	if (key != NULL && (done(db, prep(db, errstr_r, "INSERT INTO "
+	if (key != NULL && (sqldb_done(db, sqldb_prep(db, errstr_r, "INSERT INTO "
 	    "queue_reply_key (conv, op, key, message, created) VALUES (?1, "
 	    "?2, ?3, ?4, ?5)", "ittii", id, op, key, m, (int64_t)now),
-	    errstr_r) == -1 || done(db, prep(db, errstr_r, "DELETE FROM "
+	    errstr_r) == -1 || sqldb_done(db, sqldb_prep(db, errstr_r, "DELETE FROM "
 	    "queue_reply_key WHERE created < ?1", "i", (int64_t)now -
 	    QUEUE_REPLY_KEY_TTL), errstr_r) == -1))
 		goto fail;
@@ -900,11 +856,11 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 	 * nobody else is involved and the citizen waits for nothing. */
 	keep = strcmp(h.owner, op) == 0 && queue_permit("take", role, op,
 	    CONV_QUEUED, NULL, queue, &why) == 0;
-	if (keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	if (keep && (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
 	    "queue = ?2 WHERE id = ?1", "it", id, queue), errstr_r) == -1 ||
 	    journal(db, op, "transfer", id, queue, now, errstr_r) == -1))
 		goto fail;
-	if (!keep && (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+	if (!keep && (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
 	    "queue = ?2, owner = NULL, state = 'queued' WHERE id = ?1", "it",
 	    id, queue), errstr_r) == -1 || conv_set_state(db, id, CONV_QUEUED,
 	    now, errstr_r) == -1 || tell(db, id, PH_TRANSFERRED, h.lang, NULL,
@@ -941,7 +897,7 @@ queue_release(sqlite3 *db, int64_t id, const char *op, const char *role,
 	 * stays in its queue, free, with the deadlines it had.  Only a plain
 	 * chat item ends here.
 	 */
-	if (done(db, prep(db, errstr_r, keep ?
+	if (sqldb_done(db, sqldb_prep(db, errstr_r, keep ?
 	    "UPDATE queue_item SET state = 'queued', owner = NULL, "
 	    "waiting = 0 WHERE id = ?1" :
 	    "UPDATE queue_item SET state = 'closed', closed = ?2, "
@@ -979,7 +935,7 @@ queue_close(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (hold(db, id, "close", op, role, &h, err_r,
 	    errstr_r) == -1)
 		goto fail;
-	if (done(db, prep(db, errstr_r, "UPDATE queue_item SET state = "
+	if (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET state = "
 	    "'closed', closed = ?2, resolution = ?3, owner = coalesce(owner, "
 	    "?4) WHERE id = ?1", "iitt", id, (int64_t)now, resolution, op),
 	    errstr_r) == -1 || conv_set_state(db, id, CONV_CLOSED, now,
@@ -1009,7 +965,7 @@ queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
 	size_t		 n = 0, i;
 	int		 rc = 0;
 
-	if ((st = prep(db, errstr_r, "SELECT id, lang FROM queue_item WHERE "
+	if ((st = sqldb_prep(db, errstr_r, "SELECT id, lang FROM queue_item WHERE "
 	    "owner = ?1 AND state = 'operator'", "t", op)) == NULL)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -1021,7 +977,7 @@ queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
 	}
 	sqlite3_finalize(st);
 	for (i = 0; rc == 0 && i < n; i++)
-		if (done(db, prep(db, errstr_r, "UPDATE queue_item SET owner = "
+		if (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET owner = "
 		    "NULL, state = 'queued' WHERE id = ?1", "i", items[i].id),
 		    errstr_r) == -1 || conv_set_state(db, items[i].id,
 		    CONV_QUEUED, now, errstr_r) == -1 || tell(db, items[i].id,
@@ -1045,7 +1001,7 @@ escalate(sqlite3 *db, int64_t id, enum sla_priority prio, const char *what,
 
 	detail = xasprintf("%s deadline passed: priority %s, senior queue",
 	    what, sla_priority_name(up));
-	rc = done(db, prep(db, errstr_r, strcmp(what, "first") == 0 ?
+	rc = sqldb_done(db, sqldb_prep(db, errstr_r, strcmp(what, "first") == 0 ?
 	    "UPDATE queue_item SET priority = ?2, rank = ?3, queue = "
 	    "'senior', escalated = 1, breaches = breaches + 1, "
 	    "breached_first = 1 WHERE id = ?1" :
@@ -1073,7 +1029,7 @@ queue_tick(sqlite3 *db, const struct sla_holidays *h, time_t now,
 	(void)h;
 	if (state_begin(db, errstr_r) == -1)
 		return -1;
-	st = prep(db, errstr_r, "SELECT id, lang FROM queue_item WHERE state "
+	st = sqldb_prep(db, errstr_r, "SELECT id, lang FROM queue_item WHERE state "
 	    "= 'queued' AND waiting = 1 AND wait_told = 0 AND created <= ?1",
 	    "i", (int64_t)now - SLA_WAIT_TARGET);
 	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
@@ -1092,11 +1048,11 @@ queue_tick(sqlite3 *db, const struct sla_holidays *h, time_t now,
 	sqlite3_finalize(st);
 	st = NULL;
 	for (i = 0; i < n; i++)
-		if (done(db, prep(db, errstr_r, "UPDATE queue_item SET "
+		if (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
 		    "wait_told = 1 WHERE id = ?1", "i", ids[i]),
 		    errstr_r) == -1)
 			goto fail;
-	st = prep(db, errstr_r, "SELECT id, priority, CASE WHEN "
+	st = sqldb_prep(db, errstr_r, "SELECT id, priority, CASE WHEN "
 	    "first_reaction IS NULL AND breached_first = 0 AND "
 	    "first_deadline < ?1 THEN 'first' ELSE 'final' END FROM "
 	    "queue_item WHERE state <> 'closed' AND ((first_reaction IS NULL "
@@ -1139,7 +1095,7 @@ queue_stats(sqlite3 *db, time_t now, int64_t *length_r, int64_t *oldest_r,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = prep(db, errstr_r, "SELECT (SELECT count(*) FROM queue_item "
+	if ((st = sqldb_prep(db, errstr_r, "SELECT (SELECT count(*) FROM queue_item "
 	    "WHERE state = 'queued'), (SELECT coalesce(max(?1 - created), 0) "
 	    "FROM queue_item WHERE state = 'queued'), (SELECT "
 	    "coalesce(sum(breaches), 0) FROM queue_item)", "i",

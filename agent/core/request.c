@@ -106,14 +106,6 @@ dberr(sqlite3 *db, char **errstr_r)
 }
 
 static int
-prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st_r, char **errstr_r)
-{
-	if (sqlite3_prepare_v2(db, sql, -1, st_r, NULL) != SQLITE_OK)
-		return dberr(db, errstr_r);
-	return 0;
-}
-
-static int
 in_set(const struct valueset *set, const char *s)
 {
 	size_t	i;
@@ -292,9 +284,11 @@ request_register(sqlite3 *db, const struct request_new *rn, time_t now,
 	    errstr_r) == -1)
 		return -1;
 
-	if (prepare(db, sql_next_seq, &st, errstr_r) == -1)
+	if ((st = sqldb_prep(db, NULL, sql_next_seq, "i",
+	    (int64_t)year)) == NULL) {
+		dberr(db, errstr_r);
 		goto fail;
-	sqlite3_bind_int(st, 1, year);
+	}
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		dberr(db, errstr_r);
 		goto fail;
@@ -312,17 +306,13 @@ request_register(sqlite3 *db, const struct request_new *rn, time_t now,
 		goto fail;
 	}
 
-	if (prepare(db, sql_insert, &st, errstr_r) == -1)
+	if ((st = sqldb_prep(db, NULL, sql_insert, "tiitttt", number,
+	    (int64_t)year, seq, rn->channel, rn->category, rn->priority,
+	    rn->status)) == NULL) {
+		dberr(db, errstr_r);
 		goto fail;
-	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, year);
-	sqlite3_bind_int64(st, 3, seq);
-	sqlite3_bind_text(st, 4, rn->channel, -1, SQLITE_STATIC);
-	if (rn->category != NULL)
-		sqlite3_bind_text(st, 5, rn->category, -1, SQLITE_STATIC);
-	if (rn->priority != NULL)
-		sqlite3_bind_text(st, 6, rn->priority, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, rn->status, -1, SQLITE_STATIC);
+	}
+	/* The summary is bound by hand: only its first summary_len bytes. */
 	if (rn->summary != NULL)
 		sqlite3_bind_text(st, 8, rn->summary,
 		    (int)summary_len(rn->summary), SQLITE_STATIC);
@@ -368,9 +358,8 @@ request_find(sqlite3 *db, const char *number, struct request **r,
 	*r = NULL;
 	if (check_number(number, errstr_r) == -1)
 		return -1;
-	if (prepare(db, sql_find, &st, errstr_r) == -1)
-		return -1;
-	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if ((st = sqldb_prep(db, NULL, sql_find, "t", number)) == NULL)
+		return dberr(db, errstr_r);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_finalize(st);
@@ -410,11 +399,9 @@ request_set_status(sqlite3 *db, const char *number, const char *status,
 		return -1;
 	if (!in_set(&status_set, status))
 		return set_error(&status_set, errstr_r);
-	if (prepare(db, sql_set_status, &st, errstr_r) == -1)
-		return -1;
-	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
+	if ((st = sqldb_prep(db, NULL, sql_set_status, "tit", status,
+	    (int64_t)now, number)) == NULL)
+		return dberr(db, errstr_r);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		dberr(db, errstr_r);
 		sqlite3_finalize(st);

@@ -14,6 +14,7 @@
 
 #include "agent/core/audit.h"
 #include "agent/core/state.h"
+#include "lib/sqldb.h"
 #include "lib/xmalloc.h"
 
 static const char *const sql_due =
@@ -80,16 +81,11 @@ files_of(sqlite3 *db, int64_t conv, int64_t before, size_t *n_r)
 	char		**v = NULL;
 	size_t		  n = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM attachment WHERE "
-	    "conv = ?1 AND deleted = 0 AND at < ?2", -1, &st,
-	    NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, conv);
-		sqlite3_bind_int64(st, 2, before);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			v = xreallocarray(v, n + 1, sizeof(*v));
-			v[n++] = xstrdup((const char *)
-			    sqlite3_column_text(st, 0));
-		}
+	st = sqldb_prep(db, NULL, "SELECT sha256 FROM attachment WHERE "
+	    "conv = ?1 AND deleted = 0 AND at < ?2", "ii", conv, before);
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	*n_r = n;
@@ -103,12 +99,10 @@ unlink_unused(sqlite3 *db, const char *dir, const char *sha)
 	char		*path;
 	int		 used = 1;
 
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM attachment WHERE "
-	    "sha256 = ?1 AND deleted = 0", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			used = sqlite3_column_int(st, 0) > 0;
-	}
+	st = sqldb_prep(db, NULL, "SELECT count(*) FROM attachment WHERE "
+	    "sha256 = ?1 AND deleted = 0", "t", sha);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		used = sqlite3_column_int(st, 0) > 0;
 	sqlite3_finalize(st);
 	if (used)
 		return;
@@ -135,12 +129,10 @@ scrub(sqlite3 *db, const char *dir, const char *const *sql, size_t nsql,
 	if (state_begin(db, errstr_r) == -1)
 		goto fail_free;
 	for (i = 0; i < nsql; i++) {
-		if (sqlite3_prepare_v2(db, sql[i], -1, &st,
-		    NULL) != SQLITE_OK) {
+		if ((st = sqldb_prep(db, NULL, sql[i], "i", conv)) == NULL) {
 			dberr(db, errstr_r);
 			goto fail;
 		}
-		sqlite3_bind_int64(st, 1, conv);
 		if (sqlite3_bind_parameter_count(st) >= 2)
 			sqlite3_bind_int64(st, 2, before);
 		rc = sqlite3_step(st);
@@ -186,9 +178,8 @@ run(sqlite3 *db, const char *attach_dir, const char *query,
 	size_t		 n = 0, i;
 	int		 rc = 0;
 
-	if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK)
+	if ((st = sqldb_prep(db, NULL, query, "i", cutoff)) == NULL)
 		return dberr(db, errstr_r);
-	sqlite3_bind_int64(st, 1, cutoff);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ids = xreallocarray(ids, n + 1, sizeof(*ids));
 		nums = xreallocarray(nums, n + 1, sizeof(*nums));

@@ -21,8 +21,8 @@
 
 /* A whole message that is only a request for a person, once folded. */
 static const char *const person_words[] = {
-	"оператор", "оператора", "живой оператор", "человек", "позовите "
-	"оператора", "соедините с оператором", "human", "operator",
+	"оператор", "оператора", "живой оператор", "человек",
+	"позовите оператора", "соедините с оператором", "human", "operator",
 	"a human", "agent", "person",
 };
 
