@@ -37,6 +37,7 @@
 #include "agent/web/guard.h"
 #include "agent/web/limits.h"
 #include "agent/web/ratelimit.h"
+#include "agent/web/route.h"
 #include "agent/web/watch.h"
 #include "agent/web/www.h"
 #include "lib/log.h"
@@ -296,30 +297,6 @@ http_json_depth(const char *s, size_t len)
 	return max;
 }
 
-/* Matches path against pattern; a '#' takes a decimal id into *id_r. */
-static int
-match(const char *pattern, const char *path, int64_t *id_r)
-{
-	int64_t	id;
-	int	n;
-
-	while (*pattern != '\0') {
-		if (*pattern == '#') {
-			for (id = 0, n = 0; *path >= '0' && *path <= '9' &&
-			    n < 15; path++, n++)
-				id = id * 10 + (*path - '0');
-			if (n == 0 || (*path >= '0' && *path <= '9'))
-				return 0;
-			*id_r = id;
-			pattern++;
-			continue;
-		}
-		if (*pattern++ != *path++)
-			return 0;
-	}
-	return *path == '\0';
-}
-
 static enum MHD_Result
 queue_json(struct MHD_Connection *conn, int status, json_t *out,
     const char *cookie, int retry_after)
@@ -519,7 +496,7 @@ headers(struct server *srv, struct MHD_Connection *conn, const char *url,
 		    "address", 10);
 	for (i = 0; i < NROUTES; i++)
 		if (strcmp(routes[i].method, method) == 0 &&
-		    match(routes[i].pattern, url, &id))
+		    route_match(routes[i].pattern, url, &id))
 			break;
 	if (i == NROUTES) {
 		if (strncmp(url, "/api/", 5) == 0 ||
