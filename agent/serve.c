@@ -411,8 +411,6 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 		err = xstrdup("the phrases did not load (see above)");
 		goto fail;
 	}
-	if (first_admin(db, pw, sizeof(pw), &err) == -1)
-		goto fail;
 
 	/* Uploads a previous process was reading when it stopped. */
 	attach_sweep(cx.attach_dir);
@@ -426,6 +424,14 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	if (http_start(&srv, cfg, &err) == -1)
 		goto fail;
 	if (mailrun_start(&cx, cfg, &mail, &err) == -1) {
+		http_stop(&srv);
+		goto fail;
+	}
+	/* The first admin only once the port is ours and the mail channel
+	 * runs: made before, a start that then failed (the port in use)
+	 * kept an admin whose password nobody ever saw. */
+	if (first_admin(db, pw, sizeof(pw), &err) == -1) {
+		mailrun_stop(&mail);
 		http_stop(&srv);
 		goto fail;
 	}

@@ -66,6 +66,25 @@ check "serve -n fails a bad configuration with exit 1" \
 	sh -c "! '$HOTLINE' -c '$tmp/bad.conf' serve -n 2>/dev/null"
 check "serve -n names the file and line" contains "$err" "bad.conf:1: listen"
 
+# A first start that fails because its port is taken must not leave an
+# admin whose password nobody saw: the next start prints one (checked
+# below).  The port is held by another server with a state of its own.
+port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
+sed -i "s/^listen .*/listen 127.0.0.1:$port/" "$conf"
+HOTLINE_STATE=$tmp/holder.db "$HOTLINE" -c "$conf" serve >"$tmp/holder.out" \
+    2>>"$tmp/err" &
+holder=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q '^chat: ' "$tmp/holder.out"; do
+	kill -0 "$holder" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+check "a start on a port another server holds fails" \
+	sh -c "! '$HOTLINE' -c '$conf' serve >'$tmp/taken.out' 2>>'$tmp/err'"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+check "…and prints no password" sh -c "! grep -q '^operator: ' '$tmp/taken.out'"
 start
 pw=$(sed -n 's/^operator: admin \/ //p' "$out")
 check "first start prints the chat and console URLs" \
