@@ -222,33 +222,6 @@ end_run(struct nset *best, struct run *r, struct nlist *all)
 }
 
 /*
- * A class of a few plain characters, such as [эе] or [аоы], as choices;
- * returns how many, or 0 for anything else (ranges, negation, escapes).
- */
-static size_t
-small_class(const char *p, const char *end, const char **c, size_t *cl,
-    const char **after)
-{
-	size_t	n = 0, l;
-
-	if (++p >= end || *p == '^' || *p == ']')
-		return 0;
-	while (p < end && *p != ']') {
-		if (*p == '\\' || *p == '[' || *p == '-' || n == 4)
-			return 0;
-		l = pscan_charlen(p, end);
-		c[n] = p;
-		cl[n] = l;
-		n++;
-		p += l;
-	}
-	if (p >= end)
-		return 0;
-	*after = p + 1;
-	return n;
-}
-
-/*
  * One branch, up to '|' or ')' or the end: *out gets the best needle set
  * that every match of the branch must hit (ok = 0 when there is none).
  */
@@ -311,7 +284,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 			}
 			continue;
 		case '[':
-			if ((nc = small_class(s->p, s->end, c, cl, &after)) >
+			if ((nc = pscan_small_class(s->p, s->end, c, cl, &after)) >
 			    0) {
 				prev = cur;
 				run_append(&cur, c, cl, nc);

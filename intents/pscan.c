@@ -48,3 +48,26 @@ pscan_quantifier(const char **pp, const char *end)
 	*pp = q;
 	return min;
 }
+
+size_t
+pscan_small_class(const char *p, const char *end, const char **c, size_t *cl,
+    const char **after)
+{
+	size_t	n = 0, l;
+
+	if (++p >= end || *p == '^' || *p == ']')
+		return 0;
+	while (p < end && *p != ']') {
+		if (*p == '\\' || *p == '[' || *p == '-' || n == 4)
+			return 0;
+		l = pscan_charlen(p, end);
+		c[n] = p;
+		cl[n] = l;
+		n++;
+		p += l;
+	}
+	if (p >= end)
+		return 0;
+	*after = p + 1;
+	return n;
+}

@@ -17,4 +17,13 @@ size_t	pscan_charlen(const char *p, const char *end);
  */
 int	pscan_quantifier(const char **pp, const char *end);
 
+/*
+ * A class of a few plain characters at p ('['), such as [эе] or [аоы], as
+ * choices: up to 4 characters into c[] (their starts) and cl[] (their
+ * lengths), *after just past the ']'.  Returns how many, or 0 for
+ * anything else (ranges, negation, escapes, more than 4).
+ */
+size_t	pscan_small_class(const char *p, const char *end, const char **c,
+	    size_t *cl, const char **after);
+
 #endif

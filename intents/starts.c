@@ -109,33 +109,6 @@ skip_group(struct scan *s)
 	return 0;
 }
 
-/*
- * A class of a few plain characters ([эе], [аоы]) as choices; returns how
- * many, or 0 for anything else.
- */
-static size_t
-small_class(const char *p, const char *end, const char **c, size_t *cl,
-    const char **after)
-{
-	size_t	n = 0, l;
-
-	if (++p >= end || *p == '^' || *p == ']')
-		return 0;
-	while (p < end && *p != ']') {
-		if (*p == '\\' || *p == '[' || *p == '-' || n == 4)
-			return 0;
-		l = pscan_charlen(p, end);
-		c[n] = p;
-		cl[n] = l;
-		n++;
-		p += l;
-	}
-	if (p >= end)
-		return 0;
-	*after = p + 1;
-	return n;
-}
-
 struct run {
 	char	s[VARIANTS][VARIANT_MAX];
 	size_t	len[VARIANTS];
@@ -186,7 +159,7 @@ literal_run(struct scan *s, unsigned lead, struct starts *out)
 			break;
 		prev = cur;
 		if (*s->p == '[') {
-			if ((nc = small_class(s->p, s->end, c, cl, &after)) ==
+			if ((nc = pscan_small_class(s->p, s->end, c, cl, &after)) ==
 			    0)
 				break;
 			s->p = after;
@@ -292,7 +265,7 @@ branch_starts(struct scan *s, unsigned lead, struct starts *out)
 				const char	*c[4], *after;
 				size_t		 cl[4];
 
-				if (small_class(s->p, s->end, c, cl, &after))
+				if (pscan_small_class(s->p, s->end, c, cl, &after))
 					return literal_run(s, lead, out);
 			}
 			if (!skip_class(s))
