@@ -186,7 +186,7 @@ check "…and classify names the upload, the service and its article" \
 line=$(printf '%s\n' '{"id":"t6","text":"регистрируюсь на госуслугах в приложении, смс с кодом так и не приходит"}' |
 	"$HOTLINE" classify)
 check "a general answer that records a service says topic null" \
-	contains "$line" '"intent":"login.sms_code","confidence":1.0,"action":"answer","priority":null,"topic":null,"article":"login-sms-code"'
+	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"login.sms_code\",\"confidence\":[01.0-9]*,\"action\":\"answer\",\"priority\":null,\"topic\":null,\"article\":\"login-sms-code\"'" _ "$line"
 line=$(printf '%s\n' '{"id":"t2","text":"по какому номеру звонить на горячую линию"}' |
 	"$HOTLINE" classify)
 check "a question about no service has topic null" \
