@@ -195,6 +195,7 @@ link_defs(struct classifier *c, struct article_walk *w, int *map,
 		cat->weak = d->weak;
 		cat->services = d->services;
 		cat->lead_section = d->lead_section;
+		cat->lead_far = d->lead_far;
 		if (d->article == NULL)
 			lerr(l, "%s:%zu: \"%s\" has no article", d->file,
 			    d->line, d->id);

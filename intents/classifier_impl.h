@@ -38,6 +38,7 @@ struct category {
 	int		 weak;
 	int		 services;	/* DEF_SERVICES_* */
 	int		 lead_section;	/* DEF_SERVICES_LEAD's section */
+	int		 lead_far;	/* … for a service far ahead only */
 	int		 def;		/* index in defs, -1 none */
 };
 

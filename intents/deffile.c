@@ -235,18 +235,28 @@ is_kw(const char *k, size_t klen, const char *what)
 	return klen == strlen(what) && memcmp(k, what, klen) == 0;
 }
 
-/* "lead SECTION": the section of the service article that follows the
- * category's own answer.  Returns 0, or -1 when it is not that. */
+/* "lead SECTION [far]": the section of the service article that follows
+ * the category's own answer, and whether only a service far ahead of the
+ * others earns it.  Returns 0, or -1 when it is not that. */
 static int
-lead_section(const char *v, size_t vlen, int *section_r)
+lead_section(const char *v, size_t vlen, int *section_r, int *far_r)
 {
-	const char	*w, *rest;
-	size_t		 wlen, restlen;
+	const char	*w, *rest, *w2, *rest2;
+	size_t		 wlen, restlen, w2len, rest2len;
 	char		 name[16];
 
 	split_word(v, vlen, &w, &wlen, &rest, &restlen);
-	if (!is_kw(w, wlen, "lead") || restlen == 0 ||
-	    restlen >= sizeof(name))
+	if (!is_kw(w, wlen, "lead") || restlen == 0)
+		return -1;
+	split_word(rest, restlen, &w2, &w2len, &rest2, &rest2len);
+	*far_r = 0;
+	if (rest2len > 0) {
+		if (!is_kw(rest2, rest2len, "far"))
+			return -1;
+		*far_r = 1;
+		restlen = w2len;
+	}
+	if (restlen >= sizeof(name))
 		return -1;
 	memcpy(name, rest, restlen);
 	name[restlen] = '\0';
@@ -370,12 +380,13 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 			p->cur->services = DEF_SERVICES_RECORD;
 		else if (is_kw(v, vlen, "no"))
 			p->cur->services = DEF_SERVICES_NO;
-		else if (lead_section(v, vlen, &p->cur->lead_section) == 0)
+		else if (lead_section(v, vlen, &p->cur->lead_section,
+		    &p->cur->lead_far) == 0)
 			p->cur->services = DEF_SERVICES_LEAD;
 		else
 			perr(p, "services: answer, record, no, or lead and a "
 			    "section (how, documents, fee, timing, result, "
-			    "refusal, help)");
+			    "refusal, help), then optionally far");
 	} else if (is_kw(k, klen, "rule")) {
 		split_word(v, vlen, &w, &wlen, &rest, &restlen);
 		if (parse_int(w, wlen, 1, 10, &n) == -1)

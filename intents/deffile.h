@@ -49,6 +49,8 @@ struct def_intent {
 	int			 lead_section;	/* DEF_SERVICES_LEAD: the
 						   service article's section
 						   (enum article_section) */
+	int			 lead_far;	/* … only for a service far
+						   ahead of the others */
 	int			 default_priority;	/* PRIORITY_NONE unset */
 	struct def_pattern	*patterns;
 	size_t			 npatterns;

@@ -71,15 +71,17 @@ opinion_second(struct classify_ctx *x, const struct normalized *n,
 	v->reason = REASON_DISAGREE;
 }
 
-/* One service is far ahead when it has this much evidence and the next
- * one at most this share of it (measured on topics-dev and an unseen set:
- * +1-3 points of the right article, dev and holdout unchanged). */
-#define FAR_AHEAD	0.35
-#define FAR_AHEAD_SHARE	0.4
-/* … and strongly enough to overrule the second opinion's "outside the
- * portal" (+1-3 points of the right article on three sets; out-of-scope
- * held unchanged). */
-#define STRONG_SERVICE	0.4
+/* One service far ahead (topic_far, topic_far_share: measured on
+ * topics-dev and an unseen set, +1-3 points of the right article, dev and
+ * holdout unchanged), strongly enough to overrule the second opinion's
+ * "outside the portal" (topic_strong: +1-3 points on three sets,
+ * out-of-scope held unchanged). */
+static int
+far_ahead(const struct topic_config *tcfg, const struct topic_choice *tc,
+    double min)
+{
+	return tc->score >= min && tc->score2 <= tcfg->far_share * tc->score;
+}
 
 /*
  * A message the categories were unsure about ("not confident", "two close
@@ -107,8 +109,7 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	 * short questions. */
 	ask_model(x, n, v);
 	if (v->model_category >= 0 && v->model_category == c->oos_cat &&
-	    (tc->score < STRONG_SERVICE || tc->score2 > FAR_AHEAD_SHARE *
-	    tc->score))
+	    !far_ahead(tcfg, tc, tcfg->strong))
 		return 0;
 	/* "пособия, справки, лицензии — что вообще есть на портале?" names
 	 * services as examples of the catalogue it asks about: several fit
@@ -126,8 +127,7 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	/* "Очередь в садик" taken for the hotline's queue: one service far
 	 * ahead of any other says what the message is about. */
 	else if (v->action == ACTION_ANSWER && v->ntop > 0 &&
-	    v->top[0].category != c->oos_cat &&
-	    tc->score >= FAR_AHEAD && tc->score2 <= FAR_AHEAD_SHARE * tc->score)
+	    v->top[0].category != c->oos_cat && far_ahead(tcfg, tc, tcfg->far))
 		;
 	else if (v->action == ACTION_DECLINE || v->action == ACTION_ANSWER ||
 	    (v->ntop > 0 && v->top[0].category == c->oos_cat) ?
@@ -221,7 +221,9 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	 * first, then the service's own steps.  Two close services: the
 	 * general answer alone, with both recorded as a guess for nobody. */
 	if (mode == DEF_SERVICES_LEAD && v->action == ACTION_ANSWER &&
-	    tc.rival < 0 && tc.article != NULL) {
+	    tc.rival < 0 && tc.article != NULL &&
+	    (!c->cats[v->category].lead_far ||
+	    far_ahead(&c->cfg.topic, &tc, c->cfg.topic.lead_min))) {
 		v->lead_article = v->article;
 		v->article = tc.article;
 		v->aspect = aspects_match(c->aspects, n->match, n->match_len);

@@ -65,6 +65,10 @@ topic_config_defaults(struct topic_config *cfg)
 	cfg->rescue = 0.22;
 	cfg->rescue_oos = 0.55;
 	cfg->keep_kind = 0.2;
+	cfg->far = 0.35;
+	cfg->far_share = 0.4;
+	cfg->strong = 0.4;
+	cfg->lead_min = 0.25;
 	cfg->record_min = 0.15;
 }
 

@@ -33,6 +33,18 @@ struct topic_config {
 				   something outside the portal */
 	double	record_min;	/* evidence to record a service on a
 				   request it does not answer */
+	double	far;	/* evidence at which one service, far ahead of
+				   the next, overrules a category that ignores
+				   services ("очередь в садик") */
+	double	far_share;	/* "far ahead": the next one's share of the
+				   best's evidence at most this */
+	double	strong;		/* evidence of a service far ahead that
+				   overrules the second opinion's "outside
+				   the portal" */
+	double	lead_min;	/* evidence of a service far ahead at which a
+				   category that leads with its own answer
+				   (an error, a login problem) adds the
+				   service's section for the citizen */
 	double	keep_kind;	/* the categories' confidence in a kind of
 				   service request at which a rescued
 				   message keeps it */

@@ -255,6 +255,18 @@ static const struct setting settings[] = {
 	{ "topic_record_min", SETTING_NUMBER, 0, 10, CC(topic.record_min),
 	  "evidence needed to show operators the service of a request whose "
 	  "answer it does not change (errors, statuses)", NULL, NULL },
+	{ "topic_far", SETTING_NUMBER, 0, 10, CC(topic.far),
+	  "evidence at which one service far ahead overrules a category that "
+	  "ignores services", NULL, NULL },
+	{ "topic_far_share", SETTING_NUMBER, 0, 1, CC(topic.far_share),
+	  "far ahead: the next service's share of the best's evidence at most",
+	  NULL, NULL },
+	{ "topic_strong", SETTING_NUMBER, 0, 10, CC(topic.strong),
+	  "evidence of a service far ahead that overrules the second "
+	  "opinion's out of scope", NULL, NULL },
+	{ "topic_lead_min", SETTING_NUMBER, 0, 10, CC(topic.lead_min),
+	  "evidence of a service far ahead at which an error or login answer "
+	  "adds the service's section", NULL, NULL },
 	{ "topic_keep_kind", SETTING_NUMBER, 0, 1, CC(topic.keep_kind),
 	  "the categories' confidence in a kind of service request (a permit, a "
 	  "certificate) that a rescued message keeps", NULL, NULL },

@@ -181,11 +181,17 @@ line=$(printf '%s\n' '{"id":"t5","text":"фото для загранпаспо�
 	"$HOTLINE" classify)
 check "…and classify names the upload, the service and its article" \
 	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"application.upload\".*\"topic\":\"passport.foreign\",\"article\":\"passport-foreign\"'" _ "$line"
-# A general answer that only records the service for the operator reports
-# no topic: the topic is that of the article answered with.
+# A login answer goes on with the service's section only when the message is
+# clearly about that service; a service named in passing ("когда плачу
+# налог", two services about as likely) leaves the general answer alone, and
+# its topic is null: the topic is that of the article answered with.
 line=$(printf '%s\n' '{"id":"t6","text":"регистрируюсь на госуслугах в приложении, смс с кодом так и не приходит"}' |
 	"$HOTLINE" classify)
-check "a general answer that records a service says topic null" \
+check "an SMS code while registering: the login answer, then the registration article's section" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"login.sms_code\",\"confidence\":[01.0-9]*,\"action\":\"answer\",\"priority\":null,\"topic\":\"account.registration\",\"article\":\"account-registration\"'" _ "$line"
+line=$(printf '%s\n' '{"id":"t8","text":"не приходит смс с кодом когда плачу налог"}' |
+	"$HOTLINE" classify)
+check "a service named in passing: the login answer alone, topic null" \
 	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"login.sms_code\",\"confidence\":[01.0-9]*,\"action\":\"answer\",\"priority\":null,\"topic\":null,\"article\":\"login-sms-code\"'" _ "$line"
 line=$(printf '%s\n' '{"id":"t2","text":"по какому номеру звонить на горячую линию"}' |
 	"$HOTLINE" classify)

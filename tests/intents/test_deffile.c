@@ -335,7 +335,17 @@ START_TEST(services_lead_names_a_section_of_the_service_article)
 	ck_assert_int_eq(set.intents[0].lead_section, SECTION_TIMING);
 	ck_assert_int_eq(set.intents[1].services, DEF_SERVICES_RECORD);
 	ck_assert_int_eq(set.intents[1].lead_section, -1);
+	ck_assert_int_eq(set.intents[0].lead_far, 0);
 	deffile_set_clear(&set);
+	/* "far": only a service far ahead of the others earns the section */
+	ck_assert_uint_eq(parse("t.intent", "intent a.b\nservices lead "
+	    "help far\n", &set, &e), 0);
+	ck_assert_int_eq(set.intents[0].lead_section, SECTION_HELP);
+	ck_assert_int_eq(set.intents[0].lead_far, 1);
+	deffile_set_clear(&set);
+	assert_one_error("intent a.b\nservices lead help near\n", 2,
+	    "services:");
+	assert_one_error("intent a.b\nservices lead far\n", 2, "services:");
 	assert_one_error("intent a.b\nservices lead\n", 2, "services:");
 	assert_one_error("intent a.b\nservices lead price\n", 2,
 	    "services:");
