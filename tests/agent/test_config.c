@@ -77,6 +77,10 @@ same_classifier(const struct classifier_config *a,
 	    a->topic.rescue == b->topic.rescue &&
 	    a->topic.rescue_oos == b->topic.rescue_oos &&
 	    a->topic.keep_kind == b->topic.keep_kind &&
+	    a->topic.far == b->topic.far &&
+	    a->topic.far_share == b->topic.far_share &&
+	    a->topic.strong == b->topic.strong &&
+	    a->topic.lead_min == b->topic.lead_min &&
 	    a->topic.record_min == b->topic.record_min &&
 	    a->model_veto == b->model_veto;
 }
@@ -123,6 +127,10 @@ static const char every_key[] =
     "topic_rescue 0.5\n"
     "topic_rescue_oos 0.75\n"
     "topic_keep_kind 0.3\n"
+    "topic_far 0.45\n"
+    "topic_far_share 0.3\n"
+    "topic_strong 0.5\n"
+    "topic_lead_min 0.35\n"
     "topic_record_min 0.3\n"
     "model_veto 0.7\n"
     "listen [::1]:8443\n"
@@ -229,6 +237,10 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert(cfg.classifier.topic.rescue == 0.5);
 	ck_assert(cfg.classifier.topic.rescue_oos == 0.75);
 	ck_assert(cfg.classifier.topic.keep_kind == 0.3);
+	ck_assert(cfg.classifier.topic.far == 0.45);
+	ck_assert(cfg.classifier.topic.far_share == 0.3);
+	ck_assert(cfg.classifier.topic.strong == 0.5);
+	ck_assert(cfg.classifier.topic.lead_min == 0.35);
 	ck_assert(cfg.classifier.topic.record_min == 0.3);
 	ck_assert(cfg.classifier.model_veto == 0.7);
 	ck_assert_str_eq(cfg.listen, "[::1]:8443");
