@@ -129,8 +129,12 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	else if (v->action == ACTION_ANSWER && v->ntop > 0 &&
 	    v->top[0].category != c->oos_cat && far_ahead(tcfg, tc, tcfg->far))
 		;
-	else if (v->action == ACTION_DECLINE || v->action == ACTION_ANSWER ||
-	    (v->ntop > 0 && v->top[0].category == c->oos_cat) ?
+	/* A greeting or thanks with more after it ("Привет! Как записать
+	 * ребёнка в садик?") was chosen only for want of other evidence:
+	 * the service needs no more than it does for an unsure message. */
+	else if ((v->action == ACTION_DECLINE || (v->action ==
+	    ACTION_ANSWER && !c->cats[v->category].weak) ||
+	    (v->ntop > 0 && v->top[0].category == c->oos_cat)) ?
 	    tc->score < tcfg->rescue_oos : tc->score < tcfg->rescue)
 		return 0;
 	/* The categories were unsure what kind of request it is.  Their
@@ -183,11 +187,14 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	if (v->category < 0)
 		return;
 	mode = c->cats[v->category].services;
-	/* Greetings and thanks never name a service; other categories that
-	 * do not answer services (the hotline's hours, its phone) still
-	 * look: "очередь в садик не двигается" is about a kindergarten,
-	 * not about the hotline's queue. */
-	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak)
+	/* A message that is nothing but a greeting or thanks names no
+	 * service; other categories that do not answer services (the
+	 * hotline's hours, its phone) still look: "очередь в садик не
+	 * двигается" is about a kindergarten, not about the hotline's
+	 * queue, and "Привет! Как записать ребёнка в садик?" is a greeting
+	 * only because no rule knew the rest. */
+	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak &&
+	    x->small_talk)
 		return;
 	topic_choose(c->ti, x->ts, &x->q, n->match, n->match_len, (size_t)-1,
 	    &tc);

@@ -189,6 +189,15 @@ line=$(printf '%s\n' '{"id":"t6","text":"регистрируюсь на гос�
 	"$HOTLINE" classify)
 check "an SMS code while registering: the login answer, then the registration article's section" \
 	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"login.sms_code\",\"confidence\":[01.0-9]*,\"action\":\"answer\",\"priority\":null,\"topic\":\"account.registration\",\"article\":\"account-registration\"'" _ "$line"
+# A greeting in front of a question no rule knows: the question decides
+# ("Привет!" alone stays a greeting).
+line=$(printf '%s\n' '{"id":"t9","text":"Привет! как записать ребенка в садик через госуслуги"}' |
+	"$HOTLINE" classify)
+check "a greeting before a service question is answered with the service's article" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"action\":\"answer\",.*\"topic\":\"kindergarten.queue\",\"article\":\"kindergarten-queue\"'" _ "$line"
+line=$(printf '%s\n' '{"id":"t10","text":"Привет!"}' | "$HOTLINE" classify)
+check "…and a greeting alone with the greeting" \
+	contains "$line" '"intent":"smalltalk.greeting"'
 line=$(printf '%s\n' '{"id":"t8","text":"не приходит смс с кодом когда плачу налог"}' |
 	"$HOTLINE" classify)
 check "a service named in passing: the login answer alone, topic null" \
