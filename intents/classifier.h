@@ -81,6 +81,8 @@ struct verdict {
 	const char		*rival_article;	/* its article; borrowed */
 	double			 topic_score;	/* the topic's evidence */
 	double			 topic_score2;	/* the next topic's */
+	int			 topic_first;	/* the best and the next topic */
+	int			 topic_second;	/* whether chosen or not, -1 */
 	int			 aspect;	/* SECTION_* asked about, -1 */
 	int			 model_category; /* the second opinion, -1 */
 	double			 model_confidence;

@@ -184,6 +184,7 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	int			 mode;
 
 	v->topic_index = v->topic_rival = v->aspect = -1;
+	v->topic_first = v->topic_second = -1;
 	if (v->category < 0)
 		return;
 	mode = c->cats[v->category].services;
@@ -200,6 +201,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	    &tc);
 	v->topic_score = tc.score;
 	v->topic_score2 = tc.score2;
+	v->topic_first = tc.first;
+	v->topic_second = tc.second;
 	if (tc.topic < 0)
 		return;
 	v->topic_index = tc.topic;

@@ -255,7 +255,7 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 	size_t				 i;
 
 	memset(c, 0, sizeof(*c));
-	c->topic = c->rival = -1;
+	c->topic = c->rival = c->first = c->second = -1;
 	if (ti->ntopics == 0)
 		return;
 	evidence_score(ti->ev, s->es, q, skip, &s->er);
@@ -278,6 +278,8 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 		}
 	}
 	c->score = best;
+	c->first = b;
+	c->second = r;
 	c->score2 = second;
 	if (b < 0 || best < ti->cfg.min)
 		return;

@@ -60,6 +60,8 @@ struct topic_choice {
 	const char	*rival_article;
 	double		 score;		/* the best topic's evidence, 0..~1 */
 	double		 score2;	/* the runner-up's */
+	int		 first, second;	/* the best and the runner-up, chosen
+					   or not (for `intents why`), -1 */
 };
 
 /*

@@ -98,6 +98,12 @@ print_evidence(const struct taxonomy *tax, const struct classify_trace *t,
 	free(order);
 }
 
+static const char *
+topic_id(const struct taxonomy *topics, int i)
+{
+	return i >= 0 && (size_t)i < topics->n ? topics->items[i].id : "-";
+}
+
 static void
 print_decision(const struct classifier *c, const struct verdict *v,
     FILE *out)
@@ -114,8 +120,9 @@ print_decision(const struct classifier *c, const struct verdict *v,
 	fprintf(out, "article:      %s\n", v->article != NULL &&
 	    (v->action == ACTION_ANSWER || v->action == ACTION_DECLINE) ?
 	    v->article : "-");
-	fprintf(out, "topic:        %s (topic_score %.3f, next %.3f)\n",
-	    v->topic != NULL ? v->topic : "-", v->topic_score,
+	fprintf(out, "topic:        %s (best %s %.3f, next %s %.3f)\n",
+	    v->topic != NULL ? v->topic : "-", topic_id(topics, v->topic_first),
+	    v->topic_score, topic_id(topics, v->topic_second),
 	    v->topic_score2);
 	if (v->topic_rival >= 0 && (size_t)v->topic_rival < topics->n)
 		fprintf(out, "or topic:     %s\n",
