@@ -116,7 +116,7 @@ check "why shows the full-text evidence and scores" \
 	contains "$out" "example example2  article   score"
 check "why gives the decision with its topic fields" \
 	sh -c "printf '%s' \"\$1\" | grep -q '^decision:     answer login.password_reset' &&
-	    printf '%s' \"\$1\" | grep -q '^topic: .*topic_score'" _ "$out"
+	    printf '%s' \"\$1\" | grep -q '^topic: .*(best [-a-z._]* [0-9.]*, next [-a-z._]* [0-9.]*)'" _ "$out"
 out=$("$HOTLINE" intents why "спасибо, всё понятно!")
 check "why says when a message is nothing but small talk" \
 	contains "$out" "small talk:   yes"
