@@ -108,6 +108,11 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	 * инн онлайн"): the model's out-of-scope class is a weak guess on
 	 * short questions. */
 	ask_model(x, n, v);
+	/* "Thank you, problem solved": the second opinion reads small talk
+	 * too, and whatever service the words brush against is not asked
+	 * about. */
+	if (c->cats[v->category].weak && v->model_category == v->category)
+		return 0;
 	if (v->model_category >= 0 && v->model_category == c->oos_cat &&
 	    !far_ahead(tcfg, tc, tcfg->strong))
 		return 0;
