@@ -351,7 +351,7 @@ session_close(struct session *ss)
 }
 
 int
-mailrun_once(const struct mailchan_env *env, const char *state_db,
+mailrun_once(const struct mailchan_env *env, struct context *cx,
     struct mailrun_stats *st, char **errstr_r)
 {
 	struct session	ss;
@@ -359,9 +359,9 @@ mailrun_once(const struct mailchan_env *env, const char *state_db,
 
 	memset(st, 0, sizeof(*st));
 	memset(&ss, 0, sizeof(ss));
-	if ((lock = channel_lock(state_db, errstr_r)) == -1)
+	if ((lock = channel_lock(cx->state_db, errstr_r)) == -1)
 		return -1;
-	ss.sd = mailsend_start(NULL, state_db, env->cfg);
+	ss.sd = mailsend_start(cx);
 	/* What a killed run left pending goes first. */
 	mailsend_round(ss.sd);
 	if (session_open(env, &ss, errstr_r) == -1)
@@ -486,7 +486,7 @@ thread_main(void *arg)
 	err = NULL;
 	if (lock == -1)
 		return NULL;
-	ss.sd = mailsend_start(mr->cx, NULL, NULL);
+	ss.sd = mailsend_start(mr->cx);
 	/* What a killed process left pending goes first. */
 	mailsend_round(ss.sd);
 	while (!atomic_load(&mr->stop)) {

@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "agent/core/context.h"
 #include "agent/core/conv.h"
 #include "agent/core/mailtables.h"
 #include "agent/core/state.h"
@@ -37,8 +38,8 @@ static int	 imap_port, smtp_port, smtp_pid, servers_up;
 
 /* One test's world. */
 static char			 dir[64], dbpath[128], folder[32];
-static struct classifier	*cl;
-static struct classify_ctx	*cx;
+static struct context		 cx;	/* the process's, as mail fetch's */
+static struct classify_ctx	*ctx;
 static struct config		 cfg;
 static sqlite3			*db;
 static struct mailchan_env	 env;
@@ -102,13 +103,6 @@ servers_stop(void)
 	nftw(srvdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static void
-print_err(void *arg, const char *msg)
-{
-	(void)arg;
-	fprintf(stderr, "%s\n", msg);
-}
-
 /* An IMAP command on folder with curl, as tests/e2e/mailservers.sh does
  * (NULL: create the folder); or an APPEND of file when file is set. */
 static int
@@ -132,7 +126,6 @@ imap(const char *command, const char *file)
 static void
 setup(void)
 {
-	struct classifier_paths	 p;
 	struct kb_import_stats	 st;
 	char			*err = NULL, *cmd;
 	FILE			*f;
@@ -147,11 +140,8 @@ setup(void)
 	    kb_store_import(db, HOTLINE_SRCDIR "/kb/articles", 1000, NULL,
 	    &st, &err) != -1, "%s", err);
 	config_defaults(&cfg);
-	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
-	p.defs = HOTLINE_SRCDIR "/intents/defs";
-	ck_assert_ptr_nonnull(cl = classifier_load(&p, db, &cfg.classifier,
-	    print_err, NULL));
-	cx = classify_ctx_new(cl);
+	cfg.state_db = xstrdup(dbpath);
+	cfg.data_dir = xstrdup(HOTLINE_SRCDIR);
 	/* A folder of this test's own: what others left is not in it. */
 	snprintf(folder, sizeof(folder), "T%s", dir + strlen(dir) - 6);
 	cmd = xasprintf("CREATE %s", folder);
@@ -170,24 +160,27 @@ setup(void)
 	cfg.imap_folder = xstrdup(folder);
 	free(cfg.smtp_url);
 	cfg.smtp_url = xasprintf("smtp://127.0.0.1:%d", smtp_port);
+	context_init(&cx, &cfg);
+	ck_assert_ptr_nonnull(cx.brain = brain_load(&cfg, db, cx.data_dir,
+	    stderr));
+	ctx = classify_ctx_new(cx.brain->cl);
 	memset(&env, 0, sizeof(env));
 	env.db = db;
-	env.cl = cl;
-	env.ctx = cx;
-	env.cfg = &cfg;
-	env.attach_dir = xasprintf("%s/attachments", dir);
+	env.cl = cx.brain->cl;
+	env.ctx = ctx;
+	env.cfg = &cx.brain->cfg;
+	env.attach_dir = cx.attach_dir;
 	env.now = time(NULL);
 }
 
 static void
 teardown(void)
 {
-	classify_ctx_free(&cx);
-	classifier_free(&cl);
+	classify_ctx_free(&ctx);
+	context_clear(&cx);
 	stmt_forget(db);
 	sqldb_close(&db);
 	config_clear(&cfg);
-	free((char *)env.attach_dir);
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -246,7 +239,7 @@ pass(struct mailrun_stats *st)
 {
 	char	*err = NULL;
 
-	ck_assert_msg(mailrun_once(&env, dbpath, st, &err) == 0, "%s", err);
+	ck_assert_msg(mailrun_once(&env, &cx, st, &err) == 0, "%s", err);
 }
 
 /* A Message-ID unique to this test. */
@@ -301,15 +294,16 @@ START_TEST(test_unreachable_then_answered_once)
 	msgid(id, sizeof(id), "later");
 	put("olga@example.org", id, "Как восстановить пароль от госуслуг?",
 	    0);
-	/* Nothing listens there: the pass fails and takes nothing. */
-	cfg.imap_port = 1;
-	ck_assert_int_eq(mailrun_once(&env, dbpath, &st, &err), -1);
+	/* Nothing listens there: the pass fails and takes nothing.  (The
+	 * brain is the process's settings; no other thread reads it now.) */
+	cx.brain->cfg.imap_port = 1;
+	ck_assert_int_eq(mailrun_once(&env, &cx, &st, &err), -1);
 	ck_assert_ptr_nonnull(err);
 	free(err);
 	ck_assert_int_eq(st.letters, 0);
 	ck_assert_int_eq(answers(id), 0);
 	/* The server is reachable again. */
-	cfg.imap_port = imap_port;
+	cx.brain->cfg.imap_port = imap_port;
 	pass(&st);
 	ck_assert_int_eq(st.letters, 1);
 	ck_assert_int_eq(st.sent, 1);
