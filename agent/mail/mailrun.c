@@ -398,6 +398,12 @@ thread_env(struct mailrun *mr, struct mailchan_env *env)
 	return 0;
 }
 
+int
+mailrun_backoff(int wait)
+{
+	return wait * 2 > MAILRUN_BACKOFF_MAX ? MAILRUN_BACKOFF_MAX : wait * 2;
+}
+
 /* Sleeps up to seconds, waking early when asked to stop. */
 static void
 nap(struct mailrun *mr, int seconds)
@@ -515,8 +521,7 @@ thread_main(void *arg)
 				free(err);
 				err = NULL;
 				next = time(NULL) + backoff;
-				backoff = backoff * 2 > MAILRUN_BACKOFF_MAX ?
-				    MAILRUN_BACKOFF_MAX : backoff * 2;
+				backoff = mailrun_backoff(backoff);
 				continue;
 			}
 			log_msg(LOG_INFO, "mail: connected to %s",

@@ -53,6 +53,10 @@ int	mailrun_check(const struct config *cfg, char **errstr_r);
 int	mailrun_start(struct context *cx, const struct config *cfg,
 	    struct mailrun **mr_r, char **errstr_r);
 
+/* The wait before the next connection attempt after one that failed
+ * following a wait of wait seconds: doubled, at most MAILRUN_BACKOFF_MAX. */
+int	mailrun_backoff(int wait);
+
 /* Stops the thread (after the IMAP command in progress) and frees *mr;
  * NULL is fine. */
 void	mailrun_stop(struct mailrun **mr);
