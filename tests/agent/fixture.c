@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "agent/core/conv.h"
+#include "agent/core/queue.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "kb/store.h"
@@ -85,14 +86,32 @@ fixture_classifier(sqlite3 *db)
 }
 
 int64_t
-fixture_conv(sqlite3 *db, const char *channel, time_t now,
-    char token[TOKEN_MAX])
+fixture_conv(sqlite3 *db, const char *channel, const char *lang,
+    time_t now, char token[TOKEN_MAX])
 {
 	char	 buf[TOKEN_MAX], *err = NULL;
 	int64_t	 id;
 
-	if (conv_create(db, channel, "ru", now, token != NULL ? token : buf,
+	if (conv_create(db, channel, lang, now, token != NULL ? token : buf,
 	    &id, &err) == -1)
 		die("conversation", err);
+	return id;
+}
+
+int64_t
+fixture_handed(sqlite3 *db, const char *text, time_t now)
+{
+	char	*err = NULL;
+	int64_t	 id;
+
+	id = fixture_conv(db, "chat", "ru", now, NULL);
+	if (state_begin(db, &err) == -1 ||
+	    conv_add(db, id, "citizen", text, NULL, NULL, NULL, NULL, 0, now,
+	    &err) == -1 ||
+	    queue_enqueue(db, id, "asked for a person", 1, NULL, now,
+	    &err) == -1 ||
+	    conv_set_state(db, id, CONV_QUEUED, now, &err) == -1 ||
+	    state_commit(db, &err) == -1)
+		die("a handed-off conversation", err);
 	return id;
 }

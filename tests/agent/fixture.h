@@ -38,9 +38,13 @@ void	 fixture_rmtree(const char *dir);
  * classifier_free. */
 struct classifier *fixture_classifier(sqlite3 *db);
 
-/* A new conversation on channel in Russian made at now; its token goes
- * to token when not NULL.  Returns its id. */
-int64_t	 fixture_conv(sqlite3 *db, const char *channel, time_t now,
-	    char token[TOKEN_MAX]);
+/* A new conversation on channel in lang ("ru", "en") made at now; its
+ * token goes to token when not NULL.  Returns its id. */
+int64_t	 fixture_conv(sqlite3 *db, const char *channel, const char *lang,
+	    time_t now, char token[TOKEN_MAX]);
+
+/* A conversation whose citizen wrote text and asked for a person at now,
+ * waiting in the queue.  Returns its id. */
+int64_t	 fixture_handed(sqlite3 *db, const char *text, time_t now);
 
 #endif

@@ -10,7 +10,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,7 @@
 #include "kb/store.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
+#include "tests/agent/fixture.h"
 
 Suite	*sender_suite(void);
 
@@ -154,15 +154,6 @@ setup(void)
 	ck_assert_int_eq(state_commit(db, &err), 0);
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 teardown(void)
 {
@@ -170,7 +161,7 @@ teardown(void)
 	stmt_forget(db);
 	sqldb_close(&db);
 	config_clear(&cfg);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(dir);
 }
 
 static int64_t
