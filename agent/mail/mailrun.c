@@ -379,25 +379,6 @@ out:
 	return rc;
 }
 
-/* The serve thread's view of the current brain. */
-static int
-thread_env(struct mailrun *mr, struct mailchan_env *env)
-{
-	struct worker	*w;
-
-	if ((w = context_worker(mr->cx)) == NULL)
-		return -1;
-	memset(env, 0, sizeof(*env));
-	env->db = w->db;
-	env->cl = w->brain->cl;
-	env->ctx = w->ctx;
-	env->cfg = &w->brain->cfg;
-	env->holidays = &w->brain->holidays;
-	env->attach_dir = mr->cx->attach_dir;
-	env->now = time(NULL);
-	return 0;
-}
-
 int
 mailrun_backoff(int wait)
 {
@@ -496,7 +477,7 @@ thread_main(void *arg)
 	/* What a killed process left pending goes first. */
 	mailsend_round(ss.sd);
 	while (!atomic_load(&mr->stop)) {
-		if (thread_env(mr, &env) == -1) {
+		if (mailchan_env_of(mr->cx, &env) == -1) {
 			nap(mr, MAILRUN_BACKOFF_MAX);
 			continue;
 		}

@@ -164,23 +164,13 @@ flush(struct mailsend *sd, const struct mailchan_env *env, struct smtp **smtp,
 static int
 sender_env(struct mailsend *sd, struct mailchan_env *env)
 {
-	struct worker	*w;
-
-	memset(env, 0, sizeof(*env));
-	env->now = time(NULL);
-	if ((w = context_worker(sd->cx)) == NULL)
+	if (mailchan_env_of(sd->cx, env) == -1)
 		return -1;
 	if (!sd->tuned) {
 		/* A letter marked sent must stay so after a crash. */
-		sqldb_exec(w->db, "PRAGMA synchronous=FULL", NULL);
+		sqldb_exec(env->db, "PRAGMA synchronous=FULL", NULL);
 		sd->tuned = 1;
 	}
-	env->db = w->db;
-	env->cl = w->brain->cl;
-	env->ctx = w->ctx;
-	env->cfg = &w->brain->cfg;
-	env->holidays = &w->brain->holidays;
-	env->attach_dir = sd->cx->attach_dir;
 	return 0;
 }
 
