@@ -3,13 +3,14 @@
  * zero bytes for the first) followed by each field as an 8-byte
  * little-endian length and its bytes, so no two different entries hash
  * alike.  The hash is HMAC-SHA-256 under the journal key, a secret kept
- * outside the database (journal.key beside it, 0600, made at first start:
- * agent/core/audit_key.c), so that someone who can write the database but not read the key cannot
- * recompute the chain after an edit.  Entries from before keys existed
- * (up to the count the key file records) keep their plain SHA-256, and
- * the key's first entry hashes the last of them, so they cannot be changed
- * either; a key always comes with that first keyed entry, so a journal
- * with none after the key's count lost its tail.
+ * outside the database (journal.key beside it, 0600, made at first start
+ * by agent/core/audit_key.c), so that someone who can write the database
+ * but not read the key cannot recompute the chain after an edit.  Entries
+ * from before keys existed (up to the count the key file records) keep
+ * their plain SHA-256, and the key's first entry hashes the last of them,
+ * so they cannot be changed either; a key always comes with that first
+ * keyed entry, so a journal with none after the key's count lost its
+ * tail.
  *
  * Ids come from AUTOINCREMENT and are never reused, so a removed entry
  * leaves a gap; the head (the last id and its hash, with a keyed hash of

@@ -1,9 +1,9 @@
 /*
- * Operator accounts: roles, names, adding, listing and changing them.
- * Signing in and sessions are agent/core/operator_login.c.  Whatever takes an account's rights away
- * (logout, disable, a role change, removal, revocation) deletes its
- * sessions and bumps a revision that the server watches to end the
- * account's event streams.
+ * Operator accounts: roles, names, adding, listing and changing them;
+ * signing in and sessions are agent/core/operator_login.c.  Whatever
+ * takes an account's rights away (logout, disable, a role change, removal,
+ * revocation) deletes its sessions and bumps a revision that the server
+ * watches to end the account's event streams.
  */
 #include "agent/core/operator.h"
 #include "agent/core/operator_impl.h"

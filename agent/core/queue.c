@@ -426,9 +426,9 @@ queue_unassign(sqlite3 *db, const char *op, const char *why, time_t now,
 		if (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET owner = "
 		    "NULL, state = 'queued' WHERE id = ?1", "i", items[i].id),
 		    errstr_r) == -1 || conv_set_state(db, items[i].id,
-		    CONV_QUEUED, now, errstr_r) == -1 || queue_tell(db, items[i].id,
-		    PH_TRANSFERRED, items[i].lang, NULL, NULL, now,
-		    errstr_r) == -1 ||
+		    CONV_QUEUED, now, errstr_r) == -1 ||
+		    queue_tell(db, items[i].id, PH_TRANSFERRED, items[i].lang,
+		    NULL, NULL, now, errstr_r) == -1 ||
 		    queue_journal(db, NULL, "requeue", items[i].id, why, now,
 		    errstr_r) == -1)
 			rc = -1;
@@ -456,7 +456,8 @@ escalate(sqlite3 *db, int64_t id, enum sla_priority prio, const char *what,
 	    "breached_final = 1 WHERE id = ?1", "iti", id,
 	    sla_priority_name(up), (int64_t)up), errstr_r);
 	if (rc == 0)
-		rc = queue_journal(db, NULL, "escalate", id, detail, now, errstr_r);
+		rc = queue_journal(db, NULL, "escalate", id, detail, now,
+		    errstr_r);
 	free(detail);
 	return rc;
 }

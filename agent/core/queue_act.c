@@ -313,8 +313,8 @@ queue_joined(sqlite3 *db, int64_t id, const char *op, const char *lang,
 	int	 rc;
 
 	display = operator_display_name(db, op);
-	rc = queue_tell(db, id, display != NULL ? PH_JOINED : PH_JOINED_ANON, lang,
-	    "name", display, now, errstr_r);
+	rc = queue_tell(db, id, display != NULL ? PH_JOINED : PH_JOINED_ANON,
+	    lang, "name", display, now, errstr_r);
 	free(display);
 	return rc;
 }
@@ -487,9 +487,9 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 	if (!keep && (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
 	    "queue = ?2, owner = NULL, state = 'queued' WHERE id = ?1", "it",
 	    id, queue), errstr_r) == -1 || conv_set_state(db, id, CONV_QUEUED,
-	    now, errstr_r) == -1 || queue_tell(db, id, PH_TRANSFERRED, h.lang, NULL,
-	    NULL, now, errstr_r) == -1 || queue_journal(db, op, "transfer", id, queue,
-	    now, errstr_r) == -1))
+	    now, errstr_r) == -1 || queue_tell(db, id, PH_TRANSFERRED, h.lang,
+	    NULL, NULL, now, errstr_r) == -1 || queue_journal(db, op,
+	    "transfer", id, queue, now, errstr_r) == -1))
 		goto fail;
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
@@ -563,9 +563,9 @@ queue_close(sqlite3 *db, int64_t id, const char *op, const char *role,
 	    "'closed', closed = ?2, resolution = ?3, owner = coalesce(owner, "
 	    "?4) WHERE id = ?1", "iitt", id, (int64_t)now, resolution, op),
 	    errstr_r) == -1 || conv_set_state(db, id, CONV_CLOSED, now,
-	    errstr_r) == -1 || queue_tell(db, id, PH_CLOSED_RATE, h.lang, NULL, NULL,
-	    now, errstr_r) == -1 || queue_journal(db, op, "close", id, NULL, now,
-	    errstr_r) == -1)
+	    errstr_r) == -1 || queue_tell(db, id, PH_CLOSED_RATE, h.lang, NULL,
+	    NULL, now, errstr_r) == -1 || queue_journal(db, op, "close", id,
+	    NULL, now, errstr_r) == -1)
 		goto fail;
 	if (h.number[0] != '\0' && (request_set_status(db, h.number, "closed",
 	    now, errstr_r) == -1 || queue_journal(db, op, "status change", id,
