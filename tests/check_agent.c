@@ -8,7 +8,7 @@
 
 static Suite *(*const suites[])(void) = {
 	http_suite, mailchan_suite, outbox_suite, events_suite,
-	sender_suite, mailrun_suite
+	sender_suite, mailrun_suite, mailthread_suite
 };
 
 int

@@ -45,6 +45,7 @@ Suite	*outbox_suite(void);
 Suite	*events_suite(void);
 Suite	*sender_suite(void);
 Suite	*mailrun_suite(void);
+Suite	*mailthread_suite(void);
 Suite	*workspace_suite(void);
 Suite	*attach_suite(void);
 Suite	*retention_suite(void);

@@ -15,7 +15,6 @@
 
 #include "agent/core/context.h"
 #include "agent/core/mailtables.h"
-#include "agent/core/paths.h"
 #include "agent/core/phrases.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
@@ -73,12 +72,11 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 	struct classifier_paths	 p;
 	struct mailchan_env	 env;
 	struct mailrun_stats	 st;
-	struct sla_holidays	 h;
-	struct classifier	*cl = NULL;
+	struct context		 cx;
+	struct brain		*b;
 	struct classify_ctx	*ctx = NULL;
 	sqlite3			*db = NULL;
-	const char		*why;
-	char			*path, *data, *attach, *tax, *defs, *err = NULL;
+	char			*tax, *defs, *err = NULL;
 	int			 rc = 1;
 
 	if (argc != 0) {
@@ -96,40 +94,37 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 	}
 	/* A server that hangs up must be an error, not the end of us. */
 	signal(SIGPIPE, SIG_IGN);
-	memset(&h, 0, sizeof(h));
-	if (cfg->holidays != NULL && sla_holidays_parse(cfg->holidays,
-	    strlen(cfg->holidays), &h, &why) == -1) {
-		fprintf(stderr, "hotline: holidays: %s\n", why);
+	if ((b = brain_new(cfg, stderr)) == NULL)
 		return 1;
-	}
-	path = paths_state_db(cfg->state_db);
-	data = paths_data_dir(cfg->data_dir);
-	attach = context_attach_dir(path);
-	tax = xasprintf("%s/intents/taxonomy.json", data);
-	defs = xasprintf("%s/intents/defs", data);
-	if (open_state(cfg, path, data, &db, &err) == -1)
+	/* The process context serve's threads work in: the sender thread
+	 * takes its worker from it. */
+	context_init(&cx, cfg);
+	context_swap(&cx, b);
+	tax = xasprintf("%s/intents/taxonomy.json", cx.data_dir);
+	defs = xasprintf("%s/intents/defs", cx.data_dir);
+	if (open_state(cfg, cx.state_db, cx.data_dir, &db, &err) == -1)
 		goto out;
 	p.taxonomy = tax;
 	p.defs = defs;
-	if ((cl = classifier_load(&p, db, &cfg->classifier, print_err,
+	if ((b->cl = classifier_load(&p, db, &cfg->classifier, print_err,
 	    stderr)) == NULL) {
 		err = xstrdup("the categories did not load (see above)");
 		goto out;
 	}
-	if (load_phrases(data) == -1) {
+	if (load_phrases(cx.data_dir) == -1) {
 		err = xstrdup("the phrases did not load (see above)");
 		goto out;
 	}
-	ctx = classify_ctx_new(cl);
+	ctx = classify_ctx_new(b->cl);
 	memset(&env, 0, sizeof(env));
 	env.db = db;
-	env.cl = cl;
+	env.cl = b->cl;
 	env.ctx = ctx;
-	env.cfg = cfg;
-	env.holidays = &h;
-	env.attach_dir = attach;
+	env.cfg = &b->cfg;
+	env.holidays = &b->holidays;
+	env.attach_dir = cx.attach_dir;
 	env.now = time(NULL);
-	rc = mailrun_once(&env, path, &st, &err) == 0 ? 0 : 1;
+	rc = mailrun_once(&env, &cx, &st, &err) == 0 ? 0 : 1;
 	printf("mail: %d letters: %d answered, %d acknowledged, %d to "
 	    "operators, %d robots, %d quarantined, %d other; %d letters sent, "
 	    "%d refused\n", st.letters, st.answered, st.acknowledged,
@@ -141,13 +136,10 @@ out:
 		free(err);
 	}
 	classify_ctx_free(&ctx);
-	classifier_free(&cl);
 	if (db != NULL)
 		stmt_forget(db);
 	sqldb_close(&db);
-	free(path);
-	free(data);
-	free(attach);
+	context_clear(&cx);
 	free(tax);
 	free(defs);
 	return rc;

@@ -83,13 +83,10 @@ brain_http(struct brain *b, const struct config *cfg, FILE *errs)
 }
 
 struct brain *
-brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
-    FILE *errs)
+brain_new(const struct config *cfg, FILE *errs)
 {
-	struct classifier_paths	 p;
-	struct brain		*b;
-	const char		*why;
-	char			*tax, *defs;
+	struct brain	*b;
+	const char	*why;
 
 	b = xcalloc(1, sizeof(*b));
 	atomic_init(&b->refs, 1);
@@ -100,16 +97,27 @@ brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
 		brain_put(b);
 		return NULL;
 	}
+	return b;
+}
+
+struct brain *
+brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
+    FILE *errs)
+{
+	struct classifier_paths	 p;
+	struct brain		*b;
+	char			*tax, *defs;
+
+	if ((b = brain_new(cfg, errs)) == NULL)
+		return NULL;
+	if (brain_http(b, cfg, errs) == -1) {
+		brain_put(b);
+		return NULL;
+	}
 	tax = xasprintf("%s/intents/taxonomy.json", data_dir);
 	defs = xasprintf("%s/intents/defs", data_dir);
 	p.taxonomy = tax;
 	p.defs = defs;
-	if (brain_http(b, cfg, errs) == -1) {
-		free(tax);
-		free(defs);
-		brain_put(b);
-		return NULL;
-	}
 	b->cl = classifier_load(&p, db, &cfg->classifier, print_err, errs);
 	free(tax);
 	free(defs);

@@ -63,6 +63,14 @@ void	 context_init(struct context *cx, const struct config *cfg);
 void	 context_clear(struct context *cx);
 
 /*
+ * A brain for cfg with its holidays parsed and no classifier yet, holding
+ * one reference: brain_load adds the rest, and `hotline mail fetch` puts
+ * in the classifier it has loaded itself (b->cl, freed with the brain).
+ * Returns NULL after saying why on errs.
+ */
+struct brain	*brain_new(const struct config *cfg, FILE *errs);
+
+/*
  * Loads a brain for cfg from the articles in db and the category files
  * under data_dir; each problem goes to errs.  Returns a brain holding one
  * reference, or NULL.

@@ -24,6 +24,7 @@
 
 #include "agent/core/agent.h"
 #include "agent/core/attach.h"
+#include "agent/core/context.h"
 #include "agent/core/conv.h"
 #include "agent/core/metrics.h"
 #include "agent/core/queue.h"
@@ -66,9 +67,23 @@ dberr(sqlite3 *db, char **errstr_r)
 	return -1;
 }
 
+int
+mailchan_env_of(struct context *cx, struct mailchan_env *env)
+{
+	struct worker	*w;
 
-
-
+	memset(env, 0, sizeof(*env));
+	if ((w = context_worker(cx)) == NULL)
+		return -1;
+	env->db = w->db;
+	env->cl = w->brain->cl;
+	env->ctx = w->ctx;
+	env->cfg = &w->brain->cfg;
+	env->holidays = &w->brain->holidays;
+	env->attach_dir = cx->attach_dir;
+	env->now = time(NULL);
+	return 0;
+}
 
 int
 mailchan_seen(sqlite3 *db, const struct mailchan_where *w,

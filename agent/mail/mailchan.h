@@ -23,6 +23,8 @@
 #include "agent/core/sla.h"
 #include "intents/classifier.h"
 
+struct context;
+
 /* Hours within which an acknowledged letter gets a person's answer
  * (seed 1.2.3). */
 #define MAILCHAN_ANSWER_HOURS		24
@@ -37,6 +39,13 @@ struct mailchan_env {
 	const char			*attach_dir;
 	time_t				 now;
 };
+
+/*
+ * Fills env for the calling thread from its worker of cx: its connection
+ * and classification context, the brain in force, the time now.  Returns
+ * 0, or -1 when the thread's database connection could not be opened.
+ */
+int	mailchan_env_of(struct context *cx, struct mailchan_env *env);
 
 /* Where a letter is on the IMAP server. */
 struct mailchan_where {

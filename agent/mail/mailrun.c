@@ -351,7 +351,7 @@ session_close(struct session *ss)
 }
 
 int
-mailrun_once(const struct mailchan_env *env, const char *state_db,
+mailrun_once(const struct mailchan_env *env, struct context *cx,
     struct mailrun_stats *st, char **errstr_r)
 {
 	struct session	ss;
@@ -359,9 +359,9 @@ mailrun_once(const struct mailchan_env *env, const char *state_db,
 
 	memset(st, 0, sizeof(*st));
 	memset(&ss, 0, sizeof(ss));
-	if ((lock = channel_lock(state_db, errstr_r)) == -1)
+	if ((lock = channel_lock(cx->state_db, errstr_r)) == -1)
 		return -1;
-	ss.sd = mailsend_start(NULL, state_db, env->cfg);
+	ss.sd = mailsend_start(cx);
 	/* What a killed run left pending goes first. */
 	mailsend_round(ss.sd);
 	if (session_open(env, &ss, errstr_r) == -1)
@@ -379,23 +379,10 @@ out:
 	return rc;
 }
 
-/* The serve thread's view of the current brain. */
-static int
-thread_env(struct mailrun *mr, struct mailchan_env *env)
+int
+mailrun_backoff(int wait)
 {
-	struct worker	*w;
-
-	if ((w = context_worker(mr->cx)) == NULL)
-		return -1;
-	memset(env, 0, sizeof(*env));
-	env->db = w->db;
-	env->cl = w->brain->cl;
-	env->ctx = w->ctx;
-	env->cfg = &w->brain->cfg;
-	env->holidays = &w->brain->holidays;
-	env->attach_dir = mr->cx->attach_dir;
-	env->now = time(NULL);
-	return 0;
+	return wait * 2 > MAILRUN_BACKOFF_MAX ? MAILRUN_BACKOFF_MAX : wait * 2;
 }
 
 /* Sleeps up to seconds, waking early when asked to stop. */
@@ -486,11 +473,11 @@ thread_main(void *arg)
 	err = NULL;
 	if (lock == -1)
 		return NULL;
-	ss.sd = mailsend_start(mr->cx, NULL, NULL);
+	ss.sd = mailsend_start(mr->cx);
 	/* What a killed process left pending goes first. */
 	mailsend_round(ss.sd);
 	while (!atomic_load(&mr->stop)) {
-		if (thread_env(mr, &env) == -1) {
+		if (mailchan_env_of(mr->cx, &env) == -1) {
 			nap(mr, MAILRUN_BACKOFF_MAX);
 			continue;
 		}
@@ -515,8 +502,7 @@ thread_main(void *arg)
 				free(err);
 				err = NULL;
 				next = time(NULL) + backoff;
-				backoff = backoff * 2 > MAILRUN_BACKOFF_MAX ?
-				    MAILRUN_BACKOFF_MAX : backoff * 2;
+				backoff = mailrun_backoff(backoff);
 				continue;
 			}
 			log_msg(LOG_INFO, "mail: connected to %s",

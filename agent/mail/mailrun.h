@@ -53,19 +53,24 @@ int	mailrun_check(const struct config *cfg, char **errstr_r);
 int	mailrun_start(struct context *cx, const struct config *cfg,
 	    struct mailrun **mr_r, char **errstr_r);
 
+/* The wait before the next connection attempt after one that failed
+ * following a wait of wait seconds: doubled, at most MAILRUN_BACKOFF_MAX. */
+int	mailrun_backoff(int wait);
+
 /* Stops the thread (after the IMAP command in progress) and frees *mr;
  * NULL is fine. */
 void	mailrun_stop(struct mailrun **mr);
 
 /*
- * One pass for `hotline mail fetch` on env and, for the sender thread, a
- * second connection to state_db: pending letters first, then every
- * letter in the folder not yet done, then operators' replies.  Returns 0
+ * One pass for `hotline mail fetch` on env (the caller's connection and
+ * cx's brain), the sender thread working on cx: pending letters first,
+ * then every letter in the folder not yet done, then operators' replies.
+ * Returns 0
  * with *st filled, or -1 with an allocated *errstr_r when the IMAP server
  * could not be reached or the database failed (pending letters were
  * still sent).
  */
-int	mailrun_once(const struct mailchan_env *env, const char *state_db,
+int	mailrun_once(const struct mailchan_env *env, struct context *cx,
 	    struct mailrun_stats *st, char **errstr_r);
 
 #endif

@@ -18,8 +18,6 @@
 #include <time.h>
 
 #include "agent/core/context.h"
-#include "agent/core/state.h"
-#include "agent/core/stmt.h"
 #include "agent/mail/mailchan.h"
 #include "agent/mail/mailout.h"
 #include "lib/log.h"
@@ -40,10 +38,7 @@ struct mailsend {
 	int			 stop;
 	int			 sent;
 	int			 failed;
-	struct context		*cx;	/* serve: the thread's worker */
-	char			*state_db;	/* mail fetch: own connection */
-	const struct config	*cfg;
-	sqlite3			*db;
+	struct context		*cx;	/* the thread's worker */
 	int			 tuned;
 };
 
@@ -164,40 +159,18 @@ flush(struct mailsend *sd, const struct mailchan_env *env, struct smtp **smtp,
 	return rc;
 }
 
-/* The sender's connection and settings: its serve worker's, or its own
- * connection with the configuration of `mail fetch`. */
+/* The sender's connection and settings: its worker's, for the brain in
+ * force. */
 static int
 sender_env(struct mailsend *sd, struct mailchan_env *env)
 {
-	struct worker	*w;
-	char		*err = NULL;
-
-	memset(env, 0, sizeof(*env));
-	env->now = time(NULL);
-	if (sd->cx != NULL) {
-		if ((w = context_worker(sd->cx)) == NULL)
-			return -1;
-		if (!sd->tuned) {
-			sqldb_exec(w->db, "PRAGMA synchronous=FULL", NULL);
-			sd->tuned = 1;
-		}
-		env->db = w->db;
-		env->cl = w->brain->cl;
-		env->ctx = w->ctx;
-		env->cfg = &w->brain->cfg;
-		env->holidays = &w->brain->holidays;
-		env->attach_dir = sd->cx->attach_dir;
-		return 0;
-	}
-	if (sd->db == NULL && (state_open(sd->state_db, &sd->db, &err) == -1 ||
-	    sqldb_exec(sd->db, "PRAGMA synchronous=FULL", &err) == -1)) {
-		log_msg(LOG_ERROR, "mail: %s", err);
-		free(err);
-		sqldb_close(&sd->db);
+	if (mailchan_env_of(sd->cx, env) == -1)
 		return -1;
+	if (!sd->tuned) {
+		/* A letter marked sent must stay so after a crash. */
+		sqldb_exec(env->db, "PRAGMA synchronous=FULL", NULL);
+		sd->tuned = 1;
 	}
-	env->db = sd->db;
-	env->cfg = sd->cfg;
 	return 0;
 }
 
@@ -259,23 +232,16 @@ sender_main(void *arg)
 			break;
 	}
 	smtp_free(&smtp);
-	if (sd->db != NULL) {
-		stmt_forget(sd->db);
-		sqldb_close(&sd->db);
-	}
 	return NULL;
 }
 
 struct mailsend *
-mailsend_start(struct context *cx, const char *state_db,
-    const struct config *cfg)
+mailsend_start(struct context *cx)
 {
 	struct mailsend	*sd;
 
 	sd = xcalloc(1, sizeof(*sd));
 	sd->cx = cx;
-	sd->state_db = state_db != NULL ? xstrdup(state_db) : NULL;
-	sd->cfg = cfg;
 	pthread_mutex_init(&sd->lock, NULL);
 	pthread_cond_init(&sd->cond, NULL);
 	if (pthread_create(&sd->thread, NULL, sender_main, sd) != 0)
@@ -337,7 +303,6 @@ mailsend_stop(struct mailsend **sdp, int *sent_r, int *failed_r)
 		*failed_r += sd->failed;
 	pthread_mutex_destroy(&sd->lock);
 	pthread_cond_destroy(&sd->cond);
-	free(sd->state_db);
 	free(sd);
 	*sdp = NULL;
 }

@@ -30,14 +30,12 @@ struct mailsend;
 int	mailsend_check(const struct config *cfg, char **errstr_r);
 
 /*
- * Starts a sender: for `hotline serve` with cx (the thread's worker, the
- * configuration in force), or for `hotline mail fetch` with a connection
- * of its own to state_db and cfg (borrowed until mailsend_stop).  Its
- * first round tries every pending letter, due or not: a start is a new
- * try.
+ * Starts a sender on cx (borrowed until mailsend_stop): its thread works
+ * with a worker of its own and the configuration of the brain in force,
+ * in `hotline serve` as in `hotline mail fetch`.  Its first round tries
+ * every pending letter, due or not: a start is a new try.
  */
-struct mailsend	*mailsend_start(struct context *cx, const char *state_db,
-		    const struct config *cfg);
+struct mailsend	*mailsend_start(struct context *cx);
 
 /* Asks for the letter with outbox id id to be dealt with soon. */
 void	mailsend_nudge(struct mailsend *s, int64_t id);

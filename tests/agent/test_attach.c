@@ -10,7 +10,6 @@
  */
 #include <check.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +23,14 @@
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 
 Suite	*attach_suite(void);
 
 /* A quota a test can fill with small files. */
 #define QUOTA	1000
 
-static char		 dir[64], dbpath[128], files[128];
+static struct fixture	 fx;
 static sqlite3		*db;
 static struct conv_env	 env;
 static int64_t		 conv;
@@ -43,35 +43,18 @@ static const unsigned char exe[] = "MZ\x90\0 a program";
 static void
 setup(void)
 {
-	char	 token[TOKEN_MAX], *err = NULL;
-
-	snprintf(dir, sizeof(dir), "/tmp/hotline-attach-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
-	snprintf(files, sizeof(files), "%s/attachments", dir);
-	ck_assert_msg(state_open(dbpath, &db, &err) == 0, "%s", err);
+	fixture_open(&fx, "attach", 0);
+	db = fx.db;
 	memset(&env, 0, sizeof(env));
 	env.db = db;
 	env.now = 1800000000;
-	ck_assert_int_eq(conv_create(db, "chat", "ru", env.now, token, &conv,
-	    &err), 0);
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
+	conv = fixture_conv(db, "chat", "ru", env.now, NULL);
 }
 
 static void
 teardown(void)
 {
-	stmt_forget(db);
-	sqldb_close(&db);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&fx);
 }
 
 /* The citizen types a question, as the chat requires before a file. */
@@ -92,7 +75,7 @@ files_on_disk(void)
 	struct dirent	*e;
 	int		 n = 0;
 
-	if ((d = opendir(files)) == NULL)
+	if ((d = opendir(fx.files)) == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
@@ -126,7 +109,7 @@ store(const char *name, const unsigned char *data, size_t len,
 	char			*err = NULL;
 	int			 rc;
 
-	rc = attach_store(&env, files, conv, name, data, len, quota, &res,
+	rc = attach_store(&env, fx.files, conv, name, data, len, quota, &res,
 	    &err);
 	*err_r = rc == 0 ? CORE_OK : res.err;
 	if (rc == 0) {
@@ -166,7 +149,7 @@ START_TEST(test_stored_under_checksum)
 	/* The file is on disk under its SHA-256, byte for byte. */
 	crypto_hash_sha256(sum, png, sizeof(png) - 1);
 	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
-	snprintf(path, sizeof(path), "%s/%s", files, hex);
+	snprintf(path, sizeof(path), "%s/%s", fx.files, hex);
 	ck_assert_ptr_nonnull(f = fopen(path, "rb"));
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
@@ -329,11 +312,11 @@ START_TEST(test_sweep_leftovers)
 	ck_assert_int_eq(store("kept.png", png, sizeof(png) - 1, QUOTA, &e),
 	    0);
 	/* An upload the process was receiving when it was killed. */
-	ck_assert_ptr_nonnull(up = attach_upload_new(files, &err));
+	ck_assert_ptr_nonnull(up = attach_upload_new(fx.files, &err));
 	ck_assert_int_eq(attach_upload_write(up, pdf, sizeof(pdf) - 1, &err),
 	    0);
 	ck_assert_int_eq(files_on_disk(), 2);
-	attach_sweep(files);
+	attach_sweep(fx.files);
 	ck_assert_int_eq(files_on_disk(), 1);
 	attach_upload_free(&up);
 	ck_assert_int_eq(files_on_disk(), 1);

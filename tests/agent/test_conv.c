@@ -8,7 +8,6 @@
  * everything still there after the database file is reopened.
  */
 #include <check.h>
-#include <ftw.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,45 +26,22 @@
 #include "agent/core/stmt.h"
 #include "kb/store.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 
 Suite	*conv_suite(void);
 
-static char			 dir[64], dbpath[128], attdir[128];
+static struct fixture		 fx;
 static struct classifier	*cl;
 static struct classify_ctx	*cx;
 static sqlite3			*db;
 static struct conv_env		 env;
 
 static void
-print_err(void *arg, const char *msg)
-{
-	fprintf(stderr, "%s\n", msg);
-}
-
-static void
 world_setup(void)
 {
-	struct classifier_config	 cfg;
-	struct classifier_paths		 p;
-	struct kb_import_stats		 st;
-	char				*err = NULL;
-
-	snprintf(dir, sizeof(dir), "/tmp/hotline-conv-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
-	snprintf(attdir, sizeof(attdir), "%s/attachments", dir);
-	if (state_open(dbpath, &db, &err) == -1 ||
-	    kb_store_import(db, HOTLINE_SRCDIR "/kb/articles", 1000, stderr,
-	    &st, &err) == -1) {
-		fprintf(stderr, "%s\n", err);
-		abort();
-	}
-	classifier_config_defaults(&cfg);
-	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
-	p.defs = HOTLINE_SRCDIR "/intents/defs";
-	if ((cl = classifier_load(&p, db, &cfg, print_err, NULL)) == NULL)
-		abort();
+	fixture_open(&fx, "conv", 1);
+	db = fx.db;
+	cl = fixture_classifier(db);
 	cx = classify_ctx_new(cl);
 	env.db = db;
 	env.cl = cl;
@@ -74,20 +50,14 @@ world_setup(void)
 	env.now = time(NULL);
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	return remove(path);
-}
-
 static void
 world_teardown(void)
 {
 	classify_ctx_free(&cx);
 	classifier_free(&cl);
-	stmt_forget(db);
-	sqldb_close(&db);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	/* A test may have opened the database again. */
+	fx.db = db;
+	fixture_close(&fx);
 }
 
 static int64_t
@@ -96,8 +66,7 @@ new_chat(const char *lang)
 	char	 token[TOKEN_MAX], *err = NULL;
 	int64_t	 id, again;
 
-	ck_assert_int_eq(conv_create(db, "chat", lang, env.now, token, &id,
-	    &err), 0);
+	id = fixture_conv(db, "chat", lang, env.now, token);
 	ck_assert_int_eq(conv_auth(db, token, strlen(token), &again, &err),
 	    1);
 	ck_assert_int_eq(again, id);
@@ -693,7 +662,7 @@ START_TEST(test_operators_open_attachments_journalled)
 	int64_t				 id = new_chat("ru"), att;
 
 	hand_off(id);
-	ck_assert_msg(attach_store(&env, attdir, id, "скан.pdf", pdf,
+	ck_assert_msg(attach_store(&env, fx.files, id, "скан.pdf", pdf,
 	    sizeof(pdf) - 1, 1 << 20, &res, &err) == 0, "%s", err);
 	att = json_integer_value(json_object_get(json_object_get(
 	    json_array_get(res.messages, 0), "attachment"), "id"));
@@ -731,14 +700,14 @@ START_TEST(test_attachments_are_checked_by_content)
 	int64_t				 id = new_chat("ru"), quota = 1 << 20;
 
 	/* Nothing typed yet: no files. */
-	ck_assert_int_eq(attach_store(&env, attdir, id, "scan.pdf", pdf,
+	ck_assert_int_eq(attach_store(&env, fx.files, id, "scan.pdf", pdf,
 	    sizeof(pdf) - 1, quota, &res, &err), -1);
 	ck_assert_int_eq(res.err, CORE_CONFLICT);
 	free(err);
 	err = NULL;
 	say(id, "прикладываю скан", &res);
 	json_decref(res.messages);
-	ck_assert_msg(attach_store(&env, attdir, id, "../../scan.pdf", pdf,
+	ck_assert_msg(attach_store(&env, fx.files, id, "../../scan.pdf", pdf,
 	    sizeof(pdf) - 1, quota, &res, &err) == 0, "%s", err);
 	a = json_object_get(json_array_get(res.messages, 0), "attachment");
 	ck_assert_str_eq(str(a, "type"), "application/pdf");
@@ -746,31 +715,31 @@ START_TEST(test_attachments_are_checked_by_content)
 	json_decref(res.messages);
 	info(id, &ci);
 	ck_assert(ci.number[0] != '\0');
-	ck_assert_int_eq(attach_store(&env, attdir, id, "virus.pdf", exe,
+	ck_assert_int_eq(attach_store(&env, fx.files, id, "virus.pdf", exe,
 	    sizeof(exe) - 1, quota, &res, &err), -1);
 	ck_assert_int_eq(res.err, CORE_UNSUPPORTED);
 	free(err);
 	err = NULL;
 	/* Over the conversation's quota. */
-	ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
+	ck_assert_int_eq(attach_store(&env, fx.files, id, "p.pdf", pdf,
 	    sizeof(pdf) - 1, sizeof(pdf), &res, &err), -1);
 	ck_assert_int_eq(res.err, CORE_TOO_LARGE);
 	free(err);
 	err = NULL;
 	/* An override that makes "fdp.exe" read "exe.pdf", an isolate, a
 	 * C1 control and ESC: gone from the name. */
-	ck_assert_int_eq(attach_store(&env, attdir, id,
+	ck_assert_int_eq(attach_store(&env, fx.files, id,
 	    "\xe2\x80\xae" "fdp\xe2\x81\xa6.\xc2\x85" "ex\x1b" "e", pdf,
 	    sizeof(pdf) - 1, quota, &res, &err), 0);
 	a = json_object_get(json_array_get(res.messages, 0), "attachment");
 	ck_assert_str_eq(str(a, "name"), "fdp.exe");
 	json_decref(res.messages);
 	for (i = 2; i < LIMIT_UPLOADS_PER_CONV; i++) {
-		ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
+		ck_assert_int_eq(attach_store(&env, fx.files, id, "p.pdf", pdf,
 		    sizeof(pdf) - 1, quota, &res, &err), 0);
 		json_decref(res.messages);
 	}
-	ck_assert_int_eq(attach_store(&env, attdir, id, "p.pdf", pdf,
+	ck_assert_int_eq(attach_store(&env, fx.files, id, "p.pdf", pdf,
 	    sizeof(pdf) - 1, quota, &res, &err), -1);
 	ck_assert_int_eq(res.err, CORE_TOO_MANY);
 	free(err);
@@ -786,7 +755,7 @@ stored(const unsigned char *data, size_t len)
 
 	crypto_hash_sha256(sum, data, len);
 	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
-	snprintf(path, sizeof(path), "%s/%s", attdir, hex);
+	snprintf(path, sizeof(path), "%s/%s", fx.files, hex);
 	return access(path, F_OK) == 0;
 }
 
@@ -802,20 +771,20 @@ START_TEST(test_retention_removes_unopened_files)
 
 	say(a, "вот фото документа", &res);
 	json_decref(res.messages);
-	ck_assert_msg(attach_store(&env, attdir, a, "photo.png", lone,
+	ck_assert_msg(attach_store(&env, fx.files, a, "photo.png", lone,
 	    sizeof(lone) - 1, 1 << 20, &res, &err) == 0, "%s", err);
 	json_decref(res.messages);
 	hand_off(b);
-	ck_assert_int_eq(attach_store(&env, attdir, b, "photo.png", seen,
+	ck_assert_int_eq(attach_store(&env, fx.files, b, "photo.png", seen,
 	    sizeof(seen) - 1, 1 << 20, &res, &err), 0);
 	json_decref(res.messages);
 	ck_assert_int_eq(queue_take(db, b, "anna", "operator", env.now, &item,
 	    &why, &err), 0);
 	json_decref(item);
-	ck_assert_int_eq(retention_unopened(db, attdir, 30, env.now + 86400,
+	ck_assert_int_eq(retention_unopened(db, fx.files, 30, env.now + 86400,
 	    &err), 0);
 	ck_assert(stored(lone, sizeof(lone) - 1));
-	ck_assert_int_ge(retention_unopened(db, attdir, 30, env.now +
+	ck_assert_int_ge(retention_unopened(db, fx.files, 30, env.now +
 	    31 * 86400, &err), 1);
 	ck_assert(!stored(lone, sizeof(lone) - 1));
 	ck_assert(stored(seen, sizeof(seen) - 1));
@@ -834,9 +803,9 @@ START_TEST(test_retention_removes_personal_data)
 	hand_off(id);
 	ck_assert_int_eq(queue_close(db, id, "olga", "senior", "done",
 	    env.now, &why, &err), 0);
-	ck_assert_int_eq(retention_run(db, attdir, 30, env.now + 86400,
+	ck_assert_int_eq(retention_run(db, fx.files, 30, env.now + 86400,
 	    &err), 0);
-	ck_assert_int_ge(retention_run(db, attdir, 30, env.now + 31 * 86400,
+	ck_assert_int_ge(retention_run(db, fx.files, 30, env.now + 31 * 86400,
 	    &err), 1);
 	msgs = conv_messages(db, id, 0, 100, &err);
 	json_array_foreach(msgs, i, m)
@@ -864,7 +833,7 @@ START_TEST(test_everything_survives_a_reopen)
 	/* As if the process died: no clean shutdown, a new connection. */
 	stmt_forget(db);
 	sqldb_close(&db);
-	ck_assert_int_eq(state_open(dbpath, &db, &err), 0);
+	ck_assert_int_eq(state_open(fx.dbpath, &db, &err), 0);
 	env.db = db;
 	info(id, &ci);
 	ck_assert_str_eq(ci.number, number);

@@ -9,7 +9,6 @@
  * what a spreadsheet would misread.
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "agent/core/stmt.h"
 #include "kb/store.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 
 Suite	*dashboard_suite(void);
 
@@ -50,21 +50,12 @@ setup(void)
 	}
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 teardown(void)
 {
 	stmt_forget(db);
 	sqldb_close(&db);
-	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(dir);
 }
 
 static int64_t

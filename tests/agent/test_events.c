@@ -9,7 +9,6 @@
  * every open stream ends.
  */
 #include <check.h>
-#include <ftw.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include "kb/store.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
+#include "tests/agent/fixture.h"
 
 Suite	*events_suite(void);
 
@@ -108,15 +108,6 @@ setup(void)
 	ck_assert_int_lt(tries, 20);
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 teardown(void)
 {
@@ -129,7 +120,7 @@ teardown(void)
 	free(srv.www_dir);
 	context_clear(&cx);
 	config_clear(&cfg);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(dir);
 }
 
 /* A connection to the daemon that has sent req (HTTP/1.0: the answer

@@ -12,7 +12,6 @@
  * removes who wrote and what.
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "kb/store.h"
 #include "lib/files.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 #include "mailbox/compose.h"
 
 Suite	*mailchan_suite(void);
@@ -83,12 +83,6 @@ world_setup(void)
 	next_uid = 1;
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	return remove(path);
-}
-
 static void
 world_teardown(void)
 {
@@ -97,7 +91,7 @@ world_teardown(void)
 	stmt_forget(db);
 	sqldb_close(&db);
 	config_clear(&cfg);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(dir);
 }
 
 /* Takes raw as the next letter in INBOX (or at uid when not 0). */

@@ -10,7 +10,6 @@
  * decides; this is what the sender relies on.)
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "agent/core/stmt.h"
 #include "agent/mail/mailout.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 
 Suite	*outbox_suite(void);
 
@@ -68,21 +68,12 @@ setup(void)
 	ck_assert_int_eq(state_commit(db, &err), 0);
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 teardown(void)
 {
 	db_close();
 	config_clear(&cfg);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(dir);
 }
 
 /* Queues a letter to rcpt in its own transaction, committed or rolled

@@ -10,7 +10,6 @@
  * (tests/agent/test_conv.c covers taking, replying, transfer and close.)
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +22,14 @@
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 
 Suite	*queue_suite(void);
 
 /* A Monday, 2026-12-07, 12:00 in Moscow: within working hours. */
 static const time_t	 T0 = 1796630400 + 9 * 3600;
 
-static char	 dir[64], dbpath[128];
+static struct fixture	 fx;
 static sqlite3	*db;
 static int64_t	 touched[8];
 static int	 ntouched;
@@ -39,30 +39,17 @@ setup(void)
 {
 	char	*err = NULL;
 
-	snprintf(dir, sizeof(dir), "/tmp/hotline-queue-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
-	ck_assert_msg(state_open(dbpath, &db, &err) == 0, "%s", err);
+	fixture_open(&fx, "queue", 0);
+	db = fx.db;
 	ck_assert_int_eq(operator_add(db, "anna", "operator", "password-1",
 	    T0, &err), 0);
 	ntouched = 0;
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 teardown(void)
 {
-	stmt_forget(db);
-	sqldb_close(&db);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&fx);
 }
 
 static void
@@ -71,26 +58,6 @@ touch(void *arg, int64_t conv)
 	(void)arg;
 	if (ntouched < (int)(sizeof(touched) / sizeof(touched[0])))
 		touched[ntouched++] = conv;
-}
-
-/* A conversation whose citizen wrote text and asked for a person at
- * now. */
-static int64_t
-handed(const char *text, time_t now)
-{
-	char	 tok[TOKEN_MAX], *err = NULL;
-	int64_t	 id;
-
-	ck_assert_int_eq(conv_create(db, "chat", "ru", now, tok, &id, &err),
-	    0);
-	ck_assert_int_eq(state_begin(db, &err), 0);
-	ck_assert_int_ne(conv_add(db, id, "citizen", text, NULL, NULL, NULL,
-	    NULL, 0, now, &err), -1);
-	ck_assert_int_eq(queue_enqueue(db, id, "asked for a person", 1, NULL,
-	    now, &err), 0);
-	ck_assert_int_eq(conv_set_state(db, id, CONV_QUEUED, now, &err), 0);
-	ck_assert_int_eq(state_commit(db, &err), 0);
-	return id;
 }
 
 static int64_t
@@ -131,7 +98,7 @@ START_TEST(test_wait_told_once)
 {
 	int64_t	id, before;
 
-	id = handed("позовите человека", T0);
+	id = fixture_handed(db, "позовите человека", T0);
 	before = told(id);
 	/* Within the target: nothing yet. */
 	tick(T0 + SLA_WAIT_TARGET - 1);
@@ -155,8 +122,8 @@ START_TEST(test_escalated_once_and_first)
 	char			*err = NULL, *what = NULL;
 	int64_t			 late, answered, fresh, due;
 
-	late = handed("не приходит смс", T0);
-	answered = handed("не могу войти", T0);
+	late = fixture_handed(db, "не приходит смс", T0);
+	answered = fixture_handed(db, "не могу войти", T0);
 	/* An operator answers the second in time. */
 	ck_assert_int_eq(queue_take(db, answered, "anna", "operator", T0 + 60,
 	    &item, &e, &err), 0);
@@ -167,7 +134,7 @@ START_TEST(test_escalated_once_and_first)
 	due = num("SELECT first_deadline FROM queue_item WHERE id = ?1",
 	    late);
 	ck_assert_int_gt(due, T0);
-	fresh = handed("вопрос по пошлине", due - 1);
+	fresh = fixture_handed(db, "вопрос по пошлине", due - 1);
 	/* Tell-the-wait messages first, so that only escalations count. */
 	tick(due - 1 + SLA_WAIT_TARGET - 120);
 	ntouched = 0;
@@ -208,8 +175,8 @@ START_TEST(test_unassigned_back_to_queue)
 	size_t		 i;
 	int		 seen = 0;
 
-	a = handed("первый", T0);
-	b = handed("второй", T0);
+	a = fixture_handed(db, "первый", T0);
+	b = fixture_handed(db, "второй", T0);
 	ck_assert_int_eq(queue_take(db, a, "anna", "operator", T0 + 10, &item,
 	    &e, &err), 0);
 	json_decref(item);
@@ -249,8 +216,8 @@ START_TEST(test_stats)
 	char		*err = NULL;
 	int64_t		 len, oldest, breaches, a, due;
 
-	a = handed("первый", T0);
-	handed("второй", T0 + 100);
+	a = fixture_handed(db, "первый", T0);
+	fixture_handed(db, "второй", T0 + 100);
 	ck_assert_int_eq(queue_stats(db, T0 + 300, &len, &oldest, &breaches,
 	    &err), 0);
 	ck_assert_int_eq(len, 2);

@@ -8,7 +8,6 @@
  * period, unless an operator has looked or it is recent.
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 
 Suite	*retention_suite(void);
 
@@ -29,36 +29,20 @@ Suite	*retention_suite(void);
 /* "Now" for every test: a fixed moment, so days are exact. */
 #define NOW	1800000000
 
-static char	 dir[64], dbpath[128], files[128];
+static struct fixture	 fx;
 static sqlite3	*db;
 
 static void
 setup(void)
 {
-	char	*err = NULL;
-
-	snprintf(dir, sizeof(dir), "/tmp/hotline-retention-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
-	snprintf(files, sizeof(files), "%s/attachments", dir);
-	ck_assert_msg(state_open(dbpath, &db, &err) == 0, "%s", err);
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
+	fixture_open(&fx, "retention", 0);
+	db = fx.db;
 }
 
 static void
 teardown(void)
 {
-	stmt_forget(db);
-	sqldb_close(&db);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&fx);
 }
 
 /*
@@ -70,11 +54,10 @@ static int64_t
 chat(time_t at, const char *status, char number_r[REQUEST_NUMBER_MAX])
 {
 	struct request_new	 rn;
-	char			 token[TOKEN_MAX], *err = NULL;
+	char			*err = NULL;
 	int64_t			 id;
 
-	ck_assert_int_eq(conv_create(db, "chat", "ru", at, token, &id, &err),
-	    0);
+	id = fixture_conv(db, "chat", "ru", at, NULL);
 	ck_assert_msg(conv_add(db, id, "citizen", "мой паспорт 4510 123456",
 	    NULL, NULL, NULL, NULL, 0, at, &err) > 0, "%s", err);
 	number_r[0] = '\0';
@@ -97,7 +80,7 @@ attach(int64_t conv, const char *number, const char *data, time_t at,
 {
 	char	*err = NULL;
 
-	ck_assert_msg(attach_save(files, (const unsigned char *)data,
+	ck_assert_msg(attach_save(fx.files, (const unsigned char *)data,
 	    strlen(data), hex_r, &err) == 0, "%s", err);
 	ck_assert_int_eq(state_begin(db, &err), 0);
 	ck_assert_msg(attach_record(db, conv, number[0] ? number : NULL,
@@ -111,7 +94,7 @@ on_disk(const char *hex)
 {
 	char	path[256];
 
-	snprintf(path, sizeof(path), "%s/%s", files, hex);
+	snprintf(path, sizeof(path), "%s/%s", fx.files, hex);
 	return access(path, F_OK) == 0;
 }
 
@@ -151,7 +134,7 @@ START_TEST(test_old_closed_scrubbed_recent_kept)
 	recent = chat(NOW - 5 * DAY, "closed", newnum);
 	attach(recent, newnum, "%PDF- new passport", NOW - 5 * DAY, newhex);
 
-	ck_assert_msg(retention_run(db, files, 30, NOW, &err) == 1, "%s",
+	ck_assert_msg(retention_run(db, fx.files, 30, NOW, &err) == 1, "%s",
 	    err);
 	/* The old one: no words, no file, but its number and its journal. */
 	ck_assert_int_eq(words_left(old), 0);
@@ -172,7 +155,7 @@ START_TEST(test_old_closed_scrubbed_recent_kept)
 	    "(SELECT number FROM conversation WHERE id = ?1) AND summary IS "
 	    "NOT NULL", recent), 1);
 	/* Nothing is left to do the next day. */
-	ck_assert_int_eq(retention_run(db, files, 30, NOW + DAY, &err), 0);
+	ck_assert_int_eq(retention_run(db, fx.files, 30, NOW + DAY, &err), 0);
 	ck_assert_int_eq(num("SELECT count(*) FROM audit WHERE action = "
 	    "'retention'", 0), 1);
 }
@@ -188,7 +171,7 @@ START_TEST(test_open_request_kept)
 	 * worked on. */
 	c = chat(NOW - 90 * DAY, "handoff", number);
 	attach(c, number, "%PDF- waiting", NOW - 90 * DAY, hex);
-	ck_assert_int_eq(retention_run(db, files, 30, NOW, &err), 0);
+	ck_assert_int_eq(retention_run(db, fx.files, 30, NOW, &err), 0);
 	ck_assert_int_eq(words_left(c), 2);
 	ck_assert(on_disk(hex));
 }
@@ -207,7 +190,7 @@ START_TEST(test_shared_file_kept)
 	recent = chat(NOW - DAY, "new", n2);
 	attach(recent, n2, "%PDF- the same scan", NOW - DAY, h2);
 	ck_assert_str_eq(h1, h2);
-	ck_assert_int_eq(retention_run(db, files, 30, NOW, &err), 1);
+	ck_assert_int_eq(retention_run(db, fx.files, 30, NOW, &err), 1);
 	ck_assert_int_eq(num("SELECT deleted FROM attachment WHERE conv = ?1",
 	    old), 1);
 	/* The new request still shows it. */
@@ -216,7 +199,7 @@ START_TEST(test_shared_file_kept)
 	ck_assert_int_eq(num("UPDATE request SET status = 'closed' WHERE "
 	    "number = (SELECT number FROM conversation WHERE id = ?1) "
 	    "RETURNING 1", recent), 1);
-	ck_assert_int_eq(retention_run(db, files, 30, NOW + 40 * DAY, &err),
+	ck_assert_int_eq(retention_run(db, fx.files, 30, NOW + 40 * DAY, &err),
 	    1);
 	ck_assert(!on_disk(h2));
 }
@@ -231,7 +214,7 @@ START_TEST(test_idle_bot_chat_scrubbed)
 	/* Asked the bot, got an answer, left: no request. */
 	idle = chat(NOW - 31 * DAY, NULL, none);
 	active = chat(NOW - 29 * DAY, NULL, none);
-	ck_assert_int_eq(retention_run(db, files, 30, NOW, &err), 1);
+	ck_assert_int_eq(retention_run(db, fx.files, 30, NOW, &err), 1);
 	ck_assert_int_eq(words_left(idle), 0);
 	ck_assert_int_eq(words_left(active), 1);
 	/* The conversation itself stays for the statistics. */
@@ -258,7 +241,7 @@ START_TEST(test_unopened_files)
 	attach(fresh, n3, "%PDF- sent the day before yesterday",
 	    NOW - 2 * DAY, h3);
 
-	ck_assert_msg(retention_unopened(db, files, 7, NOW, &err) == 1, "%s",
+	ck_assert_msg(retention_unopened(db, fx.files, 7, NOW, &err) == 1, "%s",
 	    err);
 	ck_assert(!on_disk(h1));
 	ck_assert(on_disk(h2));
@@ -270,7 +253,7 @@ START_TEST(test_unopened_files)
 	ck_assert_int_eq(num("SELECT count(*) FROM request WHERE number = "
 	    "(SELECT number FROM conversation WHERE id = ?1) AND summary IS "
 	    "NOT NULL", unseen), 1);
-	ck_assert_int_eq(retention_unopened(db, files, 7, NOW, &err), 0);
+	ck_assert_int_eq(retention_unopened(db, fx.files, 7, NOW, &err), 0);
 }
 END_TEST
 

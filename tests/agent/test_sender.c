@@ -1,8 +1,8 @@
 /*
  * Tests of the mail sender thread (agent/mail/mailsend.c) against a real
  * SMTP server on loopback (msmtpd, as tests/e2e/mailservers.sh starts it,
- * writing each message it accepts to a file of its own) and a real state
- * database file: the pending letters go, each exactly once, and a sender
+ * writing each message it accepts to a file of its own), a real state
+ * database file and a process context with the real categories: the pending letters go, each exactly once, and a sender
  * started again after them sends nothing more; with the server down a
  * letter is put off, not lost, and goes once when a new sender starts
  * with the server back.
@@ -10,7 +10,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,14 +25,17 @@
 
 #include <sodium.h>
 
+#include "agent/core/context.h"
 #include "agent/core/conv.h"
 #include "agent/core/mailtables.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "agent/mail/mailout.h"
 #include "agent/mail/mailsend.h"
+#include "kb/store.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
+#include "tests/agent/fixture.h"
 
 Suite	*sender_suite(void);
 
@@ -115,8 +117,9 @@ smtp_stop(void)
 static void
 setup(void)
 {
-	FILE	*f;
-	char	 path[192], *err = NULL;
+	struct kb_import_stats	 st;
+	FILE			*f;
+	char			 path[192], *err = NULL;
 
 	ck_assert_int_ge(sodium_init(), 0);
 	snprintf(dir, sizeof(dir), "/tmp/hotline-sender-XXXXXX");
@@ -134,9 +137,13 @@ setup(void)
 	fclose(f);
 	ck_assert_int_eq(chmod(path, 0755), 0);
 	config_defaults(&cfg);
+	cfg.state_db = xstrdup(dbpath);
+	cfg.data_dir = xstrdup(HOTLINE_SRCDIR);
 	smtp_start();
 	ck_assert_msg(state_open(dbpath, &db, &err) == 0 &&
-	    mailtables_schema(db, &err) == 0, "%s", err);
+	    mailtables_schema(db, &err) == 0 &&
+	    kb_store_import(db, HOTLINE_SRCDIR "/kb/articles", 1000, NULL, &st,
+	    &err) != -1, "%s", err);
 	memset(&env, 0, sizeof(env));
 	env.db = db;
 	env.cfg = &cfg;
@@ -147,15 +154,6 @@ setup(void)
 	ck_assert_int_eq(state_commit(db, &err), 0);
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 teardown(void)
 {
@@ -163,7 +161,7 @@ teardown(void)
 	stmt_forget(db);
 	sqldb_close(&db);
 	config_clear(&cfg);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(dir);
 }
 
 static int64_t
@@ -208,17 +206,22 @@ accepted(const char *rcpt, int *for_r)
 	return n;
 }
 
-/* A sender's life: started, one round, stopped; what it sent and gave
- * up on. */
+/* A sender's life in a process of its own (a context with the settings
+ * of now): started, one round, stopped; what it sent and gave up on. */
 static void
 sender_life(int *sent_r, int *failed_r)
 {
+	struct context	 cx;
 	struct mailsend	*sd;
 
-	sd = mailsend_start(NULL, dbpath, &cfg);
+	context_init(&cx, &cfg);
+	ck_assert_ptr_nonnull(cx.brain = brain_load(&cfg, db, cx.data_dir,
+	    stderr));
+	sd = mailsend_start(&cx);
 	mailsend_round(sd);
 	mailsend_stop(&sd, sent_r, failed_r);
 	ck_assert_ptr_null(sd);
+	context_clear(&cx);
 }
 
 static int64_t

@@ -8,7 +8,6 @@
  * conversation states refuse what their table does not allow.
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,11 @@
 #include "kb/store.h"
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
+#include "tests/agent/fixture.h"
 
 Suite	*turn_suite(void);
 
-static char			 dir[64], dbpath[128];
+static struct fixture		 fx;
 static struct classifier	*cl;
 static struct classify_ctx	*cx;
 static sqlite3			*db;
@@ -32,13 +32,6 @@ static struct turn_env		 env;
 static struct notify		 watch;
 static int64_t			 told_conv;
 static int			 told_queue;
-
-static void
-print_err(void *arg, const char *msg)
-{
-	(void)arg;
-	fprintf(stderr, "%s\n", msg);
-}
 
 static void
 conv_changed(void *arg, int64_t conv)
@@ -57,26 +50,9 @@ queue_changed(void *arg)
 static void
 world_setup(void)
 {
-	struct classifier_config	 cfg;
-	struct classifier_paths		 p;
-	struct kb_import_stats		 st;
-	char				*err = NULL;
-
-	snprintf(dir, sizeof(dir), "/tmp/hotline-turn-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
-	if (state_open(dbpath, &db, &err) == -1 ||
-	    kb_store_import(db, HOTLINE_SRCDIR "/kb/articles", 1000, NULL,
-	    &st, &err) == -1) {
-		fprintf(stderr, "%s\n", err);
-		abort();
-	}
-	classifier_config_defaults(&cfg);
-	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
-	p.defs = HOTLINE_SRCDIR "/intents/defs";
-	if ((cl = classifier_load(&p, db, &cfg, print_err, NULL)) == NULL)
-		abort();
+	fixture_open(&fx, "turn", 1);
+	db = fx.db;
+	cl = fixture_classifier(db);
 	cx = classify_ctx_new(cl);
 	watch.conv_changed = conv_changed;
 	watch.queue_changed = queue_changed;
@@ -87,34 +63,22 @@ world_setup(void)
 	env.now = time(NULL);
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 world_teardown(void)
 {
 	classify_ctx_free(&cx);
 	classifier_free(&cl);
-	stmt_forget(db);
-	sqldb_close(&db);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&fx);
 }
 
 static struct conv_info
 conversation(const char *channel)
 {
 	struct conv_info	 ci;
-	char			 token[TOKEN_MAX], *err = NULL;
+	char			*err = NULL;
 	int64_t			 id;
 
-	ck_assert_int_eq(conv_create(db, channel, "ru", env.now, token, &id,
-	    &err), 0);
+	id = fixture_conv(db, channel, "ru", env.now, NULL);
 	ck_assert_int_eq(conv_info(db, id, &ci, &err), 1);
 	return ci;
 }

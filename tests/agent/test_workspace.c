@@ -22,60 +22,36 @@
 #include "agent/core/workspace.h"
 #include "agent/core/wsearch.h"
 #include "lib/sqldb.h"
+#include "tests/agent/fixture.h"
 
 Suite	*workspace_suite(void);
 
-static char	 dir[64], dbpath[128];
+static struct fixture	 fx;
 static sqlite3	*db;
 static int64_t	 conv;
 static const time_t	 T0 = 1796630400;	/* a Monday, 2026-12-07 */
-
-/* A conversation whose citizen wrote text and asked for a person. */
-static int64_t
-handed(const char *text, time_t now)
-{
-	char	 tok[TOKEN_MAX], *err = NULL;
-	int64_t	 id;
-
-	ck_assert_int_eq(conv_create(db, "chat", "ru", now, tok, &id, &err),
-	    0);
-	ck_assert_int_eq(state_begin(db, &err), 0);
-	ck_assert_int_ne(conv_add(db, id, "citizen", text, NULL, NULL, NULL,
-	    NULL, 0, now, &err), -1);
-	ck_assert_int_eq(queue_enqueue(db, id, "asked for a person", 1, NULL,
-	    now, &err), 0);
-	ck_assert_int_eq(conv_set_state(db, id, CONV_QUEUED, now, &err), 0);
-	ck_assert_int_eq(state_commit(db, &err), 0);
-	return id;
-}
 
 static void
 setup(void)
 {
 	char	*err = NULL;
 
-	snprintf(dir, sizeof(dir), "/tmp/hotline-ws-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
-	ck_assert_int_eq(state_open(dbpath, &db, &err), 0);
+	fixture_open(&fx, "ws", 0);
+	db = fx.db;
 	ck_assert_int_eq(operator_add(db, "anna", "operator", "password-1",
 	    T0, &err), 0);
 	ck_assert_int_eq(operator_add(db, "boris", "operator", "password-2",
 	    T0, &err), 0);
 	ck_assert_int_eq(operator_add(db, "vera", "senior", "password-3",
 	    T0, &err), 0);
-	conv = handed("не могу войти, телефон +7 916 555-12-34", T0);
+	conv = fixture_handed(db, "не могу войти, телефон +7 916 555-12-34",
+	    T0);
 }
 
 static void
 teardown(void)
 {
-	char	cmd[160];
-
-	sqldb_close(&db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "%s failed\n", cmd);
+	fixture_close(&fx);
 }
 
 /* The first item of the queue as op sees it. */
@@ -261,7 +237,7 @@ START_TEST(search_closed_masked)
 	char			*err = NULL, *js;
 	enum core_err			 why;
 
-	handed("другой вопрос", T0 + 1);
+	fixture_handed(db, "другой вопрос", T0 + 1);
 	ck_assert_int_eq(queue_take(db, conv, "anna", "operator", T0 + 2, &r,
 	    &why, &err), 0);
 	json_decref(r);
@@ -321,7 +297,7 @@ START_TEST(retention_scrubs_notes)
 	json_decref(r);
 	ck_assert_int_eq(queue_close(db, conv, "anna", "operator", "готово",
 	    T0 + 3, &why, &err), 0);
-	ck_assert_int_ge(retention_run(db, dir, 30, T0 + 31 * 86400, &err),
+	ck_assert_int_ge(retention_run(db, fx.dir, 30, T0 + 31 * 86400, &err),
 	    1);
 	ck_assert_int_eq(sqldb_one_int(db, sqldb_prep(db, &err, "SELECT "
 	    "count(*) FROM ws_note WHERE text LIKE '%123456%'", ""), &n, &err),
