@@ -78,7 +78,7 @@ same_classifier(const struct classifier_config *a,
 	    a->topic.rescue_oos == b->topic.rescue_oos &&
 	    a->topic.keep_kind == b->topic.keep_kind &&
 	    a->topic.record_min == b->topic.record_min &&
-	    a->model_veto == b->model_veto;
+	    a->model_veto == b->model_veto && a->spelling == b->spelling;
 }
 
 START_TEST(defaults_are_the_classifier_defaults_and_no_paths)
