@@ -125,6 +125,7 @@ static const char every_key[] =
     "topic_keep_kind 0.3\n"
     "topic_record_min 0.3\n"
     "model_veto 0.7\n"
+    "spelling 0\n"
     "listen [::1]:8443\n"
     "www_dir /srv/www\n"
     "mail_address Support@Hotline.example\n"
@@ -231,6 +232,7 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert(cfg.classifier.topic.keep_kind == 0.3);
 	ck_assert(cfg.classifier.topic.record_min == 0.3);
 	ck_assert(cfg.classifier.model_veto == 0.7);
+	ck_assert_int_eq(cfg.classifier.spelling, 0);
 	ck_assert_str_eq(cfg.listen, "[::1]:8443");
 	ck_assert_str_eq(cfg.www_dir, "/srv/www");
 	ck_assert_str_eq(cfg.mail_address, "Support@Hotline.example");
