@@ -53,8 +53,15 @@ main(int argc, char **argv)
 	int		 ch, rounds = 200;
 
 	config_defaults(&cfg);
-	while ((ch = getopt(argc, argv, "n:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:n:s:")) != -1) {
 		switch (ch) {
+		case 'c':
+			/* Settings to weigh, e.g. "spelling 0". */
+			if (config_load(optarg, &cfg, &err) == -1) {
+				fprintf(stderr, "bench_classify: %s\n", err);
+				return 2;
+			}
+			break;
 		case 'n':
 			rounds = atoi(optarg) > 0 ? atoi(optarg) : 1;
 			break;
@@ -62,8 +69,8 @@ main(int argc, char **argv)
 			cfg.state_db = xstrdup(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: bench_classify [-n rounds] "
-			    "[-s statedb] FILE.jsonl...\n");
+			fprintf(stderr, "usage: bench_classify [-c config] "
+			    "[-n rounds] [-s statedb] FILE.jsonl...\n");
 			return 2;
 		}
 	}

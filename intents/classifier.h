@@ -44,6 +44,7 @@ struct classifier_config {
 				   another category at which a confident
 				   answer is withheld (1: never) */
 	struct topic_config topic;	/* choosing the service article */
+	int	spelling;	/* mend typos (intents/spell.h) */
 };
 
 /* A confidence or score rounded to three decimals, for output: more

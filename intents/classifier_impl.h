@@ -14,6 +14,7 @@
 #include "intents/evidence.h"
 #include "intents/model.h"
 #include "intents/rules.h"
+#include "intents/spell.h"
 #include "intents/topic.h"
 
 #define ID_OPERATOR	"handoff.operator"
@@ -64,6 +65,7 @@ struct classifier {
 	int				 catalog_cat;	/* what the portal offers */
 	int				 deadlines_cat;	/* … about timing */
 	struct calib			 calib;		/* calib.def */
+	struct spell			*spell;		/* NULL: spelling 0 */
 };
 
 struct classify_ctx {
@@ -73,6 +75,7 @@ struct classify_ctx {
 	struct topic_scratch		*ts;
 	struct rules_result		 rr;
 	struct stemmer			*stemmer;
+	struct spell_scratch		*spell;
 	struct aspects_scratch		*asp;		/* for c->aspects */
 	struct aspects_scratch		*pers;		/* for c->person */
 	struct evidence_query		 q;		/* the message's words */

@@ -301,3 +301,9 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 	c->topic = b;
 	c->article = ti->article[b];
 }
+
+const struct evidence *
+topic_index_evidence(const struct topic_index *ti)
+{
+	return ti->ev;
+}

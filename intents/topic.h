@@ -102,6 +102,9 @@ size_t	topic_index_docs(const struct topic_index *);
 
 const struct taxonomy *topic_index_list(const struct topic_index *);
 
+/* The index of the service articles' words (for intents/spell.c). */
+const struct evidence *topic_index_evidence(const struct topic_index *);
+
 /* The article id of topic t, or NULL when it has none. */
 const char *topic_index_article(const struct topic_index *, int t);
 

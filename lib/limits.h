@@ -14,6 +14,9 @@
 #define LIMIT_QUERY_TERMS		64
 /* Bytes of one token; longer runs are not words. */
 #define LIMIT_TOKEN_BYTES		64
+/* Misspelt words remembered per thread with their correction (a power of
+ * two): a day's new typos; a flood of made-up words empties it. */
+#define LIMIT_SPELL_CACHE		1024
 /* Entities found in one message; more is noise or an attack. */
 #define LIMIT_ENTITIES			16
 /* PCRE2 match limit (backtracking steps) per rule and message. */

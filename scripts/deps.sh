@@ -2,11 +2,13 @@
 # Installs the Debian 12 packages hotline builds and tests with, when any
 # is missing.  Run as root; idempotent.
 set -e
-# autoconf-archive: AX_PTHREAD for configure.ac (autogen.sh).
+# autoconf-archive: AX_PTHREAD for configure.ac (autogen.sh).  hunspell-ru:
+# the Russian dictionary that mends typos (intents/spell.c).
 build="build-essential autoconf automake autoconf-archive pkg-config libpcre2-dev
 libsqlite3-dev libjansson-dev libutf8proc-dev libstemmer-dev check
 libetpan-dev libxml2-dev libcurl4-gnutls-dev libgnutls28-dev
-libmicrohttpd-dev libsodium-dev libcmark-dev liblinear-dev sqlite3 curl"
+libmicrohttpd-dev libsodium-dev libcmark-dev liblinear-dev sqlite3 curl
+libhunspell-dev hunspell-ru"
 # Browser tests: Debian's chromium driven by playwright-core (npm).  Mail
 # tests: a real IMAP server (dovecot) and SMTP server (msmtpd).
 test="clang libclang-rt-14-dev chromium nodejs dovecot-imapd msmtp-mta"

@@ -238,6 +238,9 @@ static const struct setting settings[] = {
 	{ "model_veto", SETTING_NUMBER, 0, 1, CC(model_veto),
 	  "the learned second opinion's probability of another category at "
 	  "which a confident answer is withheld (1: never)", NULL, NULL },
+	{ "spelling", SETTING_INT, 0, 1, CC(spelling),
+	  "1: mend citizens' typos (\"заявлние\") with hunspell's Russian "
+	  "dictionary before matching; 0: match words as typed", NULL, NULL },
 	{ "topic_min", SETTING_NUMBER, 0, 10, CC(topic.min),
 	  "evidence needed to answer with a service's article", NULL, NULL },
 	{ "topic_margin", SETTING_NUMBER, 0, 1, CC(topic.margin),

@@ -82,7 +82,7 @@ same_classifier(const struct classifier_config *a,
 	    a->topic.strong == b->topic.strong &&
 	    a->topic.lead_min == b->topic.lead_min &&
 	    a->topic.record_min == b->topic.record_min &&
-	    a->model_veto == b->model_veto;
+	    a->model_veto == b->model_veto && a->spelling == b->spelling;
 }
 
 START_TEST(defaults_are_the_classifier_defaults_and_no_paths)
@@ -133,6 +133,7 @@ static const char every_key[] =
     "topic_lead_min 0.35\n"
     "topic_record_min 0.3\n"
     "model_veto 0.7\n"
+    "spelling 0\n"
     "listen [::1]:8443\n"
     "www_dir /srv/www\n"
     "mail_address Support@Hotline.example\n"
@@ -243,6 +244,7 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert(cfg.classifier.topic.lead_min == 0.35);
 	ck_assert(cfg.classifier.topic.record_min == 0.3);
 	ck_assert(cfg.classifier.model_veto == 0.7);
+	ck_assert_int_eq(cfg.classifier.spelling, 0);
 	ck_assert_str_eq(cfg.listen, "[::1]:8443");
 	ck_assert_str_eq(cfg.www_dir, "/srv/www");
 	ck_assert_str_eq(cfg.mail_address, "Support@Hotline.example");

@@ -117,6 +117,19 @@ check "why shows the full-text evidence and scores" \
 check "why gives the decision with its topic fields" \
 	sh -c "printf '%s' \"\$1\" | grep -q '^decision:     answer login.password_reset' &&
 	    printf '%s' \"\$1\" | grep -q '^topic: .*(best [-a-z._]* [0-9.]*, next [-a-z._]* [0-9.]*)'" _ "$out"
+# Citizens' typos are mended before matching (spelling 1, the default),
+# and editors see the mended text; spelling 0 matches words as typed.
+out=$("$HOTLINE" intents why "где подать заявлние с паспртом")
+check "why shows a misspelt message mended" \
+	contains "$out" "normalised:   где подать заявление с паспортом"
+out=$(printf '%s\n' '{"id":"t","text":"как оформить поосбие на ребенка до 3 лет"}' |
+	"$HOTLINE" classify)
+check "a misspelt benefit question is answered as one" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"services.benefits\",[^}]*\"action\":\"answer\"'" _ "$out"
+printf 'spelling 0\n' >"$tmp/nospell.conf"
+out=$("$HOTLINE" -c "$tmp/nospell.conf" intents why "где подать заявлние с паспртом")
+check "spelling 0 leaves the words as typed" \
+	contains "$out" "normalised:   где подать заявлние с паспртом"
 out=$("$HOTLINE" intents why "спасибо, всё понятно!")
 check "why says when a message is nothing but small talk" \
 	contains "$out" "small talk:   yes"
