@@ -218,8 +218,8 @@ russian(const char *w, size_t len)
 	return 1;
 }
 
-void
-spell_learn_text(struct spell *sp, const char *text)
+static void
+learn_text(struct spell *sp, const char *text, unsigned docs)
 {
 	char	*f, stem[STEM_MAX];
 	size_t	 flen, pos = 0, start, wlen;
@@ -230,8 +230,14 @@ spell_learn_text(struct spell *sp, const char *text)
 	while (text_next_word(f, flen, &pos, &start, &wlen))
 		if (wlen >= 2 * SPELL_MIN_LETTERS && russian(f + start, wlen) &&
 		    stemmer_stem(sp->st, f + start, wlen, stem) > 0)
-			learn(sp, stem, 1);
+			learn(sp, stem, docs);
 	free(f);
+}
+
+void
+spell_learn_text(struct spell *sp, const char *text)
+{
+	learn_text(sp, text, 1);
 }
 
 void
@@ -239,11 +245,14 @@ spell_learn_defs(struct spell *sp, const struct def_set *defs)
 {
 	size_t	i, j;
 
+	/* An editor wrote these words on purpose ("электронк*" for e-mail,
+	 * "сколко" for the typo itself): never rare, never mended. */
 	for (i = 0; i < defs->n; i++)
 		for (j = 0; j < defs->intents[i].npatterns; j++)
-			spell_learn_text(sp, defs->intents[i].patterns[j].source);
+			learn_text(sp, defs->intents[i].patterns[j].source,
+			    SPELL_RARE + 1);
 	for (i = 0; i < defs->nlists; i++)
-		spell_learn_text(sp, defs->lists[i].items);
+		learn_text(sp, defs->lists[i].items, SPELL_RARE + 1);
 }
 
 size_t
