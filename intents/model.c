@@ -26,6 +26,9 @@
  * top class on dev) that never reach a veto; 30 is sharp enough (0.70,
  * accuracy 0.93 on dev); 100 begins to overfit the examples. */
 #define MODEL_C		30.0
+/* The solver and its stopping tolerance. */
+#define MODEL_SOLVER	L2R_LR_DUAL
+#define MODEL_EPS	0.1
 
 struct intent_model_builder {
 	size_t			  nclasses;
@@ -228,8 +231,8 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	prob.x = b->x;
 	prob.y = b->y;
 	prob.bias = -1;		/* the bias is a feature of its own */
-	param.solver_type = L2R_LR_DUAL;
-	param.eps = 0.1;
+	param.solver_type = MODEL_SOLVER;
+	param.eps = MODEL_EPS;
 	param.C = b->c;
 	set_print_string_function(quiet);
 	if (b->n < 2 || (why = check_parameter(&prob, &param)) != NULL) {
@@ -347,6 +350,13 @@ probabilities(const struct intent_model *im, const struct feature_node *x,
 	}
 	for (i = 0; i < nr_class; i++)
 		sum += dec[i];
+	/* Only weights no training makes (a crafted cache file) get every
+	 * class to 0, where LIBLINEAR would divide 0 by 0. */
+	if (!(sum > 0)) {
+		for (i = 0; i < nr_class; i++)
+			dec[i] = 1. / nr_class;
+		return;
+	}
 	for (i = 0; i < nr_class; i++)
 		dec[i] = dec[i] / sum;
 }
@@ -372,4 +382,108 @@ intent_model_predict(const struct intent_model *im, const char *text,
 			prob[im->label_of[k]] = p[k];
 	free(p);
 	free(x);
+}
+
+void
+intent_model_builder_digest(const struct intent_model_builder *b,
+    void (*fn)(void *, const void *, size_t), void *arg)
+{
+	const struct feature_node	*f;
+	unsigned char			*buf = NULL;
+	size_t				 i, k, cap = 0, o;
+	uint32_t			 head[4];
+	double				 params[3];
+	int32_t				 idx;
+
+	head[0] = (uint32_t)b->nclasses;
+	head[1] = b->dim;
+	head[2] = (uint32_t)b->n;
+	head[3] = (uint32_t)liblinear_version;
+	params[0] = b->c;
+	params[1] = MODEL_EPS;
+	params[2] = MODEL_SOLVER;
+	fn(arg, head, sizeof(head));
+	fn(arg, params, sizeof(params));
+	/* Each example whole, field by field (a feature_node has padding). */
+	for (i = 0; i < b->n; i++) {
+		for (k = 0; b->x[i][k].index != -1; k++)
+			;
+		if ((k + 1) * 12 + sizeof(double) > cap) {
+			cap = (k + 1) * 12 + sizeof(double);
+			buf = xreallocarray(buf, cap, 1);
+		}
+		memcpy(buf, &b->y[i], sizeof(double));
+		o = sizeof(double);
+		for (f = b->x[i]; ; f++) {
+			idx = f->index;
+			memcpy(buf + o, &idx, 4);
+			o += 4;
+			if (f->index == -1)
+				break;
+			memcpy(buf + o, &f->value, 8);
+			o += 8;
+		}
+		fn(arg, buf, o);
+	}
+	free(buf);
+}
+
+size_t
+intent_model_builder_classes(const struct intent_model_builder *b)
+{
+	return b->nclasses;
+}
+
+unsigned
+intent_model_builder_dim(const struct intent_model_builder *b)
+{
+	return b->dim;
+}
+
+void
+intent_model_parts(const struct intent_model *im,
+    struct intent_model_parts *p)
+{
+	p->nclasses = im->nclasses;
+	p->dim = im->dim;
+	p->nr_class = im->m->nr_class;
+	p->labels = im->m->label;
+	p->w = im->m->w;
+}
+
+size_t
+intent_model_parts_weights(unsigned dim, int nr_class)
+{
+	return ((size_t)dim + 1) * (size_t)(nr_class == 2 ? 1 : nr_class);
+}
+
+struct intent_model *
+intent_model_from_parts(struct intent_model_parts *p)
+{
+	struct intent_model	*im;
+	struct model		*m;
+	int			 k;
+
+	/* LIBLINEAR's model as its train() makes one: malloc'd, freed by
+	 * free_and_destroy_model(). */
+	m = xcalloc(1, sizeof(*m));
+	m->param.solver_type = MODEL_SOLVER;
+	m->param.eps = MODEL_EPS;
+	m->nr_class = p->nr_class;
+	m->nr_feature = (int)p->dim + 1;	/* the bias is a feature */
+	m->w = p->w;
+	m->label = p->labels;
+	m->bias = -1;
+	p->w = NULL;
+	p->labels = NULL;
+	im = xcalloc(1, sizeof(*im));
+	im->m = m;
+	im->nclasses = p->nclasses;
+	im->dim = p->dim;
+	im->label_of = xcalloc((size_t)m->nr_class + 1, sizeof(int));
+	for (k = 0; k < m->nr_class; k++)
+		im->label_of[k] = m->label[k] >= 0 && (size_t)m->label[k] <
+		    im->nclasses ? m->label[k] : -1;
+	im->nr_w = m->nr_class == 2 ? 1 : m->nr_class;
+	return im;
 }

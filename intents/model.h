@@ -43,4 +43,33 @@ void	intent_model_builder_free(struct intent_model_builder **);
 void	intent_model_predict(const struct intent_model *, const char *text,
 	    size_t len, double *prob);
 
+/*
+ * For the weights cache (intents/modelcache.c).  What the training of a
+ * builder depends on, fed to fn in pieces: its shape, its parameters,
+ * LIBLINEAR's version and every example.
+ */
+void	intent_model_builder_digest(const struct intent_model_builder *,
+	    void (*fn)(void *, const void *, size_t), void *arg);
+size_t	intent_model_builder_classes(const struct intent_model_builder *);
+unsigned intent_model_builder_dim(const struct intent_model_builder *);
+
+/* A trained model's pieces: the classes LIBLINEAR saw (nr_class, their
+ * labels) and its weights, intent_model_parts_weights() doubles. */
+struct intent_model_parts {
+	size_t		 nclasses;	/* the builder's */
+	unsigned	 dim;
+	int		 nr_class;
+	int		*labels;	/* [nr_class] */
+	double		*w;
+};
+/* The pieces of a model, borrowed. */
+void	intent_model_parts(const struct intent_model *,
+	    struct intent_model_parts *);
+size_t	intent_model_parts_weights(unsigned dim, int nr_class);
+/*
+ * A model of pieces the caller checked (labels and w allocated with
+ * malloc, of the sizes above; nr_class >= 2); takes them over.
+ */
+struct intent_model *intent_model_from_parts(struct intent_model_parts *);
+
 #endif

@@ -156,17 +156,24 @@ topic_index_build(struct topic_index *ti, char **errstr_r)
 	return evidence_build(ti->ev, errstr_r);
 }
 
-int
-topic_index_train(struct topic_index *ti, char **errstr_r)
+struct intent_model_builder *
+topic_index_take_builder(struct topic_index *ti)
 {
+	struct intent_model_builder	*mb = ti->mb;
+
+	ti->mb = NULL;
 	/* No service articles (a knowledge base of general ones): the
-	 * full-text evidence finds nothing either. */
-	if (ti->ntopics == 0) {
-		intent_model_builder_free(&ti->mb);
-		return 0;
-	}
-	ti->model = intent_model_train(&ti->mb, errstr_r);
-	return ti->model == NULL ? -1 : 0;
+	 * full-text evidence finds nothing either, and no model is needed. */
+	if (ti->ntopics == 0)
+		intent_model_builder_free(&mb);
+	return mb;
+}
+
+void
+topic_index_set_model(struct topic_index *ti, struct intent_model *m)
+{
+	intent_model_free(&ti->model);
+	ti->model = m;
 }
 
 void

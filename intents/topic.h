@@ -72,11 +72,16 @@ void	topic_index_add_other(struct topic_index *, const char *text,
 	    size_t len);
 
 /*
- * Trains the letter-level model on what was added; apart from the index so
- * that it can run on the thread that trains the categories' model.
- * Returns 0, or -1 with an allocated *errstr_r.
+ * The builder of the letter-level model, with what was added, taken from
+ * the index so that it can be trained on the thread that trains the
+ * categories' model; NULL when there are no service articles (no model is
+ * needed then).
  */
-int	topic_index_train(struct topic_index *, char **errstr_r);
+struct intent_model_builder;
+struct intent_model;
+struct intent_model_builder *topic_index_take_builder(struct topic_index *);
+/* Gives the index its trained model (taken over). */
+void	topic_index_set_model(struct topic_index *, struct intent_model *);
 
 /* Indexes what was added.  Returns 0, or -1 with an allocated *errstr_r. */
 int	topic_index_build(struct topic_index *, char **errstr_r);

@@ -23,6 +23,7 @@ Suite	*classifier_suite(void);
 Suite	*prefilter_suite(void);
 Suite	*calib_suite(void);
 Suite	*evidence_suite(void);
+Suite	*modelcache_suite(void);
 /* mailbox */
 Suite	*mail_suite(void);
 Suite	*strip_suite(void);

@@ -79,6 +79,7 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 	sqlite3			*db = NULL;
 	const char		*why;
 	char			*path, *data, *attach, *tax, *defs, *err = NULL;
+	char			*cache = NULL;
 	int			 rc = 1;
 
 	if (argc != 0) {
@@ -111,6 +112,7 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 		goto out;
 	p.taxonomy = tax;
 	p.defs = defs;
+	p.model_cache = cache = paths_model_cache(path);
 	if ((cl = classifier_load(&p, db, &cfg->classifier, print_err,
 	    stderr)) == NULL) {
 		err = xstrdup("the categories did not load (see above)");
@@ -146,6 +148,7 @@ out:
 		stmt_forget(db);
 	sqldb_close(&db);
 	free(path);
+	free(cache);
 	free(data);
 	free(attach);
 	free(tax);

@@ -89,7 +89,7 @@ brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
 	struct classifier_paths	 p;
 	struct brain		*b;
 	const char		*why;
-	char			*tax, *defs;
+	char			*tax, *defs, *state, *cache;
 
 	b = xcalloc(1, sizeof(*b));
 	atomic_init(&b->refs, 1);
@@ -102,17 +102,24 @@ brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
 	}
 	tax = xasprintf("%s/intents/taxonomy.json", data_dir);
 	defs = xasprintf("%s/intents/defs", data_dir);
+	state = paths_state_db(cfg->state_db);
+	cache = paths_model_cache(state);
 	p.taxonomy = tax;
 	p.defs = defs;
+	p.model_cache = cache;
 	if (brain_http(b, cfg, errs) == -1) {
 		free(tax);
 		free(defs);
+		free(state);
+		free(cache);
 		brain_put(b);
 		return NULL;
 	}
 	b->cl = classifier_load(&p, db, &cfg->classifier, print_err, errs);
 	free(tax);
 	free(defs);
+	free(state);
+	free(cache);
 	if (b->cl == NULL) {
 		brain_put(b);
 		return NULL;

@@ -149,6 +149,7 @@ setup(void)
 	config_defaults(&cfg);
 	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
 	p.defs = HOTLINE_SRCDIR "/intents/defs";
+	p.model_cache = NULL;
 	ck_assert_ptr_nonnull(cl = classifier_load(&p, db, &cfg.classifier,
 	    print_err, NULL));
 	cx = classify_ctx_new(cl);

@@ -75,6 +75,7 @@ world_setup(void)
 	classifier_config_defaults(&cfg);
 	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
 	p.defs = HOTLINE_SRCDIR "/intents/defs";
+	p.model_cache = NULL;
 	if ((cl = classifier_load(&p, db, &cfg, print_err, NULL)) == NULL)
 		abort();
 	cx = classify_ctx_new(cl);
