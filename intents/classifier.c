@@ -552,6 +552,7 @@ classify_ctx_free(struct classify_ctx **xp)
 	free(x->prob);
 	free(x->mprob);
 	free(x->seen);
+	intent_model_input_release(&x->mi);
 	free(x);
 	*xp = NULL;
 }
@@ -798,6 +799,7 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	free(masked);
 	v->lang = n.lang;
 	v->model_category = -1;
+	x->mi_made = 0;
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
 	small_talk_only(x);
 	keep_seen(x, n.match, n.match_len);

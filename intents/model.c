@@ -29,6 +29,7 @@
 /* The solver and its stopping tolerance. */
 #define MODEL_SOLVER	L2R_LR_DUAL
 #define MODEL_EPS	0.1
+#define MODEL_CLASSES	INTENT_MODEL_CLASSES
 
 struct intent_model_builder {
 	size_t			  nclasses;
@@ -91,18 +92,19 @@ room_for(size_t len)
 }
 
 /*
- * The feature vector of text[0..len): written to out (room_for(len)
- * nodes), terminated by index -1, with a bias feature.  Returns the number
- * of nodes before the terminator.
+ * The hashes of the features of text[0..len), in order: written to out
+ * (room_for(len) - 2 of them at most); returns how many.  A model's
+ * feature is its hash's bucket, the hash modulo its dimension; the hashes
+ * are the same for every model, so a message is hashed once for all
+ * (struct intent_model_input).
  */
 static size_t
-features(const char *text, size_t len, uint32_t dim, struct feature_node *out)
+hashes(const char *text, size_t len, uint32_t *out)
 {
 	size_t		 cap = room_for(len) - 2;
 	char		 w[LIMIT_TOKEN_BYTES + 2];
 	size_t		 n = 0, i = 0, wl, k, o, pos[LIMIT_TOKEN_BYTES + 2];
 	size_t		 npos, g, j;
-	double		 norm;
 
 	while (i < len && n + 16 < cap) {
 		while (i < len && is_sep((unsigned char)text[i]))
@@ -122,28 +124,76 @@ features(const char *text, size_t len, uint32_t dim, struct feature_node *out)
 		if (wl == 1)
 			continue;
 		w[wl++] = ' ';
-		/* dim is a power of two: a mask is its remainder. */
-		out[n++].index = (int)(fnv(w, wl, 1) & (dim - 1)) + 1;
+		out[n++] = fnv(w, wl, 1);
 		/* Character positions, for n-grams of whole characters. */
 		for (npos = 0, o = 0; o < wl; o += char_len((unsigned char)w[o]))
 			pos[npos++] = o;
 		pos[npos] = wl;
 		for (g = 3; g <= 4; g++)
 			for (j = 0; j + g <= npos && n < cap; j++)
-				out[n++].index = (int)(fnv(w + pos[j],
-				    pos[j + g] - pos[j], (uint32_t)g) &
-				    (dim - 1)) + 1;
+				out[n++] = fnv(w + pos[j], pos[j + g] - pos[j],
+				    (uint32_t)g);
 	}
+	return n;
+}
+
+/* Each feature's value: vectors are scaled by the square root of their
+ * number of features (the bias included). */
+static double
+norm_of(size_t n)
+{
+	return n > 0 ? 1 / sqrt((double)n + 1) : 1;
+}
+
+/*
+ * The feature vector of text[0..len): written to out (room_for(len)
+ * nodes), terminated by index -1, with a bias feature.  Returns the number
+ * of nodes before the terminator.
+ */
+static size_t
+features(const char *text, size_t len, uint32_t dim, struct feature_node *out)
+{
+	uint32_t	*h;
+	size_t		 n, i;
+	double		 norm;
+
+	h = xreallocarray(NULL, room_for(len), sizeof(*h));
+	n = hashes(text, len, h);
 	/* No sort and no merge of repeats: LIBLINEAR takes features in any
 	 * order, and a repeated n-gram simply counts twice, in training as in
-	 * prediction (sorting cost as much as the rest of the model). */
-	norm = n > 0 ? 1 / sqrt((double)n + 1) : 1;
-	for (i = 0; i < n; i++)
+	 * prediction (sorting cost as much as the rest of the model).  dim is
+	 * a power of two: a mask is the remainder. */
+	norm = norm_of(n);
+	for (i = 0; i < n; i++) {
+		out[i].index = (int)(h[i] & (dim - 1)) + 1;
 		out[i].value = norm;
+	}
+	free(h);
 	out[n].index = (int)dim + 1;	/* the bias */
 	out[n].value = norm;
 	out[n + 1].index = -1;
 	return n + 1;
+}
+
+void
+intent_model_input_make(struct intent_model_input *in, const char *text,
+    size_t len)
+{
+	if (len > LIMIT_CLASSIFY_BYTES)
+		len = LIMIT_CLASSIFY_BYTES;
+	if (room_for(len) > in->cap) {
+		in->cap = room_for(len);
+		in->hash = xreallocarray(in->hash, in->cap, sizeof(*in->hash));
+	}
+	in->n = hashes(text, len, in->hash);
+	in->value = norm_of(in->n);
+}
+
+void
+intent_model_input_release(struct intent_model_input *in)
+{
+	free(in->hash);
+	memset(in, 0, sizeof(*in));
 }
 
 struct intent_model_builder *
@@ -235,7 +285,10 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	param.eps = MODEL_EPS;
 	param.C = b->c;
 	set_print_string_function(quiet);
-	if (b->n < 2 || (why = check_parameter(&prob, &param)) != NULL) {
+	if (b->nclasses > MODEL_CLASSES)
+		why = "too many classes";
+	if (b->n < 2 || why != NULL ||
+	    (why = check_parameter(&prob, &param)) != NULL) {
 		*errstr_r = xasprintf("second opinion: %s", b->n < 2 ?
 		    "fewer than two examples" : why);
 		goto out;
@@ -280,18 +333,23 @@ intent_model_free(struct intent_model **imp)
  * additions) and no allocation per call.
  */
 static void
-probabilities(const struct intent_model *im, const struct feature_node *x,
-    double *dec)
+probabilities(const struct intent_model *im,
+    const struct intent_model_input *in, double *dec)
 {
 	const double	*w = im->m->w, *row;
 	const int	 nr_w = im->nr_w, nr_class = im->m->nr_class;
-	const int	 n = im->m->nr_feature + (im->m->bias >= 0);
-	const struct feature_node *f;
+	const uint32_t	 mask = im->dim - 1;
+	const size_t	 nf = in->n + 1;	/* the bias last */
+	const double	 v = in->value;
+	const v2d	 vv = { v, v };
 	double		 sum = 0;
-	v2d		 acc[BLOCK], wv, vv;
+	v2d		 acc[BLOCK], wv;
+	size_t		 f;
 	int		 i, b, k, nb;
 
-
+	/* The row of feature f: its bucket's, or the bias's. */
+#define ROW(f) (w + (size_t)((f) < in->n ? in->hash[(f)] & mask : im->dim) * \
+	(size_t)nr_w + b)
 	/* Classes sixteen at a time, their sums in eight registers over all
 	 * the features, then the rest; each class's sum still adds its
 	 * features in their order. */
@@ -299,11 +357,8 @@ probabilities(const struct intent_model *im, const struct feature_node *x,
 		v2d a0 = { 0, 0 }, a1 = a0, a2 = a0, a3 = a0, a4 = a0,
 		    a5 = a0, a6 = a0, a7 = a0;
 
-		for (f = x; f->index != -1; f++) {
-			if (f->index > n)
-				continue;
-			row = w + (size_t)(f->index - 1) * (size_t)nr_w + b;
-			vv = (v2d){ f->value, f->value };
+		for (f = 0; f < nf; f++) {
+			row = ROW(f);
 #define LANE(a, k) do {						\
 	memcpy(&wv, row + 2 * (k), sizeof(wv));			\
 	(a) += wv * vv;							\
@@ -325,23 +380,21 @@ probabilities(const struct intent_model *im, const struct feature_node *x,
 			acc[k] = (v2d){ 0, 0 };
 		if ((nr_w - b) % 2)
 			dec[nr_w - 1] = 0;
-		for (f = x; f->index != -1; f++) {
-			if (f->index > n)
-				continue;
-			row = w + (size_t)(f->index - 1) * (size_t)nr_w + b;
-			vv = (v2d){ f->value, f->value };
+		for (f = 0; f < nf; f++) {
+			row = ROW(f);
 			for (k = 0; k < nb; k++) {
 				memcpy(&wv, row + 2 * k, sizeof(wv));
 				acc[k] += wv * vv;
 			}
 			if ((nr_w - b) % 2)
-				dec[nr_w - 1] += row[2 * nb] * f->value;
+				dec[nr_w - 1] += row[2 * nb] * v;
 		}
 		for (k = 0; k < nb; k++) {
 			dec[b + 2 * k] = acc[k][0];
 			dec[b + 2 * k + 1] = acc[k][1];
 		}
 	}
+#undef ROW
 	for (i = 0; i < nr_w; i++)
 		dec[i] = 1 / (1 + exp(-dec[i]));
 	if (nr_class == 2) {
@@ -362,26 +415,29 @@ probabilities(const struct intent_model *im, const struct feature_node *x,
 }
 
 void
+intent_model_predict_input(const struct intent_model *im,
+    const struct intent_model_input *in, double *prob)
+{
+	double	p[MODEL_CLASSES];
+	int	k;
+
+	memset(prob, 0, im->nclasses * sizeof(*prob));
+	probabilities(im, in, p);
+	for (k = 0; k < im->m->nr_class; k++)
+		if (im->label_of[k] >= 0)
+			prob[im->label_of[k]] = p[k];
+}
+
+void
 intent_model_predict(const struct intent_model *im, const char *text,
     size_t len, double *prob)
 {
-	struct feature_node	*x;
-	double			*p;
-	int			 k, nr;
+	struct intent_model_input	in;
 
-	memset(prob, 0, im->nclasses * sizeof(*prob));
-	if (len > LIMIT_CLASSIFY_BYTES)
-		len = LIMIT_CLASSIFY_BYTES;
-	nr = get_nr_class(im->m);
-	x = xreallocarray(NULL, room_for(len), sizeof(*x));
-	p = xreallocarray(NULL, (size_t)nr + 1, sizeof(*p));
-	features(text, len, im->dim, x);
-	probabilities(im, x, p);
-	for (k = 0; k < nr; k++)
-		if (im->label_of[k] >= 0)
-			prob[im->label_of[k]] = p[k];
-	free(p);
-	free(x);
+	memset(&in, 0, sizeof(in));
+	intent_model_input_make(&in, text, len);
+	intent_model_predict_input(im, &in, prob);
+	intent_model_input_release(&in);
 }
 
 void

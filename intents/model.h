@@ -11,8 +11,16 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include "lib/limits.h"
+
 struct intent_model;
 struct intent_model_builder;
+
+/* At most this many classes (the categories and the topics are each
+ * bounded by LIMIT_INTENTS, the topics' model has one more). */
+#define INTENT_MODEL_CLASSES	(LIMIT_INTENTS + 1)
 
 /* A builder for a model over nclasses classes. */
 struct intent_model_builder *intent_model_builder_new(size_t nclasses);
@@ -42,6 +50,25 @@ void	intent_model_builder_free(struct intent_model_builder **);
  */
 void	intent_model_predict(const struct intent_model *, const char *text,
 	    size_t len, double *prob);
+
+/*
+ * A message's features hashed once for every model that reads it (models
+ * differ in how many buckets the hashes fall into): the classifier asks
+ * two.  Zero it before the first intent_model_input_make; it keeps its
+ * room from message to message.
+ */
+struct intent_model_input {
+	uint32_t	*hash;		/* per feature, in order */
+	size_t		 n;
+	size_t		 cap;
+	double		 value;		/* every feature's */
+};
+void	intent_model_input_make(struct intent_model_input *, const char *text,
+	    size_t len);
+void	intent_model_input_release(struct intent_model_input *);
+/* intent_model_predict() of a message hashed already. */
+void	intent_model_predict_input(const struct intent_model *,
+	    const struct intent_model_input *, double *prob);
 
 /*
  * For the weights cache (intents/modelcache.c).  What the training of a

@@ -114,7 +114,8 @@ read_parts(FILE *fp, crypto_generichash_state *st,
 		return -1;
 	}
 	/* LIBLINEAR saw at least two classes and at most all of them. */
-	if (nr_class < 2 || nr_class > nclasses) {
+	if (nr_class < 2 || nr_class > nclasses ||
+	    nr_class > INTENT_MODEL_CLASSES) {
 		*why_r = "a number of classes out of range";
 		return -1;
 	}

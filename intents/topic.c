@@ -248,8 +248,8 @@ topic_scratch_free(struct topic_scratch **sp)
 
 void
 topic_choose(const struct topic_index *ti, struct topic_scratch *s,
-    const struct evidence_query *q, const char *text, size_t len, size_t skip,
-    struct topic_choice *c)
+    const struct evidence_query *q, const struct intent_model_input *in,
+    size_t skip, struct topic_choice *c)
 {
 	const struct evidence_result	*er = &s->er;
 	double				 fts, sc, best = 0, second = 0;
@@ -262,7 +262,7 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 	if (ti->ntopics == 0)
 		return;
 	evidence_score(ti->ev, s->es, q, skip, &s->er);
-	intent_model_predict(ti->model, text, len, s->prob);
+	intent_model_predict_input(ti->model, in, s->prob);
 	for (i = 0; i < er->n; i++) {
 		if (ti->article[i] == NULL)
 			continue;

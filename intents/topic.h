@@ -101,13 +101,14 @@ void	topic_scratch_free(struct topic_scratch **);
 
 /*
  * Weighs the words of a normalised message (q, from evidence_query_make)
- * and its letters (the normalised text[0..len), for the model) against
- * every topic and fills *c.  skip leaves one document out of the full
- * text (leave-one-out checks), (size_t)-1 none.
+ * and its letters (in, its features hashed for the model) against every
+ * topic and fills *c.  skip leaves one document out of the full text
+ * (leave-one-out checks), (size_t)-1 none.
  */
 struct evidence_query;
+struct intent_model_input;
 void	topic_choose(const struct topic_index *, struct topic_scratch *,
-	    const struct evidence_query *, const char *text, size_t len,
+	    const struct evidence_query *, const struct intent_model_input *in,
 	    size_t skip, struct topic_choice *c);
 
 #endif
