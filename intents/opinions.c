@@ -233,7 +233,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	    tc.rival < 0 && tc.article != NULL) {
 		v->lead_article = v->article;
 		v->article = tc.article;
-		v->aspect = aspects_match(c->aspects, n->match, n->match_len);
+		v->aspect = aspects_match_with(c->aspects, x->asp, n->match,
+		    n->match_len);
 		if (v->aspect < 0)
 			v->aspect = c->cats[v->category].lead_section;
 		return;
