@@ -306,19 +306,21 @@ read_beside(struct classifier *c, const char *taxonomy, struct load *l)
  * would differ from run to run.  The sequence starts where a fresh
  * process's does (srand(1)), so that the weights depend on the examples
  * alone, on a reload too; and so the weights cache (modelcache.h) can
- * stand for a training with the same examples. */
+ * stand for a training with the same examples.  Read from that cache, the
+ * models are a fifth of what the rules and the categories' index take:
+ * the thread builds the topics' index too. */
 struct training {
 	struct intent_model_builder	*mb;
 	struct intent_model		*model;
 	struct topic_index		*ti;
 	const char			*cache;		/* or NULL */
 	char				*err;
+	char				*build_err;	/* the topics' index */
 };
 
-static void *
-train(void *arg)
+static void
+train_models(struct training *t)
 {
-	struct training		*t = arg;
 	struct intent_model_builder *b[2];
 	struct intent_model	*m[2] = { NULL, NULL };
 	struct modelcache_shape	 shape[2];
@@ -341,11 +343,11 @@ train(void *arg)
 	if (b[0] != NULL && (m[0] = intent_model_train(&b[0], &t->err)) ==
 	    NULL) {
 		intent_model_builder_free(&b[1]);
-		return NULL;
+		return;
 	}
 	if ((m[1] = intent_model_train(&b[1], &t->err)) == NULL) {
 		intent_model_free(&m[0]);
-		return NULL;
+		return;
 	}
 	/* Not written is only slower next time. */
 	if (t->cache != NULL)
@@ -353,6 +355,19 @@ train(void *arg)
 done:
 	topic_index_set_model(t->ti, m[0]);
 	t->model = m[1];
+}
+
+static void *
+train(void *arg)
+{
+	struct training	*t = arg;
+
+	train_models(t);
+	/* Its own fields only (the index, not the model's): the main thread
+	 * builds the categories' index meanwhile. */
+	if (topic_index_build(t->ti, &t->build_err) == -1 &&
+	    t->build_err == NULL)
+		t->build_err = xstrdup("the topics' index did not build");
 	return NULL;
 }
 
@@ -363,7 +378,7 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	struct classifier	*c;
 	struct load		 l = { err, arg, 0 };
 	struct article_walk	 w = { NULL, &l, NULL, 0 };
-	struct training		 tr = { NULL, NULL, NULL, NULL, NULL };
+	struct training		 tr = { NULL, NULL, NULL, NULL, NULL, NULL };
 	pthread_t		 th;
 	char			*e;
 	int			*map = NULL, threaded;
@@ -412,13 +427,16 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 		train(&tr);
 	editform_resolve(&c->defs, count_err, &l);
 	rules_compile(&c->defs, map, c->ncats, &c->rules, count_err, &l);
-	if (evidence_build(c->ev, &e) == -1 ||
-	    topic_index_build(c->ti, &e) == -1) {
+	if (evidence_build(c->ev, &e) == -1) {
 		lerr(&l, "%s", e);
 		free(e);
 	}
 	if (threaded)
 		pthread_join(th, NULL);
+	if (tr.build_err != NULL) {
+		lerr(&l, "%s", tr.build_err);
+		free(tr.build_err);
+	}
 	if ((c->model = tr.model) == NULL) {
 		lerr(&l, "%s", tr.err);
 		free(tr.err);
