@@ -53,7 +53,15 @@ struct intent_model {
 	uint32_t	 dim;
 	int		*label_of;	/* [liblinear's index] = class */
 	int		 nr_w;		/* weights per feature */
+	/* The weights of the features training saw, row by row (LIBLINEAR's
+	 * table without its rows of zeros: most of the 2^16 buckets of the
+	 * categories' model are empty, and the rest fit in the caches). */
+	uint32_t	*rowmap;	/* [bucket or bias] = row, or NO_ROW */
+	double		*w;		/* [row * nr_w + class] */
 };
+#define NO_ROW		UINT32_MAX
+
+static void	compact(struct intent_model *);
 
 static uint32_t
 fnv(const char *p, size_t len, uint32_t seed)
@@ -306,6 +314,7 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	/* As predict_values() has it: one weight per class, but a single
 	 * one for two classes. */
 	im->nr_w = im->m->nr_class == 2 ? 1 : im->m->nr_class;
+	compact(im);
 out:
 	intent_model_builder_free(bp);
 	return im;
@@ -320,6 +329,8 @@ intent_model_free(struct intent_model **imp)
 		return;
 	free_and_destroy_model(&im->m);
 	free(im->label_of);
+	free(im->rowmap);
+	free(im->w);
 	free(im);
 	*imp = NULL;
 }
@@ -332,13 +343,42 @@ intent_model_free(struct intent_model **imp)
  * compiler can vectorise (each class's sum is still one sequence of
  * additions) and no allocation per call.
  */
+/*
+ * Moves LIBLINEAR's weights into im's table of the rows that are not all
+ * zero, and frees LIBLINEAR's.  A zero row adds only zeros to every sum,
+ * which leaves each sum as it is (x + 0 = x, and +0 + -0 = +0): skipping
+ * it changes no bit.
+ */
+static void
+compact(struct intent_model *im)
+{
+	const double	*w = im->m->w;
+	const size_t	 nr_w = (size_t)im->nr_w, nrows = (size_t)im->dim + 1;
+	size_t		 r, k, n = 0;
+
+	im->rowmap = xreallocarray(NULL, nrows, sizeof(*im->rowmap));
+	for (r = 0; r < nrows; r++) {
+		for (k = 0; k < nr_w && w[r * nr_w + k] == 0; k++)
+			;
+		im->rowmap[r] = k < nr_w ? (uint32_t)n++ : NO_ROW;
+	}
+	im->w = xreallocarray(NULL, n + 1, nr_w * sizeof(*im->w));
+	for (r = 0; r < nrows; r++)
+		if (im->rowmap[r] != NO_ROW)
+			memcpy(im->w + (size_t)im->rowmap[r] * nr_w,
+			    w + r * nr_w, nr_w * sizeof(*w));
+	free(im->m->w);
+	im->m->w = NULL;
+}
+
 static void
 probabilities(const struct intent_model *im,
     const struct intent_model_input *in, double *dec)
 {
-	const double	*w = im->m->w, *row;
+	const double	*w = im->w, *row;
 	const int	 nr_w = im->nr_w, nr_class = im->m->nr_class;
 	const uint32_t	 mask = im->dim - 1;
+	uint32_t	 r;
 	const size_t	 nf = in->n + 1;	/* the bias last */
 	const double	 v = in->value;
 	const v2d	 vv = { v, v };
@@ -347,9 +387,9 @@ probabilities(const struct intent_model *im,
 	size_t		 f;
 	int		 i, b, k, nb;
 
-	/* The row of feature f: its bucket's, or the bias's. */
-#define ROW(f) (w + (size_t)((f) < in->n ? in->hash[(f)] & mask : im->dim) * \
-	(size_t)nr_w + b)
+	/* The row of feature f (its bucket's, or the bias's), if any. */
+#define ROW(f) (r = im->rowmap[(f) < in->n ? in->hash[(f)] & mask : im->dim], \
+	r == NO_ROW ? NULL : w + (size_t)r * (size_t)nr_w + b)
 	/* Classes sixteen at a time, their sums in eight registers over all
 	 * the features, then the rest; each class's sum still adds its
 	 * features in their order. */
@@ -358,7 +398,8 @@ probabilities(const struct intent_model *im,
 		    a5 = a0, a6 = a0, a7 = a0;
 
 		for (f = 0; f < nf; f++) {
-			row = ROW(f);
+			if ((row = ROW(f)) == NULL)
+				continue;
 #define LANE(a, k) do {						\
 	memcpy(&wv, row + 2 * (k), sizeof(wv));			\
 	(a) += wv * vv;							\
@@ -381,7 +422,8 @@ probabilities(const struct intent_model *im,
 		if ((nr_w - b) % 2)
 			dec[nr_w - 1] = 0;
 		for (f = 0; f < nf; f++) {
-			row = ROW(f);
+			if ((row = ROW(f)) == NULL)
+				continue;
 			for (k = 0; k < nb; k++) {
 				memcpy(&wv, row + 2 * k, sizeof(wv));
 				acc[k] += wv * vv;
@@ -504,7 +546,17 @@ intent_model_parts(const struct intent_model *im,
 	p->dim = im->dim;
 	p->nr_class = im->m->nr_class;
 	p->labels = im->m->label;
-	p->w = im->m->w;
+	p->w = NULL;		/* by rows: intent_model_row() */
+}
+
+const double *
+intent_model_row(const struct intent_model *im, size_t r)
+{
+	static const double	zeros[INTENT_MODEL_CLASSES];
+
+	if (r > im->dim || im->rowmap[r] == NO_ROW)
+		return zeros;
+	return im->w + (size_t)im->rowmap[r] * (size_t)im->nr_w;
 }
 
 size_t
@@ -541,5 +593,6 @@ intent_model_from_parts(struct intent_model_parts *p)
 		im->label_of[k] = m->label[k] >= 0 && (size_t)m->label[k] <
 		    im->nclasses ? m->label[k] : -1;
 	im->nr_w = m->nr_class == 2 ? 1 : m->nr_class;
+	compact(im);
 	return im;
 }

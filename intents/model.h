@@ -89,9 +89,12 @@ struct intent_model_parts {
 	int		*labels;	/* [nr_class] */
 	double		*w;
 };
-/* The pieces of a model, borrowed. */
+/* The pieces of a model, borrowed; w is NULL: a trained model keeps its
+ * weights by rows (r from 0 to dim, the bias last), nr_class of them, or
+ * one for two classes. */
 void	intent_model_parts(const struct intent_model *,
 	    struct intent_model_parts *);
+const double *intent_model_row(const struct intent_model *, size_t r);
 size_t	intent_model_parts_weights(unsigned dim, int nr_class);
 /*
  * A model of pieces the caller checked (labels and w allocated with

@@ -257,7 +257,7 @@ modelcache_write(FILE *fp, const unsigned char key[MODELCACHE_KEY_BYTES],
 	unsigned char			 sum[32];
 	uint32_t			 v[3];
 	int32_t				 l;
-	size_t				 i;
+	size_t				 i, r;
 	int				 k, rc = 0;
 
 	if (sodium_init() < 0)
@@ -281,8 +281,10 @@ modelcache_write(FILE *fp, const unsigned char key[MODELCACHE_KEY_BYTES],
 			l = p.labels[k];
 			rc |= put(fp, &st, &l, sizeof(l));
 		}
-		rc |= put(fp, &st, p.w, intent_model_parts_weights(p.dim,
-		    p.nr_class) * sizeof(*p.w));
+		for (r = 0; r <= p.dim; r++)
+			rc |= put(fp, &st, intent_model_row(m[i], r),
+			    (size_t)(p.nr_class == 2 ? 1 : p.nr_class) *
+			    sizeof(double));
 	}
 	crypto_generichash_final(&st, sum, sizeof(sum));
 	if (fwrite(sum, 1, sizeof(sum), fp) != sizeof(sum))
