@@ -22,6 +22,7 @@
 #include "intents/editform.h"
 #include "intents/evidence.h"
 #include "intents/model.h"
+#include "intents/modelcache.h"
 #include "intents/rules.h"
 #include "intents/topic.h"
 #include "kb/article.h"
@@ -300,28 +301,75 @@ read_beside(struct classifier *c, const char *taxonomy, struct load *l)
 
 /* The second opinions (the categories' and the topics'), trained on
  * their own thread while the rules compile and the indexes build: they
- * are a third of the load, and need nothing else once their examples are
- * in.  One after the other, never side by side: LIBLINEAR shuffles with
- * rand(), whose one sequence two trainings at once would share in
- * whatever order the threads run, and the models would differ from run
- * to run. */
+ * are three quarters of the CPU of a load, and need nothing else once
+ * their examples are in.  One after the other, never side by side:
+ * LIBLINEAR shuffles with rand(), whose one sequence two trainings at
+ * once would share in whatever order the threads run, and the models
+ * would differ from run to run.  The sequence starts where a fresh
+ * process's does (srand(1)), so that the weights depend on the examples
+ * alone, on a reload too; and so the weights cache (modelcache.h) can
+ * stand for a training with the same examples.  Read from that cache, the
+ * models are a fifth of what the rules and the categories' index take:
+ * the thread builds the topics' index too. */
 struct training {
 	struct intent_model_builder	*mb;
 	struct intent_model		*model;
 	struct topic_index		*ti;
+	const char			*cache;		/* or NULL */
 	char				*err;
+	char				*build_err;	/* the topics' index */
 };
+
+static void
+train_models(struct training *t)
+{
+	struct intent_model_builder *b[2];
+	struct intent_model	*m[2] = { NULL, NULL };
+	struct modelcache_shape	 shape[2];
+	unsigned char		 key[MODELCACHE_KEY_BYTES];
+	const char		*why;
+
+	b[0] = topic_index_take_builder(t->ti);
+	b[1] = t->mb;
+	t->mb = NULL;
+	if (t->cache != NULL) {
+		modelcache_key(b, 2, key, shape);
+		/* A miss (absent, stale, damaged) is why: train. */
+		if (modelcache_load(t->cache, key, shape, 2, m, &why) == 0) {
+			intent_model_builder_free(&b[0]);
+			intent_model_builder_free(&b[1]);
+			goto done;
+		}
+	}
+	srand(1);
+	if (b[0] != NULL && (m[0] = intent_model_train(&b[0], &t->err)) ==
+	    NULL) {
+		intent_model_builder_free(&b[1]);
+		return;
+	}
+	if ((m[1] = intent_model_train(&b[1], &t->err)) == NULL) {
+		intent_model_free(&m[0]);
+		return;
+	}
+	/* Not written is only slower next time. */
+	if (t->cache != NULL)
+		(void)modelcache_save(t->cache, key, m, 2);
+done:
+	topic_index_set_model(t->ti, m[0]);
+	t->model = m[1];
+}
 
 static void *
 train(void *arg)
 {
 	struct training	*t = arg;
 
-	if (topic_index_train(t->ti, &t->err) == -1) {
-		intent_model_builder_free(&t->mb);
-		return NULL;
-	}
-	t->model = intent_model_train(&t->mb, &t->err);
+	train_models(t);
+	/* Its own fields only (the index, not the model's): the main thread
+	 * builds the categories' index meanwhile. */
+	if (topic_index_build(t->ti, &t->build_err) == -1 &&
+	    t->build_err == NULL)
+		t->build_err = xstrdup("the topics' index did not build");
 	return NULL;
 }
 
@@ -350,7 +398,7 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	struct classifier	*c;
 	struct load		 l = { err, arg, 0 };
 	struct article_walk	 w = { NULL, &l, NULL, 0 };
-	struct training		 tr = { NULL, NULL, NULL, NULL };
+	struct training		 tr = { NULL, NULL, NULL, NULL, NULL, NULL };
 	pthread_t		 th;
 	char			*e;
 	int			*map = NULL, threaded;
@@ -393,13 +441,13 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	link_defs(c, &w, map, &l);
 	tr.mb = intent_model_builder_new(c->ncats);
 	tr.ti = c->ti;
+	tr.cache = paths->model_cache;
 	add_examples(c, tr.mb);
 	if (!(threaded = pthread_create(&th, NULL, train, &tr) == 0))
 		train(&tr);
 	editform_resolve(&c->defs, count_err, &l);
 	rules_compile(&c->defs, map, c->ncats, &c->rules, count_err, &l);
-	if (evidence_build(c->ev, &e) == -1 ||
-	    topic_index_build(c->ti, &e) == -1) {
+	if (evidence_build(c->ev, &e) == -1) {
 		lerr(&l, "%s", e);
 		free(e);
 	}
@@ -411,6 +459,10 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	}
 	if (threaded)
 		pthread_join(th, NULL);
+	if (tr.build_err != NULL) {
+		lerr(&l, "%s", tr.build_err);
+		free(tr.build_err);
+	}
 	if ((c->model = tr.model) == NULL) {
 		lerr(&l, "%s", tr.err);
 		free(tr.err);
@@ -547,6 +599,7 @@ classify_ctx_free(struct classify_ctx **xp)
 	free(x->prob);
 	free(x->mprob);
 	free(x->seen);
+	intent_model_input_release(&x->mi);
 	free(x);
 	*xp = NULL;
 }
@@ -794,6 +847,7 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	spell_correct(c->spell, x->spell, &n);
 	v->lang = n.lang;
 	v->model_category = -1;
+	x->mi_made = 0;
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
 	small_talk_only(x);
 	keep_seen(x, n.match, n.match_len);

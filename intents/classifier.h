@@ -101,6 +101,9 @@ struct classify_ctx;
 struct classifier_paths {
 	const char	*taxonomy;	/* intents/taxonomy.json */
 	const char	*defs;		/* intents/defs */
+	const char	*model_cache;	/* the second opinions' trained
+					   weights (modelcache.h), or NULL:
+					   train at every load */
 };
 
 /*

@@ -88,7 +88,15 @@ struct classify_ctx {
 	size_t				 seen_len;
 	size_t				 seen_cap;
 	double				 calib_f[CALIB_NFEATURES];
+	struct intent_model_input	 mi;		/* the message for the
+							   models … */
+	int				 mi_made;	/* … once asked */
 };
+
+/* The message's features for the learned opinions, hashed on first use
+ * and shared by both (opinions.c). */
+const struct intent_model_input *model_input(struct classify_ctx *,
+	    const struct normalized *);
 
 /* Makes cat (a taxonomy index, or -1) v's category, with its article. */
 void	classifier_set_category(const struct classifier *, struct verdict *v,

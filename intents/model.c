@@ -26,6 +26,10 @@
  * top class on dev) that never reach a veto; 30 is sharp enough (0.70,
  * accuracy 0.93 on dev); 100 begins to overfit the examples. */
 #define MODEL_C		30.0
+/* The solver and its stopping tolerance. */
+#define MODEL_SOLVER	L2R_LR_DUAL
+#define MODEL_EPS	0.1
+#define MODEL_CLASSES	INTENT_MODEL_CLASSES
 
 struct intent_model_builder {
 	size_t			  nclasses;
@@ -37,12 +41,27 @@ struct intent_model_builder {
 	size_t			  cap;
 };
 
+/* Two doubles, added lane by lane (GCC's and Clang's vector extension):
+ * SSE2 on any x86-64, two scalar operations elsewhere. */
+typedef double v2d __attribute__((vector_size(16)));
+/* Pairs of classes summed at once: 8 of the 16 SSE registers. */
+#define BLOCK		8
+
 struct intent_model {
 	struct model	*m;
 	size_t		 nclasses;
 	uint32_t	 dim;
 	int		*label_of;	/* [liblinear's index] = class */
+	int		 nr_w;		/* weights per feature */
+	/* The weights of the features training saw, row by row (LIBLINEAR's
+	 * table without its rows of zeros: most of the 2^16 buckets of the
+	 * categories' model are empty, and the rest fit in the caches). */
+	uint32_t	*rowmap;	/* [bucket or bias] = row, or NO_ROW */
+	double		*w;		/* [row * nr_w + class] */
 };
+#define NO_ROW		UINT32_MAX
+
+static void	compact(struct intent_model *);
 
 static uint32_t
 fnv(const char *p, size_t len, uint32_t seed)
@@ -81,18 +100,19 @@ room_for(size_t len)
 }
 
 /*
- * The feature vector of text[0..len): written to out (room_for(len)
- * nodes), terminated by index -1, with a bias feature.  Returns the number
- * of nodes before the terminator.
+ * The hashes of the features of text[0..len), in order: written to out
+ * (room_for(len) - 2 of them at most); returns how many.  A model's
+ * feature is its hash's bucket, the hash modulo its dimension; the hashes
+ * are the same for every model, so a message is hashed once for all
+ * (struct intent_model_input).
  */
 static size_t
-features(const char *text, size_t len, uint32_t dim, struct feature_node *out)
+hashes(const char *text, size_t len, uint32_t *out)
 {
 	size_t		 cap = room_for(len) - 2;
 	char		 w[LIMIT_TOKEN_BYTES + 2];
 	size_t		 n = 0, i = 0, wl, k, o, pos[LIMIT_TOKEN_BYTES + 2];
 	size_t		 npos, g, j;
-	double		 norm;
 
 	while (i < len && n + 16 < cap) {
 		while (i < len && is_sep((unsigned char)text[i]))
@@ -112,27 +132,76 @@ features(const char *text, size_t len, uint32_t dim, struct feature_node *out)
 		if (wl == 1)
 			continue;
 		w[wl++] = ' ';
-		out[n++].index = (int)(fnv(w, wl, 1) % dim) + 1;
+		out[n++] = fnv(w, wl, 1);
 		/* Character positions, for n-grams of whole characters. */
 		for (npos = 0, o = 0; o < wl; o += char_len((unsigned char)w[o]))
 			pos[npos++] = o;
 		pos[npos] = wl;
 		for (g = 3; g <= 4; g++)
 			for (j = 0; j + g <= npos && n < cap; j++)
-				out[n++].index = (int)(fnv(w + pos[j],
-				    pos[j + g] - pos[j], (uint32_t)g) %
-				    dim) + 1;
+				out[n++] = fnv(w + pos[j], pos[j + g] - pos[j],
+				    (uint32_t)g);
 	}
+	return n;
+}
+
+/* Each feature's value: vectors are scaled by the square root of their
+ * number of features (the bias included). */
+static double
+norm_of(size_t n)
+{
+	return n > 0 ? 1 / sqrt((double)n + 1) : 1;
+}
+
+/*
+ * The feature vector of text[0..len): written to out (room_for(len)
+ * nodes), terminated by index -1, with a bias feature.  Returns the number
+ * of nodes before the terminator.
+ */
+static size_t
+features(const char *text, size_t len, uint32_t dim, struct feature_node *out)
+{
+	uint32_t	*h;
+	size_t		 n, i;
+	double		 norm;
+
+	h = xreallocarray(NULL, room_for(len), sizeof(*h));
+	n = hashes(text, len, h);
 	/* No sort and no merge of repeats: LIBLINEAR takes features in any
 	 * order, and a repeated n-gram simply counts twice, in training as in
-	 * prediction (sorting cost as much as the rest of the model). */
-	norm = n > 0 ? 1 / sqrt((double)n + 1) : 1;
-	for (i = 0; i < n; i++)
+	 * prediction (sorting cost as much as the rest of the model).  dim is
+	 * a power of two: a mask is the remainder. */
+	norm = norm_of(n);
+	for (i = 0; i < n; i++) {
+		out[i].index = (int)(h[i] & (dim - 1)) + 1;
 		out[i].value = norm;
+	}
+	free(h);
 	out[n].index = (int)dim + 1;	/* the bias */
 	out[n].value = norm;
 	out[n + 1].index = -1;
 	return n + 1;
+}
+
+void
+intent_model_input_make(struct intent_model_input *in, const char *text,
+    size_t len)
+{
+	if (len > LIMIT_CLASSIFY_BYTES)
+		len = LIMIT_CLASSIFY_BYTES;
+	if (room_for(len) > in->cap) {
+		in->cap = room_for(len);
+		in->hash = xreallocarray(in->hash, in->cap, sizeof(*in->hash));
+	}
+	in->n = hashes(text, len, in->hash);
+	in->value = norm_of(in->n);
+}
+
+void
+intent_model_input_release(struct intent_model_input *in)
+{
+	free(in->hash);
+	memset(in, 0, sizeof(*in));
 }
 
 struct intent_model_builder *
@@ -220,11 +289,14 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 	prob.x = b->x;
 	prob.y = b->y;
 	prob.bias = -1;		/* the bias is a feature of its own */
-	param.solver_type = L2R_LR_DUAL;
-	param.eps = 0.1;
+	param.solver_type = MODEL_SOLVER;
+	param.eps = MODEL_EPS;
 	param.C = b->c;
 	set_print_string_function(quiet);
-	if (b->n < 2 || (why = check_parameter(&prob, &param)) != NULL) {
+	if (b->nclasses > MODEL_CLASSES)
+		why = "too many classes";
+	if (b->n < 2 || why != NULL ||
+	    (why = check_parameter(&prob, &param)) != NULL) {
 		*errstr_r = xasprintf("second opinion: %s", b->n < 2 ?
 		    "fewer than two examples" : why);
 		goto out;
@@ -239,6 +311,10 @@ intent_model_train(struct intent_model_builder **bp, char **errstr_r)
 		if (im->label_of[k] < 0 || (size_t)im->label_of[k] >=
 		    im->nclasses)
 			im->label_of[k] = -1;
+	/* As predict_values() has it: one weight per class, but a single
+	 * one for two classes. */
+	im->nr_w = im->m->nr_class == 2 ? 1 : im->m->nr_class;
+	compact(im);
 out:
 	intent_model_builder_free(bp);
 	return im;
@@ -253,29 +329,270 @@ intent_model_free(struct intent_model **imp)
 		return;
 	free_and_destroy_model(&im->m);
 	free(im->label_of);
+	free(im->rowmap);
+	free(im->w);
 	free(im);
 	*imp = NULL;
+}
+
+/*
+ * LIBLINEAR's predict_probability() for a logistic regression, done here:
+ * its predict_values() walks the features in order and adds each one's
+ * weight times its value to every class, which is what this does, in the
+ * same order and so to the same last bit; but a loop over classes the
+ * compiler can vectorise (each class's sum is still one sequence of
+ * additions) and no allocation per call.
+ */
+/*
+ * Moves LIBLINEAR's weights into im's table of the rows that are not all
+ * zero, and frees LIBLINEAR's.  A zero row adds only zeros to every sum,
+ * which leaves each sum as it is (x + 0 = x, and +0 + -0 = +0): skipping
+ * it changes no bit.
+ */
+static void
+compact(struct intent_model *im)
+{
+	const double	*w = im->m->w;
+	const size_t	 nr_w = (size_t)im->nr_w, nrows = (size_t)im->dim + 1;
+	size_t		 r, k, n = 0;
+
+	im->rowmap = xreallocarray(NULL, nrows, sizeof(*im->rowmap));
+	for (r = 0; r < nrows; r++) {
+		for (k = 0; k < nr_w && w[r * nr_w + k] == 0; k++)
+			;
+		im->rowmap[r] = k < nr_w ? (uint32_t)n++ : NO_ROW;
+	}
+	im->w = xreallocarray(NULL, n + 1, nr_w * sizeof(*im->w));
+	for (r = 0; r < nrows; r++)
+		if (im->rowmap[r] != NO_ROW)
+			memcpy(im->w + (size_t)im->rowmap[r] * nr_w,
+			    w + r * nr_w, nr_w * sizeof(*w));
+	free(im->m->w);
+	im->m->w = NULL;
+}
+
+static void
+probabilities(const struct intent_model *im,
+    const struct intent_model_input *in, double *dec)
+{
+	const double	*w = im->w, *row;
+	const int	 nr_w = im->nr_w, nr_class = im->m->nr_class;
+	const uint32_t	 mask = im->dim - 1;
+	uint32_t	 r;
+	const size_t	 nf = in->n + 1;	/* the bias last */
+	const double	 v = in->value;
+	const v2d	 vv = { v, v };
+	double		 sum = 0;
+	v2d		 acc[BLOCK], wv;
+	size_t		 f;
+	int		 i, b, k, nb;
+
+	/* The row of feature f (its bucket's, or the bias's), if any. */
+#define ROW(f) (r = im->rowmap[(f) < in->n ? in->hash[(f)] & mask : im->dim], \
+	r == NO_ROW ? NULL : w + (size_t)r * (size_t)nr_w + b)
+	/* Classes sixteen at a time, their sums in eight registers over all
+	 * the features, then the rest; each class's sum still adds its
+	 * features in their order. */
+	for (b = 0; b + 2 * BLOCK <= nr_w; b += 2 * BLOCK) {
+		v2d a0 = { 0, 0 }, a1 = a0, a2 = a0, a3 = a0, a4 = a0,
+		    a5 = a0, a6 = a0, a7 = a0;
+
+		for (f = 0; f < nf; f++) {
+			if ((row = ROW(f)) == NULL)
+				continue;
+#define LANE(a, k) do {						\
+	memcpy(&wv, row + 2 * (k), sizeof(wv));			\
+	(a) += wv * vv;							\
+} while (0)
+			LANE(a0, 0); LANE(a1, 1); LANE(a2, 2); LANE(a3, 3);
+			LANE(a4, 4); LANE(a5, 5); LANE(a6, 6); LANE(a7, 7);
+#undef LANE
+		}
+		acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+		acc[4] = a4; acc[5] = a5; acc[6] = a6; acc[7] = a7;
+		for (k = 0; k < BLOCK; k++) {
+			dec[b + 2 * k] = acc[k][0];
+			dec[b + 2 * k + 1] = acc[k][1];
+		}
+	}
+	if (b < nr_w) {
+		nb = (nr_w - b) / 2;
+		for (k = 0; k < nb; k++)
+			acc[k] = (v2d){ 0, 0 };
+		if ((nr_w - b) % 2)
+			dec[nr_w - 1] = 0;
+		for (f = 0; f < nf; f++) {
+			if ((row = ROW(f)) == NULL)
+				continue;
+			for (k = 0; k < nb; k++) {
+				memcpy(&wv, row + 2 * k, sizeof(wv));
+				acc[k] += wv * vv;
+			}
+			if ((nr_w - b) % 2)
+				dec[nr_w - 1] += row[2 * nb] * v;
+		}
+		for (k = 0; k < nb; k++) {
+			dec[b + 2 * k] = acc[k][0];
+			dec[b + 2 * k + 1] = acc[k][1];
+		}
+	}
+#undef ROW
+	for (i = 0; i < nr_w; i++)
+		dec[i] = 1 / (1 + exp(-dec[i]));
+	if (nr_class == 2) {
+		dec[1] = 1. - dec[0];
+		return;
+	}
+	for (i = 0; i < nr_class; i++)
+		sum += dec[i];
+	/* Only weights no training makes (a crafted cache file) get every
+	 * class to 0, where LIBLINEAR would divide 0 by 0. */
+	if (!(sum > 0)) {
+		for (i = 0; i < nr_class; i++)
+			dec[i] = 1. / nr_class;
+		return;
+	}
+	for (i = 0; i < nr_class; i++)
+		dec[i] = dec[i] / sum;
+}
+
+void
+intent_model_predict_input(const struct intent_model *im,
+    const struct intent_model_input *in, double *prob)
+{
+	double	p[MODEL_CLASSES];
+	int	k;
+
+	memset(prob, 0, im->nclasses * sizeof(*prob));
+	probabilities(im, in, p);
+	for (k = 0; k < im->m->nr_class; k++)
+		if (im->label_of[k] >= 0)
+			prob[im->label_of[k]] = p[k];
 }
 
 void
 intent_model_predict(const struct intent_model *im, const char *text,
     size_t len, double *prob)
 {
-	struct feature_node	*x;
-	double			*p;
-	int			 k, nr;
+	struct intent_model_input	in;
 
-	memset(prob, 0, im->nclasses * sizeof(*prob));
-	if (len > LIMIT_CLASSIFY_BYTES)
-		len = LIMIT_CLASSIFY_BYTES;
-	nr = get_nr_class(im->m);
-	x = xreallocarray(NULL, room_for(len), sizeof(*x));
-	p = xreallocarray(NULL, (size_t)nr + 1, sizeof(*p));
-	features(text, len, im->dim, x);
-	predict_probability(im->m, x, p);
-	for (k = 0; k < nr; k++)
-		if (im->label_of[k] >= 0)
-			prob[im->label_of[k]] = p[k];
-	free(p);
-	free(x);
+	memset(&in, 0, sizeof(in));
+	intent_model_input_make(&in, text, len);
+	intent_model_predict_input(im, &in, prob);
+	intent_model_input_release(&in);
+}
+
+void
+intent_model_builder_digest(const struct intent_model_builder *b,
+    void (*fn)(void *, const void *, size_t), void *arg)
+{
+	const struct feature_node	*f;
+	unsigned char			*buf = NULL;
+	size_t				 i, k, cap = 0, o;
+	uint32_t			 head[4];
+	double				 params[3];
+	int32_t				 idx;
+
+	head[0] = (uint32_t)b->nclasses;
+	head[1] = b->dim;
+	head[2] = (uint32_t)b->n;
+	head[3] = (uint32_t)liblinear_version;
+	params[0] = b->c;
+	params[1] = MODEL_EPS;
+	params[2] = MODEL_SOLVER;
+	fn(arg, head, sizeof(head));
+	fn(arg, params, sizeof(params));
+	/* Each example whole, field by field (a feature_node has padding). */
+	for (i = 0; i < b->n; i++) {
+		for (k = 0; b->x[i][k].index != -1; k++)
+			;
+		if ((k + 1) * 12 + sizeof(double) > cap) {
+			cap = (k + 1) * 12 + sizeof(double);
+			buf = xreallocarray(buf, cap, 1);
+		}
+		memcpy(buf, &b->y[i], sizeof(double));
+		o = sizeof(double);
+		for (f = b->x[i]; ; f++) {
+			idx = f->index;
+			memcpy(buf + o, &idx, 4);
+			o += 4;
+			if (f->index == -1)
+				break;
+			memcpy(buf + o, &f->value, 8);
+			o += 8;
+		}
+		fn(arg, buf, o);
+	}
+	free(buf);
+}
+
+size_t
+intent_model_builder_classes(const struct intent_model_builder *b)
+{
+	return b->nclasses;
+}
+
+unsigned
+intent_model_builder_dim(const struct intent_model_builder *b)
+{
+	return b->dim;
+}
+
+void
+intent_model_parts(const struct intent_model *im,
+    struct intent_model_parts *p)
+{
+	p->nclasses = im->nclasses;
+	p->dim = im->dim;
+	p->nr_class = im->m->nr_class;
+	p->labels = im->m->label;
+	p->w = NULL;		/* by rows: intent_model_row() */
+}
+
+const double *
+intent_model_row(const struct intent_model *im, size_t r)
+{
+	static const double	zeros[INTENT_MODEL_CLASSES];
+
+	if (r > im->dim || im->rowmap[r] == NO_ROW)
+		return zeros;
+	return im->w + (size_t)im->rowmap[r] * (size_t)im->nr_w;
+}
+
+size_t
+intent_model_parts_weights(unsigned dim, int nr_class)
+{
+	return ((size_t)dim + 1) * (size_t)(nr_class == 2 ? 1 : nr_class);
+}
+
+struct intent_model *
+intent_model_from_parts(struct intent_model_parts *p)
+{
+	struct intent_model	*im;
+	struct model		*m;
+	int			 k;
+
+	/* LIBLINEAR's model as its train() makes one: malloc'd, freed by
+	 * free_and_destroy_model(). */
+	m = xcalloc(1, sizeof(*m));
+	m->param.solver_type = MODEL_SOLVER;
+	m->param.eps = MODEL_EPS;
+	m->nr_class = p->nr_class;
+	m->nr_feature = (int)p->dim + 1;	/* the bias is a feature */
+	m->w = p->w;
+	m->label = p->labels;
+	m->bias = -1;
+	p->w = NULL;
+	p->labels = NULL;
+	im = xcalloc(1, sizeof(*im));
+	im->m = m;
+	im->nclasses = p->nclasses;
+	im->dim = p->dim;
+	im->label_of = xcalloc((size_t)m->nr_class + 1, sizeof(int));
+	for (k = 0; k < m->nr_class; k++)
+		im->label_of[k] = m->label[k] >= 0 && (size_t)m->label[k] <
+		    im->nclasses ? m->label[k] : -1;
+	im->nr_w = m->nr_class == 2 ? 1 : m->nr_class;
+	compact(im);
+	return im;
 }

@@ -11,8 +11,16 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include "lib/limits.h"
+
 struct intent_model;
 struct intent_model_builder;
+
+/* At most this many classes (the categories and the topics are each
+ * bounded by LIMIT_INTENTS, the topics' model has one more). */
+#define INTENT_MODEL_CLASSES	(LIMIT_INTENTS + 1)
 
 /* A builder for a model over nclasses classes. */
 struct intent_model_builder *intent_model_builder_new(size_t nclasses);
@@ -42,5 +50,56 @@ void	intent_model_builder_free(struct intent_model_builder **);
  */
 void	intent_model_predict(const struct intent_model *, const char *text,
 	    size_t len, double *prob);
+
+/*
+ * A message's features hashed once for every model that reads it (models
+ * differ in how many buckets the hashes fall into): the classifier asks
+ * two.  Zero it before the first intent_model_input_make; it keeps its
+ * room from message to message.
+ */
+struct intent_model_input {
+	uint32_t	*hash;		/* per feature, in order */
+	size_t		 n;
+	size_t		 cap;
+	double		 value;		/* every feature's */
+};
+void	intent_model_input_make(struct intent_model_input *, const char *text,
+	    size_t len);
+void	intent_model_input_release(struct intent_model_input *);
+/* intent_model_predict() of a message hashed already. */
+void	intent_model_predict_input(const struct intent_model *,
+	    const struct intent_model_input *, double *prob);
+
+/*
+ * For the weights cache (intents/modelcache.c).  What the training of a
+ * builder depends on, fed to fn in pieces: its shape, its parameters,
+ * LIBLINEAR's version and every example.
+ */
+void	intent_model_builder_digest(const struct intent_model_builder *,
+	    void (*fn)(void *, const void *, size_t), void *arg);
+size_t	intent_model_builder_classes(const struct intent_model_builder *);
+unsigned intent_model_builder_dim(const struct intent_model_builder *);
+
+/* A trained model's pieces: the classes LIBLINEAR saw (nr_class, their
+ * labels) and its weights, intent_model_parts_weights() doubles. */
+struct intent_model_parts {
+	size_t		 nclasses;	/* the builder's */
+	unsigned	 dim;
+	int		 nr_class;
+	int		*labels;	/* [nr_class] */
+	double		*w;
+};
+/* The pieces of a model, borrowed; w is NULL: a trained model keeps its
+ * weights by rows (r from 0 to dim, the bias last), nr_class of them, or
+ * one for two classes. */
+void	intent_model_parts(const struct intent_model *,
+	    struct intent_model_parts *);
+const double *intent_model_row(const struct intent_model *, size_t r);
+size_t	intent_model_parts_weights(unsigned dim, int nr_class);
+/*
+ * A model of pieces the caller checked (labels and w allocated with
+ * malloc, of the sizes above; nr_class >= 2); takes them over.
+ */
+struct intent_model *intent_model_from_parts(struct intent_model_parts *);
 
 #endif

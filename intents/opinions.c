@@ -19,6 +19,16 @@ const char *const classifier_person_names[PERSON_COUNT] = {
  * The second opinion on the normalised message n, computed once however
  * many opinions (a confident answer, a rescue, the calibration) ask.
  */
+const struct intent_model_input *
+model_input(struct classify_ctx *x, const struct normalized *n)
+{
+	if (!x->mi_made) {
+		intent_model_input_make(&x->mi, n->match, n->match_len);
+		x->mi_made = 1;
+	}
+	return &x->mi;
+}
+
 void
 ask_model(struct classify_ctx *x, const struct normalized *n,
     struct verdict *v)
@@ -28,7 +38,7 @@ ask_model(struct classify_ctx *x, const struct normalized *n,
 
 	if (c->model == NULL || v->model_category >= 0)
 		return;
-	intent_model_predict(c->model, n->match, n->match_len, x->mprob);
+	intent_model_predict_input(c->model, model_input(x, n), x->mprob);
 	for (i = 0; i < c->ncats; i++)
 		if (v->model_category < 0 ||
 		    x->mprob[i] > x->mprob[v->model_category])
@@ -202,8 +212,7 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak &&
 	    x->small_talk)
 		return;
-	topic_choose(c->ti, x->ts, &x->q, n->match, n->match_len, (size_t)-1,
-	    &tc);
+	topic_choose(c->ti, x->ts, &x->q, model_input(x, n), (size_t)-1, &tc);
 	v->topic_score = tc.score;
 	v->topic_score2 = tc.score2;
 	v->topic_first = tc.first;
@@ -241,7 +250,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	    far_ahead(&c->cfg.topic, &tc, c->cfg.topic.lead_min))) {
 		v->lead_article = v->article;
 		v->article = tc.article;
-		v->aspect = aspects_match(c->aspects, n->match, n->match_len);
+		v->aspect = aspects_match_with(c->aspects, x->asp, n->match,
+		    n->match_len);
 		if (v->aspect < 0)
 			v->aspect = c->cats[v->category].lead_section;
 		return;

@@ -102,6 +102,9 @@ struct prefilter_scratch {
 	unsigned	*at;		/* [str * PREFILTER_STARTS] */
 	unsigned	*unit_hits;	/* per unit: its sets hit */
 	unsigned char	*run;		/* per pattern */
+	unsigned	*ran;		/* patterns the scan set run of, that
+					   do not always run */
+	size_t		 nran;
 	unsigned	*touched;	/* strings found, to clear … */
 	size_t		 ntouched;
 	unsigned	*utouched;	/* … and units hit */
@@ -424,6 +427,7 @@ prefilter_scratch_new(const struct prefilter *pf)
 	sc->at = xcalloc(pf->nstrs + 1, PREFILTER_STARTS * sizeof(*sc->at));
 	sc->unit_hits = xcalloc(pf->nunits + 1, sizeof(*sc->unit_hits));
 	sc->run = xcalloc(pf->npatterns + 1, 1);
+	sc->ran = xcalloc(pf->npatterns + 1, sizeof(*sc->ran));
 	sc->touched = xcalloc(pf->nstrs + 1, sizeof(*sc->touched));
 	sc->utouched = xcalloc(pf->nunits + 1, sizeof(*sc->utouched));
 	return sc;
@@ -441,6 +445,7 @@ prefilter_scratch_free(struct prefilter_scratch **scp)
 	free(sc->at);
 	free(sc->unit_hits);
 	free(sc->run);
+	free(sc->ran);
 	free(sc->touched);
 	free(sc->utouched);
 	free(sc);
@@ -481,8 +486,11 @@ found(const struct prefilter *pf, struct prefilter_scratch *sc, unsigned k,
 			u = &pf->units[un];
 			if (sc->unit_hits[un]++ == 0)
 				sc->utouched[sc->nutouched++] = un;
-			if (sc->unit_hits[un] == u->nsets)
+			if (sc->unit_hits[un] == u->nsets &&
+			    !sc->run[u->pattern]) {
 				sc->run[u->pattern] = 1;
+				sc->ran[sc->nran++] = (unsigned)u->pattern;
+			}
 		}
 	}
 	if (!st->starts)
@@ -509,7 +517,7 @@ prefilter_scan(const struct prefilter *pf, struct prefilter_scratch *sc,
 		sc->seen[sc->touched[i]] = sc->nat[sc->touched[i]] = 0;
 	for (i = 0; i < sc->nutouched; i++)
 		sc->unit_hits[sc->utouched[i]] = 0;
-	sc->ntouched = sc->nutouched = 0;
+	sc->ntouched = sc->nutouched = sc->nran = 0;
 	memcpy(sc->run, pf->always, pf->npatterns);
 	for (i = 0; i < len; i++) {
 		/* Strings begin where characters do. */
@@ -659,6 +667,19 @@ int
 prefilter_may(const struct prefilter_scratch *sc, size_t i)
 {
 	return sc->run[i];
+}
+
+int
+prefilter_always(const struct prefilter *pf, size_t i)
+{
+	return i < pf->npatterns && pf->always[i];
+}
+
+size_t
+prefilter_ran(const struct prefilter_scratch *sc, const unsigned **items)
+{
+	*items = sc->ran;
+	return sc->nran;
 }
 
 size_t

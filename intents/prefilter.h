@@ -40,6 +40,15 @@ void	prefilter_scan(const struct prefilter *, struct prefilter_scratch *,
 	    const char *text, size_t len);
 /* After a scan: whether pattern i can match the text at all. */
 int	prefilter_may(const struct prefilter_scratch *, size_t i);
+/* Whether pattern i runs whatever the message (nothing to look for). */
+int	prefilter_always(const struct prefilter *, size_t i);
+/*
+ * The patterns the last scan found worth running besides those that always
+ * run, each once, in no particular order: *items, and how many.  Every
+ * other pattern's prefilter_may is what prefilter_always says.
+ */
+size_t	prefilter_ran(const struct prefilter_scratch *,
+	    const unsigned **items);
 
 /* Start offsets noted per unit by a scan; more are looked up whole. */
 #define PREFILTER_STARTS	8

@@ -66,6 +66,8 @@ struct rules {
 	int		*default_priority;	/* per category */
 	unsigned char	*has_priority;		/* per category: priority
 						   lines to try */
+	unsigned char	*always;		/* per item: may match
+						   whatever the scan finds */
 };
 
 struct rules_scratch {
@@ -76,6 +78,8 @@ struct rules_scratch {
 	size_t			 npos;
 	size_t			 cappos;
 	int			 unfiltered;
+	unsigned char		*may;	/* per item: worth trying after the
+					   scan */
 };
 
 /*
@@ -438,6 +442,13 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		}
 	}
 	prefilter_build(r->prefilter);
+	/* An item whose pattern (or the rest apart) needs nothing found is
+	 * tried on every message; the others only when the scan says. */
+	r->always = xcalloc(r->n + 1, 1);
+	for (i = 0; i < r->n; i++)
+		r->always[i] = prefilter_always(r->prefilter, i) ||
+		    (r->items[i].rest.code != NULL &&
+		    prefilter_always(r->prefilter, r->total + i));
 	*rules_r = r;
 	return nerr;
 }
@@ -457,6 +468,7 @@ rules_free(struct rules **rp)
 	free(r->items);
 	free(r->default_priority);
 	free(r->has_priority);
+	free(r->always);
 	prefilter_free(&r->prefilter);
 	free(r);
 	*rp = NULL;
@@ -477,6 +489,7 @@ rules_scratch_new(const struct rules *r)
 	pcre2_set_match_limit(s->mc, LIMIT_PCRE2_MATCH);
 	pcre2_set_depth_limit(s->mc, LIMIT_PCRE2_DEPTH);
 	s->ps = prefilter_scratch_new(r->prefilter);
+	s->may = xcalloc(r->n + 1, 1);
 	return s;
 }
 
@@ -491,6 +504,7 @@ rules_scratch_free(struct rules_scratch **sp)
 	pcre2_match_context_free(s->mc);
 	prefilter_scratch_free(&s->ps);
 	free(s->pos);
+	free(s->may);
 	free(s);
 	*sp = NULL;
 }
@@ -589,6 +603,32 @@ where_unscanned(const char *text, size_t len)
 	return text_is_valid_utf8(text, len) ? WHERE_FIND : WHERE_ALL;
 }
 
+/*
+ * After a scan, which items match() could find a match for: those that
+ * always may, and those whose pattern, or whose rest apart, the scan
+ * found worth running (prefilter_may); for any other, match() returns 0
+ * without trying anything, so skipping it changes nothing.  Most of the
+ * ~700 patterns are not worth running on a given message: walking them
+ * all to ask was a sixth of a classify.
+ */
+static void
+may_run(const struct rules *r, struct rules_scratch *s)
+{
+	const unsigned	*ran;
+	size_t		 n, k, it;
+
+	memcpy(s->may, r->always, r->n);
+	n = prefilter_ran(s->ps, &ran);
+	for (k = 0; k < n; k++) {
+		it = ran[k];
+		if (it < r->n)
+			s->may[it] = 1;
+		else if (it >= r->total && it - r->total < r->n &&
+		    r->items[it - r->total].rest.code != NULL)
+			s->may[it - r->total] = 1;
+	}
+}
+
 void
 rules_match(const struct rules *r, struct rules_scratch *s,
     const char *text, size_t len, struct rules_result *res)
@@ -611,10 +651,14 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 	else {
 		prefilter_scan(r->prefilter, s->ps, text, len);
 		w = WHERE_SCAN;
+		may_run(r, s);
 	}
 	for (i = 0; i < r->n; i++) {
 		c = &r->items[i];
 		if (c->kind == DEF_PRIORITY)
+			continue;
+		/* Cannot match: match() would find no place to try. */
+		if (w == WHERE_SCAN && !s->may[i])
 			continue;
 		/* A ruled-out category needs no more evidence, but whether
 		 * the message is nothing but small talk is for all. */

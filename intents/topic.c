@@ -160,17 +160,24 @@ topic_index_build(struct topic_index *ti, char **errstr_r)
 	return evidence_build(ti->ev, errstr_r);
 }
 
-int
-topic_index_train(struct topic_index *ti, char **errstr_r)
+struct intent_model_builder *
+topic_index_take_builder(struct topic_index *ti)
 {
+	struct intent_model_builder	*mb = ti->mb;
+
+	ti->mb = NULL;
 	/* No service articles (a knowledge base of general ones): the
-	 * full-text evidence finds nothing either. */
-	if (ti->ntopics == 0) {
-		intent_model_builder_free(&ti->mb);
-		return 0;
-	}
-	ti->model = intent_model_train(&ti->mb, errstr_r);
-	return ti->model == NULL ? -1 : 0;
+	 * full-text evidence finds nothing either, and no model is needed. */
+	if (ti->ntopics == 0)
+		intent_model_builder_free(&mb);
+	return mb;
+}
+
+void
+topic_index_set_model(struct topic_index *ti, struct intent_model *m)
+{
+	intent_model_free(&ti->model);
+	ti->model = m;
 }
 
 void
@@ -245,8 +252,8 @@ topic_scratch_free(struct topic_scratch **sp)
 
 void
 topic_choose(const struct topic_index *ti, struct topic_scratch *s,
-    const struct evidence_query *q, const char *text, size_t len, size_t skip,
-    struct topic_choice *c)
+    const struct evidence_query *q, const struct intent_model_input *in,
+    size_t skip, struct topic_choice *c)
 {
 	const struct evidence_result	*er = &s->er;
 	double				 fts, sc, best = 0, second = 0;
@@ -259,7 +266,7 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 	if (ti->ntopics == 0)
 		return;
 	evidence_score(ti->ev, s->es, q, skip, &s->er);
-	intent_model_predict(ti->model, text, len, s->prob);
+	intent_model_predict_input(ti->model, in, s->prob);
 	for (i = 0; i < er->n; i++) {
 		if (ti->article[i] == NULL)
 			continue;

@@ -86,11 +86,16 @@ void	topic_index_add_other(struct topic_index *, const char *text,
 	    size_t len);
 
 /*
- * Trains the letter-level model on what was added; apart from the index so
- * that it can run on the thread that trains the categories' model.
- * Returns 0, or -1 with an allocated *errstr_r.
+ * The builder of the letter-level model, with what was added, taken from
+ * the index so that it can be trained on the thread that trains the
+ * categories' model; NULL when there are no service articles (no model is
+ * needed then).
  */
-int	topic_index_train(struct topic_index *, char **errstr_r);
+struct intent_model_builder;
+struct intent_model;
+struct intent_model_builder *topic_index_take_builder(struct topic_index *);
+/* Gives the index its trained model (taken over). */
+void	topic_index_set_model(struct topic_index *, struct intent_model *);
 
 /* Indexes what was added.  Returns 0, or -1 with an allocated *errstr_r. */
 int	topic_index_build(struct topic_index *, char **errstr_r);
@@ -113,13 +118,14 @@ void	topic_scratch_free(struct topic_scratch **);
 
 /*
  * Weighs the words of a normalised message (q, from evidence_query_make)
- * and its letters (the normalised text[0..len), for the model) against
- * every topic and fills *c.  skip leaves one document out of the full
- * text (leave-one-out checks), (size_t)-1 none.
+ * and its letters (in, its features hashed for the model) against every
+ * topic and fills *c.  skip leaves one document out of the full text
+ * (leave-one-out checks), (size_t)-1 none.
  */
 struct evidence_query;
+struct intent_model_input;
 void	topic_choose(const struct topic_index *, struct topic_scratch *,
-	    const struct evidence_query *, const char *text, size_t len,
+	    const struct evidence_query *, const struct intent_model_input *in,
 	    size_t skip, struct topic_choice *c);
 
 #endif

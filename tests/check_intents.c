@@ -8,7 +8,8 @@
 
 static Suite *(*const suites[])(void) = { entities_suite, deffile_suite,
     editform_suite, normalize_suite, classifier_suite,
-    prefilter_suite, calib_suite, evidence_suite, spell_suite };
+    prefilter_suite, calib_suite, evidence_suite, spell_suite,
+    modelcache_suite };
 
 int
 main(void)

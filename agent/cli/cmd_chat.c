@@ -188,6 +188,28 @@ print_error(size_t lineno, json_t *id, const char *what)
 	json_decref(o);
 }
 
+/*
+ * Writes o and a newline to stdout, encoded into *buf (grown as needed)
+ * and written at once: json_dumpf() hands stdio a few bytes at a time,
+ * and cost a quarter of what classifying a message does.  The bytes are
+ * the same.
+ */
+static void
+put_line(json_t *o, char **buf, size_t *cap)
+{
+	size_t	n;
+
+	n = json_dumpb(o, *buf, *cap, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	if (n + 1 > *cap) {
+		*cap = n + 1 > 2 * *cap ? n + 1 : 2 * *cap;
+		*buf = xreallocarray(*buf, *cap, 1);
+		n = json_dumpb(o, *buf, *cap, JSON_COMPACT |
+		    JSON_REAL_PRECISION(6));
+	}
+	(*buf)[n] = '\n';
+	fwrite(*buf, 1, n + 1, stdout);
+}
+
 int
 cmd_classify(const struct config *cfg, int argc, char **argv)
 {
@@ -197,7 +219,8 @@ cmd_classify(const struct config *cfg, int argc, char **argv)
 	json_error_t	 jerr;
 	json_t		*item, *id, *text, *out;
 	const char	*line;
-	size_t		 len, lineno = 0;
+	char		*buf = NULL;
+	size_t		 len, lineno = 0, cap = 0;
 	int		 toolong, nerr = 0;
 
 	if (cmd_open_classifier(cfg, &a) == -1)
@@ -233,11 +256,11 @@ cmd_classify(const struct config *cfg, int argc, char **argv)
 		    json_string_length(text), &v);
 		out = cmd_verdict_json(classifier_taxonomy(a->classifier), id,
 		    &v);
-		json_dumpf(out, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
-		putchar('\n');
+		put_line(out, &buf, &cap);
 		json_decref(out);
 		json_decref(item);
 	}
+	free(buf);
 	lineio_free(&in);
 	agent_close(&a);
 	fflush(stdout);

@@ -15,6 +15,7 @@
 
 #include "agent/core/context.h"
 #include "agent/core/mailtables.h"
+#include "agent/core/paths.h"
 #include "agent/core/phrases.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
@@ -76,7 +77,7 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 	struct brain		*b;
 	struct classify_ctx	*ctx = NULL;
 	sqlite3			*db = NULL;
-	char			*tax, *defs, *err = NULL;
+	char			*tax, *defs, *cache = NULL, *err = NULL;
 	int			 rc = 1;
 
 	if (argc != 0) {
@@ -106,6 +107,7 @@ cmd_mail_fetch(const struct config *cfg, int argc, char **argv)
 		goto out;
 	p.taxonomy = tax;
 	p.defs = defs;
+	p.model_cache = cache = paths_model_cache(cx.state_db);
 	if ((b->cl = classifier_load(&p, db, &cfg->classifier, print_err,
 	    stderr)) == NULL) {
 		err = xstrdup("the categories did not load (see above)");
@@ -140,6 +142,7 @@ out:
 		stmt_forget(db);
 	sqldb_close(&db);
 	context_clear(&cx);
+	free(cache);
 	free(tax);
 	free(defs);
 	return rc;

@@ -30,6 +30,7 @@ agent_open(const struct config *cfg, struct agent **agent_r,
 	config_copy(&a->cfg, cfg);
 	a->data_dir = paths_data_dir(cfg->data_dir);
 	a->state_db = paths_state_db(cfg->state_db);
+	a->model_cache = paths_model_cache(a->state_db);
 	a->articles_dir = xasprintf("%s/kb/articles", a->data_dir);
 	a->defs_dir = xasprintf("%s/intents/defs", a->data_dir);
 	a->taxonomy = xasprintf("%s/intents/taxonomy.json", a->data_dir);
@@ -66,6 +67,7 @@ agent_load_classifier(struct agent *a, FILE *errs)
 	classifier_free(&a->classifier);
 	p.taxonomy = a->taxonomy;
 	p.defs = a->defs_dir;
+	p.model_cache = a->model_cache;
 	a->classifier = classifier_load(&p, a->db, &a->cfg.classifier,
 	    print_err, errs);
 	if (a->classifier == NULL)
@@ -148,6 +150,7 @@ agent_close(struct agent **ap)
 	config_clear(&a->cfg);
 	free(a->data_dir);
 	free(a->state_db);
+	free(a->model_cache);
 	free(a->articles_dir);
 	free(a->defs_dir);
 	free(a->taxonomy);

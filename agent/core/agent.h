@@ -17,6 +17,7 @@ struct agent {
 	struct config		 cfg;
 	char			*data_dir;
 	char			*state_db;
+	char			*model_cache;	/* or NULL */
 	char			*articles_dir;
 	char			*defs_dir;
 	char			*taxonomy;

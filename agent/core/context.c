@@ -106,7 +106,7 @@ brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
 {
 	struct classifier_paths	 p;
 	struct brain		*b;
-	char			*tax, *defs;
+	char			*tax, *defs, *state, *cache;
 
 	if ((b = brain_new(cfg, errs)) == NULL)
 		return NULL;
@@ -116,11 +116,16 @@ brain_load(const struct config *cfg, sqlite3 *db, const char *data_dir,
 	}
 	tax = xasprintf("%s/intents/taxonomy.json", data_dir);
 	defs = xasprintf("%s/intents/defs", data_dir);
+	state = paths_state_db(cfg->state_db);
+	cache = paths_model_cache(state);
 	p.taxonomy = tax;
 	p.defs = defs;
+	p.model_cache = cache;
 	b->cl = classifier_load(&p, db, &cfg->classifier, print_err, errs);
 	free(tax);
 	free(defs);
+	free(state);
+	free(cache);
 	if (b->cl == NULL) {
 		brain_put(b);
 		return NULL;

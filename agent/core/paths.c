@@ -99,6 +99,19 @@ paths_state_db(const char *configured)
 	return path;
 }
 
+char *
+paths_model_cache(const char *state_db)
+{
+	const char	*slash;
+
+	if (strcmp(state_db, ":memory:") == 0)
+		return NULL;
+	if ((slash = strrchr(state_db, '/')) == NULL)
+		return xstrdup("models.cache");
+	return xasprintf("%.*s/models.cache", (int)(slash - state_db),
+	    state_db);
+}
+
 const char *
 paths_config_file(void)
 {

@@ -20,6 +20,13 @@ char	*paths_data_dir(const char *configured);
  */
 char	*paths_state_db(const char *configured);
 
+/*
+ * The second opinions' weights cache (intents/modelcache.h) of the state
+ * database state_db: models.cache in its directory; NULL for an in-memory
+ * database.  Returns an allocated path or NULL.
+ */
+char	*paths_model_cache(const char *state_db);
+
 /* The default configuration file, or NULL when none exists. */
 const char *paths_config_file(void);
 

@@ -80,6 +80,7 @@ fixture_classifier(sqlite3 *db)
 	classifier_config_defaults(&cfg);
 	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
 	p.defs = HOTLINE_SRCDIR "/intents/defs";
+	p.model_cache = NULL;
 	if ((cl = classifier_load(&p, db, &cfg, print_err, NULL)) == NULL)
 		die("categories", "did not load (see above)");
 	return cl;

@@ -69,6 +69,7 @@ world_setup(void)
 	config_defaults(&cfg);
 	p.taxonomy = HOTLINE_SRCDIR "/intents/taxonomy.json";
 	p.defs = HOTLINE_SRCDIR "/intents/defs";
+	p.model_cache = NULL;
 	if ((cl = classifier_load(&p, db, &cfg.classifier, print_err,
 	    NULL)) == NULL)
 		abort();

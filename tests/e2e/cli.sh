@@ -288,4 +288,25 @@ check "kb stale lists nothing when every article is recent" \
 "$HOTLINE" classify <"$top_srcdir/tests/data/holdout.jsonl" >"$tmp/run2.jsonl"
 check "two runs of classify give identical lines" \
 	cmp -s "$tmp/run1.jsonl" "$tmp/run2.jsonl"
+
+# The trained weights are kept beside the state database and read back by
+# the next load with the same examples: its decisions are a training's,
+# and a damaged file is trained again and written anew.
+rm -f "$tmp/models.cache"
+"$HOTLINE" classify <"$top_srcdir/tests/data/holdout.jsonl" >"$tmp/run3.jsonl"
+check "a load without the weights cache trains and writes it" \
+	test -s "$tmp/models.cache"
+cp "$tmp/models.cache" "$tmp/trained.cache"
+"$HOTLINE" classify <"$top_srcdir/tests/data/holdout.jsonl" >"$tmp/run4.jsonl"
+check "…decides as the training did" cmp -s "$tmp/run3.jsonl" "$tmp/run1.jsonl"
+check "…and a load from it decides alike" \
+	cmp -s "$tmp/run4.jsonl" "$tmp/run1.jsonl"
+size=$(wc -c <"$tmp/models.cache")
+printf 'XXXXXXXX' | dd of="$tmp/models.cache" bs=1 seek=$((size / 2)) \
+	conv=notrunc 2>/dev/null
+"$HOTLINE" classify <"$top_srcdir/tests/data/holdout.jsonl" >"$tmp/run5.jsonl"
+check "a damaged weights cache is trained again, to the same decisions" \
+	cmp -s "$tmp/run5.jsonl" "$tmp/run1.jsonl"
+check "…and written anew, as the training wrote it" \
+	cmp -s "$tmp/models.cache" "$tmp/trained.cache"
 finish

@@ -265,6 +265,7 @@ load_from(const char *defs, const char *tax)
 	path_of(tax, tpath, sizeof tpath);
 	paths.taxonomy = tpath;
 	paths.defs = dpath;
+	paths.model_cache = NULL;
 	classifier_config_defaults(&cfg);
 	return classifier_load(&paths, kbdb, &cfg, collect, NULL);
 }
