@@ -105,26 +105,13 @@ static void	keep(struct nlist *, const struct nset *);
 static void
 skip_class(struct scan *s)
 {
-	s->p++;
-	if (s->p < s->end && *s->p == '^')
-		s->p++;
-	if (s->p < s->end && *s->p == ']')
-		s->p++;
-	while (s->p < s->end && *s->p != ']') {
-		if (*s->p == '\\' && s->p + 1 < s->end)
-			s->p++;
-		else if (*s->p == '[' && s->p + 1 < s->end &&
-		    s->p[1] == ':') {
-			while (s->p < s->end && !(*s->p == ']' &&
-			    s->p[-1] == ':'))
-				s->p++;
-		}
-		s->p++;
-	}
-	if (s->p >= s->end)
+	const char	*e = pscan_class_end(s->p, s->end);
+
+	if (e == NULL) {
+		s->p = s->end;
 		s->bad = 1;
-	else
-		s->p++;
+	} else
+		s->p = e;
 }
 
 /* Keeps the better of a candidate set and the branch's best so far. */

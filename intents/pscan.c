@@ -71,3 +71,25 @@ pscan_small_class(const char *p, const char *end, const char **c, size_t *cl,
 	*after = p + 1;
 	return n;
 }
+
+const char *
+pscan_class_end(const char *p, const char *end)
+{
+	p++;
+	if (p < end && *p == '^')
+		p++;
+	if (p < end && *p == ']')
+		p++;
+	while (p < end && *p != ']') {
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		else if (*p == '[' && p + 1 < end && p[1] == ':') {
+			p += 2;
+			while (p + 1 < end && !(*p == ':' && p[1] == ']'))
+				p++;
+			p++;
+		}
+		p++;
+	}
+	return p < end ? p + 1 : NULL;
+}

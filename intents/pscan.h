@@ -23,6 +23,13 @@ int	pscan_quantifier(const char **pp, const char *end);
  * lengths), *after just past the ']'.  Returns how many, or 0 for
  * anything else (ranges, negation, escapes, more than 4).
  */
+/*
+ * The end of the character class at p ('['): just past its ']', or NULL
+ * when it does not end.  A ']' first (or after '^') is a member; escapes
+ * and POSIX classes ([:alpha:]) are stepped over.
+ */
+const char *pscan_class_end(const char *p, const char *end);
+
 size_t	pscan_small_class(const char *p, const char *end, const char **c,
 	    size_t *cl, const char **after);
 

@@ -54,27 +54,13 @@ starts_clear(struct starts *st)
 static int
 skip_class(struct scan *s)
 {
-	s->p++;
-	if (s->p < s->end && *s->p == '^')
-		s->p++;
-	if (s->p < s->end && *s->p == ']')
-		s->p++;
-	while (s->p < s->end && *s->p != ']') {
-		if (*s->p == '\\' && s->p + 1 < s->end)
-			s->p++;
-		else if (*s->p == '[' && s->p + 1 < s->end &&
-		    s->p[1] == ':') {
-			s->p += 2;
-			while (s->p + 1 < s->end && !(*s->p == ':' &&
-			    s->p[1] == ']'))
-				s->p++;
-			s->p++;
-		}
-		s->p++;
-	}
-	if (s->p >= s->end)
+	const char	*e = pscan_class_end(s->p, s->end);
+
+	if (e == NULL) {
+		s->p = s->end;
 		return 0;
-	s->p++;
+	}
+	s->p = e;
 	return 1;
 }
 
