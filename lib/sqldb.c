@@ -193,6 +193,22 @@ sqldb_done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r)
 }
 
 int
+sqldb_row(sqlite3 *db, sqlite3_stmt *st, const char *gone, char **errstr_r)
+{
+	int	rc;
+
+	if (st == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		return 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(db, errstr_r);
+	*errstr_r = xstrdup(gone);
+	return -1;
+}
+
+int
 sqldb_one_int(sqlite3 *db, sqlite3_stmt *st, int64_t *v_r, char **errstr_r)
 {
 	int	rc;

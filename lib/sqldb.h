@@ -48,6 +48,13 @@ int	sqldb_done(sqlite3 *db, sqlite3_stmt *st, char **errstr_r);
 int	sqldb_one_int(sqlite3 *db, sqlite3_stmt *st, int64_t *v_r,
 	    char **errstr_r);
 
+/* Steps st (may be NULL) to its first row and leaves it there for the
+ * caller to read and finalize: 0.  No row (what a row just written and
+ * committed should never be: "gone" says what) or an error: st finalized,
+ * -1 with *errstr_r. */
+int	sqldb_row(sqlite3 *db, sqlite3_stmt *st, const char *gone,
+	    char **errstr_r);
+
 /* Runs one statement without results. Returns 0, or -1 with *errstr_r. */
 int	sqldb_exec(sqlite3 *db, const char *sql, char **errstr_r);
 

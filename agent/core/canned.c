@@ -172,12 +172,8 @@ canned_save(sqlite3 *db, int64_t id, const char *op, const char *role,
 		return -1;
 	st = sqldb_prep(db, errstr_r, "SELECT " COLS " FROM canned WHERE id = "
 	    "?1", "i", id);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (*errstr_r == NULL)
-			*errstr_r = xstrdup("canned: the row is gone");
+	if (sqldb_row(db, st, "canned: the row is gone", errstr_r) == -1)
 		return -1;
-	}
 	*out_r = row_json(st);
 	sqlite3_finalize(st);
 	return 0;

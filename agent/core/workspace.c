@@ -404,12 +404,8 @@ workspace_note_add(sqlite3 *db, int64_t conv, const char *op,
 		return -1;
 	st = sqldb_prep(db, errstr_r, "SELECT " NOTE_COLS " FROM ws_note "
 	    "WHERE id = ?1", "i", id);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (*errstr_r == NULL)
-			*errstr_r = xstrdup("workspace: the note is gone");
+	if (sqldb_row(db, st, "workspace: the note is gone", errstr_r) == -1)
 		return -1;
-	}
 	*note_r = note_json(st);
 	sqlite3_finalize(st);
 	return 0;
