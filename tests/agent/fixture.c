@@ -116,3 +116,23 @@ fixture_handed(sqlite3 *db, const char *text, time_t now)
 		die("a handed-off conversation", err);
 	return id;
 }
+
+int64_t
+fixture_int(sqlite3 *db, const char *sql, int64_t arg)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v = -1;
+
+	/* A test's own SQL that does not prepare is the test's bug. */
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "fixture_int: %s: %s\n", sql,
+		    sqlite3_errmsg(db));
+		abort();
+	}
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, arg);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}

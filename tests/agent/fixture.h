@@ -34,6 +34,10 @@ void	 fixture_close(struct fixture *f);
 /* Removes dir and everything under it. */
 void	 fixture_rmtree(const char *dir);
 
+/* The first column of the first row of sql, with ?1 = arg when sql has a
+ * parameter; -1 when there is no row. */
+int64_t	 fixture_int(sqlite3 *db, const char *sql, int64_t arg);
+
 /* The real categories, with the articles in db; free with
  * classifier_free. */
 struct classifier *fixture_classifier(sqlite3 *db);

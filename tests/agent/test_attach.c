@@ -87,16 +87,7 @@ files_on_disk(void)
 static int64_t
 count(const char *sql)
 {
-	sqlite3_stmt	*st;
-	int64_t		 n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_int64(st, 1, conv);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return fixture_int(db, sql, conv);
 }
 
 /* Stores data[0..len) as name; returns what attach_store returned, with

@@ -137,15 +137,7 @@ letter(const char *from, const char *id, const char *subject,
 static int64_t
 count(const char *sql)
 {
-	sqlite3_stmt	*st;
-	int64_t		 n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return fixture_int(db, sql, 0);
 }
 
 /* The Message-ID of our newest letter in conversation conv (static). */

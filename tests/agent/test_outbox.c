@@ -113,16 +113,7 @@ pending(time_t t, size_t max, size_t *n_r)
 static int64_t
 col_int(const char *sql, int64_t id)
 {
-	sqlite3_stmt	*st;
-	int64_t		 v = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return fixture_int(db, sql, id);
 }
 
 START_TEST(test_same_bytes_after_restart)

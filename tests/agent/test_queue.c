@@ -63,16 +63,7 @@ touch(void *arg, int64_t conv)
 static int64_t
 num(const char *sql, int64_t id)
 {
-	sqlite3_stmt	*st;
-	int64_t		 v = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return fixture_int(db, sql, id);
 }
 
 /* System messages the citizen of id got. */

@@ -102,16 +102,7 @@ on_disk(const char *hex)
 static int64_t
 num(const char *sql, int64_t conv)
 {
-	sqlite3_stmt	*st;
-	int64_t		 n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_int64(st, 1, conv);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return fixture_int(db, sql, conv);
 }
 
 /* Messages of conv still holding the citizen's words. */
