@@ -66,6 +66,31 @@ serve_start() {
 	base=$(sed -n 's/^chat: \(http:[^ ]*\)\/$/\1/p' "$out")
 }
 
+# HTTP against a started server ($base), the reply in $tmp.
+# req METHOD PATH [BODY] [curl options...]: sets $code and $body (its
+# headers in $tmp/hdr); a BODY goes as JSON.
+req() {
+	m=$1 p=$2
+	shift 2
+	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+		d=$1
+		shift
+		code=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' \
+		    -X "$m" -H 'Content-Type: application/json' \
+		    --data-binary "$d" "$@" "$base$p")
+	else
+		code=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' \
+		    -X "$m" "$@" "$base$p")
+	fi
+	body=$(cat "$tmp/body")
+}
+# field NAME: the first string field NAME of $body
+field() { printf '%s' "$body" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+# session [curl options...]: a new chat session's token
+session() { req POST /api/chat/sessions '{"lang":"ru"}' "$@"; field token; }
+# say TOKEN TEXT...: the citizen of TOKEN writes TEXT
+say() { tok=$1; shift; req POST /api/chat/messages "{\"text\":\"$*\"}" -H "Authorization: Bearer $tok"; }
+
 # need_browser TOOL...: the tools a browser test needs (besides node and
 # Debian's chromium), and playwright-core in tests/browser/node_modules,
 # rebuilt from package-lock.json (never committed).  Sets $browser.

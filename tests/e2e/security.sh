@@ -35,26 +35,6 @@ reload() {
 	serve_reload
 }
 
-# req METHOD PATH [BODY] [curl options...]: sets $code and $body; a BODY
-# goes as JSON.
-req() {
-	m=$1 p=$2
-	shift 2
-	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
-		d=$1
-		shift
-		code=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' \
-		    -X "$m" -H 'Content-Type: application/json' \
-		    --data-binary "$d" "$@" "$base$p")
-	else
-		code=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' \
-		    -X "$m" "$@" "$base$p")
-	fi
-	body=$(cat "$tmp/body")
-}
-field() { printf '%s' "$body" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
-session() { req POST /api/chat/sessions '{"lang":"ru"}' "$@"; field token; }
-say() { tok=$1; shift; req POST /api/chat/messages "{\"text\":\"$*\"}" -H "Authorization: Bearer $tok"; }
 # upload TOKEN FILE NAME [curl options...]: sets $code and $body.
 upload() {
 	up_t=$1 up_f=$2 up_n=$3

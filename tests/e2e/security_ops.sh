@@ -36,7 +36,6 @@ start() {
 	serve_start "$1"
 }
 
-field() { printf '%s' "$body" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 # cit METHOD PATH TOKEN [BODY]: a citizen's request; sets $code and $body.
 cit() {
 	code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" \

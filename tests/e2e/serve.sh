@@ -21,25 +21,6 @@ start() {
 	serve_start "$1"
 }
 
-# req METHOD PATH [BODY] [curl options...]: sets $code and $body.
-req() {
-	m=$1 p=$2
-	shift 2
-	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
-		d=$1
-		shift
-		code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" \
-		    -H 'Content-Type: application/json' --data-binary "$d" \
-		    "$@" "$base$p")
-	else
-		code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" "$@" \
-		    "$base$p")
-	fi
-	body=$(cat "$tmp/body")
-}
-field() { printf '%s' "$body" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
-session() { req POST /api/chat/sessions '{"lang":"ru"}'; field token; }
-say() { tok=$1; shift; req POST /api/chat/messages "{\"text\":\"$*\"}" -H "Authorization: Bearer $tok"; }
 op() { m=$1 p=$2; shift 2; req "$m" "/api/operator$p" "$@" -b "$tmp/jar" -H "X-CSRF-Token: $csrf"; }
 
 # The categories and articles are copied, so that a reload can be given a

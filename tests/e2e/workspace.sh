@@ -17,23 +17,6 @@ pid=
 trap 'serve_stop; rm -rf "$tmp"' EXIT
 printf 'listen 127.0.0.1:8080\nkeepalive_seconds 5\n' >"$conf"
 
-# req METHOD PATH [BODY] [curl options...]: sets $code and $body.
-req() {
-	m=$1 p=$2
-	shift 2
-	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
-		d=$1
-		shift
-		code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" \
-		    -H 'Content-Type: application/json' --data-binary "$d" \
-		    "$@" "$base$p")
-	else
-		code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" "$@" \
-		    "$base$p")
-	fi
-	body=$(cat "$tmp/body")
-}
-field() { printf '%s' "$body" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 # login NAME PASSWORD: a cookie jar $tmp/jar.NAME and $csrf
 login() {
 	req POST /api/operator/login "{\"name\":\"$1\",\"password\":\"$2\"}" \
