@@ -155,12 +155,15 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	/* The categories were unsure what kind of request it is.  Their
 	 * best guess stands when it is a kind that answers or records
 	 * services (a permit, a certificate, an error in a form: the last
-	 * answers with its own article and records the service); otherwise
+	 * answers with its own article and records the service), but not
+	 * "which services are there": one service is clearly named
+	 * ("поменять страховую по омс через госуслуги можно?"); otherwise
 	 * the part of the service asked about says it, else "how do I get
 	 * it". */
 	if (v->ntop > 0 && c->cats[v->top[0].category].services !=
 	    DEF_SERVICES_NO && c->cats[v->top[0].category].action ==
-	    ACTION_ANSWER && v->top[0].confidence >= tcfg->keep_kind)
+	    ACTION_ANSWER && v->top[0].confidence >= tcfg->keep_kind &&
+	    v->top[0].category != c->catalog_cat)
 		cat = v->top[0].category;
 	else switch (aspects_match_with(c->aspects, x->asp, n->match,
 	    n->match_len)) {
