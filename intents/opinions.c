@@ -93,6 +93,22 @@ far_ahead(const struct topic_config *tcfg, const struct topic_choice *tc,
 	return tc->score >= min && tc->score2 <= tcfg->far_share * tc->score;
 }
 
+/* The first kind of request topic t's article lists ("services.benefits"
+ * for a pension), as a category that answers services, or -1. */
+static int
+topic_first_kind(const struct classifier *c, int t)
+{
+	char	id[64];
+	int	cat;
+
+	if (topic_index_first_kind(c->ti, t, id, sizeof(id)) == -1 ||
+	    (cat = taxonomy_index(&c->tax, id)) < 0 ||
+	    c->cats[cat].services != DEF_SERVICES_ANSWER ||
+	    c->cats[cat].action != ACTION_ANSWER)
+		return -1;
+	return cat;
+}
+
 /*
  * A message the categories were unsure about ("not confident", "two close
  * candidates", or taken for out of scope) that is clearly about one of the
@@ -157,13 +173,16 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	 * services (a permit, a certificate, an error in a form: the last
 	 * answers with its own article and records the service), but not
 	 * "which services are there": one service is clearly named
-	 * ("поменять страховую по омс через госуслуги можно?"); otherwise
+	 * ("поменять страховую по омс через госуслуги можно?"), nor a kind
+	 * the service is not (a passport's for a SNILS); otherwise
 	 * the part of the service asked about says it, else "how do I get
 	 * it". */
 	if (v->ntop > 0 && c->cats[v->top[0].category].services !=
 	    DEF_SERVICES_NO && c->cats[v->top[0].category].action ==
 	    ACTION_ANSWER && v->top[0].confidence >= tcfg->keep_kind &&
-	    v->top[0].category != c->catalog_cat)
+	    v->top[0].category != c->catalog_cat &&
+	    topic_index_kind_fits(c->ti, tc->topic,
+	    c->cats[v->top[0].category].id))
 		cat = v->top[0].category;
 	else switch (aspects_match_with(c->aspects, x->asp, n->match,
 	    n->match_len)) {
@@ -176,6 +195,8 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	default:
 		break;
 	}
+	if (cat < 0)
+		cat = topic_first_kind(c, tc->topic);
 	if (cat < 0)
 		cat = c->howto_cat;
 	if (cat < 0)

@@ -47,6 +47,9 @@ struct topic_index {
 	struct intent_model_builder *mb;
 	struct intent_model	*model;
 	char			**article;	/* [topic]: id, or NULL */
+	/* [topic]: its article's "categories", the kinds of request the
+	 * service itself is ("services.benefits"), or NULL. */
+	char			**kinds;
 	size_t			 ntopics;	/* with an article */
 };
 
@@ -83,6 +86,7 @@ topic_index_new(const struct taxonomy *topics, const struct topic_config *cfg)
 	ti->ev = evidence_new(topics->n);
 	evidence_spread(ti->ev, OOV_SHARE);
 	ti->article = xcalloc(topics->n + 1, sizeof(*ti->article));
+	ti->kinds = xcalloc(topics->n + 1, sizeof(*ti->kinds));
 	ti->mb = intent_model_builder_new(topics->n + 1);
 	intent_model_builder_shape(ti->mb, TOPIC_MODEL_BITS, 0);
 	return ti;
@@ -133,6 +137,7 @@ topic_index_add(struct topic_index *ti, const struct article *a,
 		}
 		if (ti->article[t] == NULL) {
 			ti->article[t] = xstrdup(a->id);
+			ti->kinds[t] = xstrdup(a->categories);
 			ti->ntopics++;
 		}
 		aa.ti = ti;
@@ -191,9 +196,12 @@ topic_index_free(struct topic_index **tip)
 	evidence_free(&ti->ev);
 	intent_model_builder_free(&ti->mb);
 	intent_model_free(&ti->model);
-	for (i = 0; i < ti->topics->n; i++)
+	for (i = 0; i < ti->topics->n; i++) {
 		free(ti->article[i]);
+		free(ti->kinds[i]);
+	}
 	free(ti->article);
+	free(ti->kinds);
 	free(ti);
 	*tip = NULL;
 }
@@ -222,6 +230,39 @@ topic_index_article(const struct topic_index *ti, int t)
 	if (t < 0 || (size_t)t >= ti->topics->n)
 		return NULL;
 	return ti->article[t];
+}
+
+int
+topic_index_kind_fits(const struct topic_index *ti, int t, const char *id)
+{
+	size_t	i;
+
+	if (t >= 0 && (size_t)t < ti->topics->n && ti->kinds[t] != NULL &&
+	    article_list_has(ti->kinds[t], id))
+		return 1;
+	for (i = 0; i < ti->topics->n; i++)
+		if (ti->kinds[i] != NULL &&
+		    article_list_has(ti->kinds[i], id))
+			return 0;
+	return 1;
+}
+
+int
+topic_index_first_kind(const struct topic_index *ti, int t, char *buf,
+    size_t size)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (t < 0 || (size_t)t >= ti->topics->n || ti->kinds[t] == NULL)
+		return -1;
+	p = ti->kinds[t] + strspn(ti->kinds[t], " ,");
+	n = strcspn(p, " ,");
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
 }
 
 struct topic_scratch *

@@ -113,6 +113,20 @@ const struct evidence *topic_index_evidence(const struct topic_index *);
 /* The article id of topic t, or NULL when it has none. */
 const char *topic_index_article(const struct topic_index *, int t);
 
+/*
+ * Whether category id fits topic t as the kind of request: the topic's
+ * article lists it among its categories (a pension is services.benefits),
+ * or no service article lists it (an aspect, such as documents or timing,
+ * fits every service).  "СНИЛС новорождённому" is not a passport.
+ */
+int	topic_index_kind_fits(const struct topic_index *, int t,
+	    const char *id);
+
+/* Copies the first category topic t's article lists into buf (size
+ * bytes).  Returns 0, or -1 when it lists none or it does not fit. */
+int	topic_index_first_kind(const struct topic_index *, int t, char *buf,
+	    size_t size);
+
 struct topic_scratch *topic_scratch_new(const struct topic_index *);
 void	topic_scratch_free(struct topic_scratch **);
 

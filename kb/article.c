@@ -399,9 +399,8 @@ fail:
 	return -1;
 }
 
-/* Whether the comma-separated list holds id as a whole item. */
-static int
-list_has(const char *list, const char *id)
+int
+article_list_has(const char *list, const char *id)
 {
 	const char	*p = list, *end;
 	size_t		 idlen = strlen(id), n;
@@ -425,13 +424,13 @@ list_has(const char *list, const char *id)
 int
 article_has_category(const struct article *a, const char *id)
 {
-	return list_has(a->categories, id);
+	return article_list_has(a->categories, id);
 }
 
 int
 article_has_topic(const struct article *a, const char *id)
 {
-	return list_has(a->topics, id);
+	return article_list_has(a->topics, id);
 }
 
 int

@@ -53,6 +53,10 @@ int	article_parse(const char *name, const char *buf, size_t len,
 
 void	article_free(struct article **);
 
+/* Whether a comma-separated list (categories, topics) holds id as a
+ * whole item. */
+int	article_list_has(const char *list, const char *id);
+
 /* Whether the comma-separated list in a->categories holds category id. */
 int	article_has_category(const struct article *a, const char *id);
 
