@@ -11,6 +11,11 @@
 
 #include "kb/article.h"
 
+/* The evidence for "out of scope" of a single everyday word (weight 2 in
+ * out_of_scope.intent: "банк", "карта", "кредит"); a bank's name or a
+ * marketplace weighs 6. */
+#define OOS_WEAK	2
+
 const char *const classifier_person_names[PERSON_COUNT] = {
 	"organisation", "callback", "data-leak"
 };
@@ -179,6 +184,13 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	 * ahead of any other says what the message is about. */
 	else if (v->action == ACTION_ANSWER && v->ntop > 0 &&
 	    v->top[0].category != c->oos_cat && far_ahead(tcfg, tc, tcfg->far))
+		;
+	/* Declined on one everyday word ("банк", "карта": OOS_WEAK) with one
+	 * service strongly and far ahead: "справку о составе семьи банк
+	 * просит", "списали с карты по исполнительному производству". */
+	else if (v->action == ACTION_DECLINE && c->oos_cat >= 0 &&
+	    x->rr.score[c->oos_cat] <= OOS_WEAK &&
+	    far_ahead(tcfg, tc, tcfg->strong))
 		;
 	/* A greeting or thanks with more after it ("Привет! Как записать
 	 * ребёнка в садик?") was chosen only for want of other evidence:
