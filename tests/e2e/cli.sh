@@ -208,6 +208,21 @@ line=$(printf '%s\n' '{"id":"t9","text":"Привет! как записать �
 	"$HOTLINE" classify)
 check "a greeting before a service question is answered with the service's article" \
 	sh -c "printf '%s' \"\$1\" | grep -q '\"action\":\"answer\",.*\"topic\":\"kindergarten.queue\",\"article\":\"kindergarten-queue\"'" _ "$line"
+# The kind of request of a service question the categories were unsure of
+# comes from what the service is (its article's categories): a SNILS for a
+# newborn is not a passport request, a pension is a benefit.
+line=$(printf '%s\n' '{"id":"t11","text":"как оформить снилс на новорожденного через госуслуги"}' |
+	"$HOTLINE" classify)
+check "a service question takes a kind its service is" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"services.how_to\".*\"topic\":\"snils\",\"article\":\"snils\"'" _ "$line"
+line=$(printf '%s\n' '{"id":"t12","text":"как оформить пенсию по старости через госуслуги, в августе исполняется 63"}' |
+	"$HOTLINE" classify)
+check "…the first its article lists (a pension is a benefit)" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"intent\":\"services.benefits\".*\"topic\":\"pension\",\"article\":\"pension\"'" _ "$line"
+line=$(printf '%s\n' '{"id":"t13","text":"how can i get a family composition certificate? the bank is asking for it"}' |
+	"$HOTLINE" classify)
+check "…and one everyday word ('bank') does not decline a clear service question" \
+	sh -c "printf '%s' \"\$1\" | grep -q '\"action\":\"answer\",.*\"topic\":\"certificate.family\"'" _ "$line"
 line=$(printf '%s\n' '{"id":"t10","text":"Привет!"}' | "$HOTLINE" classify)
 check "…and a greeting alone with the greeting" \
 	contains "$line" '"intent":"smalltalk.greeting"'
