@@ -185,10 +185,12 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	else if (v->action == ACTION_ANSWER && v->ntop > 0 &&
 	    v->top[0].category != c->oos_cat && far_ahead(tcfg, tc, tcfg->far))
 		;
-	/* Declined on one everyday word ("банк", "карта": OOS_WEAK) with one
-	 * service strongly and far ahead: "справку о составе семьи банк
-	 * просит", "списали с карты по исполнительному производству". */
-	else if (v->action == ACTION_DECLINE && c->oos_cat >= 0 &&
+	/* Declined, or taken for out of scope, on one everyday word ("банк",
+	 * "карта": OOS_WEAK) or on none, with one service strongly and far
+	 * ahead: "справку о составе семьи банк просит", "списали с карты по
+	 * исполнительному производству", "как открыть ипэшку онлайн". */
+	else if ((v->action == ACTION_DECLINE || (v->ntop > 0 &&
+	    v->top[0].category == c->oos_cat)) && c->oos_cat >= 0 &&
 	    x->rr.score[c->oos_cat] <= OOS_WEAK &&
 	    far_ahead(tcfg, tc, tcfg->strong))
 		;
