@@ -14,6 +14,11 @@ fail() { nfail=$((nfail + 1)); echo "not ok - $*"; }
 # check NAME COMMAND...: the command must succeed
 check() { name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 contains() { printf '%s' "$1" | grep -q -- "$2"; }
+# The line `hotline classify` prints for one message (text without quotes
+# or backslashes: it is put into JSON as it is).
+classify_one() { printf '{"id":"t","text":"%s"}\n' "$1" | "$HOTLINE" classify; }
+# check NAME: the line classify prints for TEXT matches PATTERN (kept in $line).
+check_classified() { line=$(classify_one "$2"); check "$1" contains "$line" "$3"; }
 finish() {
 	echo "$npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]
