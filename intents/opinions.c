@@ -99,23 +99,45 @@ far_ahead(const struct topic_config *tcfg, const struct topic_choice *tc,
 }
 
 /*
- * Whether the categories' guess k stands as the kind of a rescued message.
- * A kind that answers the service, or an error in a form (told in words
- * no rule foresees: "поле серое", "не дает выбрать"), stands on full-text
- * likeness alone; a status, an upload, an incident or a login trouble is
- * told by signs the rules see (a number, a file, a failure), so without a
- * rule that fired the likeness is only shared words ("как узнать свой
- * избирательный участок" is not a status; "как оплатить штраф со
- * скидкой" is not an incident).  Measured on three unseen sets: +1 to +2
- * right answers each, none lost.
+ * The categories' best guess as the kind of a rescued message about topic
+ * t, or -1 when it does not stand.  It stands when it is a kind that
+ * answers or records services (a permit, a certificate, an error in a
+ * form), likely enough (keep_kind), and not
+ * - "which services are there": one service is clearly named ("поменять
+ *   страховую по омс через госуслуги можно?");
+ * - a kind the service is not, by its article's categories (a passport
+ *   request for a SNILS);
+ * - a status, an upload, an incident or a login trouble no rule saw: they
+ *   are told by signs the rules see (a number, a file, a failure), so the
+ *   full-text likeness alone is only shared words ("как узнать свой
+ *   избирательный участок" is not a status, "как оплатить штраф со
+ *   скидкой" not an incident).  A kind that answers the service, or an
+ *   error in a form (told in words no rule foresees: "поле серое", "не
+ *   дает выбрать"), stands on likeness.  Measured on three unseen sets:
+ *   +1 to +2 right answers each, none lost.
  */
 static int
-kept_unseen(const struct classifier *c, const struct classify_ctx *x, int k)
+guess_stands(const struct classifier *c, const struct classify_ctx *x,
+    const struct verdict *v, int t)
 {
-	return c->cats[k].services == DEF_SERVICES_ANSWER ||
-	    (c->cats[k].services == DEF_SERVICES_LEAD &&
-	    c->cats[k].lead_section == SECTION_HOW) ||
-	    (x->rr.score[k] > 0 && !x->rr.vetoed[k]);
+	const struct category	*k;
+	int			 cat;
+
+	if (v->ntop == 0)
+		return -1;
+	cat = v->top[0].category;
+	k = &c->cats[cat];
+	if (k->services == DEF_SERVICES_NO || k->action != ACTION_ANSWER ||
+	    v->top[0].confidence < c->cfg.topic.keep_kind ||
+	    cat == c->catalog_cat ||
+	    !topic_index_kind_fits(c->ti, t, k->id))
+		return -1;
+	if (k->services == DEF_SERVICES_ANSWER ||
+	    (k->services == DEF_SERVICES_LEAD &&
+	    k->lead_section == SECTION_HOW) ||
+	    (x->rr.score[cat] > 0 && !x->rr.vetoed[cat]))
+		return cat;
+	return -1;
 }
 
 /* The first kind of request topic t's article lists ("services.benefits"
@@ -173,8 +195,6 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	if (v->ntop > 0 && v->top[0].category == c->catalog_cat &&
 	    tc->score2 >= 0.6 * tc->score)
 		return 0;
-	/* Out of scope, or confidently about the hotline itself: only
-	 * strong evidence of a service overrules that. */
 	/* When the rules and the second opinion disagree only about the
 	 * kind of request, a clear service settles it: its article answers
 	 * every kind (how to apply, documents, timing). */
@@ -202,24 +222,12 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	    (v->ntop > 0 && v->top[0].category == c->oos_cat)) ?
 	    tc->score < tcfg->rescue_oos : tc->score < tcfg->rescue)
 		return 0;
-	/* The categories were unsure what kind of request it is.  Their
-	 * best guess stands when it is a kind that answers or records
-	 * services (a permit, a certificate, an error in a form: the last
-	 * answers with its own article and records the service), but not
-	 * "which services are there": one service is clearly named
-	 * ("поменять страховую по омс через госуслуги можно?"), nor a kind
-	 * the service is not (a passport's for a SNILS), nor a kind told
-	 * by signs no rule saw (see kept_unseen); otherwise
-	 * the part of the service asked about says it, else "how do I get
-	 * it". */
-	if (v->ntop > 0 && c->cats[v->top[0].category].services !=
-	    DEF_SERVICES_NO && c->cats[v->top[0].category].action ==
-	    ACTION_ANSWER && v->top[0].confidence >= tcfg->keep_kind &&
-	    v->top[0].category != c->catalog_cat &&
-	    kept_unseen(c, x, v->top[0].category) &&
-	    topic_index_kind_fits(c->ti, tc->topic,
-	    c->cats[v->top[0].category].id))
-		cat = v->top[0].category;
+	/* The categories were unsure what kind of request it is: their
+	 * guess, if it stands; otherwise the part of the service asked
+	 * about; otherwise the kind the service itself is; else "how do I
+	 * get it". */
+	if ((cat = guess_stands(c, x, v, tc->topic)) >= 0)
+		;
 	else switch (aspects_match_with(c->aspects, x->asp, n->match,
 	    n->match_len)) {
 	case SECTION_DOCUMENTS:
