@@ -206,13 +206,15 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	    v->top[0].category != c->oos_cat && far_ahead(tcfg, tc, tcfg->far))
 		;
 	/* Declined, or taken for out of scope, on one everyday word ("банк",
-	 * "карта": OOS_WEAK) or on none, with one service strongly and far
-	 * ahead: "справку о составе семьи банк просит", "списали с карты по
-	 * исполнительному производству", "как открыть ипэшку онлайн". */
+	 * "карта": OOS_WEAK) with one service strongly and far ahead, or on
+	 * none with one far ahead: "справку о составе семьи банк просит",
+	 * "списали с карты по исполнительному производству", "как открыть
+	 * ипэшку онлайн", "записалась в мфц, как отменить запись". */
 	else if ((v->action == ACTION_DECLINE || (v->ntop > 0 &&
 	    v->top[0].category == c->oos_cat)) && c->oos_cat >= 0 &&
 	    x->rr.score[c->oos_cat] <= OOS_WEAK &&
-	    far_ahead(tcfg, tc, tcfg->strong))
+	    far_ahead(tcfg, tc, x->rr.score[c->oos_cat] > 0 ? tcfg->strong :
+	    tcfg->far))
 		;
 	/* A greeting or thanks with more after it ("Привет! Как записать
 	 * ребёнка в садик?") was chosen only for want of other evidence:
