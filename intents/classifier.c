@@ -42,6 +42,7 @@ void
 classifier_config_defaults(struct classifier_config *cfg)
 {
 	cfg->answer_min = 0.02;
+	cfg->answer_sure = 0.95;
 	cfg->evidence_min = 0.70;
 	cfg->margin_min = 0.30;
 	cfg->rival_max = 0.60;
@@ -339,11 +340,11 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 	    c->cats[best].action == ACTION_ANSWER &&
 	    c->cats[v->top[1].category].action == ACTION_ANSWER) {
 		v->action = ACTION_CLARIFY;
-		v->reason = "two close candidates";
+		v->reason = REASON_CLOSE;
 		return;
 	}
 	v->action = ACTION_HANDOFF;
-	v->reason = "not confident";
+	v->reason = REASON_NOT_CONFIDENT;
 }
 
 
@@ -415,6 +416,7 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	weigh(x);
 	rank(x, v);
 	decide(x, &n, v);
+	calib_sure(x, &n, v);
 	opinion_service(x, &n, v);
 	/* Only categories with priority lines (incidents) get one. */
 	if (v->category >= 0)

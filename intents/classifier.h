@@ -23,6 +23,8 @@
 struct classifier_config {
 	double	answer_min;	/* calibrated probability that the category
 				   is right needed to answer (calib.h) */
+	double	answer_sure;	/* ... at which the best of two close
+				   candidates answers without asking */
 	double	evidence_min;	/* the rules' softmax confidence in the best
 				   category needed to consider answering */
 	double	margin_min;	/* lead over the runner-up needed to answer */

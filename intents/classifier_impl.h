@@ -23,6 +23,9 @@
 #define ID_INCIDENT	"incident.report"
 #define REASON_DISAGREE	"the second opinion disagrees"
 #define REASON_RESCUED	"clearly about one service"
+#define REASON_CLOSE	"two close candidates"
+#define REASON_NOT_CONFIDENT "not confident"
+#define REASON_SURE	"sure once calibrated"
 
 /* What person.def names: messages that are for a person, not an article,
  * whatever they are about (a letter from an organisation, a demand for a
@@ -117,6 +120,8 @@ void	opinion_person(struct classify_ctx *, const struct normalized *,
 
 /* The calibrated confidence of the final category, and the answers it
  * withholds (calibrate.c). */
+void	calib_sure(struct classify_ctx *, const struct normalized *,
+	    struct verdict *);
 void	calib_verdict(struct classify_ctx *, const struct normalized *,
 	    struct verdict *);
 

@@ -209,6 +209,10 @@ static const struct setting settings[] = {
 	{ "answer_min", SETTING_NUMBER, 0, 1, CC(answer_min),
 	  "answer only when at least this sure (the calibrated probability "
 	  "that the category is right, intents/calib.def)", NULL, NULL },
+	{ "answer_sure", SETTING_NUMBER, 0, 1, CC(answer_sure),
+	  "answer, rather than ask which of two close candidates was "
+	  "meant, when at least this sure (calibrated)",
+	  NULL, NULL },
 	{ "evidence_min", SETTING_NUMBER, 0, 1, CC(evidence_min),
 	  "the rules' confidence in the best category needed to consider "
 	  "answering", NULL, NULL },

@@ -62,6 +62,7 @@ same_classifier(const struct classifier_config *a,
     const struct classifier_config *b)
 {
 	return a->answer_min == b->answer_min &&
+	    a->answer_sure == b->answer_sure &&
 	    a->evidence_min == b->evidence_min &&
 	    a->margin_min == b->margin_min &&
 	    a->rival_max == b->rival_max &&
@@ -109,6 +110,7 @@ static const char every_key[] =
     "data_dir /srv/hotline\n"
     "state_db /var/lib/hotline/state.sqlite\n"
     "answer_min 0.61\n"
+    "answer_sure 0.99\n"
     "evidence_min 0.66\n"
     "margin_min 0.15\n"
     "rival_max 0.45\n"
@@ -220,6 +222,7 @@ START_TEST(file_setting_every_key_sets_every_value)
 	ck_assert_str_eq(cfg.data_dir, "/srv/hotline");
 	ck_assert_str_eq(cfg.state_db, "/var/lib/hotline/state.sqlite");
 	ck_assert(cfg.classifier.answer_min == 0.61);
+	ck_assert(cfg.classifier.answer_sure == 0.99);
 	ck_assert(cfg.classifier.evidence_min == 0.66);
 	ck_assert(cfg.classifier.margin_min == 0.15);
 	ck_assert(cfg.classifier.rival_max == 0.45);

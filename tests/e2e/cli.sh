@@ -215,6 +215,11 @@ check_classified "…the first its article lists (a pension is a benefit)" \
 check_classified "…and one everyday word ('bank') does not decline a clear service question" \
 	"how can i get a family composition certificate? the bank is asking for it" \
 	'"action":"answer",.*"topic":"certificate.family"'
+# Two close candidates are not asked about when the calibration is sure of
+# the best (answer_sure).
+check_classified "a sure answer is not turned into a question" \
+	"номер горячей линии госуслуг какой? бабушке записать на бумажку" \
+	'"intent":"contacts.phone","confidence":[01.0-9]*,"action":"answer"'
 check_classified "…and a greeting alone with the greeting" \
 	"Привет!" \
 	'"intent":"smalltalk.greeting"'
