@@ -13,27 +13,39 @@
 #include <cmark.h>
 
 #include "agent/core/phrases.h"
+#include "agent/core/stmt.h"
 #include "kb/article.h"
 #include "kb/store.h"
 #include "lib/xmalloc.h"
+
+/* Article id in lang; NULL when there is none.  Every answer passes
+ * here: a cached statement (stmt.h). */
+static struct article *
+article_in(sqlite3 *db, const char *id, const char *lang)
+{
+	struct article	*art = NULL;
+	sqlite3_stmt	*st;
+
+	if ((st = stmt_get(db, KB_STORE_GET_SQL)) == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		art = kb_store_article(st);
+	stmt_put(st);
+	return art;
+}
 
 /* Article id in lang, else in Russian; NULL when there is none. */
 static struct article *
 article_get(sqlite3 *db, const char *id, const char *lang)
 {
-	struct article	*art = NULL;
-	char		*err = NULL;
+	struct article	*art;
 
 	if (id == NULL)
 		return NULL;
-	if (kb_store_get(db, id, lang, &art, &err) != 1) {
-		free(err);
-		err = NULL;
-		if (kb_store_get(db, id, "ru", &art, &err) != 1) {
-			free(err);
-			return NULL;
-		}
-	}
+	if ((art = article_in(db, id, lang)) == NULL)
+		art = article_in(db, id, "ru");
 	return art;
 }
 
