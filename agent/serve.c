@@ -35,6 +35,7 @@
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
 #include "agent/core/wal.h"
+#include "agent/core/writer.h"
 #include "agent/mail/mailrun.h"
 #include "agent/web/events.h"
 #include "agent/web/http.h"
@@ -388,7 +389,8 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	set_limits(&srv, cfg);
 
 	if (state_open(cx.state_db, &db, &err) == -1 ||
-	    (cx.wal = wal_keeper_start(cx.state_db, &err)) == NULL)
+	    (cx.wal = wal_keeper_start(cx.state_db, &err)) == NULL ||
+	    (cx.writer = writer_start(cx.state_db, cx.wal, &err)) == NULL)
 		goto fail;
 	wal_keeper_watch(cx.wal, db);
 	if ((n = kb_store_count(db, &err)) == -1)
@@ -447,6 +449,10 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	run(&srv, db, cfg, checkpoints, &set);
 	free(checkpoints);
 	mailrun_stop(&mail);
+	/* The turns handed over are answered before the daemon stops (it
+	 * may not with connections suspended); later ones commit on their
+	 * own threads. */
+	writer_close(cx.writer);
 	http_stop(&srv);
 	rc = 0;
 	goto out;
@@ -456,6 +462,7 @@ fail:
 out:
 	stmt_forget(db);
 	sqldb_close(&db);
+	writer_free(&cx.writer);
 	wal_keeper_stop(&cx.wal);
 	hub_free(&srv.hub);
 	ratelimit_free(&srv.sessions);

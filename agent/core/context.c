@@ -201,6 +201,7 @@ context_worker(struct context *cx)
 		/* Checkpoints (and their fsync) are the keeper's job,
 		 * never a request's (wal.h). */
 		wal_keeper_watch(cx->wal, w->db);
+		sqlite3_exec(w->db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
 		pthread_setspecific(cx->worker_key, w);
 	}
 	pthread_mutex_lock(&cx->brain_lock);

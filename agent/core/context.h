@@ -22,6 +22,7 @@
 #include "agent/core/notify.h"
 #include "agent/core/sla.h"
 #include "agent/core/wal.h"
+#include "agent/core/writer.h"
 #include "intents/classifier.h"
 #include "lib/peer.h"
 
@@ -46,6 +47,8 @@ struct context {
 	pthread_key_t		 worker_key;
 	struct notify		 notify;
 	struct wal_keeper	*wal;		/* NULL: no one checkpoints */
+	struct writer		*writer;	/* NULL: each thread commits
+						   its own chat turns */
 };
 
 /* One thread's connection to the state and to the brain. */

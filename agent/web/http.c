@@ -253,6 +253,19 @@ http_core_error(struct http_req *req, enum core_err e, char *err)
 	free(err);
 }
 
+void
+http_hold(struct http_req *req)
+{
+	req->held = 1;
+	MHD_suspend_connection(req->conn);
+}
+
+void
+http_wake(struct http_req *req)
+{
+	MHD_resume_connection(req->conn);
+}
+
 const char *
 http_header(struct http_req *req, const char *name)
 {
@@ -586,6 +599,9 @@ answer(struct server *srv, struct pending *p)
 		}
 	}
 	p->route->fn(req);
+	/* Answered later: MHD calls once more when woken (on_request). */
+	if (req->held)
+		return MHD_YES;
 	if ((p->route->flags & R_STREAM) && req->resp != NULL)
 		watch_stream(p->c->wc);
 	rc = send_answer(req);
@@ -608,6 +624,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		rc = body_chunk(srv, p, upload, *upload_len);
 		*upload_len = 0;
 		return rc;
+	}
+	if (p->req.held) {
+		p->req.held = 0;
+		return send_answer(&p->req);
 	}
 	return answer(srv, p);
 }
