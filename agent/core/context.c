@@ -21,6 +21,9 @@
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
 
+/* Bytes of the state database a request thread maps. */
+#define STATE_MMAP_BYTES	"268435456"
+
 static void
 print_err(void *arg, const char *msg)
 {
@@ -201,7 +204,12 @@ context_worker(struct context *cx)
 		/* Checkpoints (and their fsync) are the keeper's job,
 		 * never a request's (wal.h). */
 		wal_keeper_watch(cx->wal, w->db);
-		sqlite3_exec(w->db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
+		/* Every commit of another connection empties this one's
+		 * page cache: read the database through a mapping instead
+		 * of a pread and a copy per page (WAL frames are read
+		 * still). */
+		sqlite3_exec(w->db, "PRAGMA mmap_size=" STATE_MMAP_BYTES, NULL,
+		    NULL, NULL);
 		pthread_setspecific(cx->worker_key, w);
 	}
 	pthread_mutex_lock(&cx->brain_lock);
