@@ -2,8 +2,8 @@
 # End to end: many citizens writing at once.  The chat's turns are
 # committed together (agent/core/writer.c): every message is answered,
 # each conversation keeps its own messages in order, and after a kill -9
-# in the middle of the load every message that was answered is still
-# there (an answer is sent only after its commit).
+# or a SIGTERM in the middle of the load every message that was answered
+# is still there (an answer is sent only after its commit).
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "curl is needed (scripts/deps.sh)"; exit 1; }
 
@@ -106,25 +106,49 @@ wait "$pid" 2>/dev/null
 pid=
 wait
 serve_start keep
-answered=0
-lost=0
-for f in "$tmp"/2.*.code; do
-	[ "$(cat "$f")" = 200 ] || continue
-	answered=$((answered + 1))
-	b=${f%.code}.body
-	c=$(echo "$f" | sed 's/.*\/2\.\([0-9]*\)\..*/\1/')
-	req GET /api/chat/conversation -H "Authorization: Bearer $(cat "$tmp/tok.$c")"
-	for id in $(grep -o '"id":[0-9]*' "$b" | sed 's/.*://'); do
-		contains "$body" "\"id\":$id," || lost=$((lost + 1))
+
+# kept WAVE: sets $answered (200s of WAVE) and $lost (their messages not
+# in their conversations).
+kept() {
+	answered=0
+	lost=0
+	for f in "$tmp"/$1.*.code; do
+		[ "$(cat "$f")" = 200 ] || continue
+		answered=$((answered + 1))
+		b=${f%.code}.body
+		c=$(echo "$f" | sed 's/.*\/[0-9]*\.\([0-9]*\)\..*/\1/')
+		req GET /api/chat/conversation \
+		    -H "Authorization: Bearer $(cat "$tmp/tok.$c")"
+		for id in $(grep -o '"id":[0-9]*' "$b" | sed 's/.*://'); do
+			contains "$body" "\"id\":$id," || lost=$((lost + 1))
+		done
+		q=$(grep -o "волна $1 чат [0-9]* вопрос [0-9]*" "$b" | head -n 1)
+		contains "$body" "$q" || lost=$((lost + 1))
 	done
-	q=$(grep -o 'волна 2 чат [0-9]* вопрос [0-9]*' "$b" | head -n 1)
-	contains "$body" "$q" || lost=$((lost + 1))
-done
+}
+kept 2
 check "the kill -9 came in the middle of the load ($answered of $((NCHAT * NMSG2)) answered)" \
 	test "$answered" -gt 0 -a "$answered" -lt $((NCHAT * NMSG2))
 check "after kill -9 every answered message is still there ($lost lost)" \
 	test "$lost" -eq 0
+
+# SIGTERM in the middle of the load: the turns under way are answered
+# before the server stops, cleanly.
+post 3 $NMSG2
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+pid=
+wait
+check "SIGTERM under load stops the server cleanly (exit 0)" test "$st" -eq 0
+check "the server's log has no sanitizer report" \
+	sh -c "! grep -q -e 'Sanitizer' -e 'runtime error' '$tmp/err'"
+serve_start keep
+kept 3
+check "after SIGTERM every answered message is there ($lost lost of $answered)" \
+	test "$lost" -eq 0 -a "$answered" -gt 0
 req POST /api/chat/messages '{"text":"забыл пароль"}' \
     -H "Authorization: Bearer $(cat "$tmp/tok.0")"
-check "after kill -9 the chat answers again" contains "$body" '"from":"bot"'
+check "after the restarts the chat answers again" contains "$body" '"from":"bot"'
 finish
