@@ -35,6 +35,7 @@
 #include "agent/web/api.h"
 #include "agent/web/events.h"
 #include "agent/web/guard.h"
+#include "agent/web/jsonout.h"
 #include "agent/web/limits.h"
 #include "agent/web/ratelimit.h"
 #include "agent/web/route.h"
@@ -317,9 +318,10 @@ queue_json(struct MHD_Connection *conn, int status, json_t *out,
 	struct MHD_Response	*resp;
 	enum MHD_Result		 rc;
 	char			*body, num[16];
+	size_t			 len;
 
-	body = json_dumps(out, JSON_COMPACT);
-	resp = MHD_create_response_from_buffer(strlen(body), body,
+	body = jsonout_dumps(out, &len);
+	resp = MHD_create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type",
 	    "application/json; charset=utf-8");
