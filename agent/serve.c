@@ -9,8 +9,9 @@
  * head written outside the database, and once a day the retention job
  * runs.  Every second it looks whether operators' rights changed (a
  * logout, `hotline operator disable` from another process) and has their
- * streams check themselves.  `serve -n` checks the configuration,
- * categories and articles without touching the state and exits 0 or 1.
+ * streams check themselves.  The WAL is kept short by a thread of its own
+ * (wal.h).  `serve -n` checks the configuration, categories and articles
+ * without touching the state and exits 0 or 1.
  */
 #include <errno.h>
 #include <signal.h>
@@ -33,6 +34,8 @@
 #include "agent/core/retention.h"
 #include "agent/core/state.h"
 #include "agent/core/stmt.h"
+#include "agent/core/wal.h"
+#include "agent/core/writer.h"
 #include "agent/mail/mailrun.h"
 #include "agent/web/events.h"
 #include "agent/web/http.h"
@@ -286,8 +289,6 @@ run(struct server *srv, sqlite3 *db, const struct config *cfg,
 		if (sig == SIGHUP)
 			reload(srv, db, cfg);
 		now = time(NULL);
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-		    NULL, NULL);
 		/* Only this thread swaps the brain: no lock to read it. */
 		b = srv->cx->brain;
 		if (now >= next_tick) {
@@ -387,8 +388,11 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	atomic_init(&srv.body_bytes, 0);
 	set_limits(&srv, cfg);
 
-	if (state_open(cx.state_db, &db, &err) == -1)
+	if (state_open(cx.state_db, &db, &err) == -1 ||
+	    (cx.wal = wal_keeper_start(cx.state_db, &err)) == NULL ||
+	    (cx.writer = writer_start(cx.state_db, cx.wal, &err)) == NULL)
 		goto fail;
+	wal_keeper_watch(cx.wal, db);
 	if ((n = kb_store_count(db, &err)) == -1)
 		goto fail;
 	if (n == 0) {
@@ -445,6 +449,10 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	run(&srv, db, cfg, checkpoints, &set);
 	free(checkpoints);
 	mailrun_stop(&mail);
+	/* The turns handed over are answered before the daemon stops (it
+	 * may not with connections suspended); later ones commit on their
+	 * own threads. */
+	writer_close(cx.writer);
 	http_stop(&srv);
 	rc = 0;
 	goto out;
@@ -454,6 +462,8 @@ fail:
 out:
 	stmt_forget(db);
 	sqldb_close(&db);
+	writer_free(&cx.writer);
+	wal_keeper_stop(&cx.wal);
 	hub_free(&srv.hub);
 	ratelimit_free(&srv.sessions);
 	ratelimit_free(&srv.messages);

@@ -515,8 +515,8 @@ count_lines(const char *s)
 	return n;
 }
 
-static struct article *
-row_article(sqlite3_stmt *st)
+struct article *
+kb_store_article(sqlite3_stmt *st)
 {
 	struct article	*a;
 
@@ -537,8 +537,6 @@ row_article(sqlite3_stmt *st)
 	return a;
 }
 
-#define ARTICLE_COLUMNS	"id, lang, title, tags, categories, summary, body," \
-	" topics, questions, sources, reviewed"
 
 int
 kb_store_get(sqlite3 *db, const char *id, const char *lang,
@@ -548,8 +546,8 @@ kb_store_get(sqlite3 *db, const char *id, const char *lang,
 	int		 rc;
 
 	*a_r = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT " ARTICLE_COLUMNS " FROM kb_article"
-	    " WHERE id = ?1 AND lang = ?2", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, KB_STORE_GET_SQL, -1, &st,
+	    NULL) != SQLITE_OK) {
 		*errstr_r = xasprintf("sqlite: %s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -557,7 +555,7 @@ kb_store_get(sqlite3 *db, const char *id, const char *lang,
 	sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*a_r = row_article(st);
+		*a_r = kb_store_article(st);
 	else if (rc != SQLITE_DONE)
 		*errstr_r = xasprintf("sqlite: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
@@ -572,13 +570,13 @@ kb_store_each(sqlite3 *db, int (*fn)(const struct article *, void *),
 	struct article	*a;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT " ARTICLE_COLUMNS " FROM kb_article"
+	if (sqlite3_prepare_v2(db, "SELECT " KB_STORE_COLUMNS " FROM kb_article"
 	    " ORDER BY id, lang", -1, &st, NULL) != SQLITE_OK) {
 		*errstr_r = xasprintf("sqlite: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		a = row_article(st);
+		a = kb_store_article(st);
 		rc = fn(a, arg);
 		article_free(&a);
 		if (rc == -1) {

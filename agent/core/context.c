@@ -21,6 +21,9 @@
 #include "lib/sqldb.h"
 #include "lib/xmalloc.h"
 
+/* Bytes of the state database a request thread maps. */
+#define STATE_MMAP_BYTES	"268435456"
+
 static void
 print_err(void *arg, const char *msg)
 {
@@ -191,17 +194,22 @@ context_worker(struct context *cx)
 	if ((w = pthread_getspecific(cx->worker_key)) == NULL) {
 		w = xcalloc(1, sizeof(*w));
 		w->cx = cx;
-		/* Checkpoints (and their fsync) are the main thread's job,
-		 * never a request's. */
-		if (state_open(cx->state_db, &w->db, &err) == -1 ||
-		    sqldb_exec(w->db, "PRAGMA wal_autocheckpoint=0",
-		    &err) == -1) {
+		if (state_open(cx->state_db, &w->db, &err) == -1) {
 			log_msg(LOG_ERROR, "%s", err);
 			free(err);
 			sqldb_close(&w->db);
 			free(w);
 			return NULL;
 		}
+		/* Checkpoints (and their fsync) are the keeper's job,
+		 * never a request's (wal.h). */
+		wal_keeper_watch(cx->wal, w->db);
+		/* Every commit of another connection empties this one's
+		 * page cache: read the database through a mapping instead
+		 * of a pread and a copy per page (WAL frames are read
+		 * still). */
+		sqlite3_exec(w->db, "PRAGMA mmap_size=" STATE_MMAP_BYTES, NULL,
+		    NULL, NULL);
 		pthread_setspecific(cx->worker_key, w);
 	}
 	pthread_mutex_lock(&cx->brain_lock);

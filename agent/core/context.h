@@ -21,6 +21,8 @@
 #include "agent/core/config.h"
 #include "agent/core/notify.h"
 #include "agent/core/sla.h"
+#include "agent/core/wal.h"
+#include "agent/core/writer.h"
 #include "intents/classifier.h"
 #include "lib/peer.h"
 
@@ -44,6 +46,9 @@ struct context {
 	struct brain		*brain;		/* current; brain_lock */
 	pthread_key_t		 worker_key;
 	struct notify		 notify;
+	struct wal_keeper	*wal;		/* NULL: no one checkpoints */
+	struct writer		*writer;	/* NULL: each thread commits
+						   its own chat turns */
 };
 
 /* One thread's connection to the state and to the brain. */

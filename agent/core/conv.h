@@ -137,6 +137,26 @@ json_t	*conv_messages(sqlite3 *db, int64_t id, int64_t after, int limit,
 int	conv_message(const struct conv_env *, int64_t id, const char *text,
 	    size_t len, struct conv_result *res, char **errstr_r);
 
+/*
+ * How conv_message_async ends: rc and *res as conv_message's would be
+ * (res->messages is the callee's), err allocated on -1; db a connection
+ * of the calling thread, to read the messages' annotations with.
+ */
+typedef void	(*conv_done_fn)(void *arg, sqlite3 *db, int rc,
+		    struct conv_result *res, char *err);
+
+/*
+ * conv_message with the bot turn's writes handed to w (writer.h), to be
+ * committed with other turns': done is called once, after the commit, on
+ * the writer's thread; or on this one before this returns when nothing
+ * was handed over (a refusal, a message to a person, w NULL or closed).
+ * env->cl and env->holidays must live until then.
+ */
+struct writer;
+void	conv_message_async(const struct conv_env *, struct writer *w,
+	    int64_t id, const char *text, size_t len, conv_done_fn done,
+	    void *arg);
+
 /* The citizen picks intent from the last clarifying question.  Returns as
  * conv_message. */
 int	conv_choose(const struct conv_env *, int64_t id, const char *intent,

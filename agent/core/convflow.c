@@ -14,6 +14,7 @@
 #include "agent/core/metrics.h"
 #include "agent/core/state.h"
 #include "agent/core/turn.h"
+#include "agent/core/writer.h"
 #include "lib/sqldb.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
@@ -54,6 +55,18 @@ push(sqlite3 *db, struct conv_result *res, int64_t msg, char **errstr_r)
 	return 0;
 }
 
+/* The messages of turn t, committed, to res. */
+static void
+push_turn(struct conv_result *res, const struct turn *t, time_t now)
+{
+	res->queue_changed = t->queue_changed;
+	if (t->citizen_msg > 0)
+		push_new(res, t->citizen_msg, "citizen", t->text, NULL, NULL,
+		    NULL, now);
+	push_new(res, t->bot_msg, "bot", t->said, t->said_html, t->choices,
+	    t->number, now);
+}
+
 /* The turn env of a conversation's env. */
 static void
 turn_env_of(const struct conv_env *env, struct turn_env *te)
@@ -85,14 +98,8 @@ bot_turn(const struct conv_env *env, const struct conv_info *ci,
 	t.text = text;
 	t.reply = *r;
 	memset(r, 0, sizeof(*r));
-	if ((rc = turn_run(&te, ci, &t, errstr_r)) == 0) {
-		res->queue_changed = t.queue_changed;
-		if (t.citizen_msg > 0)
-			push_new(res, t.citizen_msg, "citizen", text, NULL,
-			    NULL, NULL, env->now);
-		push_new(res, t.bot_msg, "bot", t.said, t.said_html,
-		    t.choices, t.number, env->now);
-	}
+	if ((rc = turn_run(&te, ci, &t, errstr_r)) == 0)
+		push_turn(res, &t, env->now);
 	turn_release(&t);
 	return rc;
 }
@@ -146,16 +153,20 @@ to_person(const struct conv_env *env, const struct conv_info *ci,
 	return push(env->db, res, m, errstr_r);
 }
 
-int
-conv_message(const struct conv_env *env, int64_t id, const char *text,
-    size_t len, struct conv_result *res, char **errstr_r)
+/*
+ * The citizen's message up to the bot's turn: checked, the conversation
+ * read (*ci), and, while a person has it, passed to them.  Returns 1 with
+ * the text copied in *t_r for the bot's turn, 0 when done, -1 with
+ * *errstr_r.
+ */
+static int
+message_start(const struct conv_env *env, int64_t id, const char *text,
+    size_t len, struct conv_info *ci, char **t_r, struct conv_result *res,
+    char **errstr_r)
 {
-	struct conv_info	 ci;
-	struct reply		 r;
-	struct turn_env		 te;
-	char			*t;
-	size_t			 i;
-	int			 rc, blank = 1;
+	char	*t;
+	size_t	 i;
+	int	 rc, blank = 1;
 
 	for (i = 0; i < len && blank; i++)
 		blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
@@ -169,19 +180,36 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 		    "text", LIMIT_CHAT_MESSAGE_CHARS);
 		return -1;
 	}
-	if (begin_turn(env, id, &ci, res, errstr_r) == -1)
+	if (begin_turn(env, id, ci, res, errstr_r) == -1)
 		return -1;
 	/* Every channel that takes a conversation's messages here (the
 	 * chat, the command line) is counted by its name. */
-	metrics_message(ci.channel);
+	metrics_message(ci->channel);
 	t = xstrndup(text, len);
-	if (conv_with_person(ci.state)) {
-		rc = to_person(env, &ci, t, res, errstr_r);
+	if (conv_with_person(ci->state)) {
+		rc = to_person(env, ci, t, res, errstr_r);
 		free(t);
 		if (rc == -1)
 			end_turn(res);
 		return rc;
 	}
+	*t_r = t;
+	return 1;
+}
+
+int
+conv_message(const struct conv_env *env, int64_t id, const char *text,
+    size_t len, struct conv_result *res, char **errstr_r)
+{
+	struct conv_info	 ci;
+	struct reply		 r;
+	struct turn_env		 te;
+	char			*t;
+	int			 rc;
+
+	if ((rc = message_start(env, id, text, len, &ci, &t, res,
+	    errstr_r)) != 1)
+		return rc;
 	memset(&r, 0, sizeof(r));
 	turn_env_of(env, &te);
 	turn_classify(&te, text, len, &r.verdict);
@@ -191,6 +219,99 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 	if (rc == -1)
 		end_turn(res);
 	return rc;
+}
+
+/* A bot turn handed to the writer (conv_message_async). */
+struct conv_job {
+	struct writer_job	 job;		/* first */
+	struct turn_env		 te;		/* te.db: the writer's */
+	struct conv_info	 ci;
+	struct turn		 t;
+	char			*text;
+	conv_done_fn		 done;
+	void			*arg;
+};
+
+static int
+job_write(struct writer_job *job, sqlite3 *db, char **errstr_r)
+{
+	struct conv_job	*j = (struct conv_job *)job;
+
+	j->te.db = db;
+	return turn_take(&j->te, &j->ci, &j->t, errstr_r);
+}
+
+/* After the commit, or not: those watching told, the caller answered. */
+static void
+job_done(struct writer_job *job, sqlite3 *db, int rc, char *err)
+{
+	struct conv_job		*j = (struct conv_job *)job;
+	struct conv_result	 res;
+	conv_done_fn		 done = j->done;
+	void			*arg = j->arg;
+
+	memset(&res, 0, sizeof(res));
+	res.err = CORE_DATABASE;
+	if (rc == 0) {
+		notify_changed(j->te.notify, j->ci.id, j->t.queue_changed);
+		res.messages = json_array();
+		push_turn(&res, &j->t, j->te.now);
+	}
+	/* Freed first: done may let go of the brain the turn points in. */
+	turn_release(&j->t);
+	free(j->text);
+	free(j);
+	done(arg, db, rc, &res, err);
+}
+
+void
+conv_message_async(const struct conv_env *env, struct writer *w, int64_t id,
+    const char *text, size_t len, conv_done_fn done, void *arg)
+{
+	struct conv_result	 res;
+	struct conv_job		*j;
+	char			*t, *err = NULL;
+	int			 rc;
+
+	memset(&res, 0, sizeof(res));
+	j = xcalloc(1, sizeof(*j));
+	if ((rc = message_start(env, id, text, len, &j->ci, &t, &res,
+	    &err)) != 1) {
+		free(j);
+		done(arg, env->db, rc, &res, err);
+		return;
+	}
+	/* The job makes its own after the commit. */
+	json_decref(res.messages);
+	res.messages = NULL;
+	turn_env_of(env, &j->te);
+	j->text = t;
+	j->t.channel = j->ci.channel;
+	j->t.text = t;
+	j->done = done;
+	j->arg = arg;
+	j->job.write = job_write;
+	j->job.done = job_done;
+	turn_classify(&j->te, text, len, &j->t.reply.verdict);
+	if (turn_prepare(&j->te, &j->ci, &j->t, &err) == -1) {
+		turn_release(&j->t);
+		free(t);
+		free(j);
+		done(arg, env->db, -1, &res, err);
+		return;
+	}
+	/* Classified: the writer needs nothing of this thread's. */
+	j->te.ctx = NULL;
+	if (writer_submit(w, &j->job) == 0)
+		return;
+	/* No writer, or it has closed: the turn's transaction here. */
+	if ((rc = state_begin(env->db, &err)) == 0) {
+		if ((rc = turn_take(&j->te, &j->ci, &j->t, &err)) == -1)
+			state_rollback(env->db);
+		else
+			rc = state_commit(env->db, &err);
+	}
+	job_done(&j->job, env->db, rc, err);
 }
 
 /*

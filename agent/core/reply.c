@@ -6,6 +6,7 @@
  */
 #include "agent/core/reply.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,27 +14,39 @@
 #include <cmark.h>
 
 #include "agent/core/phrases.h"
+#include "agent/core/stmt.h"
 #include "kb/article.h"
 #include "kb/store.h"
 #include "lib/xmalloc.h"
+
+/* Article id in lang; NULL when there is none.  Every answer passes
+ * here: a cached statement (stmt.h). */
+static struct article *
+article_in(sqlite3 *db, const char *id, const char *lang)
+{
+	struct article	*art = NULL;
+	sqlite3_stmt	*st;
+
+	if ((st = stmt_get(db, KB_STORE_GET_SQL)) == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		art = kb_store_article(st);
+	stmt_put(st);
+	return art;
+}
 
 /* Article id in lang, else in Russian; NULL when there is none. */
 static struct article *
 article_get(sqlite3 *db, const char *id, const char *lang)
 {
-	struct article	*art = NULL;
-	char		*err = NULL;
+	struct article	*art;
 
 	if (id == NULL)
 		return NULL;
-	if (kb_store_get(db, id, lang, &art, &err) != 1) {
-		free(err);
-		err = NULL;
-		if (kb_store_get(db, id, "ru", &art, &err) != 1) {
-			free(err);
-			return NULL;
-		}
-	}
+	if ((art = article_in(db, id, lang)) == NULL)
+		art = article_in(db, id, "ru");
 	return art;
 }
 
@@ -114,17 +127,66 @@ answer_text(sqlite3 *db, const struct verdict *v, const char *lang,
 	return lead_with(db, v, lang, mail, text);
 }
 
+/*
+ * Rendering Markdown was 3-4% of the server's time per chat message, and
+ * the chat's answers are the same few articles' texts: each thread keeps
+ * the last HTML_MEMO texts it rendered (freed when it ends).
+ */
+#define HTML_MEMO	32
+
+struct html_memo {
+	char		*md[HTML_MEMO];
+	char		*html[HTML_MEMO];
+	unsigned	 next;
+};
+
+static pthread_key_t	memo_key;
+static pthread_once_t	memo_once = PTHREAD_ONCE_INIT;
+
+static void
+memo_free(void *arg)
+{
+	struct html_memo	*m = arg;
+	size_t			 i;
+
+	for (i = 0; i < HTML_MEMO; i++) {
+		free(m->md[i]);
+		free(m->html[i]);
+	}
+	free(m);
+}
+
+static void
+memo_init(void)
+{
+	pthread_key_create(&memo_key, memo_free);
+}
+
 char *
 reply_html(const char *md)
 {
-	char	*html, *out;
+	struct html_memo	*m;
+	char			*html;
+	size_t			 i;
 
+	pthread_once(&memo_once, memo_init);
+	if ((m = pthread_getspecific(memo_key)) == NULL) {
+		m = xcalloc(1, sizeof(*m));
+		pthread_setspecific(memo_key, m);
+	}
+	for (i = 0; i < HTML_MEMO; i++)
+		if (m->md[i] != NULL && strcmp(m->md[i], md) == 0)
+			return xstrdup(m->html[i]);
 	html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_SAFE);
 	if (html == NULL)
 		abort();
-	out = xstrdup(html);
+	i = m->next++ % HTML_MEMO;
+	free(m->md[i]);
+	free(m->html[i]);
+	m->md[i] = xstrdup(md);
+	m->html[i] = xstrdup(html);
 	free(html);
-	return out;
+	return xstrdup(m->html[i]);
 }
 
 static char *

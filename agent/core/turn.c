@@ -171,13 +171,21 @@ turn_take(const struct turn_env *env, const struct conv_info *ci,
 }
 
 int
-turn_run(const struct turn_env *env, const struct conv_info *ci,
+turn_prepare(const struct turn_env *env, const struct conv_info *ci,
     struct turn *t, char **errstr_r)
 {
 	/* A plain answer writes nothing: compose it outside the lock. */
-	if (!reply_needs_number(&t->reply.verdict) &&
-	    reply_compose(env->db, env->cl, t->channel, ci->number, &t->reply,
-	    errstr_r) == -1)
+	if (t->reply.text != NULL || reply_needs_number(&t->reply.verdict))
+		return 0;
+	return reply_compose(env->db, env->cl, t->channel, ci->number,
+	    &t->reply, errstr_r);
+}
+
+int
+turn_run(const struct turn_env *env, const struct conv_info *ci,
+    struct turn *t, char **errstr_r)
+{
+	if (turn_prepare(env, ci, t, errstr_r) == -1)
 		return -1;
 	if (state_begin(env->db, errstr_r) == -1)
 		return -1;

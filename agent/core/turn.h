@@ -82,10 +82,17 @@ int	turn_take(const struct turn_env *env, const struct conv_info *ci,
 	    struct turn *t, char **errstr_r);
 
 /*
- * The same in a transaction of its own, committed, then those watching
- * told: for channels whose turn is the whole of their work (the chat, the
- * command line).  A reply that registers nothing is composed before the
- * write lock is taken.  Returns 0, or -1 with *errstr_r.
+ * What of t needs no write: a reply that registers nothing composed
+ * (before the write lock is taken, or the turn handed to the writer).
+ * Returns 0, or -1 with *errstr_r.
+ */
+int	turn_prepare(const struct turn_env *env, const struct conv_info *ci,
+	    struct turn *t, char **errstr_r);
+
+/*
+ * turn_prepare and turn_take in a transaction of its own, committed, then
+ * those watching told: for channels whose turn is the whole of their work
+ * (the chat, the command line).  Returns 0, or -1 with *errstr_r.
  */
 int	turn_run(const struct turn_env *env, const struct conv_info *ci,
 	    struct turn *t, char **errstr_r);

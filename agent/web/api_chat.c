@@ -39,9 +39,11 @@ server_error(struct http_req *req, char *err)
 	http_error(req, 500, "the server failed; please try again");
 }
 
-/* Answers a citizen's action: the new messages, or the error. */
+/* Answers a citizen's action: the new messages (read back on db), or the
+ * error. */
 static void
-finish(struct http_req *req, int rc, struct conv_result *res, char *err)
+finish_on(struct http_req *req, sqlite3 *db, int rc, struct conv_result *res,
+    char *err)
 {
 	if (rc == -1) {
 		http_core_error(req, res->err, err);
@@ -50,9 +52,15 @@ finish(struct http_req *req, int rc, struct conv_result *res, char *err)
 	/* Those watching were told by the turn (env.notify). */
 	/* The bot's answers that ask "did this help?" say so. */
 	if (res->messages != NULL)
-		feedback_annotate(req->w->db, res->messages);
+		feedback_annotate(db, res->messages);
 	http_json(req, 200, json_pack("{s:o}", "messages",
 	    res->messages != NULL ? res->messages : json_array()));
+}
+
+static void
+finish(struct http_req *req, int rc, struct conv_result *res, char *err)
+{
+	finish_on(req, req->w->db, rc, res, err);
 }
 
 int
@@ -129,14 +137,26 @@ api_chat_conversation(struct http_req *req)
 	http_json(req, 200, view);
 }
 
+/* A message's turn is through (conv_message_async): on the writer's
+ * thread, or this one. */
+static void
+message_done(void *arg, sqlite3 *db, int rc, struct conv_result *res,
+    char *err)
+{
+	struct http_req	*req = arg;
+	struct brain	*b = req->brain;
+
+	finish_on(req, db, rc, res, err);
+	req->brain = NULL;
+	http_wake(req);
+	brain_put(b);
+}
+
 void
 api_chat_message(struct http_req *req)
 {
 	struct conv_env		 env;
-	struct conv_result	 res;
 	json_t			*t;
-	char			*err = NULL;
-	int			 rc;
 
 	t = req->json != NULL ? json_object_get(req->json, "text") : NULL;
 	if (!json_is_string(t)) {
@@ -146,9 +166,13 @@ api_chat_message(struct http_req *req)
 	if (api_chat_throttle(req) == -1)
 		return;
 	env_of(req, &env);
-	rc = conv_message(&env, req->conv, json_string_value(t),
-	    json_string_length(t), &res, &err);
-	finish(req, rc, &res, err);
+	/* The turn's writes are committed with others' (writer.h); the
+	 * brain its verdict points in stays until the answer is out. */
+	req->brain = req->w->brain;
+	atomic_fetch_add(&req->brain->refs, 1);
+	http_hold(req);
+	conv_message_async(&env, req->srv->cx->writer, req->conv,
+	    json_string_value(t), json_string_length(t), message_done, req);
 }
 
 void

@@ -28,6 +28,7 @@
 #include "agent/core/token.h"
 #include "agent/core/workspace.h"
 #include "agent/web/api.h"
+#include "agent/web/jsonout.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
@@ -244,7 +245,7 @@ fill_citizen(struct stream *s, sqlite3 *db)
 	struct conv_info	 ci;
 	json_t			*msgs, *m, *st;
 	char			*js, *err = NULL, id[32];
-	size_t			 i;
+	size_t			 i, jl;
 	int			 wait;
 
 	if ((msgs = conv_messages(db, s->conv, s->last, CONV_PAGE,
@@ -257,7 +258,7 @@ fill_citizen(struct stream *s, sqlite3 *db)
 	json_array_foreach(msgs, i, m) {
 		s->last = json_integer_value(json_object_get(m, "id"));
 		snprintf(id, sizeof(id), "%lld", (long long)s->last);
-		js = json_dumps(m, JSON_COMPACT);
+		js = jsonout_dumps(m, &jl);
 		put(s, "id: ", id, "\nevent: message\ndata: ");
 		put(s, js, "\n\n", NULL);
 		free(js);
@@ -277,7 +278,7 @@ fill_citizen(struct stream *s, sqlite3 *db)
 	    "wait_estimate",
 	    wait >= 0 ? json_integer(wait) : json_null(), "request_number",
 	    ci.number[0] != '\0' ? json_string(ci.number) : json_null());
-	js = json_dumps(st, JSON_COMPACT);
+	js = jsonout_dumps(st, &jl);
 	json_decref(st);
 	if (s->state == NULL || strcmp(s->state, js) != 0) {
 		put(s, "event: state\ndata: ", js, "\n\n");
@@ -292,6 +293,7 @@ fill_operator(struct stream *s, sqlite3 *db, uint64_t qver)
 {
 	json_t	*o;
 	char	*js, *err = NULL;
+	size_t	 jl;
 
 	if (!s->first && qver == s->qver)
 		return;
@@ -302,7 +304,7 @@ fill_operator(struct stream *s, sqlite3 *db, uint64_t qver)
 		return;
 	}
 	s->qver = qver;
-	js = json_dumps(o, JSON_COMPACT);
+	js = jsonout_dumps(o, &jl);
 	json_decref(o);
 	put(s, "event: queue\ndata: ", js, "\n\n");
 	free(js);
@@ -315,12 +317,13 @@ fill_typing(struct stream *s, sqlite3 *db)
 {
 	json_t	*o;
 	char	*js;
+	size_t	 jl;
 
 	o = s->conv > 0 ? json_pack("{s:b}", "operator",
 	    workspace_typing_operator(db, s->conv, time(NULL))) :
 	    json_pack("{s:o}", "conversations",
 	    workspace_typing_citizens(db, time(NULL)));
-	js = json_dumps(o, JSON_COMPACT);
+	js = jsonout_dumps(o, &jl);
 	json_decref(o);
 	put(s, "event: typing\ndata: ", js, "\n\n");
 	free(js);

@@ -35,6 +35,7 @@
 #include "agent/web/api.h"
 #include "agent/web/events.h"
 #include "agent/web/guard.h"
+#include "agent/web/jsonout.h"
 #include "agent/web/limits.h"
 #include "agent/web/ratelimit.h"
 #include "agent/web/route.h"
@@ -253,6 +254,19 @@ http_core_error(struct http_req *req, enum core_err e, char *err)
 	free(err);
 }
 
+void
+http_hold(struct http_req *req)
+{
+	req->held = 1;
+	MHD_suspend_connection(req->conn);
+}
+
+void
+http_wake(struct http_req *req)
+{
+	MHD_resume_connection(req->conn);
+}
+
 const char *
 http_header(struct http_req *req, const char *name)
 {
@@ -304,9 +318,10 @@ queue_json(struct MHD_Connection *conn, int status, json_t *out,
 	struct MHD_Response	*resp;
 	enum MHD_Result		 rc;
 	char			*body, num[16];
+	size_t			 len;
 
-	body = json_dumps(out, JSON_COMPACT);
-	resp = MHD_create_response_from_buffer(strlen(body), body,
+	body = jsonout_dumps(out, &len);
+	resp = MHD_create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type",
 	    "application/json; charset=utf-8");
@@ -586,6 +601,9 @@ answer(struct server *srv, struct pending *p)
 		}
 	}
 	p->route->fn(req);
+	/* Answered later: MHD calls once more when woken (on_request). */
+	if (req->held)
+		return MHD_YES;
 	if ((p->route->flags & R_STREAM) && req->resp != NULL)
 		watch_stream(p->c->wc);
 	rc = send_answer(req);
@@ -608,6 +626,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		rc = body_chunk(srv, p, upload, *upload_len);
 		*upload_len = 0;
 		return rc;
+	}
+	if (p->req.held) {
+		p->req.held = 0;
+		return send_answer(&p->req);
 	}
 	return answer(srv, p);
 }

@@ -53,7 +53,19 @@ struct http_req {
 	struct MHD_Response	*resp;		/* or one the handler made */
 	char			*cookie;	/* Set-Cookie */
 	int			 retry_after;	/* 429, 503 */
+	int			 held;		/* answered later (http_hold) */
+	struct brain		*brain;		/* held meanwhile (api_chat.c) */
 };
+
+/*
+ * The answer comes later, from any thread: the connection waits,
+ * suspended, without holding up its thread, until http_wake once the
+ * answer is set.  Only in a handler, before whatever calls http_wake.
+ */
+void	http_hold(struct http_req *);
+
+/* Sends the answer req now holds; req is not to be touched after. */
+void	http_wake(struct http_req *);
 
 /* Sets a JSON answer with status; takes the reference to out. */
 void	http_json(struct http_req *, int status, json_t *out);
