@@ -28,7 +28,6 @@
 #include "agent/core/token.h"
 #include "agent/core/workspace.h"
 #include "agent/web/api.h"
-#include "agent/web/jsonout.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
@@ -245,7 +244,7 @@ fill_citizen(struct stream *s, sqlite3 *db)
 	struct conv_info	 ci;
 	json_t			*msgs, *m, *st;
 	char			*js, *err = NULL, id[32];
-	size_t			 i, jl;
+	size_t			 i;
 	int			 wait;
 
 	if ((msgs = conv_messages(db, s->conv, s->last, CONV_PAGE,
@@ -258,7 +257,7 @@ fill_citizen(struct stream *s, sqlite3 *db)
 	json_array_foreach(msgs, i, m) {
 		s->last = json_integer_value(json_object_get(m, "id"));
 		snprintf(id, sizeof(id), "%lld", (long long)s->last);
-		js = jsonout_dumps(m, &jl);
+		js = json_dumps(m, JSON_COMPACT);
 		put(s, "id: ", id, "\nevent: message\ndata: ");
 		put(s, js, "\n\n", NULL);
 		free(js);
@@ -278,7 +277,7 @@ fill_citizen(struct stream *s, sqlite3 *db)
 	    "wait_estimate",
 	    wait >= 0 ? json_integer(wait) : json_null(), "request_number",
 	    ci.number[0] != '\0' ? json_string(ci.number) : json_null());
-	js = jsonout_dumps(st, &jl);
+	js = json_dumps(st, JSON_COMPACT);
 	json_decref(st);
 	if (s->state == NULL || strcmp(s->state, js) != 0) {
 		put(s, "event: state\ndata: ", js, "\n\n");
@@ -293,7 +292,6 @@ fill_operator(struct stream *s, sqlite3 *db, uint64_t qver)
 {
 	json_t	*o;
 	char	*js, *err = NULL;
-	size_t	 jl;
 
 	if (!s->first && qver == s->qver)
 		return;
@@ -304,7 +302,7 @@ fill_operator(struct stream *s, sqlite3 *db, uint64_t qver)
 		return;
 	}
 	s->qver = qver;
-	js = jsonout_dumps(o, &jl);
+	js = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	put(s, "event: queue\ndata: ", js, "\n\n");
 	free(js);
@@ -317,13 +315,12 @@ fill_typing(struct stream *s, sqlite3 *db)
 {
 	json_t	*o;
 	char	*js;
-	size_t	 jl;
 
 	o = s->conv > 0 ? json_pack("{s:b}", "operator",
 	    workspace_typing_operator(db, s->conv, time(NULL))) :
 	    json_pack("{s:o}", "conversations",
 	    workspace_typing_citizens(db, time(NULL)));
-	js = jsonout_dumps(o, &jl);
+	js = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	put(s, "event: typing\ndata: ", js, "\n\n");
 	free(js);

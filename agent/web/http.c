@@ -35,7 +35,6 @@
 #include "agent/web/api.h"
 #include "agent/web/events.h"
 #include "agent/web/guard.h"
-#include "agent/web/jsonout.h"
 #include "agent/web/limits.h"
 #include "agent/web/ratelimit.h"
 #include "agent/web/route.h"
@@ -318,10 +317,9 @@ queue_json(struct MHD_Connection *conn, int status, json_t *out,
 	struct MHD_Response	*resp;
 	enum MHD_Result		 rc;
 	char			*body, num[16];
-	size_t			 len;
 
-	body = jsonout_dumps(out, &len);
-	resp = MHD_create_response_from_buffer(len, body,
+	body = json_dumps(out, JSON_COMPACT);
+	resp = MHD_create_response_from_buffer(strlen(body), body,
 	    MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type",
 	    "application/json; charset=utf-8");

@@ -1,17 +1,14 @@
 /*
  * Tests of the server's pure helpers: JSON nesting depth (the 16-level
- * limit is checked before jansson parses), answers written as jansson
- * writes them (jsonout.h), the listen setting, the rate
+ * limit is checked before jansson parses), the listen setting, the rate
  * limits' windows, amounts and open counts, and whom a request is from
  * behind trusted proxies.
  */
 #include <check.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "agent/core/config.h"
 #include "agent/web/http.h"
-#include "agent/web/jsonout.h"
 #include "agent/web/ratelimit.h"
 #include "lib/peer.h"
 
@@ -169,42 +166,6 @@ START_TEST(test_proxies_name_the_citizen)
 }
 END_TEST
 
-/* What the browser parses: every answer written as jansson writes it. */
-START_TEST(test_answers_as_jansson_writes_them)
-{
-	static const char *const docs[] = {
-		"{}", "[]", "{\"messages\":[]}",
-		"{\"messages\":[{\"id\":12,\"from\":\"citizen\","
-		"\"text\":\"Не приходит СМС\",\"at\":1765000000},"
-		"{\"id\":13,\"from\":\"bot\",\"text\":\"**Код** — "
-		"\\\"6 цифр\\\"\\n\\n[ещё](#a)\",\"html\":\"<p>"
-		"<strong>Код</strong></p>\\n\",\"choices\":[{\"intent\":"
-		"\"login.sms\",\"label\":\"Вход\"}],\"helpful\":null,"
-		"\"ask\":true,\"done\":false}]}",
-		"{\"ctl\":\"\\u0000\\u0001\\b\\f\\t\\r\\u001F\\u007F\","
-		"\"slash\":\"a/b\\\\c\",\"emoji\":\"\xf0\x9f\x98\x80\","
-		"\"neg\":-9223372036854775807,\"real\":0.1,\"big\":1e300,"
-		"\"nested\":[[[{\"\\\"k\\\"\":[1,2.5,\"x\"]}]]]}",
-	};
-	json_error_t	 jerr;
-	json_t		*v;
-	char		*want, *got;
-	size_t		 i, len;
-
-	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-		v = json_loads(docs[i], JSON_ALLOW_NUL, &jerr);
-		ck_assert_msg(v != NULL, "%s", jerr.text);
-		want = json_dumps(v, JSON_COMPACT);
-		got = jsonout_dumps(v, &len);
-		ck_assert_str_eq(got, want);
-		ck_assert_uint_eq(len, strlen(want));
-		free(want);
-		free(got);
-		json_decref(v);
-	}
-}
-END_TEST
-
 Suite *
 http_suite(void)
 {
@@ -218,7 +179,6 @@ http_suite(void)
 	tcase_add_test(tc, test_rate_windows);
 	tcase_add_test(tc, test_proxies_lists);
 	tcase_add_test(tc, test_proxies_name_the_citizen);
-	tcase_add_test(tc, test_answers_as_jansson_writes_them);
 	suite_add_tcase(s, tc);
 	return s;
 }
