@@ -7,6 +7,7 @@
 #include "kb/stem.h"
 
 #include <libstemmer.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,29 @@
 #include "lib/text.h"
 #include "lib/xmalloc.h"
 
+/*
+ * Words a message repeats, and words every message uses ("заявление",
+ * "не", "госуслуги"), were stemmed again and again: by the speller, by the
+ * query of the categories' index, by the topics'.  Snowball takes ~1,000
+ * instructions a word; a look-up here ~100.  Direct-mapped and bounded: a
+ * word of another slot's hash replaces it, so memory never grows, and a
+ * stem is a pure function of the word, so a hit answers exactly what
+ * Snowball would.  Longer words (rare) are not kept.
+ */
+#define STEM_CACHE_SLOTS	2048
+#define STEM_CACHE_BYTES	40
+
+struct stem_slot {
+	unsigned char	 wlen;		/* 0: empty */
+	unsigned char	 slen;		/* 0: the word has no stem */
+	char		 w[STEM_CACHE_BYTES];
+	char		 s[STEM_CACHE_BYTES];
+};
+
 struct stemmer {
 	struct sb_stemmer	*ru;
 	struct sb_stemmer	*en;
+	struct stem_slot	*cache;	/* made on first use */
 };
 
 struct stemmer *
@@ -45,12 +66,58 @@ stemmer_free(struct stemmer **sp)
 		return;
 	sb_stemmer_delete(s->ru);
 	sb_stemmer_delete(s->en);
+	free(s->cache);
 	free(s);
 	*sp = NULL;
 }
 
+static size_t	stem_uncached(struct stemmer *, const char *, size_t,
+		    char [STEM_MAX]);
+
+static size_t
+slot_of(const char *w, size_t len)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return (h ^ (h >> 15)) & (STEM_CACHE_SLOTS - 1);
+}
+
 size_t
 stemmer_stem(struct stemmer *s, const char *w, size_t len,
+    char out[STEM_MAX])
+{
+	struct stem_slot	*e;
+	size_t			 slen;
+
+	if (len == 0 || len > STEM_CACHE_BYTES)
+		return stem_uncached(s, w, len, out);
+	if (s->cache == NULL)
+		s->cache = xcalloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
+	e = &s->cache[slot_of(w, len)];
+	if (e->wlen == len && memcmp(e->w, w, len) == 0) {
+		memcpy(out, e->s, e->slen);
+		out[e->slen] = '\0';
+		return e->slen;
+	}
+	slen = stem_uncached(s, w, len, out);
+	/* A stem too long for the slot is not kept (the word is then
+	 * looked up again next time, as before the cache). */
+	if (slen >= STEM_CACHE_BYTES) {
+		e->wlen = 0;
+		return slen;
+	}
+	e->wlen = (unsigned char)len;
+	memcpy(e->w, w, len);
+	e->slen = (unsigned char)slen;
+	memcpy(e->s, out, slen);
+	return slen;
+}
+
+static size_t
+stem_uncached(struct stemmer *s, const char *w, size_t len,
     char out[STEM_MAX])
 {
 	char			 folded[LIMIT_TOKEN_BYTES * 2];
