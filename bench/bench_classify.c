@@ -36,6 +36,26 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A line of /proc/self/status ("VmRSS", "VmHWM") in MB; -1: unknown. */
+static double
+status_mb(const char *key)
+{
+	FILE	*fp;
+	char	 line[256];
+	size_t	 klen = strlen(key);
+	double	 kb = -1;
+
+	if ((fp = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			kb = atof(line + klen + 1);
+			break;
+		}
+	fclose(fp);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -48,7 +68,7 @@ main(int argc, char **argv)
 	char		*line = NULL, **texts = NULL, *err;
 	size_t		 cap = 0, n = 0, i, k, total;
 	ssize_t		 len;
-	double		 t0, t1, load_ms, *lat, start;
+	double		 t0, t1, load_ms, *lat, start, rss_load, hwm_load;
 	struct rusage	 ru;
 	int		 ch, rounds = 200;
 
@@ -111,6 +131,9 @@ main(int argc, char **argv)
 	}
 	t1 = now_us();
 	load_ms = (t1 - t0) / 1000;
+	/* Where the peak comes from: the load's transients or what stays. */
+	rss_load = status_mb("VmRSS");
+	hwm_load = status_mb("VmHWM");
 
 	/* Warm up caches once, then measure. */
 	for (i = 0; i < n; i++)
@@ -139,6 +162,9 @@ main(int argc, char **argv)
 	    classifier_documents(a->classifier));
 	printf("peak memory:     %.1f MB (max RSS)\n",
 	    (double)ru.ru_maxrss / 1024);
+	printf("after load:      %.1f MB resident, %.1f MB peak so far\n",
+	    rss_load, hwm_load);
+	printf("after the runs:  %.1f MB resident\n", status_mb("VmRSS"));
 	free(lat);
 	for (i = 0; i < n; i++)
 		free(texts[i]);
