@@ -20,13 +20,15 @@
  * Words a message repeats, and words every message uses ("заявление",
  * "не", "госуслуги"), were stemmed again and again: by the speller, by the
  * query of the categories' index, by the topics'.  Snowball takes ~1,000
- * instructions a word; a look-up here ~100.  Direct-mapped and bounded: a
- * word of another slot's hash replaces it, so memory never grows, and a
- * stem is a pure function of the word, so a hit answers exactly what
- * Snowball would.  Longer words (rare) are not kept.
+ * instructions a word; a look-up here ~100.  Two ways per set, the word
+ * last stemmed first: a bounded cache (a word of a full set pushes the
+ * older one out, so memory never grows) that holds a few thousand words,
+ * about what a day of messages uses.  A stem is a pure function of the
+ * word, so a hit answers exactly what Snowball would.  Longer words (rare)
+ * are not kept.
  */
-#define STEM_CACHE_SLOTS	2048
-#define STEM_CACHE_BYTES	40
+#define STEM_CACHE_SETS		2048
+#define STEM_CACHE_BYTES	32
 
 struct stem_slot {
 	unsigned char	 wlen;		/* 0: empty */
@@ -38,7 +40,8 @@ struct stem_slot {
 struct stemmer {
 	struct sb_stemmer	*ru;
 	struct sb_stemmer	*en;
-	struct stem_slot	*cache;	/* made on first use */
+	struct stem_slot	*cache;	/* [set * 2 + way], made on first
+					   use */
 };
 
 struct stemmer *
@@ -75,14 +78,14 @@ static size_t	stem_uncached(struct stemmer *, const char *, size_t,
 		    char [STEM_MAX]);
 
 static size_t
-slot_of(const char *w, size_t len)
+set_of(const char *w, size_t len)
 {
 	uint32_t	h = 2166136261u;
 	size_t		i;
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (unsigned char)w[i]) * 16777619u;
-	return (h ^ (h >> 15)) & (STEM_CACHE_SLOTS - 1);
+	return (h ^ (h >> 15)) & (STEM_CACHE_SETS - 1);
 }
 
 size_t
@@ -90,29 +93,29 @@ stemmer_stem(struct stemmer *s, const char *w, size_t len,
     char out[STEM_MAX])
 {
 	struct stem_slot	*e;
-	size_t			 slen;
+	size_t			 slen, k;
 
 	if (len == 0 || len > STEM_CACHE_BYTES)
 		return stem_uncached(s, w, len, out);
 	if (s->cache == NULL)
-		s->cache = xcalloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
-	e = &s->cache[slot_of(w, len)];
-	if (e->wlen == len && memcmp(e->w, w, len) == 0) {
-		memcpy(out, e->s, e->slen);
-		out[e->slen] = '\0';
-		return e->slen;
-	}
+		s->cache = xcalloc(STEM_CACHE_SETS * 2, sizeof(*s->cache));
+	e = &s->cache[set_of(w, len) * 2];
+	for (k = 0; k < 2; k++)
+		if (e[k].wlen == len && memcmp(e[k].w, w, len) == 0) {
+			memcpy(out, e[k].s, e[k].slen);
+			out[e[k].slen] = '\0';
+			return e[k].slen;
+		}
 	slen = stem_uncached(s, w, len, out);
-	/* A stem too long for the slot is not kept (the word is then
-	 * looked up again next time, as before the cache). */
-	if (slen >= STEM_CACHE_BYTES) {
-		e->wlen = 0;
+	/* A stem too long for a slot is not kept (looked up again next
+	 * time, as before the cache). */
+	if (slen >= STEM_CACHE_BYTES)
 		return slen;
-	}
-	e->wlen = (unsigned char)len;
-	memcpy(e->w, w, len);
-	e->slen = (unsigned char)slen;
-	memcpy(e->s, out, slen);
+	e[1] = e[0];
+	e[0].wlen = (unsigned char)len;
+	memcpy(e[0].w, w, len);
+	e[0].slen = (unsigned char)slen;
+	memcpy(e[0].s, out, slen);
 	return slen;
 }
 
