@@ -27,8 +27,8 @@
  * word, so a hit answers exactly what Snowball would.  Longer words (rare)
  * are not kept.
  */
-#define STEM_CACHE_SETS		2048
-#define STEM_CACHE_BYTES	32
+#define STEM_CACHE_SETS		LIMIT_STEM_CACHE_SETS
+#define STEM_CACHE_BYTES	LIMIT_STEM_CACHE_BYTES
 
 struct stem_slot {
 	unsigned char	 wlen;		/* 0: empty */
