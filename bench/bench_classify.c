@@ -36,6 +36,34 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* User and system CPU time of ru, in microseconds. */
+static double
+cpu_us(const struct rusage *ru)
+{
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e6 +
+	    (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec);
+}
+
+/* A line of /proc/self/status ("VmRSS", "VmHWM") in MB; -1: unknown. */
+static double
+status_mb(const char *key)
+{
+	FILE	*fp;
+	char	 line[256];
+	size_t	 klen = strlen(key);
+	double	 kb = -1;
+
+	if ((fp = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			kb = atof(line + klen + 1);
+			break;
+		}
+	fclose(fp);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -48,7 +76,8 @@ main(int argc, char **argv)
 	char		*line = NULL, **texts = NULL, *err;
 	size_t		 cap = 0, n = 0, i, k, total;
 	ssize_t		 len;
-	double		 t0, t1, load_ms, *lat, start;
+	double		 t0, t1, load_ms, *lat, start, rss_load, hwm_load,
+			 cpu0;
 	struct rusage	 ru;
 	int		 ch, rounds = 200;
 
@@ -111,12 +140,17 @@ main(int argc, char **argv)
 	}
 	t1 = now_us();
 	load_ms = (t1 - t0) / 1000;
+	/* Where the peak comes from: the load's transients or what stays. */
+	rss_load = status_mb("VmRSS");
+	hwm_load = status_mb("VmHWM");
 
 	/* Warm up caches once, then measure. */
 	for (i = 0; i < n; i++)
 		classify(a->ctx, texts[i], strlen(texts[i]), &v);
 	total = n * (size_t)rounds;
 	lat = xcalloc(total, sizeof(*lat));
+	getrusage(RUSAGE_SELF, &ru);
+	cpu0 = cpu_us(&ru);
 	start = now_us();
 	for (k = 0; k < (size_t)rounds; k++) {
 		for (i = 0; i < n; i++) {
@@ -126,11 +160,16 @@ main(int argc, char **argv)
 		}
 	}
 	t1 = now_us();
-	qsort(lat, total, sizeof(*lat), cmp_double);
 	getrusage(RUSAGE_SELF, &ru);
+	qsort(lat, total, sizeof(*lat), cmp_double);
 	printf("messages:        %zu x %d rounds = %zu\n", n, rounds, total);
 	printf("throughput:      %.0f messages/s (one thread)\n",
 	    (double)total / ((t1 - start) / 1e6));
+	/* On cores shared with other work, wall-clock throughput is the
+	 * machine's; the process's own CPU time moves much less. */
+	printf("cpu per message: %.1f us (user + system; %.0f messages/s "
+	    "of CPU)\n", (cpu_us(&ru) - cpu0) / (double)total,
+	    (double)total / ((cpu_us(&ru) - cpu0) / 1e6));
 	printf("latency p50:     %.1f us\n", lat[total / 2]);
 	printf("latency p99:     %.1f us\n", lat[total * 99 / 100]);
 	printf("latency max:     %.1f us\n", lat[total - 1]);
@@ -139,6 +178,9 @@ main(int argc, char **argv)
 	    classifier_documents(a->classifier));
 	printf("peak memory:     %.1f MB (max RSS)\n",
 	    (double)ru.ru_maxrss / 1024);
+	printf("after load:      %.1f MB resident, %.1f MB peak so far\n",
+	    rss_load, hwm_load);
+	printf("after the runs:  %.1f MB resident\n", status_mb("VmRSS"));
 	free(lat);
 	for (i = 0; i < n; i++)
 		free(texts[i]);

@@ -197,6 +197,12 @@ aspects_count(const struct aspects *as)
 struct aspects_scratch {
 	struct prefilter_scratch	*ps;
 	pcre2_match_data		*md;
+	/* The last text asked about and its answer: the service opinion
+	 * asks twice of one message (the kind of request, then the part
+	 * of the article).  The answer depends on the text alone. */
+	char				*last;
+	size_t				 last_len, last_cap;
+	int				 last_found, has_last;
 };
 
 struct aspects_scratch *
@@ -223,6 +229,7 @@ aspects_scratch_free(struct aspects_scratch **scp)
 		return;
 	prefilter_scratch_free(&sc->ps);
 	pcre2_match_data_free(sc->md);
+	free(sc->last);
 	free(sc);
 	*scp = NULL;
 }
@@ -232,16 +239,30 @@ aspects_match_with(const struct aspects *as, struct aspects_scratch *sc,
     const char *text, size_t len)
 {
 	size_t	i;
+	int	found = -1;
 
 	if (as == NULL || as->nrules == 0 || sc->ps == NULL)
 		return -1;
+	if (sc->has_last && len == sc->last_len &&
+	    memcmp(text, sc->last, len) == 0)
+		return sc->last_found;
 	prefilter_scan(as->pf, sc->ps, text, len);
 	for (i = 0; i < as->nrules; i++)
 		if (prefilter_may(sc->ps, i) &&
 		    pcre2_match(as->rules[i].code, (PCRE2_SPTR)text, len, 0, 0,
-		    sc->md, as->mc) >= 0)
-			return as->rules[i].section;
-	return -1;
+		    sc->md, as->mc) >= 0) {
+			found = as->rules[i].section;
+			break;
+		}
+	if (len + 1 > sc->last_cap) {
+		sc->last_cap = len + 1;
+		sc->last = xreallocarray(sc->last, sc->last_cap, 1);
+	}
+	memcpy(sc->last, text, len);
+	sc->last_len = len;
+	sc->last_found = found;
+	sc->has_last = 1;
+	return found;
 }
 
 int

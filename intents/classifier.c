@@ -123,7 +123,8 @@ classify_ctx_new(const struct classifier *c)
 	x->es = evidence_scratch_new(c->ev);
 	x->ts = topic_scratch_new(c->ti);
 	x->stemmer = stemmer_new();
-	x->spell = spell_scratch_new();
+	/* One stemmer, so one cache, for the speller and the query. */
+	x->spell = spell_scratch_new_sharing(x->stemmer);
 	x->asp = aspects_scratch_new(c->aspects);
 	x->pers = aspects_scratch_new(c->person);
 	x->rr.score = xcalloc(c->ncats + 1, sizeof(double));
@@ -146,8 +147,8 @@ classify_ctx_free(struct classify_ctx **xp)
 	rules_scratch_free(&x->rs);
 	evidence_scratch_free(&x->es);
 	topic_scratch_free(&x->ts);
-	stemmer_free(&x->stemmer);
 	spell_scratch_free(&x->spell);
+	stemmer_free(&x->stemmer);
 	aspects_scratch_free(&x->asp);
 	aspects_scratch_free(&x->pers);
 	free(x->rr.score);

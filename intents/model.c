@@ -59,7 +59,7 @@ struct intent_model {
 	uint32_t	*rowmap;	/* [bucket or bias] = row, or NO_ROW */
 	double		*w;		/* [row * nr_w + class] */
 };
-#define NO_ROW		UINT32_MAX
+#define NO_ROW		INTENT_MODEL_NO_ROW
 
 static void	compact(struct intent_model *);
 
@@ -547,6 +547,7 @@ intent_model_parts(const struct intent_model *im,
 	p->nr_class = im->m->nr_class;
 	p->labels = im->m->label;
 	p->w = NULL;		/* by rows: intent_model_row() */
+	p->rowmap = NULL;
 }
 
 const double *
@@ -579,10 +580,9 @@ intent_model_from_parts(struct intent_model_parts *p)
 	m->param.eps = MODEL_EPS;
 	m->nr_class = p->nr_class;
 	m->nr_feature = (int)p->dim + 1;	/* the bias is a feature */
-	m->w = p->w;
+	m->w = p->rowmap == NULL ? p->w : NULL;
 	m->label = p->labels;
 	m->bias = -1;
-	p->w = NULL;
 	p->labels = NULL;
 	im = xcalloc(1, sizeof(*im));
 	im->m = m;
@@ -593,6 +593,13 @@ intent_model_from_parts(struct intent_model_parts *p)
 		im->label_of[k] = m->label[k] >= 0 && (size_t)m->label[k] <
 		    im->nclasses ? m->label[k] : -1;
 	im->nr_w = m->nr_class == 2 ? 1 : m->nr_class;
-	compact(im);
+	if (p->rowmap != NULL) {
+		/* Compacted as it was read. */
+		im->rowmap = p->rowmap;
+		im->w = p->w;
+	} else
+		compact(im);
+	p->w = NULL;
+	p->rowmap = NULL;
 	return im;
 }

@@ -81,14 +81,20 @@ size_t	intent_model_builder_classes(const struct intent_model_builder *);
 unsigned intent_model_builder_dim(const struct intent_model_builder *);
 
 /* A trained model's pieces: the classes LIBLINEAR saw (nr_class, their
- * labels) and its weights, intent_model_parts_weights() doubles. */
+ * labels) and its weights, intent_model_parts_weights() doubles; or, when
+ * rowmap is set, only the rows that are not all zero (a cache read row by
+ * row never holds the whole table: 21 MB, most of it zeros). */
 struct intent_model_parts {
 	size_t		 nclasses;	/* the builder's */
 	unsigned	 dim;
 	int		 nr_class;
 	int		*labels;	/* [nr_class] */
 	double		*w;
+	uint32_t	*rowmap;	/* NULL: w is the whole table; else
+					   [r] = w's row of row r, or
+					   INTENT_MODEL_NO_ROW (zeros) */
 };
+#define INTENT_MODEL_NO_ROW	UINT32_MAX
 /* The pieces of a model, borrowed; w is NULL: a trained model keeps its
  * weights by rows (r from 0 to dim, the bias last), nr_class of them, or
  * one for two classes. */
@@ -97,8 +103,8 @@ void	intent_model_parts(const struct intent_model *,
 const double *intent_model_row(const struct intent_model *, size_t r);
 size_t	intent_model_parts_weights(unsigned dim, int nr_class);
 /*
- * A model of pieces the caller checked (labels and w allocated with
- * malloc, of the sizes above; nr_class >= 2); takes them over.
+ * A model of pieces the caller checked (labels, w and rowmap allocated
+ * with malloc, of the sizes above; nr_class >= 2); takes them over.
  */
 struct intent_model *intent_model_from_parts(struct intent_model_parts *);
 

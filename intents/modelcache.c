@@ -90,8 +90,53 @@ parts_free(struct intent_model_parts *p)
 {
 	free(p->labels);
 	free(p->w);
+	free(p->rowmap);
 	p->labels = NULL;
 	p->w = NULL;
+	p->rowmap = NULL;
+}
+
+/*
+ * The weights, row by row, into p's rows that are not all zero (as
+ * model.c's compact() keeps them: a row of zeros, +0 or -0, adds nothing
+ * to any sum).  The whole table was 21 MB for a moment at every load, a
+ * third of the classifier's peak memory; its rows of zeros are most of it.
+ */
+static int
+read_rows(FILE *fp, crypto_generichash_state *st, size_t nr_w,
+    struct intent_model_parts *p, const char **why_r)
+{
+	double		row[INTENT_MODEL_CLASSES];
+	size_t		r, k, n = 0, cap = 0, nrows = (size_t)p->dim + 1;
+
+	p->rowmap = xreallocarray(NULL, nrows, sizeof(*p->rowmap));
+	for (r = 0; r < nrows; r++) {
+		if (get(fp, st, row, nr_w * sizeof(*row)) == -1) {
+			*why_r = "truncated";
+			return -1;
+		}
+		/* Trained weights are within ±25; far larger ones could only
+		 * add up to infinities. */
+		for (k = 0; k < nr_w; k++)
+			if (!(fabs(row[k]) <= MODELCACHE_MAX_WEIGHT)) {
+				*why_r = "a weight out of range";
+				return -1;
+			}
+		for (k = 0; k < nr_w && row[k] == 0; k++)
+			;
+		if (k == nr_w) {
+			p->rowmap[r] = INTENT_MODEL_NO_ROW;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			p->w = xreallocarray(p->w, cap, nr_w * sizeof(*p->w));
+		}
+		memcpy(p->w + n * nr_w, row, nr_w * sizeof(*row));
+		p->rowmap[r] = (uint32_t)n++;
+	}
+	p->w = xreallocarray(p->w, n + 1, nr_w * sizeof(*p->w));
+	return 0;
 }
 
 /* One model's pieces, checked against its shape. */
@@ -129,7 +174,6 @@ read_parts(FILE *fp, crypto_generichash_state *st,
 	p->dim = dim;
 	p->nr_class = (int)nr_class;
 	p->labels = xreallocarray(NULL, nr_class, sizeof(*p->labels));
-	p->w = xreallocarray(NULL, nw, sizeof(*p->w));
 	for (k = 0; k < nr_class; k++) {
 		int32_t	l;
 
@@ -143,17 +187,8 @@ read_parts(FILE *fp, crypto_generichash_state *st,
 		}
 		p->labels[k] = l;
 	}
-	if (get(fp, st, p->w, nw * sizeof(*p->w)) == -1) {
-		*why_r = "truncated";
+	if (read_rows(fp, st, nr_class == 2 ? 1 : nr_class, p, why_r) == -1)
 		goto fail;
-	}
-	/* Trained weights are within ±25; far larger ones could only add up
-	 * to infinities. */
-	for (k = 0; k < nw; k++)
-		if (!(fabs(p->w[k]) <= MODELCACHE_MAX_WEIGHT)) {
-			*why_r = "a weight out of range";
-			goto fail;
-		}
 	return 0;
 fail:
 	parts_free(p);

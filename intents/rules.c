@@ -23,6 +23,7 @@
 
 #include <pcre2.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,9 @@ struct compiled {
 						   start (prefilter_places) */
 	struct code		 rest;		/* the branches that may start
 						   anywhere, apart (split) */
+	size_t			 same;		/* the item whose codes run for
+						   this one: itself, or the
+						   first of the same pattern */
 };
 
 struct rules {
@@ -325,6 +329,42 @@ compile_read(struct rules *r, struct compiled *c, const char *pattern,
 	return code;
 }
 
+/*
+ * Item c (r->n, just compiled) runs the codes of the first item with the
+ * same pattern, if any, and frees its own.  Lists make the same pattern
+ * in several places ("not @asks_status" in four sections of one file):
+ * each copy was JIT-compiled on its own, 90 KB of machine code each for
+ * the largest.  Needles and places stay the item's own, so everything
+ * matches as before; only the compiled code is shared.  hash[] keeps each
+ * item's pattern's hash, to compare strings only when they may be equal.
+ */
+static void
+share(struct rules *r, struct compiled *c, uint32_t *hash,
+    const char *pattern)
+{
+	const struct compiled	*o;
+	uint32_t		 h = 2166136261u;
+	const char		*p;
+	size_t			 j;
+
+	for (p = pattern; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	hash[r->n] = h;
+	c->same = r->n;
+	for (j = 0; j < r->n; j++) {
+		o = &r->items[j];
+		if (hash[j] != h || o->same != j ||
+		    o->anchored != c->anchored ||
+		    (o->rest.code != NULL) != (c->rest.code != NULL) ||
+		    strcmp(o->src->pattern, pattern) != 0)
+			continue;
+		code_free(&c->code);
+		code_free(&c->rest);
+		c->same = j;
+		return;
+	}
+}
+
 int
 rules_try_compile(const char *pattern, char *errbuf, size_t errsz)
 {
@@ -367,6 +407,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	PCRE2_SIZE		 off;
 	size_t			 i, j, total = 0, nerr = 0;
 	char			*full;
+	uint32_t		*hash;
 	long			 up;
 	int			 ec;
 
@@ -379,6 +420,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	for (i = 0; i < set->n; i++)
 		total += set->intents[i].npatterns;
 	r->items = xcalloc(total + 1, sizeof(*r->items));
+	hash = xcalloc(total + 1, sizeof(*hash));
 	r->total = total;
 	r->prefilter = prefilter_new(total * 2);
 	for (i = 0; i < set->n; i++) {
@@ -431,6 +473,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 				nerr++;
 				continue;
 			}
+			share(r, c, hash, p->pattern);
 			c->src = p;
 			c->category = (size_t)map[i];
 			c->kind = p->kind;
@@ -441,13 +484,14 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			r->n++;
 		}
 	}
+	free(hash);
 	prefilter_build(r->prefilter);
 	/* An item whose pattern (or the rest apart) needs nothing found is
 	 * tried on every message; the others only when the scan says. */
 	r->always = xcalloc(r->n + 1, 1);
 	for (i = 0; i < r->n; i++)
 		r->always[i] = prefilter_always(r->prefilter, i) ||
-		    (r->items[i].rest.code != NULL &&
+		    (r->items[r->items[i].same].rest.code != NULL &&
 		    prefilter_always(r->prefilter, r->total + i));
 	*rules_r = r;
 	return nerr;
@@ -462,6 +506,8 @@ rules_free(struct rules **rp)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->n; i++) {
+		if (r->items[i].same != i)
+			continue;
 		code_free(&r->items[i].code);
 		code_free(&r->items[i].rest);
 	}
@@ -569,23 +615,24 @@ match(const struct rules *r, size_t i, struct rules_scratch *s,
     const char *text, size_t len, enum where w)
 {
 	const struct compiled	*c = &r->items[i];
+	const struct compiled	*cc = &r->items[c->same];
 	size_t			 k;
 	int			 rc, failed = 0;
 
-	if (c->rest.code != NULL) {
-		if ((rc = search(r, &c->rest, r->total + i, s, text, len,
+	if (cc->rest.code != NULL) {
+		if ((rc = search(r, &cc->rest, r->total + i, s, text, len,
 		    w)) == 1)
 			return 1;
 		failed = rc < 0;
 	}
 	if (!c->anchored) {
-		rc = search(r, &c->code, i, s, text, len, w);
+		rc = search(r, &cc->code, i, s, text, len, w);
 		return rc == 0 && failed ? -1 : rc;
 	}
 	if (!places(r, i, s, text, len, w))
 		return 0;
 	for (k = 0; k < s->npos; k++) {
-		rc = run(&c->code, text, len, s->pos[k], s);
+		rc = run(&cc->code, text, len, s->pos[k], s);
 		if (rc >= 0)
 			return 1;
 		if (rc != PCRE2_ERROR_NOMATCH)
@@ -624,7 +671,7 @@ may_run(const struct rules *r, struct rules_scratch *s)
 		if (it < r->n)
 			s->may[it] = 1;
 		else if (it >= r->total && it - r->total < r->n &&
-		    r->items[it - r->total].rest.code != NULL)
+		    r->items[r->items[it - r->total].same].rest.code != NULL)
 			s->may[it - r->total] = 1;
 	}
 }

@@ -61,6 +61,7 @@ struct cached {
 
 struct spell_scratch {
 	struct stemmer	*st;
+	int		 own_st;	/* 0: borrowed (shared_stemmer) */
 	struct cached	*cache;		/* LIMIT_SPELL_CACHE slots */
 	size_t		 ncached;
 	char		 fix[SPELL_MAX_BYTES + 3];
@@ -268,6 +269,18 @@ spell_scratch_new(void)
 
 	s = xcalloc(1, sizeof(*s));
 	s->st = stemmer_new();
+	s->own_st = 1;
+	s->cache = xcalloc(LIMIT_SPELL_CACHE, sizeof(*s->cache));
+	return s;
+}
+
+struct spell_scratch *
+spell_scratch_new_sharing(struct stemmer *st)
+{
+	struct spell_scratch	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->st = st;
 	s->cache = xcalloc(LIMIT_SPELL_CACHE, sizeof(*s->cache));
 	return s;
 }
@@ -277,7 +290,8 @@ spell_scratch_free(struct spell_scratch **sp)
 {
 	if (*sp == NULL)
 		return;
-	stemmer_free(&(*sp)->st);
+	if ((*sp)->own_st)
+		stemmer_free(&(*sp)->st);
 	free((*sp)->cache);
 	free(*sp);
 	*sp = NULL;

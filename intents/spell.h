@@ -18,6 +18,7 @@ struct evidence;
 struct normalized;
 struct spell;
 struct spell_scratch;
+struct stemmer;
 
 /* An empty speller: no dictionary, no vocabulary. */
 struct spell	*spell_new(void);
@@ -46,6 +47,12 @@ size_t		 spell_known(const struct spell *);
  * cache keeps almost always free.
  */
 struct spell_scratch *spell_scratch_new(void);
+/*
+ * The same, stemming with st (borrowed: the thread's, which must outlive
+ * the scratch): the words the speller stems are then in st's cache when
+ * the thread's query stems them again.
+ */
+struct spell_scratch *spell_scratch_new_sharing(struct stemmer *st);
 void		 spell_scratch_free(struct spell_scratch **);
 
 /*

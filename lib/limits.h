@@ -17,6 +17,12 @@
 /* Misspelt words remembered per thread with their correction (a power of
  * two): a day's new typos; a flood of made-up words empties it. */
 #define LIMIT_SPELL_CACHE		1024
+/* Words remembered with their stem per stemmer, two to a set (sets: a
+ * power of two): the few thousand words of a day's messages, 270 kB. */
+#define LIMIT_STEM_CACHE_SETS		2048
+/* Bytes of a word, and of its stem, that the stem cache keeps: 16
+ * Cyrillic letters; longer words are stemmed every time. */
+#define LIMIT_STEM_CACHE_BYTES		32
 /* Entities found in one message; more is noise or an attack. */
 #define LIMIT_ENTITIES			16
 /* PCRE2 match limit (backtracking steps) per rule and message. */

@@ -6,7 +6,8 @@
 
 #include "tests/suites.h"
 
-static Suite *(*const suites[])(void) = { article_suite, store_suite };
+static Suite *(*const suites[])(void) = { article_suite, store_suite,
+    stem_suite };
 
 int
 main(void)

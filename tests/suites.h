@@ -14,6 +14,7 @@ Suite	*files_suite(void);
 /* kb */
 Suite	*article_suite(void);
 Suite	*store_suite(void);
+Suite	*stem_suite(void);
 /* intents */
 Suite	*entities_suite(void);
 Suite	*deffile_suite(void);

@@ -706,6 +706,40 @@ START_TEST(not_pattern_vetoes_its_category_only)
 }
 END_TEST
 
+/* A list used in several places makes the same pattern there: compiled
+ * code is shared, but each place still counts, for its own category. */
+START_TEST(the_same_pattern_in_several_places_counts_in_each)
+{
+	struct def_set		 set = { 0 };
+	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
+	struct rules		*r;
+	struct rules_result	 res;
+	double			 score[16];
+	unsigned char		 vetoed[16];
+	size_t			 nerr;
+
+	r = compile_text("intent a.b\nrule 2 /пароль|\\d+ раз/\n"
+	    "not /сбер/\nintent c.d\nrule 3 /пароль|\\d+ раз/\n"
+	    "rule 1 /пароль|\\d+ раз/\nnot /сбер/\n", &set, &pe, &ce,
+	    &nerr);
+	ck_assert_uint_eq(nerr, 0);
+	ck_assert_uint_eq(rules_count(r), 5);
+	match(r, "забыл пароль", &res, score, vetoed);
+	ck_assert(score[0] == 2 && score[1] == 4);
+	ck_assert(!vetoed[0] && !vetoed[1]);
+	/* The branch that may start anywhere, searched apart. */
+	match(r, "ввёл 5 раз", &res, score, vetoed);
+	ck_assert(score[0] == 2 && score[1] == 4);
+	match(r, "ввёл 5 раз в сбер", &res, score, vetoed);
+	ck_assert(vetoed[0] && vetoed[1]);
+	match(r, "здравствуйте", &res, score, vetoed);
+	ck_assert(score[0] == 0 && score[1] == 0);
+	ck_assert(!vetoed[0] && !vetoed[1]);
+	rules_free(&r);
+	deffile_set_clear(&set);
+}
+END_TEST
+
 START_TEST(unmapped_category_is_checked_but_left_out)
 {
 	struct def_set		 set = { 0 };
@@ -902,6 +936,7 @@ deffile_suite(void)
 	tcase_add_test(tc, upper_case_letter_in_a_pattern_is_an_error);
 	tcase_add_test(tc, cyrillic_message_matches_whatever_its_case);
 	tcase_add_test(tc, not_pattern_vetoes_its_category_only);
+	tcase_add_test(tc, the_same_pattern_in_several_places_counts_in_each);
 	tcase_add_test(tc, unmapped_category_is_checked_but_left_out);
 	tcase_add_test(tc, first_matching_priority_wins_else_the_default);
 	tcase_add_test(tc, prefilter_never_skips_a_pattern_that_would_match);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/aspect.h"
 #include "intents/deffile.h"
 #include "intents/editform.h"
 #include "intents/normalize.h"
@@ -390,6 +391,39 @@ START_TEST(test_shipped_categories_match_the_same_with_prefilter)
 }
 END_TEST
 
+/*
+ * The aspects remember the last text asked about (the service opinion
+ * asks twice of one message): each new message still gets its own
+ * answer, also one of the same length, and the one before again.
+ */
+START_TEST(test_aspects_answer_each_message)
+{
+	static const char	 def[] =
+	    "aspect documents\nrule  документ|справк\n"
+	    "aspect timing\nrule  сколько ждать|\\bсрок\n";
+	static const char	*names[] = { "documents", "timing" };
+	static const char	 a[] = "какие документы", b[] = "сколько ждать",
+				 c[] = "сколько ждешь";
+	struct aspects		*as;
+	struct aspects_scratch	*sc;
+
+	ck_assert_ptr_nonnull(as = aspects_parse("t.def", def,
+	    sizeof(def) - 1, names, 2, NULL, NULL));
+	sc = aspects_scratch_new(as);
+	ck_assert_int_eq(aspects_match_with(as, sc, a, strlen(a)), 0);
+	ck_assert_int_eq(aspects_match_with(as, sc, a, strlen(a)), 0);
+	ck_assert_int_eq(aspects_match_with(as, sc, b, strlen(b)), 1);
+	ck_assert_uint_eq(strlen(c), strlen(b));
+	ck_assert_int_eq(aspects_match_with(as, sc, c, strlen(c)), -1);
+	ck_assert_int_eq(aspects_match_with(as, sc, b, strlen(b)), 1);
+	/* A prefix of the last text is another text. */
+	ck_assert_int_eq(aspects_match_with(as, sc, b, 14), -1);
+	ck_assert_int_eq(aspects_match_with(as, sc, a, strlen(a)), 0);
+	aspects_scratch_free(&sc);
+	aspects_free(&as);
+}
+END_TEST
+
 Suite *
 prefilter_suite(void)
 {
@@ -402,6 +436,7 @@ prefilter_suite(void)
 	tcase_add_test(tc, test_lookarounds_are_not_needles);
 	tcase_add_test(tc, test_a_rule_starts_at_its_first_words);
 	tcase_add_test(tc, test_a_rule_that_may_start_anywhere_has_no_starts);
+	tcase_add_test(tc, test_aspects_answer_each_message);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("soundness");
 	tcase_set_timeout(tc, 120);
