@@ -480,16 +480,14 @@ queue_transfer(sqlite3 *db, int64_t id, const char *op, const char *role,
 	 * nobody else is involved and the citizen waits for nothing. */
 	keep = strcmp(h.owner, op) == 0 && queue_permit("take", role, op,
 	    CONV_QUEUED, NULL, queue, &why) == 0;
-	if (keep && (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
-	    "queue = ?2 WHERE id = ?1", "it", id, queue), errstr_r) == -1 ||
-	    queue_journal(db, op, "transfer", id, queue, now, errstr_r) == -1))
-		goto fail;
-	if (!keep && (sqldb_done(db, sqldb_prep(db, errstr_r, "UPDATE queue_item SET "
-	    "queue = ?2, owner = NULL, state = 'queued' WHERE id = ?1", "it",
-	    id, queue), errstr_r) == -1 || conv_set_state(db, id, CONV_QUEUED,
-	    now, errstr_r) == -1 || queue_tell(db, id, PH_TRANSFERRED, h.lang,
-	    NULL, NULL, now, errstr_r) == -1 || queue_journal(db, op,
-	    "transfer", id, queue, now, errstr_r) == -1))
+	if (sqldb_done(db, sqldb_prep(db, errstr_r, keep ?
+	    "UPDATE queue_item SET queue = ?2 WHERE id = ?1" :
+	    "UPDATE queue_item SET queue = ?2, owner = NULL, state = 'queued' "
+	    "WHERE id = ?1", "it", id, queue), errstr_r) == -1 ||
+	    (!keep && (conv_set_state(db, id, CONV_QUEUED, now,
+	    errstr_r) == -1 || queue_tell(db, id, PH_TRANSFERRED, h.lang, NULL,
+	    NULL, now, errstr_r) == -1)) ||
+	    queue_journal(db, op, "transfer", id, queue, now, errstr_r) == -1)
 		goto fail;
 	if (state_commit(db, errstr_r) == -1)
 		return -1;
