@@ -16,6 +16,10 @@
  * marketplace weighs 6. */
 #define OOS_WEAK	2
 
+/* The shortest word beside "или" that may name a service, in bytes
+ * ("инн" is six). */
+#define ALT_WORD_MIN	4
+
 const char *const classifier_person_names[PERSON_COUNT] = {
 	"organisation", "callback", "data-leak"
 };
@@ -254,6 +258,89 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 }
 
 /*
+ * The word of m[0..len) that ends just before offset end (backwards) or
+ * starts just after offset start (forwards): its bounds in *w, *wlen.
+ */
+static int
+word_at(const char *m, size_t len, size_t at, int backwards, const char **w,
+    size_t *wlen)
+{
+	size_t	a, b;
+
+	if (backwards) {
+		b = at;
+		while (b > 0 && m[b - 1] == ' ')
+			b--;
+		a = b;
+		while (a > 0 && m[a - 1] != ' ' && m[a - 1] != '|')
+			a--;
+	} else {
+		a = at;
+		while (a < len && m[a] == ' ')
+			a++;
+		b = a;
+		while (b < len && m[b] != ' ' && m[b] != '|')
+			b++;
+	}
+	*w = m + a;
+	*wlen = b - a;
+	/* "срок истек? или старую можно": a new clause, not an alternative */
+	if (backwards && *wlen > 0 && strchr("?!.,;:", m[b - 1]) != NULL)
+		return -1;
+	return *wlen >= ALT_WORD_MIN ? 0 : -1;
+}
+
+/* The service one word names on its own ("загранпаспорт"), or -1. */
+static int
+word_topic(struct classify_ctx *x, const char *w, size_t len)
+{
+	struct evidence_query		q;
+	struct intent_model_input	mi;
+	struct topic_choice		tc;
+
+	memset(&mi, 0, sizeof(mi));
+	evidence_query_make(x->stemmer, w, len, &q);
+	intent_model_input_make(&mi, w, len);
+	topic_choose(x->c->ti, x->ts, &q, &mi, (size_t)-1, &tc);
+	intent_model_input_release(&mi);
+	return tc.rival >= 0 ? -1 : tc.topic;
+}
+
+/*
+ * "Паспорт или загранпаспорт?": the citizen names two services as the
+ * alternative, the words right beside "или" each the message's best or
+ * second-best service on its own.  That second one is the rival to ask
+ * about, or -1.  "Нужен ли снилс или хватит паспорта" names one service
+ * and asks about papers.
+ */
+static int
+alternative_rival(struct classify_ctx *x, const struct normalized *n,
+    const struct topic_choice *tc)
+{
+	static const char *const ors[] = { " или ", " or " };
+	const char	*m = n->match, *p = NULL, *w;
+	size_t		 i, len = n->match_len, wlen, orlen = 0;
+	int		 a, b;
+
+	for (i = 0; i < sizeof(ors) / sizeof(ors[0]) && p == NULL; i++) {
+		orlen = strlen(ors[i]);
+		p = memmem(m, len, ors[i], orlen);
+	}
+	if (p == NULL ||
+	    word_at(m, len, (size_t)(p - m), 1, &w, &wlen) == -1 ||
+	    (a = word_topic(x, w, wlen)) < 0 ||
+	    word_at(m, len, (size_t)(p - m) + orlen, 0, &w, &wlen) == -1 ||
+	    (b = word_topic(x, w, wlen)) < 0 || a == b)
+		return -1;
+	/* Both words must name the message's own two best services: an
+	 * adjective alone ("старая") can lean to some service too. */
+	if ((a == tc->topic && b == tc->second) ||
+	    (b == tc->topic && a == tc->second))
+		return tc->second;
+	return -1;
+}
+
+/*
  * The service the message is about, once the category has decided what to
  * do.  A category that answers services ("services answer" in its file)
  * answers with the service's article, leading with the aspect asked about,
@@ -328,6 +415,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	}
 	if (mode != DEF_SERVICES_ANSWER || v->action != ACTION_ANSWER)
 		return;
+	if (tc.rival < 0 && (tc.rival = alternative_rival(x, n, &tc)) >= 0)
+		tc.rival_article = topic_index_article(c->ti, tc.rival);
 	if (tc.rival >= 0) {
 		v->action = ACTION_CLARIFY;
 		v->reason = "two close services";

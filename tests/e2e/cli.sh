@@ -174,6 +174,15 @@ check "two services that fit equally well are asked about" \
 	contains "$out" "о какой услуге"
 check "…naming both" sh -c 'printf "%s" "$1" | grep -q "Налоговый вычет" &&
 	printf "%s" "$1" | grep -q "Налоги и задолженность"' _ "$out"
+# Two services named as the alternative are asked about, though one fits a
+# little better; "или" between a service and anything else is no question.
+out=$("$HOTLINE" ask "паспорт или загранпаспорт?")
+check "two services named as the alternative are asked about" \
+	sh -c 'printf "%s" "$1" | grep -q "о какой услуге" &&
+	printf "%s" "$1" | grep -q "Загранпаспорт" &&
+	printf "%s" "$1" | grep -q "Паспорт гражданина"' _ "$out"
+check_classified "…but not a service and something else" \
+	"нужен ли снилс или хватит паспорта" '"action":"answer"'
 check_classified "classify reports the topic and the article answered with" \
 	"сколько стоит замена водительских прав через госуслуги" \
 	'"topic":"driving_license","article":"driving-license"'
