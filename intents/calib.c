@@ -19,7 +19,7 @@
 #include "lib/xmalloc.h"
 
 const char *const calib_feature_names[CALIB_NFEATURES] = {
-	"rules", "model", "agree", "fired", "example", "rescued"
+	"rules", "model", "agree", "fired", "example", "rescued", "topic"
 };
 
 /* The softmax gives exactly 0 and 1; 1e-4 keeps the logit finite and
@@ -135,7 +135,7 @@ calib_parse(const char *name, const char *buf, size_t len, struct calib *cal,
 			;
 		if ((k = param_index(w, wl)) < 0) {
 			perr(err, arg, name, line, "unknown name (bias, rules, "
-			    "model, agree, fired, example, rescued)", w,
+			    "model, agree, fired, example, rescued, topic)", w,
 			    wl > 40 ? 40 : wl);
 			nerr++;
 		} else if (seen[k]++) {

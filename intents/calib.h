@@ -29,6 +29,7 @@ enum calib_feature {
 	CALIB_EXAMPLE,	/* full-text similarity of its closest example */
 	CALIB_RESCUED,	/* 1: an unsure message answered with the article
 			   of the one service it is clearly about */
+	CALIB_TOPIC,	/* that service's evidence (0 unless rescued) */
 	CALIB_NFEATURES
 };
 

@@ -63,6 +63,9 @@ features(struct classify_ctx *x, const struct verdict *v, double *f)
 	f[CALIB_AGREE] = v->model_category == cat;
 	f[CALIB_FIRED] = x->rr.score[cat] > 0 && !x->rr.vetoed[cat];
 	f[CALIB_EXAMPLE] = x->er.example[cat];
+	/* How clearly the rescued message is about its service: the rescue
+	 * needs 0.22, a message naming the service outright reaches 1. */
+	f[CALIB_TOPIC] = f[CALIB_RESCUED] ? v->topic_score : 0;
 }
 
 /*
