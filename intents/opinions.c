@@ -131,10 +131,13 @@ guess_stands(const struct classifier *c, const struct classify_ctx *x,
 		return -1;
 	cat = v->top[0].category;
 	k = &c->cats[cat];
+	/* Every service has a how-to: a guess of the general procedure
+	 * ("как вернуть госпошлину за загранпаспорт") fits whatever kinds
+	 * the service's article lists. */
 	if (k->services == DEF_SERVICES_NO || k->action != ACTION_ANSWER ||
 	    v->top[0].confidence < c->cfg.topic.keep_kind ||
 	    cat == c->catalog_cat ||
-	    !topic_index_kind_fits(c->ti, t, k->id))
+	    (cat != c->howto_cat && !topic_index_kind_fits(c->ti, t, k->id)))
 		return -1;
 	if (k->services == DEF_SERVICES_ANSWER ||
 	    (k->services == DEF_SERVICES_LEAD &&

@@ -218,6 +218,9 @@ check_classified "a greeting before a service question is answered with the serv
 check_classified "a service question takes a kind its service is" \
 	"как оформить снилс на новорожденного через госуслуги" \
 	'"intent":"services.how_to".*"topic":"snils","article":"snils"'
+check_classified "…and every service has a how-to: a refund of its fee keeps it" \
+	"Как вернуть госпошлину за загранпаспорт" \
+	'"intent":"services.how_to".*"topic":"passport.foreign"'
 check_classified "…the first its article lists (a pension is a benefit)" \
 	"как оформить пенсию по старости через госуслуги, в августе исполняется 63" \
 	'"intent":"services.benefits".*"topic":"pension","article":"pension"'
