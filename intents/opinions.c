@@ -16,6 +16,11 @@
  * marketplace weighs 6. */
 #define OOS_WEAK	2
 
+/* The second opinion's out-of-scope guess that stops a rescue: below it,
+ * out of scope is only the best of 29 weak guesses ("налоговый вычет и
+ * налоговая задолженность" at 0.09). */
+#define MODEL_OOS_MIN	0.25
+
 /* The shortest word beside "или" that may name a service, in bytes
  * ("инн" is six). */
 #define ALT_WORD_MIN	4
@@ -194,6 +199,7 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	if (c->cats[v->category].weak && v->model_category == v->category)
 		return 0;
 	if (v->model_category >= 0 && v->model_category == c->oos_cat &&
+	    x->mprob[c->oos_cat] >= MODEL_OOS_MIN &&
 	    !far_ahead(tcfg, tc, tcfg->strong))
 		return 0;
 	/* "пособия, справки, лицензии — что вообще есть на портале?" names
