@@ -241,6 +241,17 @@ check_classified "a service named in passing: the login answer alone, topic null
 check_classified "a question about no service has topic null" \
 	"по какому номеру звонить на горячую линию" \
 	'"topic":null'
+# Edges a citizen meets: another country's benefit is declined, not answered
+# with ours; a person asked for after an hour on the line is a person, not
+# the waiting time; a notice that came back on an application is its status.
+check_classified "another country's benefit is declined" \
+	"как оформить пособие на ребенка в казахстане" '"action":"decline"'
+check_classified "…a person asked for after waiting on the line is handed over" \
+	"можно оператора? по телефону не дозвонилась час на линии висела" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "…a refusal that came back is the application's status" \
+	"подала заявление на субсидию, пришел отказ, что делать" \
+	'"intent":"application.status"'
 
 # Letters that are for a person: an organisation, a call-back, a leak.
 out=$("$HOTLINE" ask "Редакция газеты просит дать официальный комментарий о сбое портала")
