@@ -244,6 +244,8 @@ check_classified "a question about no service has topic null" \
 # Edges a citizen meets: another country's benefit is declined, not answered
 # with ours; a person asked for after an hour on the line is a person, not
 # the waiting time; a notice that came back on an application is its status.
+check_classified "thanks with what was done is thanks, not the certificate's article" \
+	"спасибо, справку скачал" '"intent":"smalltalk.thanks"'
 check_classified "another country's benefit is declined" \
 	"как оформить пособие на ребенка в казахстане" '"action":"decline"'
 check_classified "…a person asked for after waiting on the line is handed over" \
