@@ -649,32 +649,61 @@ unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
 		    j], us->lead, &floor, pos, n, cap);
 }
 
+/* Appends the places unit u (number k) may start at, when the scan found
+ * every set it needs. */
+static void
+unit_places(const struct prefilter *pf, const struct prefilter_scratch *sc,
+    size_t k, const char *text, size_t len, unsigned **pos, size_t *n,
+    size_t *cap)
+{
+	const struct unit	*u = &pf->units[k];
+	size_t			 j;
+
+	if (sc->unit_hits[k] < u->nsets)
+		return;
+	for (j = 0; j < u->starts.n; j++)
+		if (u->ustarts[j].str == BOF)
+			push(pos, n, cap, 0);
+		else if (sc->seen[u->ustarts[j].str])
+			unit_start(pf, sc, &u->ustarts[j], text, len, pos, n,
+			    cap);
+}
+
 int
 prefilter_places(const struct prefilter *pf,
     const struct prefilter_scratch *sc, size_t i, const char *text,
     size_t len, unsigned **pos, size_t *n, size_t *cap)
 {
-	const struct unit	*u;
-	size_t			 k, j;
+	size_t	k;
 
 	*n = 0;
 	if (!sc->run[i])
 		return 0;
 	if (!pf->anchored[i])
 		return 1;
-	for (k = pf->first[i]; k < pf->first[i] + pf->count[i]; k++) {
-		u = &pf->units[k];
-		if (sc->unit_hits[k] < u->nsets)
-			continue;
-		for (j = 0; j < u->starts.n; j++)
-			if (u->ustarts[j].str == BOF)
-				push(pos, n, cap, 0);
-			else if (sc->seen[u->ustarts[j].str])
-				unit_start(pf, sc, &u->ustarts[j], text, len,
-				    pos, n, cap);
-	}
+	for (k = pf->first[i]; k < pf->first[i] + pf->count[i]; k++)
+		unit_places(pf, sc, k, text, len, pos, n, cap);
 	sort_once(*pos, n);
 	return *n > 0;
+}
+
+int
+prefilter_unit_places(const struct prefilter *pf,
+    const struct prefilter_scratch *sc, size_t i, size_t k,
+    const char *text, size_t len, unsigned **pos, size_t *n, size_t *cap)
+{
+	*n = 0;
+	if (!sc->run[i] || !pf->anchored[i] || k >= pf->count[i])
+		return 0;
+	unit_places(pf, sc, pf->first[i] + k, text, len, pos, n, cap);
+	sort_once(*pos, n);
+	return *n > 0;
+}
+
+size_t
+prefilter_units(const struct prefilter *pf, size_t i)
+{
+	return i < pf->npatterns ? pf->count[i] : 0;
 }
 
 int
