@@ -745,8 +745,13 @@ prefilter_unit_places(const struct prefilter *pf,
 	*n = 0;
 	if (!sc->run[i] || !pf->anchored[i] || k >= pf->count[i])
 		return 0;
-	unit_places(pf, sc, pf->first[i] + k, text, len, pos, n, cap);
-	sort_once(*pos, n);
+	k += pf->first[i];
+	/* Most branches of a pattern worth running are not: said first. */
+	if (sc->unit_hits[k] < pf->units[k].nsets)
+		return 0;
+	unit_places(pf, sc, k, text, len, pos, n, cap);
+	if (*n > 1)
+		sort_once(*pos, n);
 	return *n > 0;
 }
 
