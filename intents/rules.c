@@ -11,22 +11,20 @@
  * message, and with Cyrillic letters all starting with the same byte,
  * PCRE2 cannot skip any of them.  That was most of the classifier's time.
  *
- * An anchored pattern of several top-level branches ("not @asks_status"
- * is some twenty) also keeps each branch apart: after a scan, only the
- * branches whose needles were all found run, each at its own starts.
- * The whole alternation tried at a place tries every branch there, and
- * lists made each try cost thousands of instructions; the pattern matches
- * where one of its branches does, so the answer is the same.  Without a
- * scan (explanations, priorities, text that is not UTF-8) the whole
- * pattern runs as before.
+ * An anchored pattern of several top-level branches ("not @asks_deadline"
+ * has ten) also keeps each branch apart: after a scan, only the branches
+ * whose needles were all found run, each at its own starts, where the
+ * whole alternation tried every branch at every place of any of them.
+ * A pattern matches where one of its branches does, so the answer is the
+ * same.  Without a scan (explanations, priorities, text that is not
+ * UTF-8) the whole pattern runs as before.
  *
  * JIT compilation was a quarter of a load, and most patterns run on few
- * messages: each one is JIT-compiled when it first runs, and a branch
- * apart is compiled at all only then.  That copy is
- * the one thing threads ever write to loaded rules: made aside, published
- * once by an atomic compare-and-swap (a thread that loses the race frees
- * its own); until then, and where JIT is unavailable, the interpreter
- * runs the pattern.
+ * messages: each one is JIT-compiled when it first runs (a branch apart
+ * is compiled at all only then).  That copy is the one thing threads ever
+ * write to loaded rules: made aside, published once by an atomic
+ * compare-and-swap (a thread that loses the race frees its own); until
+ * then, and where JIT is unavailable, the interpreter runs the pattern.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "intents/rules.h"
