@@ -63,6 +63,9 @@ struct evidence {
 					   counts against a message */
 	unsigned	*slot;		/* open addressing: term + 1, 0 empty */
 	size_t		 nslots;	/* a power of two */
+	unsigned	*dcat;		/* per document: category * 2, + 1
+					   for an article (what scoring reads
+					   of a document, packed) */
 };
 
 struct evidence_scratch {
@@ -349,10 +352,16 @@ evidence_spread(struct evidence *ev, double oov_share)
 int
 evidence_build(struct evidence *ev, char **errstr_r)
 {
+	size_t	i;
+
 	(void)errstr_r;
 	index_direct(ev);
 	compute_weights(ev);
 	hash_terms(ev);
+	ev->dcat = xcalloc(ev->ndocs + 1, sizeof(*ev->dcat));
+	for (i = 0; i < ev->ndocs; i++)
+		ev->dcat[i] = (unsigned)ev->docs[i].category * 2 +
+		    (ev->docs[i].kind == EVIDENCE_ARTICLE);
 	return 0;
 }
 
@@ -372,6 +381,7 @@ evidence_free(struct evidence **evp)
 	free(ev->terms);
 	free(ev->postings);
 	free(ev->slot);
+	free(ev->dcat);
 	free(ev);
 	*evp = NULL;
 }
@@ -456,14 +466,23 @@ evidence_query_make(struct stemmer *st, const char *text, size_t len,
 	}
 }
 
+/*
+ * A document's similarity is its BM25 sum over the query's norm.  The best
+ * and second best of each category are picked on the sums and divided
+ * once at the end: division by a positive number keeps the order (and
+ * IEEE rounding keeps it weakly), so the k-th largest quotient is the
+ * quotient of the k-th largest sum, the very same double, without a
+ * division per document touched.
+ */
 void
 evidence_score(const struct evidence *ev, struct evidence_scratch *s,
     const struct evidence_query *q, size_t skip, struct evidence_result *res)
 {
 	const struct term	*t;
-	const struct doc	*d;
-	size_t			 i, j;
-	double			 qnorm = 0, sim;
+	double			*ex = res->example, *ex2 = res->example2,
+				*art = res->article;
+	size_t			 i, j, c;
+	double			 qnorm = 0, sum;
 
 	memset(res->example, 0, res->n * sizeof(double));
 	memset(res->example2, 0, res->n * sizeof(double));
@@ -483,22 +502,26 @@ evidence_score(const struct evidence *ev, struct evidence_scratch *s,
 	}
 	for (i = 0; i < s->ntouched; i++) {
 		j = s->touched[i];
-		d = &ev->docs[j];
-		sim = qnorm > 0 ? s->score[j] / qnorm : 0;
+		sum = s->score[j];
 		s->score[j] = 0;
 		if (j == skip)
 			continue;
-		if (d->kind == EVIDENCE_ARTICLE) {
-			if (sim > res->article[d->category])
-				res->article[d->category] = sim;
-		} else if (sim > res->example[d->category]) {
-			res->example2[d->category] =
-			    res->example[d->category];
-			res->example[d->category] = sim;
-		} else if (sim > res->example2[d->category])
-			res->example2[d->category] = sim;
+		c = ev->dcat[j] >> 1;
+		if (ev->dcat[j] & 1) {
+			if (sum > art[c])
+				art[c] = sum;
+		} else if (sum > ex[c]) {
+			ex2[c] = ex[c];
+			ex[c] = sum;
+		} else if (sum > ex2[c])
+			ex2[c] = sum;
 	}
 	s->ntouched = 0;
+	for (c = 0; c < res->n; c++) {
+		ex[c] = qnorm > 0 ? ex[c] / qnorm : 0;
+		ex2[c] = qnorm > 0 ? ex2[c] / qnorm : 0;
+		art[c] = qnorm > 0 ? art[c] / qnorm : 0;
+	}
 }
 
 void

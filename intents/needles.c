@@ -155,21 +155,56 @@ run_reset(struct run *r)
 	r->full = 0;
 }
 
+/*
+ * *dst = *src, but only the bytes of the variants there are: a run is
+ * 2 KB, and copying it whole for every character read was most of the
+ * time a load spent reading patterns.
+ */
+static void
+run_copy(struct run *dst, const struct run *src)
+{
+	size_t	i;
+
+	dst->n = src->n;
+	dst->full = src->full;
+	for (i = 0; i < src->n; i++) {
+		memcpy(dst->s[i], src->s[i], src->len[i]);
+		dst->len[i] = src->len[i];
+	}
+}
+
 /* Appends one of the choices c[0..nc) (UTF-8 characters) to every variant. */
 static void
 run_append(struct run *r, const char *const *c, const size_t *cl, size_t nc)
 {
-	struct run	old = *r;
-	size_t		i, k;
+	struct run	old;
+	size_t		i, k, n = r->n > 0 ? r->n : 1, len;
 
-	if (old.n == 0) {
-		old.n = 1;
-		old.len[0] = 0;
-	}
-	if (old.n * nc > VARIANTS) {
+	if (n * nc > VARIANTS) {
 		r->full = 1;
 		return;
 	}
+	if (r->n == 0) {
+		r->n = 1;
+		r->len[0] = 0;
+	}
+	/* One choice (a plain character): each variant grows in place. */
+	if (nc == 1) {
+		for (i = 0, k = 0; i < n; i++) {
+			len = r->len[i];
+			if (len + cl[0] >= VARIANT_MAX) {
+				r->full = 1;
+				continue;
+			}
+			if (k != i)
+				memcpy(r->s[k], r->s[i], len);
+			memcpy(r->s[k] + len, c[0], cl[0]);
+			r->len[k++] = len + cl[0];
+		}
+		r->n = k;
+		return;
+	}
+	run_copy(&old, r);
 	r->n = 0;
 	for (i = 0; i < old.n; i++)
 		for (k = 0; k < nc; k++) {
@@ -273,7 +308,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 		case '[':
 			if ((nc = pscan_small_class(s->p, s->end, c, cl, &after)) >
 			    0) {
-				prev = cur;
+				run_copy(&prev, &cur);
 				run_append(&cur, c, cl, nc);
 				s->p = after;
 				break;
@@ -307,7 +342,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 				pscan_quantifier(&s->p, s->end);
 				continue;
 			}
-			prev = cur;
+			run_copy(&prev, &cur);
 			c[0] = s->p + 1;
 			cl[0] = pscan_charlen(s->p + 1, s->end);
 			run_append(&cur, c, cl, 1);
@@ -326,7 +361,7 @@ parse_branch(struct scan *s, struct nset *out, struct nlist *all)
 			s->bad = 1;	/* a quantifier with nothing before */
 			continue;
 		default:
-			prev = cur;
+			run_copy(&prev, &cur);
 			c[0] = s->p;
 			cl[0] = pscan_charlen(s->p, s->end);
 			run_append(&cur, c, cl, 1);

@@ -43,8 +43,10 @@ in_list(const char *w, size_t len, const char *const *list, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], w, len) == 0)
+	/* The first letter first: most words of the lists are not it. */
+	for (i = 0; i < n && len > 0; i++)
+		if (list[i][0] == w[0] && strlen(list[i]) == len &&
+		    memcmp(list[i], w, len) == 0)
 			return 1;
 	return 0;
 }
@@ -164,8 +166,10 @@ normalize_translit(const char *s, size_t len, size_t *outlen_r)
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c + ('a' - 'A'));
 		for (j = 0; j < sizeof(pairs) / sizeof(pairs[0]); j++) {
+			if (pairs[j].lat[0] != c)
+				continue;
 			pl = strlen(pairs[j].lat);
-			if (pairs[j].lat[0] == c && i + pl <= len &&
+			if (i + pl <= len &&
 			    strncasecmp(s + i, pairs[j].lat, pl) == 0)
 				break;
 		}

@@ -11,7 +11,10 @@
  * (Cyrillic text has few distinct 2-byte prefixes, one letter, so longer
  * keys keep each bucket short).  Only offsets where a character begins are
  * looked up, and a string's first eight bytes are compared as one word
- * before anything else.
+ * before anything else.  Two bitmaps say first whether any string at all
+ * may begin at an offset (by its first two bytes for strings shorter than
+ * four, by a hash of its first four for the others): most offsets of a
+ * message begin none, and the six tables are looked up only where one may.
  */
 #include "intents/prefilter.h"
 
@@ -97,6 +100,11 @@ struct prefilter {
 	unsigned char	*anchored;	/* per pattern: every unit has
 					   starts */
 	size_t		 filtered;
+	uint64_t	*short2;	/* bit per first two bytes of a
+					   string of 1-3 bytes (one byte:
+					   whatever follows) */
+	uint64_t	*long4;		/* bit per hash of the first four
+					   bytes of a longer one */
 };
 
 struct prefilter_scratch {
@@ -152,6 +160,26 @@ mask_of(unsigned n)
 	memset(b, 0xff, n < 8 ? n : 8);
 	memcpy(&m, b, sizeof(m));
 	return m;
+}
+
+#define BITMAP_BITS	16
+#define BIT_SET(m, b)	((m)[(b) >> 6] |= UINT64_C(1) << ((b) & 63))
+#define BIT_HAS(m, b)	(((m)[(b) >> 6] >> ((b) & 63)) & 1)
+
+/* The bit of a string's first two bytes, s[0..2). */
+static unsigned
+key2(const char *s)
+{
+	return (unsigned char)s[0] | (unsigned)(unsigned char)s[1] << 8;
+}
+
+/* The bit of a longer string's first four bytes: v as load8 lays them,
+ * masked by mask_of(4). */
+static unsigned
+key4(uint64_t v)
+{
+	return (unsigned)((v * UINT64_C(0x9e3779b97f4a7c15)) >>
+	    (64 - BITMAP_BITS));
 }
 
 static unsigned
@@ -366,6 +394,22 @@ prefilter_build(struct prefilter *pf)
 	int		 ti;
 
 	make_strings(pf);
+	pf->short2 = xcalloc((1u << BITMAP_BITS) / 64, sizeof(uint64_t));
+	pf->long4 = xcalloc((1u << BITMAP_BITS) / 64, sizeof(uint64_t));
+	for (i = 0; i < pf->nstrs; i++) {
+		uint64_t	w = 0;
+
+		st = &pf->strs[i];
+		memcpy(&w, st->s, st->len < 4 ? st->len : 4);
+		if (st->len >= 4)
+			BIT_SET(pf->long4, key4(w));
+		else if (st->len >= 2)
+			BIT_SET(pf->short2, key2(st->s));
+		else
+			for (k = 0; k < 256; k++)
+				BIT_SET(pf->short2,
+				    (unsigned char)st->s[0] | k << 8);
+	}
 	for (i = 0; i < pf->nstrs; i++) {
 		st = &pf->strs[i];
 		t = &pf->t[table_of(st->len)];
@@ -431,6 +475,8 @@ prefilter_free(struct prefilter **pfp)
 	free(pf->count);
 	free(pf->always);
 	free(pf->anchored);
+	free(pf->short2);
+	free(pf->long4);
 	free(pf);
 	*pfp = NULL;
 }
@@ -528,7 +574,7 @@ prefilter_scan(const struct prefilter *pf, struct prefilter_scratch *sc,
 	const struct table	*t;
 	const struct entry	*e, *end;
 	size_t			 i, b;
-	uint64_t		 v;
+	uint64_t		 v, m4 = mask_of(4);
 	unsigned		 h;
 	int			 k, nt;
 
@@ -552,6 +598,10 @@ prefilter_scan(const struct prefilter *pf, struct prefilter_scratch *sc,
 			b = len - i;
 			memcpy(&v, text + i, b);
 		}
+		/* No string begins with these bytes: nothing to look up. */
+		if (b >= 4 && !BIT_HAS(pf->short2, key2(text + i)) &&
+		    !BIT_HAS(pf->long4, key4(v & m4)))
+			continue;
 		/* The tables whose keys fit in what is left: all but at the
 		 * end of the text. */
 		for (nt = pf->nlive; nt > 0 && keylen[pf->live[nt - 1]] > b;
@@ -649,32 +699,66 @@ unit_start(const struct prefilter *pf, const struct prefilter_scratch *sc,
 		    j], us->lead, &floor, pos, n, cap);
 }
 
+/* Appends the places unit u (number k) may start at, when the scan found
+ * every set it needs. */
+static void
+unit_places(const struct prefilter *pf, const struct prefilter_scratch *sc,
+    size_t k, const char *text, size_t len, unsigned **pos, size_t *n,
+    size_t *cap)
+{
+	const struct unit	*u = &pf->units[k];
+	size_t			 j;
+
+	if (sc->unit_hits[k] < u->nsets)
+		return;
+	for (j = 0; j < u->starts.n; j++)
+		if (u->ustarts[j].str == BOF)
+			push(pos, n, cap, 0);
+		else if (sc->seen[u->ustarts[j].str])
+			unit_start(pf, sc, &u->ustarts[j], text, len, pos, n,
+			    cap);
+}
+
 int
 prefilter_places(const struct prefilter *pf,
     const struct prefilter_scratch *sc, size_t i, const char *text,
     size_t len, unsigned **pos, size_t *n, size_t *cap)
 {
-	const struct unit	*u;
-	size_t			 k, j;
+	size_t	k;
 
 	*n = 0;
 	if (!sc->run[i])
 		return 0;
 	if (!pf->anchored[i])
 		return 1;
-	for (k = pf->first[i]; k < pf->first[i] + pf->count[i]; k++) {
-		u = &pf->units[k];
-		if (sc->unit_hits[k] < u->nsets)
-			continue;
-		for (j = 0; j < u->starts.n; j++)
-			if (u->ustarts[j].str == BOF)
-				push(pos, n, cap, 0);
-			else if (sc->seen[u->ustarts[j].str])
-				unit_start(pf, sc, &u->ustarts[j], text, len,
-				    pos, n, cap);
-	}
+	for (k = pf->first[i]; k < pf->first[i] + pf->count[i]; k++)
+		unit_places(pf, sc, k, text, len, pos, n, cap);
 	sort_once(*pos, n);
 	return *n > 0;
+}
+
+int
+prefilter_unit_places(const struct prefilter *pf,
+    const struct prefilter_scratch *sc, size_t i, size_t k,
+    const char *text, size_t len, unsigned **pos, size_t *n, size_t *cap)
+{
+	*n = 0;
+	if (!sc->run[i] || !pf->anchored[i] || k >= pf->count[i])
+		return 0;
+	k += pf->first[i];
+	/* Most branches of a pattern worth running are not: said first. */
+	if (sc->unit_hits[k] < pf->units[k].nsets)
+		return 0;
+	unit_places(pf, sc, k, text, len, pos, n, cap);
+	if (*n > 1)
+		sort_once(*pos, n);
+	return *n > 0;
+}
+
+size_t
+prefilter_units(const struct prefilter *pf, size_t i)
+{
+	return i < pf->npatterns ? pf->count[i] : 0;
 }
 
 int

@@ -63,6 +63,20 @@ int	prefilter_places(const struct prefilter *,
 	    size_t len, unsigned **pos, size_t *n, size_t *cap);
 
 /*
+ * The same for unit k alone of anchored pattern i (its k-th top-level
+ * branch, as needles_units() read it): whether that branch can match the
+ * text, and the offsets it may start at.  A pattern matches where one of
+ * its branches does, so asking each branch apart finds every match that
+ * prefilter_places() would, without trying the others there.
+ */
+int	prefilter_unit_places(const struct prefilter *,
+	    const struct prefilter_scratch *, size_t i, size_t k,
+	    const char *text, size_t len, unsigned **pos, size_t *n,
+	    size_t *cap);
+/* How many units pattern i was registered with (0: not read). */
+size_t	prefilter_units(const struct prefilter *, size_t i);
+
+/*
  * Without a scan: every offset anchored pattern i may start at in
  * text[0..len) (valid UTF-8), as above.  Returns 0 when i is not
  * anchored.

@@ -11,12 +11,20 @@
  * message, and with Cyrillic letters all starting with the same byte,
  * PCRE2 cannot skip any of them.  That was most of the classifier's time.
  *
+ * An anchored pattern of several top-level branches ("not @asks_deadline"
+ * has ten) also keeps each branch apart: after a scan, only the branches
+ * whose needles were all found run, each at its own starts, where the
+ * whole alternation tried every branch at every place of any of them.
+ * A pattern matches where one of its branches does, so the answer is the
+ * same.  Without a scan (explanations, priorities, text that is not
+ * UTF-8) the whole pattern runs as before.
+ *
  * JIT compilation was a quarter of a load, and most patterns run on few
- * messages: each one is JIT-compiled when it first runs.  That copy is
- * the one thing threads ever write to loaded rules: made aside, published
- * once by an atomic compare-and-swap (a thread that loses the race frees
- * its own); until then, and where JIT is unavailable, the interpreter
- * runs the pattern.
+ * messages: each one is JIT-compiled when it first runs (a branch apart
+ * is compiled at all only then).  That copy is the one thing threads ever
+ * write to loaded rules: made aside, published once by an atomic
+ * compare-and-swap (a thread that loses the race frees its own); until
+ * then, and where JIT is unavailable, the interpreter runs the pattern.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "intents/rules.h"
@@ -43,8 +51,22 @@ struct code {
 	atomic_int		 nojit;		/* JIT failed: interpret */
 };
 
+/* A branch's code, made when it first runs and never changed after. */
+struct branch_code {
+	pcre2_code		*code;
+	int			 jit;		/* JIT-compiled: run it so */
+};
+
+/* One top-level branch of an anchored pattern, run apart (see the top). */
+struct branch {
+	char			*text;		/* as needles_units read it */
+	_Atomic(struct branch_code *) ready;
+};
+
 struct compiled {
 	struct code		 code;
+	struct branch		*branches;	/* NULL: the whole runs */
+	size_t			 nbranches;
 	const struct def_pattern *src;	/* the set's, for explanations */
 	size_t			 category;
 	enum def_pattern_kind	 kind;
@@ -70,8 +92,9 @@ struct rules {
 	int		*default_priority;	/* per category */
 	unsigned char	*has_priority;		/* per category: priority
 						   lines to try */
-	unsigned char	*always;		/* per item: may match
+	uint64_t	*always;		/* bit per item: may match
 						   whatever the scan finds */
+	size_t		 nwords;		/* … words of such bits */
 };
 
 struct rules_scratch {
@@ -82,8 +105,8 @@ struct rules_scratch {
 	size_t			 npos;
 	size_t			 cappos;
 	int			 unfiltered;
-	unsigned char		*may;	/* per item: worth trying after the
-					   scan */
+	uint64_t		*may;	/* bit per item: worth trying after
+					   the scan */
 };
 
 /*
@@ -220,6 +243,82 @@ code_free(struct code *c)
 	c->code = NULL;
 }
 
+/* Stands for a branch that did not compile apart: the whole pattern runs
+ * at its places instead. */
+static struct branch_code	branch_failed;
+
+/*
+ * Branch b's code, compiled and JIT-compiled now if it was not (published
+ * as jit_of() publishes a JIT copy: the one other thing threads write to
+ * loaded rules).  Its own compilation needs no copy: nobody else sees it
+ * until it is published.
+ */
+static const struct branch_code *
+branch_of(struct branch *b)
+{
+	struct branch_code	*bc, *none = NULL;
+	pcre2_code		*code;
+	PCRE2_SIZE		 off;
+	int			 ec;
+
+	if ((bc = atomic_load_explicit(&b->ready, memory_order_acquire)) !=
+	    NULL)
+		return bc;
+	if ((code = pcre2_compile((PCRE2_SPTR)b->text, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS | PCRE2_ANCHORED, &ec, &off, NULL)) == NULL)
+		bc = &branch_failed;
+	else {
+		bc = xmalloc(sizeof(*bc));
+		bc->code = code;
+		bc->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	}
+	if (!atomic_compare_exchange_strong_explicit(&b->ready, &none, bc,
+	    memory_order_acq_rel, memory_order_acquire)) {
+		if (bc != &branch_failed) {
+			pcre2_code_free(bc->code);
+			free(bc);
+		}
+		return none;	/* another thread was first */
+	}
+	return bc;
+}
+
+static void
+branches_free(struct branch *b, size_t n)
+{
+	struct branch_code	*bc;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		bc = atomic_load(&b[i].ready);
+		if (bc != NULL && bc != &branch_failed) {
+			pcre2_code_free(bc->code);
+			free(bc);
+		}
+		free(b[i].text);
+	}
+	free(b);
+}
+
+/*
+ * Whether pattern sets an option inline ("(?i)", "(?x:"): one set in a
+ * branch reaches the branches after it, so no branch stands alone.
+ */
+static int
+inline_options(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (p[0] == '(' && p[1] == '?' && p[2] != '\0' &&
+		    strchr("imnsxJU-^", p[2]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Whether each top-level branch of pattern stands on its own: no
  * back-references, subroutine calls, branch resets or verbs that could
@@ -290,8 +389,20 @@ compile_read(struct rules *r, struct compiled *c, const char *pattern,
 	for (i = 0; i < n; i++)
 		nb += nu[i].starts.n == 0;
 	if (nb == 0 || nb == n || !self_contained(folded)) {
+		if (nb == 0 && n > 1 && self_contained(folded) &&
+		    !inline_options(folded)) {
+			c->branches = xcalloc(n, sizeof(*c->branches));
+			c->nbranches = n;
+			for (i = 0; i < n; i++)
+				c->branches[i].text = xstrdup(nu[i].text);
+		}
 		free(folded);
 		c->anchored = prefilter_add_units(r->prefilter, r->n, nu, n);
+		if (!c->anchored) {
+			branches_free(c->branches, c->nbranches);
+			c->branches = NULL;
+			c->nbranches = 0;
+		}
 		return compile(pattern, c->anchored, ec, off);
 	}
 	free(folded);
@@ -360,6 +471,8 @@ share(struct rules *r, struct compiled *c, uint32_t *hash,
 			continue;
 		code_free(&c->code);
 		code_free(&c->rest);
+		branches_free(c->branches, c->nbranches);
+		c->branches = NULL;
 		c->same = j;
 		return;
 	}
@@ -463,6 +576,9 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			}
 			if ((c->code.code = compile_read(r, c, p->pattern,
 			    &ec, &off)) == NULL) {
+				branches_free(c->branches, c->nbranches);
+				c->branches = NULL;
+				c->nbranches = 0;
 				pcre2_get_error_message(ec, msg, sizeof(msg));
 				full = xasprintf("%s:%zu: pattern error at "
 				    "offset %zu: %s", p->file, p->line,
@@ -488,11 +604,13 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 	prefilter_build(r->prefilter);
 	/* An item whose pattern (or the rest apart) needs nothing found is
 	 * tried on every message; the others only when the scan says. */
-	r->always = xcalloc(r->n + 1, 1);
+	r->nwords = (r->n + 63) / 64;
+	r->always = xcalloc(r->nwords + 1, sizeof(*r->always));
 	for (i = 0; i < r->n; i++)
-		r->always[i] = prefilter_always(r->prefilter, i) ||
+		if (prefilter_always(r->prefilter, i) ||
 		    (r->items[r->items[i].same].rest.code != NULL &&
-		    prefilter_always(r->prefilter, r->total + i));
+		    prefilter_always(r->prefilter, r->total + i)))
+			r->always[i / 64] |= UINT64_C(1) << (i % 64);
 	*rules_r = r;
 	return nerr;
 }
@@ -510,6 +628,7 @@ rules_free(struct rules **rp)
 			continue;
 		code_free(&r->items[i].code);
 		code_free(&r->items[i].rest);
+		branches_free(r->items[i].branches, r->items[i].nbranches);
 	}
 	free(r->items);
 	free(r->default_priority);
@@ -535,7 +654,7 @@ rules_scratch_new(const struct rules *r)
 	pcre2_set_match_limit(s->mc, LIMIT_PCRE2_MATCH);
 	pcre2_set_depth_limit(s->mc, LIMIT_PCRE2_DEPTH);
 	s->ps = prefilter_scratch_new(r->prefilter);
-	s->may = xcalloc(r->n + 1, 1);
+	s->may = xcalloc(r->nwords + 1, sizeof(*s->may));
 	return s;
 }
 
@@ -606,6 +725,42 @@ search(const struct rules *r, const struct code *code, size_t pf,
 }
 
 /*
+ * After a scan, pattern i (cc's codes) by its branches apart: each whose
+ * needles were all found, at its own places.  As match().
+ */
+static int
+match_branches(const struct rules *r, size_t i, const struct compiled *cc,
+    struct rules_scratch *s, const char *text, size_t len)
+{
+	const struct branch_code	*bc;
+	size_t				 b, k;
+	int				 rc, failed = 0;
+
+	for (b = 0; b < cc->nbranches; b++) {
+		if (!prefilter_unit_places(r->prefilter, s->ps, i, b, text,
+		    len, &s->pos, &s->npos, &s->cappos))
+			continue;
+		bc = branch_of(&cc->branches[b]);
+		for (k = 0; k < s->npos; k++) {
+			if (bc == &branch_failed)
+				rc = run(&cc->code, text, len, s->pos[k], s);
+			else if (bc->jit)
+				rc = pcre2_jit_match(bc->code,
+				    (PCRE2_SPTR)text, len, s->pos[k], 0,
+				    s->md, s->mc);
+			else
+				rc = pcre2_match(bc->code, (PCRE2_SPTR)text,
+				    len, s->pos[k], 0, s->md, s->mc);
+			if (rc >= 0)
+				return 1;
+			if (rc != PCRE2_ERROR_NOMATCH)
+				failed = 1;
+		}
+	}
+	return failed ? -1 : 0;
+}
+
+/*
  * 1 match, 0 no match, -1 stopped by a limit or an error.  An anchored
  * pattern is tried at each place it may start; a match anywhere is a
  * match, and a limit hit counts only when no place matched.
@@ -629,6 +784,8 @@ match(const struct rules *r, size_t i, struct rules_scratch *s,
 		rc = search(r, &cc->code, i, s, text, len, w);
 		return rc == 0 && failed ? -1 : rc;
 	}
+	if (w == WHERE_SCAN && cc->branches != NULL)
+		return match_branches(r, i, cc, s, text, len);
 	if (!places(r, i, s, text, len, w))
 		return 0;
 	for (k = 0; k < s->npos; k++) {
@@ -656,7 +813,8 @@ where_unscanned(const char *text, size_t len)
  * found worth running (prefilter_may); for any other, match() returns 0
  * without trying anything, so skipping it changes nothing.  Most of the
  * ~700 patterns are not worth running on a given message: walking them
- * all to ask was a sixth of a classify.
+ * all to ask was a sixth of a classify, and walking their bits in order
+ * (a few dozen set) is what is left of that.
  */
 static void
 may_run(const struct rules *r, struct rules_scratch *s)
@@ -664,26 +822,55 @@ may_run(const struct rules *r, struct rules_scratch *s)
 	const unsigned	*ran;
 	size_t		 n, k, it;
 
-	memcpy(s->may, r->always, r->n);
+	memcpy(s->may, r->always, r->nwords * sizeof(*s->may));
 	n = prefilter_ran(s->ps, &ran);
 	for (k = 0; k < n; k++) {
 		it = ran[k];
-		if (it < r->n)
-			s->may[it] = 1;
-		else if (it >= r->total && it - r->total < r->n &&
-		    r->items[r->items[it - r->total].same].rest.code != NULL)
-			s->may[it - r->total] = 1;
+		if (it >= r->n) {
+			if (it < r->total || it - r->total >= r->n ||
+			    r->items[r->items[it - r->total].same].rest.code ==
+			    NULL)
+				continue;
+			it -= r->total;
+		}
+		s->may[it / 64] |= UINT64_C(1) << (it % 64);
 	}
+}
+
+/* Item i's part in res (see rules_match). */
+static void
+consider(const struct rules *r, size_t i, struct rules_scratch *s,
+    const char *text, size_t len, enum where w, struct rules_result *res)
+{
+	const struct compiled	*c = &r->items[i];
+	int			 m;
+
+	if (c->kind == DEF_PRIORITY)
+		return;
+	/* A ruled-out category needs no more evidence, but whether the
+	 * message is nothing but small talk is for all. */
+	if (res->vetoed[c->category] && c->kind != DEF_ONLY)
+		return;
+	m = match(r, i, s, text, len, w);
+	if (m < 0)
+		res->limit_hits++;
+	if (m != 1)
+		return;
+	if (c->kind == DEF_NOT)
+		res->vetoed[c->category] = 1;
+	else
+		res->score[c->category] += c->weight;
+	if (c->kind == DEF_ONLY && res->alone != NULL)
+		res->alone[c->category] = 1;
 }
 
 void
 rules_match(const struct rules *r, struct rules_scratch *s,
     const char *text, size_t len, struct rules_result *res)
 {
-	const struct compiled	*c;
-	size_t			 i;
+	uint64_t		 bits;
+	size_t			 i, k;
 	enum where		 w;
-	int			 m;
 
 	memset(res->score, 0, r->ncategories * sizeof(*res->score));
 	memset(res->vetoed, 0, r->ncategories);
@@ -700,29 +887,17 @@ rules_match(const struct rules *r, struct rules_scratch *s,
 		w = WHERE_SCAN;
 		may_run(r, s);
 	}
-	for (i = 0; i < r->n; i++) {
-		c = &r->items[i];
-		if (c->kind == DEF_PRIORITY)
-			continue;
-		/* Cannot match: match() would find no place to try. */
-		if (w == WHERE_SCAN && !s->may[i])
-			continue;
-		/* A ruled-out category needs no more evidence, but whether
-		 * the message is nothing but small talk is for all. */
-		if (res->vetoed[c->category] && c->kind != DEF_ONLY)
-			continue;
-		m = match(r, i, s, text, len, w);
-		if (m < 0)
-			res->limit_hits++;
-		if (m != 1)
-			continue;
-		if (c->kind == DEF_NOT)
-			res->vetoed[c->category] = 1;
-		else
-			res->score[c->category] += c->weight;
-		if (c->kind == DEF_ONLY && res->alone != NULL)
-			res->alone[c->category] = 1;
+	if (w != WHERE_SCAN) {
+		for (i = 0; i < r->n; i++)
+			consider(r, i, s, text, len, w, res);
+		return;
 	}
+	/* In file order, as above, but only the items the scan left: for
+	 * any other match() would find no place to try. */
+	for (k = 0; k < r->nwords; k++)
+		for (bits = s->may[k]; bits != 0; bits &= bits - 1)
+			consider(r, k * 64 + (size_t)__builtin_ctzll(bits), s,
+			    text, len, w, res);
 }
 
 void
