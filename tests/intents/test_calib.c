@@ -266,6 +266,9 @@ calib_suite(void)
 	Suite	*s = suite_create("calib");
 	TCase	*tc = tcase_create("core");
 
+	/* Fits and trainings: a bound on a hang, not a speed (Check's 4 s
+	 * default ran out under ASan on a loaded machine). */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, ece_of_a_known_table);
 	tcase_add_test(tc, ece_is_zero_when_confidence_is_accuracy);
 	tcase_add_test(tc, confidence_one_falls_in_the_last_bin);

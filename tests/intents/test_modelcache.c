@@ -217,6 +217,9 @@ modelcache_suite(void)
 	Suite	*s = suite_create("modelcache");
 	TCase	*tc = tcase_create("core");
 
+	/* Fits and trainings: a bound on a hang, not a speed (Check's 4 s
+	 * default ran out under ASan on a loaded machine). */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, read_back_predicts_the_same_bits);
 	tcase_add_test(tc, other_examples_make_another_key);
 	tcase_add_test(tc, a_bad_file_is_refused_and_loads_nothing);
