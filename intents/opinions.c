@@ -267,8 +267,9 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 }
 
 /*
- * The word of m[0..len) that ends just before offset end (backwards) or
- * starts just after offset start (forwards): its bounds in *w, *wlen.
+ * The word of m[0..len) that ends just before offset at (backwards) or
+ * starts just after it (forwards): its bounds in *w, *wlen.  -1 when it is
+ * too short to name a service, or (backwards) ends a clause.
  */
 static int
 word_at(const char *m, size_t len, size_t at, int backwards, const char **w,
@@ -335,18 +336,17 @@ alternative_rival(struct classify_ctx *x, const struct normalized *n,
 		orlen = strlen(ors[i]);
 		p = memmem(m, len, ors[i], orlen);
 	}
-	if (p == NULL ||
-	    word_at(m, len, (size_t)(p - m), 1, &w, &wlen) == -1 ||
-	    (a = word_topic(x, w, wlen)) < 0 ||
-	    word_at(m, len, (size_t)(p - m) + orlen, 0, &w, &wlen) == -1 ||
-	    (b = word_topic(x, w, wlen)) < 0 || a == b)
-		return -1;
 	/* Both words must name the message's own two best services: an
-	 * adjective alone ("старая") can lean to some service too. */
-	if ((a == tc->topic && b == tc->second) ||
-	    (b == tc->topic && a == tc->second))
-		return tc->second;
-	return -1;
+	 * adjective alone ("старая") can lean to some service too.  The
+	 * second word is weighed only when the first is one of them. */
+	if (p == NULL || tc->second < 0 ||
+	    word_at(m, len, (size_t)(p - m), 1, &w, &wlen) == -1 ||
+	    ((a = word_topic(x, w, wlen)) != tc->topic && a != tc->second) ||
+	    word_at(m, len, (size_t)(p - m) + orlen, 0, &w, &wlen) == -1 ||
+	    (b = word_topic(x, w, wlen)) != (a == tc->topic ? tc->second :
+	    tc->topic))
+		return -1;
+	return tc->second;
 }
 
 /*
