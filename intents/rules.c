@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/branches.h"
 #include "intents/needles.h"
 #include "intents/prefilter.h"
 #include "lib/limits.h"
@@ -51,22 +52,11 @@ struct code {
 	atomic_int		 nojit;		/* JIT failed: interpret */
 };
 
-/* A branch's code, made when it first runs and never changed after. */
-struct branch_code {
-	pcre2_code		*code;
-	int			 jit;		/* JIT-compiled: run it so */
-};
-
-/* One top-level branch of an anchored pattern, run apart (see the top). */
-struct branch {
-	char			*text;		/* as needles_units read it */
-	_Atomic(struct branch_code *) ready;
-};
-
 struct compiled {
 	struct code		 code;
-	struct branch		*branches;	/* NULL: the whole runs */
-	size_t			 nbranches;
+	struct branches		*branches;	/* run apart after a scan
+						   (see the top); NULL: the
+						   whole runs */
 	const struct def_pattern *src;	/* the set's, for explanations */
 	size_t			 category;
 	enum def_pattern_kind	 kind;
@@ -243,82 +233,6 @@ code_free(struct code *c)
 	c->code = NULL;
 }
 
-/* Stands for a branch that did not compile apart: the whole pattern runs
- * at its places instead. */
-static struct branch_code	branch_failed;
-
-/*
- * Branch b's code, compiled and JIT-compiled now if it was not (published
- * as jit_of() publishes a JIT copy: the one other thing threads write to
- * loaded rules).  Its own compilation needs no copy: nobody else sees it
- * until it is published.
- */
-static const struct branch_code *
-branch_of(struct branch *b)
-{
-	struct branch_code	*bc, *none = NULL;
-	pcre2_code		*code;
-	PCRE2_SIZE		 off;
-	int			 ec;
-
-	if ((bc = atomic_load_explicit(&b->ready, memory_order_acquire)) !=
-	    NULL)
-		return bc;
-	if ((code = pcre2_compile((PCRE2_SPTR)b->text, PCRE2_ZERO_TERMINATED,
-	    COMPILE_OPTIONS | PCRE2_ANCHORED, &ec, &off, NULL)) == NULL)
-		bc = &branch_failed;
-	else {
-		bc = xmalloc(sizeof(*bc));
-		bc->code = code;
-		bc->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
-	}
-	if (!atomic_compare_exchange_strong_explicit(&b->ready, &none, bc,
-	    memory_order_acq_rel, memory_order_acquire)) {
-		if (bc != &branch_failed) {
-			pcre2_code_free(bc->code);
-			free(bc);
-		}
-		return none;	/* another thread was first */
-	}
-	return bc;
-}
-
-static void
-branches_free(struct branch *b, size_t n)
-{
-	struct branch_code	*bc;
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		bc = atomic_load(&b[i].ready);
-		if (bc != NULL && bc != &branch_failed) {
-			pcre2_code_free(bc->code);
-			free(bc);
-		}
-		free(b[i].text);
-	}
-	free(b);
-}
-
-/*
- * Whether pattern sets an option inline ("(?i)", "(?x:"): one set in a
- * branch reaches the branches after it, so no branch stands alone.
- */
-static int
-inline_options(const char *p)
-{
-	for (; *p != '\0'; p++) {
-		if (*p == '\\' && p[1] != '\0') {
-			p++;
-			continue;
-		}
-		if (p[0] == '(' && p[1] == '?' && p[2] != '\0' &&
-		    strchr("imnsxJU-^", p[2]) != NULL)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * Whether each top-level branch of pattern stands on its own: no
  * back-references, subroutine calls, branch resets or verbs that could
@@ -389,20 +303,13 @@ compile_read(struct rules *r, struct compiled *c, const char *pattern,
 	for (i = 0; i < n; i++)
 		nb += nu[i].starts.n == 0;
 	if (nb == 0 || nb == n || !self_contained(folded)) {
-		if (nb == 0 && n > 1 && self_contained(folded) &&
-		    !inline_options(folded)) {
-			c->branches = xcalloc(n, sizeof(*c->branches));
-			c->nbranches = n;
-			for (i = 0; i < n; i++)
-				c->branches[i].text = xstrdup(nu[i].text);
-		}
+		if (nb == 0 && n > 1 && self_contained(folded))
+			c->branches = branches_new(folded, nu, n,
+			    COMPILE_OPTIONS | PCRE2_ANCHORED);
 		free(folded);
 		c->anchored = prefilter_add_units(r->prefilter, r->n, nu, n);
-		if (!c->anchored) {
-			branches_free(c->branches, c->nbranches);
-			c->branches = NULL;
-			c->nbranches = 0;
-		}
+		if (!c->anchored)
+			branches_free(&c->branches);
 		return compile(pattern, c->anchored, ec, off);
 	}
 	free(folded);
@@ -471,8 +378,7 @@ share(struct rules *r, struct compiled *c, uint32_t *hash,
 			continue;
 		code_free(&c->code);
 		code_free(&c->rest);
-		branches_free(c->branches, c->nbranches);
-		c->branches = NULL;
+		branches_free(&c->branches);
 		c->same = j;
 		return;
 	}
@@ -576,9 +482,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 			}
 			if ((c->code.code = compile_read(r, c, p->pattern,
 			    &ec, &off)) == NULL) {
-				branches_free(c->branches, c->nbranches);
-				c->branches = NULL;
-				c->nbranches = 0;
+				branches_free(&c->branches);
 				pcre2_get_error_message(ec, msg, sizeof(msg));
 				full = xasprintf("%s:%zu: pattern error at "
 				    "offset %zu: %s", p->file, p->line,
@@ -628,7 +532,7 @@ rules_free(struct rules **rp)
 			continue;
 		code_free(&r->items[i].code);
 		code_free(&r->items[i].rest);
-		branches_free(r->items[i].branches, r->items[i].nbranches);
+		branches_free(&r->items[i].branches);
 	}
 	free(r->items);
 	free(r->default_priority);
@@ -732,25 +636,18 @@ static int
 match_branches(const struct rules *r, size_t i, const struct compiled *cc,
     struct rules_scratch *s, const char *text, size_t len)
 {
-	const struct branch_code	*bc;
-	size_t				 b, k;
-	int				 rc, failed = 0;
+	size_t	b, k, n = branches_count(cc->branches);
+	int	rc, failed = 0;
 
-	for (b = 0; b < cc->nbranches; b++) {
+	for (b = 0; b < n; b++) {
 		if (!prefilter_unit_places(r->prefilter, s->ps, i, b, text,
 		    len, &s->pos, &s->npos, &s->cappos))
 			continue;
-		bc = branch_of(&cc->branches[b]);
 		for (k = 0; k < s->npos; k++) {
-			if (bc == &branch_failed)
+			rc = branches_match(cc->branches, b, text, len,
+			    s->pos[k], s->md, s->mc);
+			if (rc == BRANCHES_WHOLE)
 				rc = run(&cc->code, text, len, s->pos[k], s);
-			else if (bc->jit)
-				rc = pcre2_jit_match(bc->code,
-				    (PCRE2_SPTR)text, len, s->pos[k], 0,
-				    s->md, s->mc);
-			else
-				rc = pcre2_match(bc->code, (PCRE2_SPTR)text,
-				    len, s->pos[k], 0, s->md, s->mc);
 			if (rc >= 0)
 				return 1;
 			if (rc != PCRE2_ERROR_NOMATCH)
