@@ -628,6 +628,18 @@ search(const struct rules *r, const struct code *code, size_t pf,
 	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
+/* Whether PCRE2's rc at one place is a match; a limit or an error sets
+ * *failed (it counts only if no other place matches). */
+static int
+matched(int rc, int *failed)
+{
+	if (rc >= 0)
+		return 1;
+	if (rc != PCRE2_ERROR_NOMATCH)
+		*failed = 1;
+	return 0;
+}
+
 /*
  * After a scan, pattern i (cc's codes) by its branches apart: each whose
  * needles were all found, at its own places.  As match().
@@ -648,10 +660,8 @@ match_branches(const struct rules *r, size_t i, const struct compiled *cc,
 			    s->pos[k], s->md, s->mc);
 			if (rc == BRANCHES_WHOLE)
 				rc = run(&cc->code, text, len, s->pos[k], s);
-			if (rc >= 0)
+			if (matched(rc, &failed))
 				return 1;
-			if (rc != PCRE2_ERROR_NOMATCH)
-				failed = 1;
 		}
 	}
 	return failed ? -1 : 0;
@@ -685,13 +695,9 @@ match(const struct rules *r, size_t i, struct rules_scratch *s,
 		return match_branches(r, i, cc, s, text, len);
 	if (!places(r, i, s, text, len, w))
 		return 0;
-	for (k = 0; k < s->npos; k++) {
-		rc = run(&cc->code, text, len, s->pos[k], s);
-		if (rc >= 0)
+	for (k = 0; k < s->npos; k++)
+		if (matched(run(&cc->code, text, len, s->pos[k], s), &failed))
 			return 1;
-		if (rc != PCRE2_ERROR_NOMATCH)
-			failed = 1;
-	}
 	return failed ? -1 : 0;
 }
 
