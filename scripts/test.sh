@@ -17,7 +17,13 @@ run() {
 	rm -rf "$dir"
 	mkdir "$dir"
 	(cd "$dir" && "$top"/configure -q "$@" && make -s -j"$jobs" &&
-		make -j"$jobs" check) || status=1
+		make -j"$jobs" check) || {
+		status=1
+		# What failed, where CI shows it: the failing checks of the
+		# failed programs (their logs are in test-suite.log).
+		grep -E '^(not ok|FAIL:|ERROR:)|:[0-9]+:[EF]:|Sanitizer|runtime error' \
+		    "$dir/test-suite.log" 2>/dev/null | head -n 60
+	}
 }
 run build
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -19,6 +19,18 @@ contains() { printf '%s' "$1" | grep -q -- "$2"; }
 classify_one() { printf '{"id":"t","text":"%s"}\n' "$1" | "$HOTLINE" classify; }
 # check NAME: the line classify prints for TEXT matches PATTERN (kept in $line).
 check_classified() { line=$(classify_one "$2"); check "$1" contains "$line" "$3"; }
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds
+# or SECONDS pass; a busy machine (CI runs the tests two at a time, and
+# under ASan) takes its time to open a stream or to act on a signal.
+wait_for() {
+	wf_n=$(($1 * 10))
+	shift
+	while ! "$@" 2>/dev/null; do
+		[ "$wf_n" -le 0 ] && return 1
+		sleep 0.1
+		wf_n=$((wf_n - 1))
+	done
+}
 finish() {
 	echo "$npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]

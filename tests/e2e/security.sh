@@ -122,7 +122,13 @@ check "answers are application/json with nosniff" \
 	sh -c "grep -qi '^Content-Type: application/json' '$tmp/hdr' &&
 	    grep -qi '^X-Content-Type-Options: nosniff' '$tmp/hdr'"
 say "$a" 'x\n\nevent: state\ndata: {\"state\":\"closed\"}'
-curl -s -N --max-time 1 "$base/api/chat/events?token=$a" >"$tmp/sse"
+curl -s -N --max-time 20 "$base/api/chat/events?token=$a" >"$tmp/sse" &
+ssepid=$!
+# The messages come before the state: once it is there, all of them are.
+wait_for 20 grep -q '^event: state' "$tmp/sse"
+kill $ssepid 2>/dev/null
+wait $ssepid
+check "SSE: the stream carries the messages" grep -q '^event: message' "$tmp/sse"
 check "SSE: a message cannot start an event line of its own" \
 	sh -c "! grep -q '^data: {\"state\":\"closed\"}' '$tmp/sse'"
 say "$a" "'; DROP TABLE message; --"
@@ -206,8 +212,10 @@ holdrun silent -n 1 -w 6 </dev/null
 wait $holds
 holds=
 lc=$(sed -n 's/^last-close \([0-9]*\).*/\1/p' "$tmp/slowhdr")
-check "9: a client that never finishes its headers is closed within header_timeout (3 s) and a second ($lc s)" \
-	sh -c "grep -qx 'closed 1' '$tmp/slowhdr' && test '${lc:-99}' -le 4"
+# header_timeout (3 s), not connection_timeout (30 s); a busy machine may
+# add a few seconds before the server's timer runs.
+check "9: a client that never finishes its headers is closed at header_timeout (3 s; $lc s)" \
+	sh -c "grep -qx 'closed 1' '$tmp/slowhdr' && test '${lc:-99}' -le 8"
 check "9: ... and the log says why" grep -q "request headers" "$tmp/err"
 check "9: a silent connection is not cut by header_timeout" \
 	holdsaid silent "open 1"
@@ -220,7 +228,7 @@ yes '{"text":"0123456789abcdef"}' | curl -s -o /dev/null --max-time 15 \
 	-H 'Transfer-Encoding: chunked' "$base/api/chat/messages"
 t1=$(date +%s)
 check "9: an endless chunked body is cut off ($((t1 - t0)) s, not 15)" \
-	test $((t1 - t0)) -le 5
+	test $((t1 - t0)) -le 10
 
 # File names: bidi overrides and control characters go.
 b=$(session)
@@ -286,7 +294,8 @@ check "4: an upload into a conversation without a message is 409" \
 # declared), 100 uploads without a token and 100 slow-header connections
 # at once; the server's memory stays bounded and another citizen is
 # answered.  Bounds: RSS grows by at most RSS_BOUND_MIB, the other
-# citizen's chat and answer take at most 2 s.
+# citizen's chat and answer take at most 5 s (a quiet machine: well under
+# one; the held connections would keep it 30 s if they starved it).
 RSS_BOUND_MIB=48
 n=0
 args=
@@ -339,11 +348,12 @@ t2=$(curl -s -o "$tmp/body" -w '%{time_total}' -H 'Content-Type: application/jso
 	-H "Authorization: Bearer $e" -d '{"text":"забыл пароль"}' \
 	"$base/api/chat/messages")
 echo "# load: another citizen: chat in $t s, answer in $t2 s"
-check "load: another citizen gets a chat and an answer within 2 s" \
+check "load: another citizen gets a chat and an answer within 5 s" \
 	sh -c "grep -q '\"from\":\"bot\"' '$tmp/body' &&
-	    awk 'BEGIN { exit !($t + $t2 <= 2) }'"
+	    awk 'BEGIN { exit !($t + $t2 <= 5) }'"
+wait_for 10 grep -qx 'status 401 100' "$tmp/anon"
 check "load: the 100 uploads without a token were all refused (401)" \
-	sh -c "grep -qx 'status 401 100' '$tmp/anon' || { sleep 2; grep -qx 'status 401 100' '$tmp/anon'; }"
+	grep -qx 'status 401 100' "$tmp/anon"
 wait_slow=0
 while ! grep -q '^last-close' "$tmp/slow" && [ $wait_slow -lt 100 ]; do
 	sleep 0.1
@@ -433,7 +443,8 @@ while [ $n -lt 6 ]; do
 	streams="$streams $!"
 	n=$((n + 1))
 done
-sleep 1
+streams_open() { [ "$(grep -l '^event: state' "$tmp"/stream.* 2>/dev/null | wc -l)" -ge "$1" ]; }
+wait_for 20 streams_open 6
 n=0
 ok=0
 while [ $n -lt 6 ]; do
@@ -451,21 +462,22 @@ wait $streams 2>/dev/null
 tok=$(session $proxy -H 'X-Forwarded-For: 198.51.100.31')
 streams=
 n=0
+rm -f "$tmp"/stream.*
 while [ $n -lt 4 ]; do
-	curl -s -N --max-time 20 "$base/api/chat/events?token=$tok" >/dev/null &
+	curl -s -N --max-time 20 "$base/api/chat/events?token=$tok" >"$tmp/stream.$n" &
 	streams="$streams $!"
 	n=$((n + 1))
 done
-sleep 1
+wait_for 20 streams_open 4
 req GET /api/chat/conversation -H "Authorization: Bearer $tok"
 check "8: a 5th connection past per_ip_connections is 429" test "$code" = 429
 # shellcheck disable=SC2086
 kill $streams 2>/dev/null
 # shellcheck disable=SC2086
 wait $streams 2>/dev/null
-sleep 1
-req GET /api/chat/conversation -H "Authorization: Bearer $tok"
-check "8: a second after the streams close the address is served again" \
+served() { req GET /api/chat/conversation -H "Authorization: Bearer $tok"; test "$code" = 200; }
+wait_for 5 served
+check "8: a few seconds after the streams close (not the 25 s keep-alive) the address is served again" \
 	test "$code" = 200
 
 n=0
@@ -581,7 +593,8 @@ sum() { sha256sum "$1" | cut -c1-64; }
 stop
 sqlite3 "$HOTLINE_STATE" "UPDATE attachment SET at = at - 2 * 86400;"
 start keep
-sleep 2
+gone() { test ! -e "$tmp/attachments/$(sum "$tmp/600k.pdf")"; }
+wait_for 20 gone
 check "4: retention removes the files of requests nobody opened" \
 	test ! -e "$tmp/attachments/$(sum "$tmp/600k.pdf")" -a \
 	    ! -e "$tmp/attachments/$(sum "$tmp/small.pdf")"

@@ -154,22 +154,31 @@ check "another operator gets 409 and sees who has it" \
 	sh -c "test '$code' = 409 && printf '%s' \"\$1\" | grep -q admin" _ "$body"
 
 # The reply reaches the citizen: conversation and live event stream.
-curl -s -N --max-time 4 "$base/api/chat/events?token=$c" >"$tmp/sse" &
+curl -s -N --max-time 30 "$base/api/chat/events?token=$c" >"$tmp/sse" &
 ssepid=$!
-sleep 0.5
+# The reply must come live: wait until the stream is open (its first event).
+wait_for 20 grep -q '^event: state' "$tmp/sse"
 op POST "/conversations/$id/reply" '{"text":"Здравствуйте! Проверяю ваш номер."}'
 check "the operator replies" test "$code" = 200
 rid=$(printf '%s' "$body" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 req GET /api/chat/conversation -H "Authorization: Bearer $c"
 check "the citizen's conversation shows the reply" \
 	contains "$body" "Проверяю ваш номер"
+# The reply and a keep-alive (every 2 s here), then the stream is let go.
+wait_for 20 sh -c "grep -q 'Проверяю ваш номер' '$tmp/sse' && grep -q '^: keep-alive' '$tmp/sse'"
+kill $ssepid 2>/dev/null
 wait $ssepid
 check "the event stream delivered the reply live" \
 	grep -q "Проверяю ваш номер" "$tmp/sse"
 check "the event stream carries the state" grep -q '^event: state' "$tmp/sse"
 check "the event stream sends keep-alive comments" grep -q '^: keep-alive' "$tmp/sse"
-curl -s -N --max-time 1 -H "Last-Event-ID: $rid" \
-	"$base/api/chat/events?token=$c" >"$tmp/sse2"
+# Missed messages come before the state, so the state ends what resumes.
+curl -s -N --max-time 20 -H "Last-Event-ID: $rid" \
+	"$base/api/chat/events?token=$c" >"$tmp/sse2" &
+ssepid=$!
+wait_for 20 grep -q '^event: state' "$tmp/sse2"
+kill $ssepid 2>/dev/null
+wait $ssepid
 check "Last-Event-ID resumes after that message" \
 	sh -c "! grep -q 'Проверяю ваш номер' '$tmp/sse2' && grep -q '^event: state' '$tmp/sse2'"
 say "$c" "спасибо"
@@ -381,7 +390,7 @@ ssepid=$!
 curl -s -N --max-time 10 -b "$tmp/jar" "$base/api/operator/events" \
 	>"$tmp/oplast" &
 oppid=$!
-sleep 1
+wait_for 9 grep -q '^event: queue' "$tmp/oplast"
 check "the operators' stream sends the queue" grep -q '^event: queue' "$tmp/oplast"
 kill -TERM "$pid"
 wait "$pid"
