@@ -113,7 +113,7 @@ add_article(const struct article *a, void *arg)
 
 	const char		*why;
 
-	w->ids = xreallocarray(w->ids, w->nids + 1, sizeof(*w->ids));
+	w->ids = xgrow(w->ids, w->nids, sizeof(*w->ids));
 	w->ids[w->nids++] = xstrdup(a->id);
 	/* A service article answers a service, whatever kind of request
 	 * it is: it is evidence for the topic, not for a category. */

@@ -161,7 +161,7 @@ start_intent(struct parser *p, const char *v, size_t vlen)
 		perr(p, "more than %d categories", LIMIT_INTENTS);
 		return;
 	}
-	p->set->intents = xreallocarray(p->set->intents, p->set->n + 1,
+	p->set->intents = xgrow(p->set->intents, p->set->n,
 	    sizeof(*p->set->intents));
 	d = &p->set->intents[p->set->n++];
 	memset(d, 0, sizeof(*d));
@@ -190,7 +190,7 @@ add_pattern(struct parser *p, enum def_pattern_kind kind, int weight,
 		    LIMIT_RULES_PER_INTENT, d->id);
 		return;
 	}
-	d->patterns = xreallocarray(d->patterns, d->npatterns + 1,
+	d->patterns = xgrow(d->patterns, d->npatterns,
 	    sizeof(*d->patterns));
 	dp = &d->patterns[d->npatterns++];
 	dp->kind = kind;
@@ -220,9 +220,9 @@ add_example(struct parser *p, const char *v, size_t vlen)
 		    LIMIT_EXAMPLES_PER_INTENT, d->id);
 		return;
 	}
-	d->examples = xreallocarray(d->examples, d->nexamples + 1,
+	d->examples = xgrow(d->examples, d->nexamples,
 	    sizeof(*d->examples));
-	d->example_lines = xreallocarray(d->example_lines, d->nexamples + 1,
+	d->example_lines = xgrow(d->example_lines, d->nexamples,
 	    sizeof(*d->example_lines));
 	d->examples[d->nexamples] = xstrndup(v, vlen);
 	d->example_lines[d->nexamples] = p->line;
@@ -310,7 +310,7 @@ add_list(struct parser *p, const char *v, size_t vlen)
 		perr(p, "more than %d lists", LIMIT_LISTS);
 		return;
 	}
-	p->set->lists = xreallocarray(p->set->lists, p->set->nlists + 1,
+	p->set->lists = xgrow(p->set->lists, p->set->nlists,
 	    sizeof(*p->set->lists));
 	l = &p->set->lists[p->set->nlists++];
 	l->name = xstrndup(name, nlen);

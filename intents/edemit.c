@@ -82,7 +82,7 @@ edemit_take(struct edemit_buf *b)
 void
 edemit_alts_add(struct edemit_alts *a, enum edemit_kind kind, char *s, int raw)
 {
-	a->v = xreallocarray(a->v, a->n + 1, sizeof(*a->v));
+	a->v = xgrow(a->v, a->n, sizeof(*a->v));
 	a->v[a->n].kind = kind;
 	a->v[a->n].s = s;
 	a->v[a->n].raw = raw;

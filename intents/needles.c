@@ -446,7 +446,7 @@ keep(struct nlist *all, const struct nset *ns)
 
 	if (all == NULL || !ns->ok || ns->n == 0)
 		return;
-	all->v = xreallocarray(all->v, all->n + 1, sizeof(*all->v));
+	all->v = xgrow(all->v, all->n, sizeof(*all->v));
 	c = &all->v[all->n++];
 	c->s = xcalloc(ns->n + 1, sizeof(*c->s));
 	for (i = 0; i < ns->n; i++)
@@ -568,7 +568,7 @@ needles_units(const char *pattern, struct needle_unit **units_r)
 		branch_end(&s);
 		if (s.bad || (s.p < s.end && *s.p == ')'))
 			break;
-		u = xreallocarray(u, n + 1, sizeof(*u));
+		u = xgrow(u, n, sizeof(*u));
 		unit_read(b, (size_t)(s.p - b), &u[n++]);
 		if (s.p >= s.end) {
 			*units_r = u;

@@ -224,7 +224,7 @@ add_use(struct prefilter *pf, const char *s, size_t len, unsigned id,
 
 	if (len < 1)
 		return;
-	pf->uses = xreallocarray(pf->uses, pf->nuses + 1, sizeof(*pf->uses));
+	pf->uses = xgrow(pf->uses, pf->nuses, sizeof(*pf->uses));
 	u = &pf->uses[pf->nuses++];
 	u->s = xstrndup(s, len);
 	u->len = len;
@@ -367,7 +367,7 @@ make_strings(struct prefilter *pf)
 		} else
 			free(u->s);
 		if (!u->start) {
-			st->sets = xreallocarray(st->sets, st->nsets + 1,
+			st->sets = xgrow(st->sets, st->nsets,
 			    sizeof(*st->sets));
 			st->sets[st->nsets++] = u->id;
 		} else {
@@ -413,7 +413,7 @@ prefilter_build(struct prefilter *pf)
 	for (i = 0; i < pf->nstrs; i++) {
 		st = &pf->strs[i];
 		t = &pf->t[table_of(st->len)];
-		t->entries = xreallocarray(t->entries, t->n + 1,
+		t->entries = xgrow(t->entries, t->n,
 		    sizeof(*t->entries));
 		e = &t->entries[t->n++];
 		memset(b, 0, sizeof(b));

@@ -31,7 +31,7 @@ static int	alt_starts(struct scan *, unsigned, struct starts *);
 static void
 add(struct starts *st, const char *s, size_t len, unsigned lead)
 {
-	st->v = xreallocarray(st->v, st->n + 1, sizeof(*st->v));
+	st->v = xgrow(st->v, st->n, sizeof(*st->v));
 	st->v[st->n].s = xstrndup(s, len);
 	st->v[st->n].len = len;
 	st->v[st->n].lead = lead;

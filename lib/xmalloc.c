@@ -55,6 +55,14 @@ xreallocarray(void *old, size_t nmemb, size_t size)
 	return p;
 }
 
+void *
+xgrow(void *old, size_t n, size_t size)
+{
+	if (old != NULL && (n < 8 || (n & (n - 1)) != 0))
+		return old;
+	return xreallocarray(old, n < 8 ? 8 : n * 2, size);
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -6,7 +6,8 @@
 
 #include "tests/suites.h"
 
-static Suite *(*const suites[])(void) = { pii_suite, text_suite, files_suite };
+static Suite *(*const suites[])(void) = { pii_suite, text_suite, files_suite,
+    xmalloc_suite };
 
 int
 main(void)

@@ -11,6 +11,7 @@
 Suite	*pii_suite(void);
 Suite	*text_suite(void);
 Suite	*files_suite(void);
+Suite	*xmalloc_suite(void);
 /* kb */
 Suite	*article_suite(void);
 Suite	*store_suite(void);
