@@ -31,7 +31,7 @@
  * whatever they are about (a letter from an organisation, a demand for a
  * call back, another person's data seen in one's account). */
 enum { PERSON_ORGANISATION, PERSON_CALLBACK, PERSON_DATA_LEAK,
-    PERSON_COUNT };
+    PERSON_FRAUD, PERSON_COUNT };
 extern const char *const classifier_person_names[PERSON_COUNT];
 
 struct category {

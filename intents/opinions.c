@@ -15,6 +15,11 @@
  * out_of_scope.intent: "банк", "карта", "кредит"); a bank's name or a
  * marketplace weighs 6. */
 #define OOS_WEAK	2
+/* Out of scope named outright (weight 7: a marketplace, another country's
+ * portal or service, another organisation's own system): no service
+ * words rescue the message ("портал госуслуг беларуси как
+ * зарегистрироваться" is not the portal's registration). */
+#define OOS_NAMED	7
 
 /* The second opinion's out-of-scope guess that stops a rescue: below it,
  * out of scope is only the best of 29 weak guesses ("налоговый вычет и
@@ -26,7 +31,7 @@
 #define ALT_WORD_MIN	4
 
 const char *const classifier_person_names[PERSON_COUNT] = {
-	"organisation", "callback", "data-leak"
+	"organisation", "callback", "data-leak", "fraud"
 };
 
 /*
@@ -197,6 +202,9 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	 * too, and whatever service the words brush against is not asked
 	 * about. */
 	if (c->cats[v->category].weak && v->model_category == v->category)
+		return 0;
+	if (c->oos_cat >= 0 && !x->rr.vetoed[c->oos_cat] &&
+	    x->rr.score[c->oos_cat] >= OOS_NAMED)
 		return 0;
 	if (v->model_category >= 0 && v->model_category == c->oos_cat &&
 	    x->mprob[c->oos_cat] >= MODEL_OOS_MIN &&
@@ -443,8 +451,10 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
  * Some messages go to a person whatever they ask: an organisation writing
  * as such (a newspaper, the police, a court, a company), a citizen who
  * demands a call back or cannot manage the forms, another person's data
- * seen in one's account (a personal-data incident, high priority).  They
- * get a request number and an operator, not an article.
+ * seen in one's account (a personal-data incident, high priority), an
+ * account taken over or a code told to a swindler (the account must be
+ * secured by a person now: the login articles assume it is one's own).
+ * They get a request number and an operator, not an article.
  */
 void
 opinion_person(struct classify_ctx *x, const struct normalized *n,
@@ -453,9 +463,12 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	const struct classifier	*c = x->c;
 	int			 why, cat;
 
-	if (v->action == ACTION_DECLINE ||
-	    (why = aspects_match_with(c->person, x->pers, n->match,
+	if ((why = aspects_match_with(c->person, x->pers, n->match,
 	    n->match_len)) < 0)
+		return;
+	/* Out of scope stays so, unless a swindler used the portal: "мошенники
+	 * оформили кредит через госуслуги" names a bank's word. */
+	if (v->action == ACTION_DECLINE && why != PERSON_FRAUD)
 		return;
 	/* A handoff stays as it is, unless it is a leak: that one is an
 	 * incident with its priority. */
@@ -474,7 +487,8 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	v->topic_rival = -1;
 	v->reason = why == PERSON_ORGANISATION ? "a letter from an "
 	    "organisation" : why == PERSON_CALLBACK ? "asks to be called or "
-	    "helped by a person" : "another person's data (personal-data "
+	    "helped by a person" : why == PERSON_FRAUD ? "an account taken "
+	    "over or a fraud" : "another person's data (personal-data "
 	    "incident)";
 	v->priority = why == PERSON_DATA_LEAK ? PRIORITY_HIGH : PRIORITY_NONE;
 }

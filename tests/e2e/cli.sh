@@ -264,6 +264,26 @@ check_classified "another person's data is a high-priority incident for a person
 	'"intent":"incident.report","confidence"'
 check "…handed off with priority high" \
 	contains "$line" '"action":"handoff".*"priority":"high"'
+# An account taken over or a code told to a swindler is secured by a
+# person now, even when a bank's word makes it look out of scope.
+check_classified "a code told to a caller posing as the portal goes to a person" \
+	"мне позвонили якобы из госуслуг я продиктовала код из смс и теперь не могу войти" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "…a loan taken out by swindlers through the portal too" \
+	"мошенники оформили кредит на меня через госуслуги" '"action":"handoff"'
+# Another organisation's own system and another country's portal are not
+# ours, whatever portal words they share; ours named with them is ours.
+check_classified "a school diary's password is declined" \
+	"забыл пароль от электронного дневника школы" '"action":"decline"'
+check_classified "another country's portal is declined" \
+	"портал госуслуг беларуси как зарегистрироваться" '"action":"decline"'
+check_classified "…a pharmacy's hours are not the hotline's" \
+	"аптека круглосуточная рядом есть" '"action":"decline"'
+check_classified "…the school diary entered through the portal is ours" \
+	"как войти в электронный дневник через госуслуги" '"intent":"login\.'
+check_classified "a complaint that nobody helps and asks for the shift's head is for a person" \
+	"жалуюсь на то что никто не может помочь! соедините с руководителем смены" \
+	'"intent":"handoff.operator"'
 
 # Editors: kb check accepts the shipped articles and names every problem
 # of a broken one as file:line.
