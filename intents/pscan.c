@@ -3,6 +3,8 @@
  */
 #include "intents/pscan.h"
 
+#include <string.h>
+
 size_t
 pscan_charlen(const char *p, const char *end)
 {
@@ -92,4 +94,42 @@ pscan_class_end(const char *p, const char *end)
 		p++;
 	}
 	return p < end ? p + 1 : NULL;
+}
+
+const char *
+pscan_group_end(const char *p, const char *end)
+{
+	int	depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '\\') {
+			if (p + 1 < end && p[1] == 'Q')
+				return NULL;
+			p++;
+		} else if (*p == '[') {
+			if ((p = pscan_class_end(p, end)) == NULL)
+				return NULL;
+			p--;
+		} else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p + 1;
+	}
+	return NULL;
+}
+
+int
+pscan_unless(const char *pattern, const char **b, size_t *blen,
+    const char **a)
+{
+	const char	*end = pattern + strlen(pattern), *q;
+
+	if (strncmp(pattern, "^(?!.*", 6) != 0 ||
+	    (q = pscan_group_end(pattern + 1, end)) == NULL ||
+	    strncmp(q, ".*?", 3) != 0 || q[3] == '\0')
+		return 0;
+	*b = pattern + 6;
+	*blen = (size_t)(q - 1 - *b);
+	*a = q + 3;
+	return 1;
 }

@@ -33,4 +33,18 @@ const char *pscan_class_end(const char *p, const char *end);
 size_t	pscan_small_class(const char *p, const char *end, const char **c,
 	    size_t *cl, const char **after);
 
+/*
+ * The end of the group at p ('('): just past its ')', or NULL when it does
+ * not end or holds what is not read by hand here (\Q...\E).
+ */
+const char	*pscan_group_end(const char *p, const char *end);
+
+/*
+ * The editor form's "A unless B", "^(?!.*B).*?A" (editform.c): B's text
+ * at *b (*blen bytes) and A's at *a (to the end); 0 when pattern is not
+ * of that form.
+ */
+int	pscan_unless(const char *pattern, const char **b, size_t *blen,
+	    const char **a);
+
 #endif

@@ -19,6 +19,7 @@
 #include "intents/normalize.h"
 #include "intents/needles.h"
 #include "intents/prefilter.h"
+#include "intents/pscan.h"
 #include "intents/rules.h"
 #include "intents/starts.h"
 #include "lib/files.h"
@@ -396,6 +397,27 @@ END_TEST
  * asks twice of one message): each new message still gets its own
  * answer, also one of the same length, and the one before again.
  */
+/* "A unless B" is split at B's own closing parenthesis, whatever B holds
+ * (a class with a parenthesis, an escaped one, groups of its own). */
+START_TEST(test_unless_splits_at_its_own_parenthesis)
+{
+	const char	*b, *a;
+	size_t		 blen;
+
+	ck_assert_int_eq(pscan_unless("^(?!.*(?:x|[)(]|\\)y)).*?ab(c)",
+	    &b, &blen, &a), 1);
+	ck_assert_int_eq((int)blen, (int)strlen("(?:x|[)(]|\\)y)"));
+	ck_assert_int_eq(strncmp(b, "(?:x|[)(]|\\)y)", blen), 0);
+	ck_assert_str_eq(a, "ab(c)");
+	/* Not that form: left whole. */
+	ck_assert_int_eq(pscan_unless("(?!.*x).*?y", &b, &blen, &a), 0);
+	ck_assert_int_eq(pscan_unless("^(?!.*x)y", &b, &blen, &a), 0);
+	ck_assert_int_eq(pscan_unless("^(?!.*\\Q)\\E).*?y", &b, &blen, &a),
+	    0);
+	ck_assert_int_eq(pscan_unless("^(?!.*(x).*?y", &b, &blen, &a), 0);
+}
+END_TEST
+
 START_TEST(test_aspects_answer_each_message)
 {
 	static const char	 def[] =
@@ -437,6 +459,7 @@ prefilter_suite(void)
 	tcase_add_test(tc, test_a_rule_starts_at_its_first_words);
 	tcase_add_test(tc, test_a_rule_that_may_start_anywhere_has_no_starts);
 	tcase_add_test(tc, test_aspects_answer_each_message);
+	tcase_add_test(tc, test_unless_splits_at_its_own_parenthesis);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("soundness");
 	/* A bound on a hang, not a speed: every example of the shipped files
