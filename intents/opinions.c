@@ -188,7 +188,7 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 {
 	const struct classifier		*c = x->c;
 	const struct topic_config	*tcfg = &c->cfg.topic;
-	int				 cat = -1;
+	int				 cat = -1, aspect;
 
 	if (v->reason == NULL || strcmp(v->reason, "asked for a person") == 0)
 		return 0;
@@ -249,10 +249,18 @@ rescue(struct classify_ctx *x, const struct normalized *n, struct verdict *v,
 	 * guess, if it stands; otherwise the part of the service asked
 	 * about; otherwise the kind the service itself is; else "how do I
 	 * get it". */
-	if ((cat = guess_stands(c, x, v, tc->topic)) >= 0)
+	aspect = aspects_match_with(c->aspects, x->asp, n->match, n->match_len);
+	/* A guess of timing or documents on likeness alone gives way to
+	 * another part asked about outright: "пошлина за регистрацию брака
+	 * сколько" asks the fee, though "сколько" is most like timing. */
+	if ((cat = guess_stands(c, x, v, tc->topic)) >= 0 &&
+	    x->rr.score[cat] == 0 && aspect >= 0 &&
+	    ((cat == c->deadlines_cat && aspect != SECTION_TIMING) ||
+	    (cat == c->documents_cat && aspect != SECTION_DOCUMENTS)))
+		cat = -1;
+	if (cat >= 0)
 		;
-	else switch (aspects_match_with(c->aspects, x->asp, n->match,
-	    n->match_len)) {
+	else switch (aspect) {
 	case SECTION_DOCUMENTS:
 		cat = c->documents_cat;
 		break;
