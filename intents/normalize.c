@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "intents/layout.h"
 #include "lib/limits.h"
 #include "lib/text.h"
 #include "lib/xmalloc.h"
@@ -125,8 +126,14 @@ guess(struct normalized *n)
 	}
 	n->lang = LANG_RU;
 	n->translit = 0;
+	n->layout = 0;
 	if (ncyr >= nlat || nlat == 0)
 		return;
+	if (layout_wrong(n->folded, n->folded_len, english_words,
+	    sizeof(english_words) / sizeof(english_words[0]))) {
+		n->layout = 1;
+		return;
+	}
 	if (en >= ru)
 		n->lang = LANG_EN;
 	else
@@ -200,6 +207,14 @@ normalize_message(const char *text, size_t len, struct normalized *n)
 	n->folded = text_fold(text, len, LIMIT_CLASSIFY_BYTES,
 	    &n->folded_len);
 	guess(n);
+	if (n->layout) {
+		/* Both again: "jgthfnjh" is "оператор" on the Russian keys. */
+		tr = layout_convert(n->folded, n->folded_len, &trlen);
+		n->match = xasprintf("%s | %s", n->folded, tr);
+		n->match_len = strlen(n->match);
+		free(tr);
+		return;
+	}
 	if (!n->translit) {
 		n->match = xstrndup(n->folded, n->folded_len);
 		n->match_len = n->folded_len;

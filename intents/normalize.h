@@ -2,7 +2,9 @@
  * A citizen's message made ready for matching: folded (lib/text.c), its
  * language guessed (Russian, English, or Russian typed in Latin letters),
  * and for the last a Cyrillic transliteration, so that category rules and
- * examples written in Russian also catch "zabyl parol".
+ * examples written in Russian also catch "zabyl parol"; Russian typed with
+ * the keyboard on the English layout ("ghbdtn") gets the letters of its
+ * keys (intents/layout.h).
  */
 #ifndef INTENTS_NORMALIZE_H
 #define INTENTS_NORMALIZE_H
@@ -22,6 +24,8 @@ struct normalized {
 	size_t		 match_len;
 	enum lang	 lang;
 	int		 translit;	/* Russian typed in Latin letters */
+	int		 layout;	/* Russian typed on the English
+					   layout */
 	int		 truncated;	/* the message was cut to the limit */
 };
 

@@ -281,6 +281,11 @@ check_classified "…a pharmacy's hours are not the hotline's" \
 	"аптека круглосуточная рядом есть" '"action":"decline"'
 check_classified "…the school diary entered through the portal is ours" \
 	"как войти в электронный дневник через госуслуги" '"intent":"login\.'
+# Russian typed with the keyboard on the English layout is read by its keys.
+check_classified "\"jgthfnjh\" (оператор on the English layout) asks for a person" \
+	"jgthfnjh" '"intent":"handoff.operator"'
+check_classified "\"pf,skf gfhjkm\" (забыла пароль) is a password reset" \
+	"pf,skf gfhjkm" '"intent":"login.password_reset"'
 check_classified "a complaint that nobody helps and asks for the shift's head is for a person" \
 	"жалуюсь на то что никто не может помочь! соедините с руководителем смены" \
 	'"intent":"handoff.operator"'

@@ -109,6 +109,45 @@ START_TEST(translit_message_gets_its_cyrillic_spelling)
 }
 END_TEST
 
+/* Russian typed with the keyboard on the English layout is also seen in
+ * the letters of its keys; English, transliteration and addresses are
+ * not. */
+static void
+assert_layout(const char *s, const char *cyr)
+{
+	norm(s);
+	ck_assert_msg(nm.layout == 1 && nm.lang == LANG_RU, "%s: not seen as "
+	    "typed on the English layout", s);
+	ck_assert_msg(strstr(nm.match, cyr) != NULL, "%s: match \"%s\" lacks "
+	    "\"%s\"", s, nm.match, cyr);
+	ck_assert(text_is_valid_utf8(nm.match, nm.match_len));
+	normalize_release(&nm);
+}
+
+static void
+assert_not_layout(const char *s)
+{
+	norm(s);
+	ck_assert_msg(nm.layout == 0, "%s: taken for the wrong layout (%s)", s,
+	    nm.match);
+	normalize_release(&nm);
+}
+
+START_TEST(wrong_layout_gets_the_letters_of_its_keys)
+{
+	assert_layout("jgthfnjh", "оператор");
+	assert_layout("ghbdtn", "привет");
+	assert_layout("Pf,skf gfhjkm", "забыла пароль");
+	assert_layout("yt ghb[jlbn rjl", "не приходит код");
+	assert_not_layout("privet vsem");
+	assert_not_layout("help me please");
+	assert_not_layout("zabyl parol kak vosstanovit");
+	assert_not_layout("https://www.gosuslugi.ru");
+	assert_not_layout("не приходит sms");
+	assert_not_layout("the password does not work");
+}
+END_TEST
+
 START_TEST(translit_table_maps_each_scheme)
 {
 	assert_translit("shch", "щ");
@@ -230,6 +269,7 @@ normalize_suite(void)
 	tcase_add_test(tc, long_message_is_cut_and_marked_truncated);
 	tcase_add_test(tc, invalid_utf8_and_nuls_do_not_break_it);
 	tcase_add_test(tc, empty_message_is_empty);
+	tcase_add_test(tc, wrong_layout_gets_the_letters_of_its_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
