@@ -104,7 +104,11 @@ opinion_second(struct classify_ctx *x, const struct normalized *n,
  * topics-dev and an unseen set, +1-3 points of the right article, dev and
  * holdout unchanged), strongly enough to overrule the second opinion's
  * "outside the portal" (topic_strong: +1-3 points on three sets,
- * out-of-scope held unchanged). */
+ * out-of-scope held unchanged).  The share went from 0.4 to 0.5 when
+ * "как зарегистрировать брак" and "как записаться в школу" went to a
+ * person: a second service at 0.44-0.48 of the first, on "записаться" or
+ * "брак" alone; on ten sets 4 decisions moved, 3 of them to the right
+ * answer and the fourth to the right article under another kind. */
 static int
 far_ahead(const struct topic_config *tcfg, const struct topic_choice *tc,
     double min)

@@ -69,7 +69,7 @@ topic_config_defaults(struct topic_config *cfg)
 	cfg->rescue_oos = 0.55;
 	cfg->keep_kind = 0.2;
 	cfg->far = 0.35;
-	cfg->far_share = 0.4;
+	cfg->far_share = 0.5;
 	cfg->strong = 0.4;
 	cfg->lead_min = 0.25;
 	cfg->record_min = 0.15;
