@@ -281,6 +281,18 @@ check_classified "…a pharmacy's hours are not the hotline's" \
 	"аптека круглосуточная рядом есть" '"action":"decline"'
 check_classified "…the school diary entered through the portal is ours" \
 	"как войти в электронный дневник через госуслуги" '"intent":"login\.'
+# Short everyday questions: an appointment at the MFC is answered with its
+# article (an out-of-scope example about a private clinic once declined
+# it); a status one is granted is a benefit, not an application's status;
+# a queue for a flat is not the wait for an operator.
+check_classified "\"как записаться в мфц\" is answered with the MFC's article" \
+	"как записаться в мфц" '"action":"answer".*"topic":"mfc.appointment"'
+check_classified "\"как получить статус многодетной семьи\" is a benefit" \
+	"как получить статус многодетной семьи" '"intent":"services.benefits"'
+line=$(classify_one "как встать в очередь на квартиру")
+check "\"как встать в очередь на квартиру\" is not the wait for an operator" \
+	sh -c "! printf '%s' \"\$1\" | grep -q support.wait_time" _ "$line"
+
 # Russian typed with the keyboard on the English layout is read by its keys.
 check_classified "\"jgthfnjh\" (оператор on the English layout) asks for a person" \
 	"jgthfnjh" '"intent":"handoff.operator"'
