@@ -678,13 +678,15 @@ phone_joint(enum joint j)
 }
 
 /* "+7 916 204-55-17", "8 (903) 117-20-48", "+7(999)123-45-67": a trunk
- * prefix 7 or 8, the area code, groups; eleven digits in all. */
+ * prefix 7 or 8, the area code, groups; eleven digits in all.  After a
+ * town's long area code the local number may begin with a lone digit:
+ * "+7 (34377) 7-12-34". */
 static size_t
 match_phone_prefixed(struct scan *sc, size_t chain,
     struct entity_list *out)
 {
 	char	d[12];
-	size_t	k, total, l0, l;
+	size_t	k, total, l0, l, area = 0;
 
 	l0 = rlen(sc, 0);
 	if (chain < 2 || (l0 != 1 && l0 != 4) ||
@@ -693,12 +695,15 @@ match_phone_prefixed(struct scan *sc, size_t chain,
 	total = l0;
 	for (k = 1; k < chain && total < 11; k++) {
 		l = rlen(sc, k);
-		if (!phone_joint(sc->win[k].joint) || l < 2)
+		if (!phone_joint(sc->win[k].joint) ||
+		    (l < 2 && !(k == 2 && area >= 4 && l == 1)))
 			return 0;
 		/* After a lone prefix comes the area code, or everything. */
 		if (k == 1 && l0 == 1 && l != 3 && l != 4 && l != 5 &&
 		    l != 10)
 			return 0;
+		if (k == 1 && l0 == 1)
+			area = l;
 		total += l;
 	}
 	if (total != 11 || !ends_ok(sc, k, chain) ||

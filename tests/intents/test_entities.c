@@ -281,6 +281,8 @@ START_TEST(phone_in_its_usual_shapes_is_normalised)
 	assert_one("звоните +7 (4852) 12-34-56", ENTITY_PHONE,
 	    "+74852123456");
 	assert_one("звоните +79161234567", ENTITY_PHONE, "+79161234567");
+	/* a town's five-digit code, the local number from a lone digit */
+	assert_one("тел. +7 (34377) 7-12-34", ENTITY_PHONE, "+73437771234");
 }
 END_TEST
 
