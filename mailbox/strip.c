@@ -401,3 +401,23 @@ strip_new_text(const char *body, size_t len)
 	free(v);
 	return s;
 }
+
+char *
+strip_signature(const char *body, size_t len)
+{
+	struct line	*v;
+	char		*s;
+	size_t		 n, i, cut, end;
+
+	v = split_lines(body, len, &n);
+	cut = find_cut(v, n);
+	if (cut < n && is_signature(&v[cut])) {
+		end = cut + 1 + find_cut(v + cut + 1, n - cut - 1);
+		s = join(v + cut + 1, end - cut - 1, NULL);
+	} else
+		s = xstrdup("");
+	for (i = 0; i < n; i++)
+		free(v[i].fold);
+	free(v);
+	return s;
+}

@@ -20,4 +20,12 @@
  */
 char	*strip_new_text(const char *body, size_t len);
 
+/*
+ * The signature of what the citizen wrote now: the lines after a "-- "
+ * that ends the new text, up to a quoted or forwarded earlier letter
+ * (where our own signature and phone would be), with "\n" line ends.  A
+ * new string the caller frees; "" when the new text has no signature.
+ */
+char	*strip_signature(const char *body, size_t len);
+
 #endif

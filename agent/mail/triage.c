@@ -5,7 +5,8 @@
  * our "[№ …]" tag) and only what the citizen wrote now (quoted replies and
  * the signature stripped), so that an old answer quoted below or a
  * signature about licences cannot change the category; a request number
- * in the subject still counts as an entity.  A letter cannot be asked a
+ * in the subject, and a phone or address in the signature, still count as
+ * entities (the operator calls back on them).  A letter cannot be asked a
  * clarifying question in real time, so "clarify" becomes a handoff.
  */
 #include "agent/mail/triage.h"
@@ -67,6 +68,34 @@ add_subject_number(struct verdict *v, const char *subject)
 	snprintf(e->value, sizeof(e->value), "%s", number);
 }
 
+/* Adds the phones and e-mail addresses of the letter's signature that the
+ * text did not give: "-- / Иванова / тел. 8-903-555-12-40". */
+static void
+add_signature_contacts(struct verdict *v, const char *body)
+{
+	struct entity_list	 sig;
+	char			*s;
+	size_t			 i, j;
+
+	s = strip_signature(body, strlen(body));
+	entities_extract(s, strlen(s), &sig);
+	free(s);
+	for (i = 0; i < sig.count; i++) {
+		if (sig.items[i].type != ENTITY_PHONE &&
+		    sig.items[i].type != ENTITY_EMAIL)
+			continue;
+		for (j = 0; j < v->entities.count; j++)
+			if (v->entities.items[j].type == sig.items[i].type &&
+			    strcmp(v->entities.items[j].value,
+			    sig.items[i].value) == 0)
+				break;
+		if (j < v->entities.count ||
+		    v->entities.count >= LIMIT_ENTITIES)
+			continue;
+		v->entities.items[v->entities.count++] = sig.items[i];
+	}
+}
+
 int
 triage_letter(struct classify_ctx *ctx, const char *raw, size_t len,
     const char *own_address, struct triage *t, char **errstr_r)
@@ -89,6 +118,7 @@ triage_letter(struct classify_ctx *ctx, const char *raw, size_t len,
 	free(fresh);
 	classify(ctx, t->text, strlen(t->text), &t->verdict);
 	add_subject_number(&t->verdict, t->mail->subject);
+	add_signature_contacts(&t->verdict, t->mail->body);
 	switch (t->verdict.action) {
 	case ACTION_ANSWER:
 	case ACTION_DECLINE:

@@ -293,6 +293,30 @@ line=$(classify_one "как встать в очередь на квартиру
 check "\"как встать в очередь на квартиру\" is not the wait for an operator" \
 	sh -c "! printf '%s' \"\$1\" | grep -q support.wait_time" _ "$line"
 
+# A letter's signature gives the citizen's phone for a call back; our own
+# number in the letter it quotes does not.
+cat >"$tmp/sig.eml" <<'EOF'
+From: citizen@example.org
+To: support@hotline.test
+Subject: =?UTF-8?B?0J/RgNC+0LLQtdGA0YzRgtC1INC30LDRj9Cy0LvQtdC90LjQtQ==?=
+Message-ID: <sig-1@example.org>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Заявление 2026-003871 висит третью неделю, что с ним?
+
+--
+Исакова Наталья
+тел. 8-903-555-12-40
+
+18.05.2026, 10:42, "Служба поддержки":
+> Звоните +7 495 777-77-77
+EOF
+out=$("$HOTLINE" triage "$tmp/sig.eml")
+check "a letter's signature phone is an entity" contains "$out" '"phone":"+79035551240"'
+check "…and the quoted hotline number is not" sh -c "! printf '%s' \"\$1\" | grep -q 74957777777" _ "$out"
+
 # Russian typed with the keyboard on the English layout is read by its keys.
 check_classified "\"jgthfnjh\" (оператор on the English layout) asks for a person" \
 	"jgthfnjh" '"intent":"handoff.operator"'

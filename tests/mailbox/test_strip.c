@@ -72,6 +72,32 @@ START_TEST(signature_after_dash_dash_space_is_cut)
 }
 END_TEST
 
+/* The signature of the new text (the citizen's phone for a call back),
+ * and not the quoted letter of ours below it, nor a signature in a
+ * quote. */
+START_TEST(signature_is_the_new_texts_own)
+{
+	const char	*body = "Прошу проверить заявление.\n\n--\nИсакова Н.В.\n"
+	    "тел. 8-903-555-12-40\n\n18.05.2026, 10:42, \"Служба поддержки\":\n"
+	    "> Здравствуйте!\n> звоните +7 495 777-77-77\n> --\n> поддержка\n";
+	char		*s;
+
+	s = strip_signature(body, strlen(body));
+	ck_assert_str_eq(strstr(s, "Исакова"), s);
+	ck_assert_ptr_nonnull(strstr(s, "тел. 8-903-555-12-40"));
+	ck_assert_ptr_null(strstr(s, "777-77-77"));
+	ck_assert_ptr_null(strstr(s, "поддержка"));
+	free(s);
+	s = strip_signature("Спасибо!\n", strlen("Спасибо!\n"));
+	ck_assert_str_eq(s, "");
+	free(s);
+	body = "Вопрос.\n> старое\n> -- \n> подпись\n";
+	s = strip_signature(body, strlen(body));
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
 START_TEST(quote_block_below_the_signature_name_is_cut)
 {
 	char	*s = strip_letter("d11.eml");
@@ -269,6 +295,7 @@ strip_suite(void)
 
 	tc = tcase_create("html");
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, signature_is_the_new_texts_own);
 	tcase_add_test(tc, html_quote_and_lists_convert_to_marked_text);
 	tcase_add_test(tc, deeply_nested_html_converts_without_recursion);
 	suite_add_tcase(s, tc);
