@@ -90,6 +90,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = strip_new_text(m->body, strlen(m->body));
 	CHECK(valid(text, strlen(m->body)));
 	free(text);
+	/* The signature is a part of the body, never longer. */
+	text = strip_signature(m->body, strlen(m->body));
+	CHECK(valid(text, strlen(m->body)));
+	free(text);
 
 	(void)robot_reason(m, "support@hotline.test", own_id,
 	    "@hotline.test");
