@@ -29,6 +29,7 @@
 #include "kb/store.h"
 #include "lib/files.h"
 #include "lib/limits.h"
+#include "lib/text.h"
 #include "lib/xmalloc.h"
 
 
@@ -280,6 +281,14 @@ classifier_set_category(const struct classifier *c, struct verdict *v,
 	v->register_request = cat >= 0 ? c->cats[cat].register_request : 0;
 }
 
+/* Whether the message has a word (letters or digits) at all. */
+static int
+has_words(const struct normalized *n)
+{
+	size_t	pos = 0, start, wlen;
+
+	return text_next_word(n->folded, n->folded_len, &pos, &start, &wlen);
+}
 
 static void
 decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
@@ -287,16 +296,17 @@ decide(struct classify_ctx *x, const struct normalized *n, struct verdict *v)
 	const struct classifier		*c = x->c;
 	const struct classifier_config	*cfg = &c->cfg;
 	double				 p1, p2, rival;
-	int				 best;
+	int				 best, empty;
 
 	v->action = ACTION_HANDOFF;
 	if (v->ntop == 0) {
 		/* Nothing relates to the portal: a polite decline offers a
-		 * person anyway; an empty message is asked to be retyped. */
-		classifier_set_category(c, v, n->folded_len == 0 ? -1 : c->oos_cat);
-		v->action = n->folded_len == 0 ? ACTION_CLARIFY :
-		    ACTION_DECLINE;
-		v->reason = n->folded_len == 0 ? "empty message" :
+		 * person anyway; a message without a word ("", "?", "...")
+		 * is asked to be retyped. */
+		empty = !has_words(n);
+		classifier_set_category(c, v, empty ? -1 : c->oos_cat);
+		v->action = empty ? ACTION_CLARIFY : ACTION_DECLINE;
+		v->reason = empty ? "empty message" :
 		    "nothing in the message relates to the portal";
 		return;
 	}

@@ -317,6 +317,12 @@ out=$("$HOTLINE" triage "$tmp/sig.eml")
 check "a letter's signature phone is an entity" contains "$out" '"phone":"+79035551240"'
 check "…and the quoted hotline number is not" sh -c "! printf '%s' \"\$1\" | grep -q 74957777777" _ "$out"
 
+# A message without a word is asked to be retyped, not declined; "не
+# понял" is not thanks.
+check_classified "\"?\" alone is asked to be retyped" "?" '"action":"clarify"'
+line=$(classify_one "не понял")
+check "\"не понял\" is not thanks" sh -c "! printf '%s' \"\$1\" | grep -q smalltalk.thanks" _ "$line"
+
 # Russian typed with the keyboard on the English layout is read by its keys.
 check_classified "\"jgthfnjh\" (оператор on the English layout) asks for a person" \
 	"jgthfnjh" '"intent":"handoff.operator"'
