@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lib/text.h"
 #include "lib/xmalloc.h"
 
 /* The Russian letter on each key of the ЙЦУКЕН layout, by the Latin
@@ -49,17 +50,6 @@ in_word(const char *s, size_t len, size_t i)
 	    is_latin(s[i - 1]) && is_latin(s[i + 1]);
 }
 
-static int
-is_english(const char *w, size_t len, const char *const *english, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (strlen(english[i]) == len && memcmp(english[i], w, len) == 0)
-			return 1;
-	return 0;
-}
-
 /* Whether the word w[0..len) (keys inside a word) reads as a Russian word
  * typed on the wrong layout. */
 static int
@@ -84,10 +74,8 @@ layout_wrong(const char *s, size_t len, const char *const *english,
 	size_t	i = 0, start, words = 0, wrong = 0;
 
 	/* An address ("https://", "www.") is typed as it is. */
-	for (i = 0; i + 3 < len; i++)
-		if (memcmp(s + i, "://", 3) == 0 || memcmp(s + i, "www.", 4) == 0)
-			return 0;
-	i = 0;
+	if (memmem(s, len, "://", 3) != NULL || memmem(s, len, "www.", 4) != NULL)
+		return 0;
 	while (i < len) {
 		if (!in_word(s, len, i)) {
 			i++;
@@ -106,7 +94,7 @@ layout_wrong(const char *s, size_t len, const char *const *english,
 		words++;
 		/* "reset" has no a, i, o, u either: the English words around
 		 * it outvote it. */
-		if (!is_english(s + start, i - start, english, n))
+		if (!text_in_list(s + start, i - start, english, n))
 			wrong += wrong_word(s + start, i - start);
 	}
 	return wrong > 0 && wrong * 2 > words;

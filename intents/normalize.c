@@ -40,19 +40,6 @@ static const char *const translit_words[] = {
 };
 
 static int
-in_list(const char *w, size_t len, const char *const *list, size_t n)
-{
-	size_t	i;
-
-	/* The first letter first: most words of the lists are not it. */
-	for (i = 0; i < n && len > 0; i++)
-		if (list[i][0] == w[0] && strlen(list[i]) == len &&
-		    memcmp(list[i], w, len) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 contains(const char *w, size_t len, const char *needle)
 {
 	size_t	nl = strlen(needle), i;
@@ -110,10 +97,10 @@ guess(struct normalized *n)
 			break;
 		case TEXT_SCRIPT_LATIN:
 			nlat++;
-			if (in_list(w, wlen, english_words,
+			if (text_in_list(w, wlen, english_words,
 			    sizeof(english_words) / sizeof(english_words[0])))
 				en += 1;
-			else if (in_list(w, wlen, translit_words,
+			else if (text_in_list(w, wlen, translit_words,
 			    sizeof(translit_words) /
 			    sizeof(translit_words[0])))
 				ru += 1;

@@ -29,17 +29,6 @@ cmp_question(const void *a, const void *b)
 	return x->article < y->article ? -1 : x->article > y->article;
 }
 
-static int
-in_list(const char *const *list, size_t n, const char *p, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], p, len) == 0)
-			return 1;
-	return 0;
-}
-
 /* Checks each id of the comma-separated ids against list. */
 static size_t
 check_ids(const char *path, const char *what, const char *ids,
@@ -58,7 +47,7 @@ check_ids(const char *path, const char *what, const char *ids,
 		len = (size_t)(end - p);
 		while (len > 0 && p[len - 1] == ' ')
 			len--;
-		if (len > 0 && !in_list(list, n, p, len)) {
+		if (len > 0 && !text_in_list(p, len, list, n)) {
 			fprintf(errs, "%s:1: %s: unknown id \"%.*s\"\n", path,
 			    what, (int)len, p);
 			nerr++;

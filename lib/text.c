@@ -324,3 +324,16 @@ bad:
 	free(out);
 	return NULL;
 }
+
+int
+text_in_list(const char *w, size_t len, const char *const *list, size_t n)
+{
+	size_t	i;
+
+	/* The first byte first: most strings of a list are not it. */
+	for (i = 0; i < n && len > 0; i++)
+		if (list[i][0] == w[0] && strlen(list[i]) == len &&
+		    memcmp(list[i], w, len) == 0)
+			return 1;
+	return 0;
+}

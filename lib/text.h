@@ -75,4 +75,8 @@ int	 text_hexval(char c);
  */
 char	*text_percent_decode(const char *s, size_t len);
 
+/* Whether w[0..len) is one of the n strings of list, exactly. */
+int	 text_in_list(const char *w, size_t len, const char *const *list,
+	    size_t n);
+
 #endif
