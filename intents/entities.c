@@ -822,6 +822,13 @@ match_run(struct scan *sc, struct entity_list *out)
 }
 
 void
+entities_add(struct entity_list *out, enum entity_type type,
+    const char *value)
+{
+	add(out, type, 0, 0, value, strlen(value));
+}
+
+void
 entities_extract(const char *text, size_t len, struct entity_list *out)
 {
 	struct scan	 sc;

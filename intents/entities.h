@@ -50,6 +50,14 @@ void	entities_extract(const char *text, size_t len,
 	    struct entity_list *out);
 
 /*
+ * Adds an entity of type with value (NUL-terminated) found elsewhere (a
+ * letter's subject, its signature) to out, unless out is full or already
+ * holds that type and value; it has no span in the text.
+ */
+void	entities_add(struct entity_list *out, enum entity_type type,
+	    const char *value);
+
+/*
  * The name of an entity type as the eval format spells it
  * ("request_number", "inn", ...); a static string, "unknown" when out of
  * range.

@@ -50,22 +50,10 @@ triage_is_own_message_id(const char *id, void *arg)
 static void
 add_subject_number(struct verdict *v, const char *subject)
 {
-	struct entity	*e;
-	char		 number[24];
-	size_t		 i;
+	char	number[24];
 
-	if (!thread_subject_number(subject, number))
-		return;
-	for (i = 0; i < v->entities.count; i++)
-		if (v->entities.items[i].type == ENTITY_REQUEST_NUMBER &&
-		    strcmp(v->entities.items[i].value, number) == 0)
-			return;
-	if (v->entities.count >= LIMIT_ENTITIES)
-		return;
-	e = &v->entities.items[v->entities.count++];
-	memset(e, 0, sizeof(*e));
-	e->type = ENTITY_REQUEST_NUMBER;
-	snprintf(e->value, sizeof(e->value), "%s", number);
+	if (thread_subject_number(subject, number))
+		entities_add(&v->entities, ENTITY_REQUEST_NUMBER, number);
 }
 
 /* Adds the phones and e-mail addresses of the letter's signature that the
@@ -75,25 +63,16 @@ add_signature_contacts(struct verdict *v, const char *body)
 {
 	struct entity_list	 sig;
 	char			*s;
-	size_t			 i, j;
+	size_t			 i;
 
 	s = strip_signature(body, strlen(body));
 	entities_extract(s, strlen(s), &sig);
 	free(s);
-	for (i = 0; i < sig.count; i++) {
-		if (sig.items[i].type != ENTITY_PHONE &&
-		    sig.items[i].type != ENTITY_EMAIL)
-			continue;
-		for (j = 0; j < v->entities.count; j++)
-			if (v->entities.items[j].type == sig.items[i].type &&
-			    strcmp(v->entities.items[j].value,
-			    sig.items[i].value) == 0)
-				break;
-		if (j < v->entities.count ||
-		    v->entities.count >= LIMIT_ENTITIES)
-			continue;
-		v->entities.items[v->entities.count++] = sig.items[i];
-	}
+	for (i = 0; i < sig.count; i++)
+		if (sig.items[i].type == ENTITY_PHONE ||
+		    sig.items[i].type == ENTITY_EMAIL)
+			entities_add(&v->entities, sig.items[i].type,
+			    sig.items[i].value);
 }
 
 int

@@ -263,6 +263,30 @@ END_TEST
 
 /* ------------------------------------------------------------ phone */
 
+/* An entity found elsewhere (a letter's subject or signature) joins the
+ * list once, and never past its limit. */
+START_TEST(entity_added_from_elsewhere_joins_once)
+{
+	struct entity_list	l;
+	char			v[32];
+	int			i;
+	const char		*t = "мой телефон +7 916 204-55-17";
+
+	entities_extract(t, strlen(t), &l);
+	ck_assert_uint_eq(l.count, 1);
+	entities_add(&l, ENTITY_PHONE, "+79162045517");
+	ck_assert_uint_eq(l.count, 1);
+	entities_add(&l, ENTITY_REQUEST_NUMBER, "2026-003871");
+	ck_assert_uint_eq(l.count, 2);
+	ck_assert_str_eq(l.items[1].value, "2026-003871");
+	for (i = 0; i < LIMIT_ENTITIES + 4; i++) {
+		snprintf(v, sizeof(v), "a%d@example.org", i);
+		entities_add(&l, ENTITY_EMAIL, v);
+	}
+	ck_assert_uint_eq(l.count, LIMIT_ENTITIES);
+}
+END_TEST
+
 START_TEST(phone_in_its_usual_shapes_is_normalised)
 {
 	assert_one("код не приходит на номер +7 916 204-55-17, что делать",
@@ -714,6 +738,7 @@ entities_suite(void)
 	tcase_add_test(tc,
 	    megabyte_of_address_fragments_is_scanned_in_linear_time);
 	tcase_add_test(tc, megabyte_of_one_entity_gives_it_once);
+	tcase_add_test(tc, entity_added_from_elsewhere_joins_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
