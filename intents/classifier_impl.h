@@ -21,6 +21,8 @@
 #define ID_OOS		"out_of_scope"
 #define ID_HOWTO	"services.how_to"
 #define ID_INCIDENT	"incident.report"
+/* The list of words that say nothing about which service (lists.intent). */
+#define LIST_TOPIC_NEUTRAL "topic_neutral"
 #define REASON_DISAGREE	"the second opinion disagrees"
 #define REASON_RESCUED	"clearly about one service"
 #define REASON_CLOSE	"two close candidates"

@@ -423,6 +423,9 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	read_beside(c, paths->taxonomy, &l);
 	c->ti = topic_index_new(&c->topics, &cfg->topic);
 	read_defs(c, paths->defs, &l);
+	for (i = 0; i < c->defs.nlists; i++)
+		if (strcmp(c->defs.lists[i].name, LIST_TOPIC_NEUTRAL) == 0)
+			topic_index_neutral(c->ti, c->defs.lists[i].items);
 	if (kb_store_each(kbdb, add_article, &w, &e) == -1) {
 		lerr(&l, "knowledge base: %s", e);
 		free(e);

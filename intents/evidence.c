@@ -59,6 +59,8 @@ struct evidence {
 	double		 oov_idf;	/* idf of a word never seen */
 	int		 spread;	/* weigh words by how few categories
 					   use them (evidence_spread) */
+	char		*neutral;	/* words that earn nothing, as given
+					   (evidence_neutral); NULL: none */
 	double		 oov_share;	/* of a never-seen word's idf that
 					   counts against a message */
 	unsigned	*slot;		/* open addressing: term + 1, 0 empty */
@@ -292,6 +294,30 @@ weigh_spread(struct evidence *ev)
 }
 
 /*
+ * The neutral words earn no document anything, but still ask as much of
+ * a match as before: "не получается зайти в личный кабинет" shares
+ * "зайти в личный кабинет" with a question about the register of
+ * summonses, and those words are what every service's account says,
+ * not which service the message is about.  Were they not to ask either,
+ * what is left ("не получается") would match whatever holds it in full.
+ */
+static void
+weigh_neutral(struct evidence *ev)
+{
+	struct stemmer	*st;
+	struct term	*t;
+	char		 stem[STEM_MAX];
+	size_t		 pos = 0, start, wlen, len = strlen(ev->neutral);
+
+	st = stemmer_new();
+	while (text_next_word(ev->neutral, len, &pos, &start, &wlen))
+		if (stemmer_stem(st, ev->neutral + start, wlen, stem) > 0 &&
+		    (t = (struct term *)find_term(ev, stem)) != NULL)
+			t->idf = 0;
+	stemmer_free(&st);
+}
+
+/*
  * Each posting's BM25 contribution, the very expression a query would
  * otherwise work out per posting per message (the same operations in the
  * same order, so the same double).
@@ -339,7 +365,23 @@ compute_weights(struct evidence *ev)
 	ev->oov_idf = log(1 + (n + 0.5) / 0.5);
 	if (ev->spread)
 		weigh_spread(ev);
+	if (ev->neutral != NULL)
+		weigh_neutral(ev);
 	posting_weights(ev);
+}
+
+void
+evidence_neutral(struct evidence *ev, const char *words)
+{
+	char	*all;
+
+	if (ev->neutral == NULL) {
+		ev->neutral = xstrdup(words);
+		return;
+	}
+	all = xasprintf("%s\n%s", ev->neutral, words);
+	free(ev->neutral);
+	ev->neutral = all;
 }
 
 void
@@ -356,8 +398,8 @@ evidence_build(struct evidence *ev, char **errstr_r)
 
 	(void)errstr_r;
 	index_direct(ev);
-	compute_weights(ev);
 	hash_terms(ev);
+	compute_weights(ev);
 	ev->dcat = xcalloc(ev->ndocs + 1, sizeof(*ev->dcat));
 	for (i = 0; i < ev->ndocs; i++)
 		ev->dcat[i] = (unsigned)ev->docs[i].category * 2 +
@@ -382,6 +424,7 @@ evidence_free(struct evidence **evp)
 	free(ev->postings);
 	free(ev->slot);
 	free(ev->dcat);
+	free(ev->neutral);
 	free(ev);
 	*evp = NULL;
 }
@@ -498,7 +541,8 @@ evidence_score(const struct evidence *ev, struct evidence_scratch *s,
 		}
 		res->known_terms++;
 		qnorm += t->qidf;
-		add_term(ev, s, t);
+		if (t->idf > 0)
+			add_term(ev, s, t);
 	}
 	for (i = 0; i < s->ntouched; i++) {
 		j = s->touched[i];

@@ -53,6 +53,10 @@ size_t		 evidence_add(struct evidence *, size_t category,
  * seen as oov_share of a rare word's weight (the topic index, where a
  * request number or a name says nothing against a service). */
 void		 evidence_spread(struct evidence *, double oov_share);
+/* Before building: the words of words (any text; cut and stemmed as the
+ * documents are) earn no document anything but still count in what a
+ * message asks of a match.  May be called more than once. */
+void		 evidence_neutral(struct evidence *, const char *words);
 
 /*
  * Indexes the documents with FTS5.  Returns 0, or -1 with an allocated

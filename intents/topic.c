@@ -179,6 +179,12 @@ topic_index_take_builder(struct topic_index *ti)
 }
 
 void
+topic_index_neutral(struct topic_index *ti, const char *words)
+{
+	evidence_neutral(ti->ev, words);
+}
+
+void
 topic_index_set_model(struct topic_index *ti, struct intent_model *m)
 {
 	intent_model_free(&ti->model);

@@ -96,6 +96,10 @@ struct intent_model;
 struct intent_model_builder *topic_index_take_builder(struct topic_index *);
 /* Gives the index its trained model (taken over). */
 void	topic_index_set_model(struct topic_index *, struct intent_model *);
+/* Before building: words every service's questions may hold ("зайти в
+ * личный кабинет") that are no evidence for any one service (see
+ * evidence_neutral). */
+void	topic_index_neutral(struct topic_index *, const char *words);
 
 /* Indexes what was added.  Returns 0, or -1 with an allocated *errstr_r. */
 int	topic_index_build(struct topic_index *, char **errstr_r);

@@ -241,6 +241,15 @@ check_classified "a service named in passing: the login answer alone, topic null
 check_classified "a question about no service has topic null" \
 	"по какому номеру звонить на горячую линию" \
 	'"topic":null'
+# "зайти в личный кабинет" is in a question of the summonses' article; the
+# words every service's account has (lists.intent topic_neutral) are no
+# evidence for it, nor is "загрузить файл" for the Goskey's.
+check_classified "login trouble in a service's words is about no service" \
+	"не получается зайти в личный кабинет" \
+	'"topic":null'
+check_classified "a file that will not upload is about no service" \
+	"не могу загрузить файл" \
+	'"intent":"application.upload".*"topic":null'
 # Edges a citizen meets: another country's benefit is declined, not answered
 # with ours; a person asked for after an hour on the line is a person, not
 # the waiting time; a notice that came back on an application is its status.
