@@ -280,6 +280,23 @@ check_classified "a code told to a caller posing as the portal goes to a person"
 	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
 check_classified "…a loan taken out by swindlers through the portal too" \
 	"мошенники оформили кредит на меня через госуслуги" '"action":"handoff"'
+check_classified "…a code asked for by a caller, then told, too" \
+	"позвонили, сказали кто-то меняет мой номер, попросили код из смс, я продиктовала" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "…a link that threatens to block the account, asked about, too" \
+	"пишут что если не оплачу долг по ссылке то заблокируют госуслуги, это вы или развод?" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "…a loan taken out in one's name, said so, too" \
+	"на меня оформили микрозайм через госуслуги, я ничего не брала" '"action":"handoff"'
+check_classified "debt collectors of a microloan are declined" \
+	"коллекторы звонят каждый день по микрозайму, что делать" '"action":"decline"'
+check_classified "a pizza delivery's number is declined, not answered with a service" \
+	"дай номер доставки пиццы" '"action":"decline"'
+check_classified "Ukraine's Diia is another country's portal" \
+	"дия не открывается, паспорт не отображается" '"action":"decline"'
+check_classified "\"кто-нибудь живой\" after a long story asks for a person" \
+	"паспорт просрочен, пенсию не дают, не знаю куда бежать, помогите кто-нибудь живой" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
 # Another organisation's own system and another country's portal are not
 # ours, whatever portal words they share; ours named with them is ours.
 check_classified "a school diary's password is declined" \
