@@ -307,6 +307,15 @@ check_classified "…a pharmacy's hours are not the hotline's" \
 	"аптека круглосуточная рядом есть" '"action":"decline"'
 check_classified "…the school diary entered through the portal is ours" \
 	"как войти в электронный дневник через госуслуги" '"intent":"login\.'
+# "как прописаться" names no form to get, and its words are most like
+# renting a flat; where to complain of a management company is the
+# region's appeals on the portal, not a complaint about the hotline.
+check_classified "registering at a flat is answered with its article" \
+	"как прописаться в квартире" \
+	'"action":"answer".*"topic":"residence.registration"'
+check_classified "where to complain of a management company: the region's appeals" \
+	"куда жаловаться на управляющую компанию" \
+	'"intent":"services.how_to".*"action":"answer".*"topic":"appeals.region"'
 # not_decided LINE INTENT: the line classify printed did not decide INTENT
 # (the candidates listed after the decision may name it).
 not_decided() { ! printf '%s' "$1" | grep -q "\"id\":\"t\",\"intent\":\"$2\""; }
