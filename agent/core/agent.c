@@ -107,6 +107,7 @@ agent_ask(struct agent *a, const char *text, size_t len, char **answer_r,
 	struct sla_holidays	 h;
 	struct conv_env		 env;
 	struct conv_result	 res;
+	struct conv_info	 ci;
 	const char		*why;
 	char			 token[TOKEN_MAX];
 	int64_t			 id;
@@ -125,9 +126,13 @@ agent_ask(struct agent *a, const char *text, size_t len, char **answer_r,
 	if (a->cfg.holidays != NULL && sla_holidays_parse(a->cfg.holidays,
 	    strlen(a->cfg.holidays), &h, &why) == 0)
 		env.holidays = &h;
-	if (conv_create(a->state, "cli", "ru", env.now, token, &id,
+	if (a->conv > 0 && conv_info(a->state, a->conv, &ci, errstr_r) == 1 &&
+	    !conv_with_person(ci.state) && ci.state != CONV_CLOSED)
+		id = a->conv;
+	else if (conv_create(a->state, "cli", "ru", env.now, token, &id,
 	    errstr_r) == -1)
 		return -1;
+	a->conv = id;
 	if (conv_message(&env, id, text, len, &res, errstr_r) == -1)
 		return -1;
 	*answer_r = bot_text(res.messages);

@@ -23,6 +23,9 @@ struct agent {
 	char			*taxonomy;
 	sqlite3			*db;
 	sqlite3			*state;		/* agent_ask's, or NULL */
+	int64_t			 conv;		/* agent_ask's conversation
+						   while the bot has it; 0:
+						   none yet */
 	struct classifier	*classifier;	/* NULL until loaded */
 	struct classify_ctx	*ctx;
 };
@@ -46,8 +49,10 @@ void	agent_close(struct agent **);
 
 /*
  * One message typed at the command line (`hotline ask`, `hotline chat`),
- * taken the way the web chat takes one: a conversation of its own on
- * channel "cli", the one bot turn (agent/core/turn.c), a request number
+ * taken the way the web chat takes one: the session's conversation on
+ * channel "cli" (a new one once a person has it: no operator reads a
+ * terminal), so that "2" answers the bot's question "1. … 2. …"; the one
+ * bot turn (agent/core/turn.c), a request number
  * and a queue item where the category or a handoff calls for them.
  * Returns 0 with the bot's answer in an allocated *answer_r, or -1 with
  * an allocated *errstr_r (the message was refused or the state database

@@ -197,6 +197,116 @@ message_start(const struct conv_env *env, int64_t id, const char *text,
 	return 1;
 }
 
+/* Typed longer than this, a message is not the number of a choice. */
+#define TYPED_PLACE_MAX	40
+
+/*
+ * The place (1, 2, …) of a choice typed instead of pressed: "2", " 2. ",
+ * "2)", "№2", "вариант 2", "второе", "second"; 0 when text is none.  The
+ * words are the citizen's, not ours: matched, never said.
+ */
+static int
+typed_place(const char *text, size_t len)
+{
+	static const char *const lead[] = { "вариант ", "пункт ", "номер ",
+	    "option ", NULL };
+	static const char *const ordinal[][5] = {
+		{ "первый", "первое", "первая", "первую", "first" },
+		{ "второй", "второе", "вторая", "вторую", "second" },
+		{ "третий", "третье", "третья", "третью", "third" },
+		{ "четвертый", "четвертое", "четвертая", "четвертую",
+		    "fourth" },
+	};
+	char	*f, *w, *e;
+	size_t	 flen, i, j;
+	int	 place = 0;
+
+	if (len > TYPED_PLACE_MAX)
+		return 0;
+	f = text_fold(text, len, TYPED_PLACE_MAX * 2, &flen);
+	/* Spaces and marks around it, and "№" (E2 84 96), say nothing. */
+	for (w = f; *w != '\0' && (strchr(" .,;:!?)(-#\"'", *w) != NULL ||
+	    strncmp(w, "\xe2\x84\x96", 3) == 0); w += *w == '\xe2' ? 3 : 1)
+		;
+	for (e = f + flen; e > w && strchr(" .,;:!?)(-\"'", e[-1]) != NULL;
+	    e--)
+		;
+	*e = '\0';
+	for (i = 0; lead[i] != NULL; i++)
+		if (strncmp(w, lead[i], strlen(lead[i])) == 0)
+			w += strlen(lead[i]);
+	if (w[0] >= '1' && w[0] <= '9' && w[1] == '\0')
+		place = w[0] - '0';
+	for (i = 0; place == 0 && i < sizeof(ordinal) / sizeof(ordinal[0]);
+	    i++)
+		for (j = 0; j < 5; j++)
+			if (strcmp(w, ordinal[i][j]) == 0)
+				place = (int)i + 1;
+	free(f);
+	return place;
+}
+
+/*
+ * The intent and topic (the caller frees both; topic NULL when none) of
+ * the choice at place of the bot's last message in conv.  Returns 0 when
+ * that message offered no such choice (answered, or no question).
+ */
+static int
+typed_choice(sqlite3 *db, int64_t conv, int place, char **intent_r,
+    char **topic_r)
+{
+	sqlite3_stmt	*st;
+	json_t		*ch, *c;
+	const char	*s, *t;
+	int		 yes = 0;
+
+	*intent_r = *topic_r = NULL;
+	if ((st = sqldb_prep(db, NULL, "SELECT choices FROM message WHERE "
+	    "conv = ?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", "i",
+	    conv)) == NULL)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    (ch = json_loads(s, 0, NULL)) != NULL) {
+		c = json_array_get(ch, (size_t)place - 1);
+		if ((s = json_string_value(json_object_get(c, "intent"))) !=
+		    NULL) {
+			t = json_string_value(json_object_get(c, "topic"));
+			*intent_r = xstrdup(s);
+			*topic_r = t != NULL ? xstrdup(t) : NULL;
+			yes = 1;
+		}
+		json_decref(ch);
+	}
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/*
+ * The verdict on the citizen's text: the choice it names when it is the
+ * number of one the bot has just offered (as if pressed), else the
+ * classifier's.
+ */
+static void
+verdict_of(const struct conv_env *env, const struct conv_info *ci,
+    struct turn_env *te, const char *text, size_t len, struct verdict *v)
+{
+	enum lang	 lang = strcmp(ci->lang, "en") == 0 ? LANG_EN : LANG_RU;
+	char		*intent, *topic;
+	int		 place, rc = -1;
+
+	if ((place = typed_place(text, len)) > 0 &&
+	    typed_choice(env->db, ci->id, place, &intent, &topic)) {
+		rc = topic != NULL ? reply_verdict_topic(env->cl, intent,
+		    topic, lang, v) : reply_verdict_for(env->cl, intent, lang,
+		    v);
+		free(intent);
+		free(topic);
+	}
+	if (rc == -1)
+		turn_classify(te, text, len, v);
+}
+
 int
 conv_message(const struct conv_env *env, int64_t id, const char *text,
     size_t len, struct conv_result *res, char **errstr_r)
@@ -212,7 +322,7 @@ conv_message(const struct conv_env *env, int64_t id, const char *text,
 		return rc;
 	memset(&r, 0, sizeof(r));
 	turn_env_of(env, &te);
-	turn_classify(&te, text, len, &r.verdict);
+	verdict_of(env, &ci, &te, text, len, &r.verdict);
 	rc = bot_turn(env, &ci, t, &r, res, errstr_r);
 	reply_release(&r);
 	free(t);
@@ -292,7 +402,7 @@ conv_message_async(const struct conv_env *env, struct writer *w, int64_t id,
 	j->arg = arg;
 	j->job.write = job_write;
 	j->job.done = job_done;
-	turn_classify(&j->te, text, len, &j->t.reply.verdict);
+	verdict_of(env, &j->ci, &j->te, text, len, &j->t.reply.verdict);
 	if (turn_prepare(&j->te, &j->ci, &j->t, &err) == -1) {
 		turn_release(&j->t);
 		free(t);

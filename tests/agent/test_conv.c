@@ -194,6 +194,53 @@ START_TEST(test_clarify_then_choose)
 }
 END_TEST
 
+/* Where there are no buttons (a terminal, a phone keeping the text only)
+ * the citizen answers "1. … 2. …" by typing its number: the same answer
+ * as pressing the second button, in another conversation. */
+START_TEST(test_clarify_then_type_the_number)
+{
+	struct conv_result	 res;
+	json_t			*m, *ans;
+	char			*err = NULL, intent[64], want[4096];
+	int64_t			 pressed = new_chat("ru"), typed = new_chat("ru");
+
+	m = say(pressed, "не могу войти", &res);
+	ck_assert_uint_eq(json_array_size(json_object_get(m, "choices")), 2);
+	snprintf(intent, sizeof(intent), "%s",
+	    str(json_array_get(json_object_get(m, "choices"), 1), "intent"));
+	json_decref(res.messages);
+	ck_assert_msg(conv_choose(&env, pressed, intent, NULL, &res, &err) ==
+	    0, "%s", err);
+	snprintf(want, sizeof(want), "%s",
+	    str(json_array_get(res.messages, 1), "text"));
+	json_decref(res.messages);
+
+	(void)say(typed, "не могу войти", &res);
+	json_decref(res.messages);
+	ans = say(typed, " 2. ", &res);
+	/* What was typed stays the citizen's words. */
+	ck_assert_str_eq(str(json_array_get(res.messages, 0), "text"), " 2. ");
+	ck_assert_str_eq(str(ans, "text"), want);
+	ck_assert(json_object_get(ans, "choices") == NULL);
+	json_decref(res.messages);
+	/* Answered: the same number again is a message like any other. */
+	ans = say(typed, "2", &res);
+	ck_assert(strcmp(str(ans, "text"), want) != 0);
+	json_decref(res.messages);
+	/* A word for the option's place works too; a third there is not. */
+	(void)say(typed, "не могу войти", &res);
+	json_decref(res.messages);
+	ans = say(typed, "третье", &res);
+	ck_assert(strcmp(str(ans, "text"), want) != 0);
+	json_decref(res.messages);
+	(void)say(typed, "не могу войти", &res);
+	json_decref(res.messages);
+	ans = say(typed, "Второе", &res);
+	ck_assert_str_eq(str(ans, "text"), want);
+	json_decref(res.messages);
+}
+END_TEST
+
 START_TEST(test_complaint_gets_a_number_and_a_queue_item)
 {
 	struct conv_result	 res;
@@ -864,6 +911,7 @@ conv_suite(void)
 	tcase_add_test(tc, test_markup_stays_text_and_html_has_none);
 	tcase_add_test(tc, test_bad_text_is_refused);
 	tcase_add_test(tc, test_clarify_then_choose);
+	tcase_add_test(tc, test_clarify_then_type_the_number);
 	tcase_add_test(tc, test_complaint_gets_a_number_and_a_queue_item);
 	tcase_add_test(tc, test_handoff_take_reply_close_rate);
 	tcase_add_test(tc, test_citizen_sees_display_name_never_login);

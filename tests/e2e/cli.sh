@@ -11,6 +11,12 @@ check "a password question is answered from the knowledge base" \
 check "a plain answer carries no request number" \
 	sh -c "! printf '%s' \"\$1\" | grep -q '$year-[0-9]\{6\}'" _ "$out"
 
+# In a terminal there are no buttons: the number of an option answers the
+# bot's "Уточните … 1. … 2. …" within the session.
+out=$(printf 'не могу войти\n2\n' | "$HOTLINE" chat)
+check "chat: the number typed after a clarifying question chooses that option" \
+	sh -c "printf '%s' \"\$1\" | sed -n '/^Ответьте номером/,\$p' | grep -q 'блокир'" _ "$out"
+
 # A complaint is registered under a number the citizen can quote later.
 out=$("$HOTLINE" ask "хочу подать жалобу на грубого оператора горячей линии")
 num=$(printf '%s' "$out" | grep -o "$year-[0-9]\{6,\}" | head -n 1)
