@@ -86,10 +86,21 @@ calib_sure(struct classify_ctx *x, const struct normalized *n,
 {
 	const struct classifier	*c = x->c;
 	double			 f[CALIB_NFEATURES];
+	int			 family[TAXONOMY_FAMILY_ASK];
 
 	if (!c->calib.loaded || v->category < 0 || v->reason == NULL ||
 	    c->cats[v->category].action != ACTION_ANSWER ||
 	    strcmp(v->reason, REASON_CLOSE) != 0)
+		return;
+	/* Two close kinds of trouble of one small family that no rule
+	 * tells apart ("не могу войти": which of the four kinds of login
+	 * trouble?) stay a question: it offers the whole family, where a
+	 * guess answers one kind and leaves the citizen with theirs
+	 * unsaid. */
+	if (v->ntop >= 2 && x->rr.score[v->top[0].category] ==
+	    x->rr.score[v->top[1].category] && taxonomy_small_family(&c->tax,
+	    (size_t)v->top[0].category, (size_t)v->top[1].category,
+	    family) > 0)
 		return;
 	/* The calibration weighs the category against the others, not the
 	 * portal against the rest of the world: when the second opinion

@@ -128,6 +128,49 @@ taxonomy_clear(struct taxonomy *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The length of the family part of id ("login" of "login.sms_code"), or
+ * 0 when it has none. */
+static size_t
+family_len(const char *id)
+{
+	const char	*dot = strchr(id, '.');
+
+	return dot != NULL ? (size_t)(dot - id) : 0;
+}
+
+static int
+same_family(const char *id, const char *of, size_t fl)
+{
+	return family_len(id) == fl && strncmp(id, of, fl) == 0;
+}
+
+size_t
+taxonomy_small_family(const struct taxonomy *t, size_t a, size_t b,
+    int members[TAXONOMY_FAMILY_ASK])
+{
+	const char	*ida, *idb;
+	size_t		 fl, i, n = 0;
+
+	if (a >= t->n || b >= t->n || a == b)
+		return 0;
+	ida = t->items[a].id;
+	idb = t->items[b].id;
+	if ((fl = family_len(ida)) == 0 || !same_family(idb, ida, fl))
+		return 0;
+	for (i = 0; i < t->n; i++)
+		if (same_family(t->items[i].id, ida, fl) &&
+		    (t->items[i].action != ACTION_ANSWER ||
+		    ++n > TAXONOMY_FAMILY_ASK))
+			return 0;
+	n = 0;
+	members[n++] = (int)a;
+	members[n++] = (int)b;
+	for (i = 0; i < t->n; i++)
+		if (same_family(t->items[i].id, ida, fl) && i != a && i != b)
+			members[n++] = (int)i;
+	return n;
+}
+
 int
 taxonomy_index(const struct taxonomy *t, const char *id)
 {

@@ -41,6 +41,19 @@ void		 taxonomy_clear(struct taxonomy *t);
 /* The index of id in t, or -1. */
 int		 taxonomy_index(const struct taxonomy *t, const char *id);
 
+/* A family of categories this small ("login": four kinds of trouble
+ * getting in) is asked about whole when two of it are close. */
+#define TAXONOMY_FAMILY_ASK	4
+
+/*
+ * The family of category a (the part of its id before the dot), when the
+ * likeliest two, a and b, are of one small family that answers: its
+ * members in members[] (a and b first, then the taxonomy's order) and
+ * their number, at most TAXONOMY_FAMILY_ASK.  0 otherwise.
+ */
+size_t		 taxonomy_small_family(const struct taxonomy *t, size_t a,
+		    size_t b, int members[TAXONOMY_FAMILY_ASK]);
+
 const char	*action_name(enum action);
 /* 0 and *a_r for "answer", "clarify", "handoff", "decline"; else -1. */
 int		 action_parse(const char *s, enum action *a_r);

@@ -248,6 +248,29 @@ category_article(const struct classifier *cl, const char *intent)
 	return d != NULL ? d->article : NULL;
 }
 
+/*
+ * The categories a clarifying question on v offers, in cats[], likeliest
+ * first; returns how many.  The two likeliest; but when they are of one
+ * small family ("login": a forgotten password, a code that does not come,
+ * a blocked account, a page that does not react), all of it: "не могу
+ * войти" is as likely any of the four, and the citizen who reads only two
+ * may not see theirs.
+ */
+static size_t
+clarify_categories(const struct classifier *cl, const struct verdict *v,
+    int cats[REPLY_CHOICES])
+{
+	size_t	n;
+
+	if (v->ntop >= 2 && (n = taxonomy_small_family(
+	    classifier_taxonomy(cl), (size_t)v->top[0].category,
+	    (size_t)v->top[1].category, cats)) > 0)
+		return n;
+	for (n = 0; n < 2 && n < v->ntop; n++)
+		cats[n] = v->top[n].category;
+	return n;
+}
+
 static void
 clarify_choices(sqlite3 *db, const struct classifier *cl, struct reply *r,
     const char *lang)
@@ -256,7 +279,8 @@ clarify_choices(sqlite3 *db, const struct classifier *cl, struct reply *r,
 	const struct taxonomy	*topics = classifier_topics(cl);
 	const struct taxon	*t;
 	const struct verdict	*v = &r->verdict;
-	size_t			 i;
+	int			 cats[REPLY_CHOICES];
+	size_t			 i, n;
 
 	if (v->topic_rival >= 0 && v->topic_index >= 0) {
 		/* Two services: the same kind of request about either. */
@@ -274,8 +298,9 @@ clarify_choices(sqlite3 *db, const struct classifier *cl, struct reply *r,
 		r->nchoices = 2;
 		return;
 	}
-	for (i = 0; i < 2 && i < r->verdict.ntop; i++) {
-		t = &tax->items[r->verdict.top[i].category];
+	n = clarify_categories(cl, v, cats);
+	for (i = 0; i < n; i++) {
+		t = &tax->items[cats[i]];
 		r->choices[i].intent = t->id;
 		r->choices[i].label = article_text(db,
 		    category_article(cl, t->id), lang, 1);
@@ -293,7 +318,8 @@ clarify_text(const struct classifier *cl, const struct verdict *v,
 	const struct taxonomy	*tax = classifier_taxonomy(cl);
 	const struct taxon	*t;
 	char			*s, *u, *head, *tail;
-	size_t			 i;
+	int			 cats[REPLY_CHOICES];
+	size_t			 i, n;
 
 	if (v->topic_rival >= 0 && v->topic_index >= 0) {
 		const struct taxonomy	*topics = classifier_topics(cl);
@@ -312,8 +338,9 @@ clarify_text(const struct classifier *cl, const struct verdict *v,
 	if (v->ntop < 2)
 		return phrase_say(l, PH_EMPTY, NULL);
 	s = phrase_say(l, PH_CLARIFY, NULL);
-	for (i = 0; i < 2; i++) {
-		t = &tax->items[v->top[i].category];
+	n = clarify_categories(cl, v, cats);
+	for (i = 0; i < n; i++) {
+		t = &tax->items[cats[i]];
 		u = xasprintf("%s\n%zu. %s", s, i + 1,
 		    l == LANG_EN ? t->en : t->ru);
 		free(s);

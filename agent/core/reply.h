@@ -20,6 +20,10 @@ struct reply_choice {
 	char		*label;		/* the article's title */
 };
 
+/* A clarifying question offers at most this many options: the two
+ * likeliest, or a small family of categories whole (clarify_categories). */
+#define REPLY_CHOICES	TAXONOMY_FAMILY_ASK
+
 /* What the citizen reads in reply to one message. */
 struct reply {
 	struct verdict		 verdict;
@@ -28,7 +32,7 @@ struct reply {
 	char			 number[REQUEST_NUMBER_MAX]; /* "" unless
 							       registered */
 	int			 registered;	/* number is new */
-	struct reply_choice	 choices[2];	/* ACTION_CLARIFY */
+	struct reply_choice	 choices[REPLY_CHOICES]; /* ACTION_CLARIFY */
 	size_t			 nchoices;
 };
 

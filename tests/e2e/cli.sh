@@ -15,7 +15,9 @@ check "a plain answer carries no request number" \
 # bot's "Уточните … 1. … 2. …" within the session.
 out=$(printf 'не могу войти\n2\n' | "$HOTLINE" chat)
 check "chat: the number typed after a clarifying question chooses that option" \
-	sh -c "printf '%s' \"\$1\" | sed -n '/^Ответьте номером/,\$p' | grep -q 'блокир'" _ "$out"
+	sh -c "printf '%s' \"\$1\" | sed -n '/^Ответьте номером/,\$p' | grep -qE 'парол|cookie|блокир|СМС'" _ "$out"
+check "…which offered every kind of login trouble" \
+	sh -c "printf '%s' \"\$1\" | grep -q '^4\. '" _ "$out"
 
 # A complaint is registered under a number the citizen can quote later.
 out=$("$HOTLINE" ask "хочу подать жалобу на грубого оператора горячей линии")
