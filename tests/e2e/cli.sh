@@ -324,6 +324,12 @@ check_classified "registering at a flat is answered with its article" \
 check_classified "where to complain of a management company: the region's appeals" \
 	"куда жаловаться на управляющую компанию" \
 	'"intent":"services.how_to".*"action":"answer".*"topic":"appeals.region"'
+# A page slow to load is the portal failing, not the operators' queue; an
+# error shown on entering the account is not wrong data in it.
+check_classified "a page slow to load is an incident, not the wait for an operator" \
+	"почему так долго грузится страница" '"intent":"incident.report"'
+check_classified "an error on entering the account is not a change of data" \
+	"зашел в личный кабинет а там ошибка" '"intent":"incident.report"'
 # not_decided LINE INTENT: the line classify printed did not decide INTENT
 # (the candidates listed after the decision may name it).
 not_decided() { ! printf '%s' "$1" | grep -q "\"id\":\"t\",\"intent\":\"$2\""; }
