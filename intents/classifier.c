@@ -161,6 +161,7 @@ classify_ctx_free(struct classify_ctx **xp)
 	free(x->mprob);
 	free(x->seen);
 	intent_model_input_release(&x->mi);
+	intent_model_input_release(&x->tmi);
 	free(x);
 	*xp = NULL;
 }
@@ -421,7 +422,14 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	rules_match(c->rules, x->rs, n.match, n.match_len, &x->rr);
 	small_talk_only(x);
 	keep_seen(x, n.match, n.match_len);
-	/* Stemmed once for the categories' index and the topics'. */
+	x->text = n.match;
+	x->text_len = n.match_len;
+	x->lead = rules_lead(c->rules, x->rs, n.match, n.match_len);
+	x->content = n.match + x->lead;
+	x->content_len = n.match_len - x->lead;
+	x->t_made = 0;
+	/* Stemmed once for the categories' index and, without small talk
+	 * before it, the topics'. */
 	evidence_query_make(x->stemmer, n.match, n.match_len, &x->q);
 	evidence_score(c->ev, x->es, &x->q, skip, &x->er);
 	weigh(x);
@@ -451,6 +459,7 @@ classify_trace(const struct classify_ctx *x, struct classify_trace *t)
 	t->match = x->seen != NULL ? x->seen : "";
 	t->match_len = x->seen_len;
 	t->small_talk = x->small_talk;
+	t->lead = x->lead <= x->seen_len ? x->lead : 0;
 	t->rules = x->rr.score;
 	t->vetoed = x->rr.vetoed;
 	t->example = x->er.example;

@@ -170,6 +170,10 @@ struct classify_trace {
 						   rules and FTS saw */
 	size_t			 match_len;
 	int			 small_talk;	/* nothing but small talk */
+	size_t			 lead;		/* bytes of small talk match
+						   starts with, which the
+						   service is not looked for
+						   in (rules_lead) */
 	const double		*rules;		/* sum of rule weights */
 	const unsigned char	*vetoed;	/* ruled out */
 	const double		*example;	/* FTS: best example */

@@ -93,15 +93,27 @@ struct classify_ctx {
 	size_t				 seen_len;
 	size_t				 seen_cap;
 	double				 calib_f[CALIB_NFEATURES];
-	struct intent_model_input	 mi;		/* the message for the
-							   models … */
+	const char			*text;		/* what the rules saw */
+	size_t				 text_len;
+	struct intent_model_input	 mi;		/* text for the models …
+							 */
 	int				 mi_made;	/* … once asked */
+	/* The service is looked for in the message after the small talk
+	 * it starts with (rules_lead): "Здравствуйте, подскажите, …" is
+	 * what every service's question may start with, and it dilutes
+	 * their likeness.  The categories weigh it all: a greeting with
+	 * little after it is still small talk. */
+	const char			*content;	/* text + lead */
+	size_t				 content_len;
+	size_t				 lead;
+	struct evidence_query		 tq;		/* content's words … */
+	struct intent_model_input	 tmi;		/* … and features */
+	int				 t_made;	/* … once asked */
 };
 
 /* The message's features for the learned opinions, hashed on first use
  * and shared by both (opinions.c). */
-const struct intent_model_input *model_input(struct classify_ctx *,
-	    const struct normalized *);
+const struct intent_model_input *model_input(struct classify_ctx *);
 
 /* Makes cat (a taxonomy index, or -1) v's category, with its article. */
 void	classifier_set_category(const struct classifier *, struct verdict *v,

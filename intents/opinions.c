@@ -35,17 +35,38 @@ const char *const classifier_person_names[PERSON_COUNT] = {
 };
 
 /*
- * The second opinion on the normalised message n, computed once however
- * many opinions (a confident answer, a rescue, the calibration) ask.
+ * The second opinion's input, computed once however many opinions (a
+ * confident answer, a rescue, the calibration) ask.
  */
 const struct intent_model_input *
-model_input(struct classify_ctx *x, const struct normalized *n)
+model_input(struct classify_ctx *x)
 {
 	if (!x->mi_made) {
-		intent_model_input_make(&x->mi, n->match, n->match_len);
+		intent_model_input_make(&x->mi, x->text, x->text_len);
 		x->mi_made = 1;
 	}
 	return &x->mi;
+}
+
+/* The words and features the service is chosen on (x->content): the
+ * message's own when it starts with no small talk. */
+static void
+topic_inputs(struct classify_ctx *x, const struct evidence_query **q,
+    const struct intent_model_input **mi)
+{
+	if (x->content == x->text) {
+		*q = &x->q;
+		*mi = model_input(x);
+		return;
+	}
+	if (!x->t_made) {
+		evidence_query_make(x->stemmer, x->content, x->content_len,
+		    &x->tq);
+		intent_model_input_make(&x->tmi, x->content, x->content_len);
+		x->t_made = 1;
+	}
+	*q = &x->tq;
+	*mi = &x->tmi;
 }
 
 void
@@ -57,7 +78,7 @@ ask_model(struct classify_ctx *x, const struct normalized *n,
 
 	if (c->model == NULL || v->model_category >= 0)
 		return;
-	intent_model_predict_input(c->model, model_input(x, n), x->mprob);
+	intent_model_predict_input(c->model, model_input(x), x->mprob);
 	for (i = 0; i < c->ncats; i++)
 		if (v->model_category < 0 ||
 		    x->mprob[i] > x->mprob[v->model_category])
@@ -380,8 +401,10 @@ void
 opinion_service(struct classify_ctx *x, const struct normalized *n,
     struct verdict *v)
 {
-	const struct classifier	*c = x->c;
-	struct topic_choice	 tc;
+	const struct classifier		*c = x->c;
+	const struct evidence_query	*tq;
+	const struct intent_model_input	*tmi;
+	struct topic_choice		 tc;
 	int			 mode;
 
 	v->topic_index = v->topic_rival = v->aspect = -1;
@@ -398,7 +421,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	if (mode == DEF_SERVICES_NO && c->cats[v->category].weak &&
 	    x->small_talk)
 		return;
-	topic_choose(c->ti, x->ts, &x->q, model_input(x, n), (size_t)-1, &tc);
+	topic_inputs(x, &tq, &tmi);
+	topic_choose(c->ti, x->ts, tq, tmi, (size_t)-1, &tc);
 	v->topic_score = tc.score;
 	v->topic_score2 = tc.score2;
 	v->topic_first = tc.first;

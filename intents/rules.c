@@ -393,6 +393,23 @@ rules_priority(const struct rules *r, struct rules_scratch *s,
 }
 
 size_t
+rules_lead(const struct rules *r, struct rules_scratch *s, const char *text,
+    size_t len)
+{
+	size_t	 end, k;
+	int32_t	 cp;
+
+	if (r->lead.code == NULL || run(&r->lead, text, len, 0, s) < 0)
+		return 0;
+	end = pcre2_get_ovector_pointer(s->md)[1];
+	/* All small talk: nothing to cut it from. */
+	for (k = end; k < len; k += text_decode(text + k, len - k, &cp))
+		if (text_is_word_char(cp))
+			return end;
+	return 0;
+}
+
+size_t
 rules_count(const struct rules *r)
 {
 	return r->n;

@@ -63,6 +63,18 @@ int	rules_priority(const struct rules *, struct rules_scratch *,
 /* How many patterns were compiled. */
 size_t	rules_count(const struct rules *);
 
+/* The list of lists.intent that rules_lead() looks for. */
+#define RULES_LEAD_LIST	"small_talk_first"
+
+/*
+ * How many bytes of small talk text[0..len) starts with: items of the
+ * list small_talk_first ("Здравствуйте, подскажите пожалуйста, …"), and
+ * the marks after them; 0 when none, or when nothing follows (the
+ * message is all small talk).
+ */
+size_t	rules_lead(const struct rules *, struct rules_scratch *,
+	    const char *text, size_t len);
+
 /* Receives one pattern that matched: its category (the taxonomy index
  * given to rules_compile) and its line in the set (borrowed). */
 typedef void	(*rules_hit_fn)(void *arg, size_t category,

@@ -56,6 +56,10 @@ struct rules {
 						   lines to try */
 	uint64_t	*always;		/* bit per item: may match
 						   whatever the scan finds */
+	struct code	 lead;			/* the small talk a message
+						   may start with: the "only"
+						   patterns at its start
+						   (rules_lead); NULL: none */
 	size_t		 nwords;		/* … words of such bits */
 };
 

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/editform.h"
 #include "intents/needles.h"
 #include "intents/pscan.h"
 #include "lib/text.h"
@@ -338,6 +339,32 @@ compile_item(struct rules *r, struct compiled *c, const char *pattern,
 	return code;
 }
 
+/*
+ * r->lead: the list small_talk_first of lists.intent in the form of an
+ * "only" line at the start of a message ("Здравствуйте, подскажите
+ * пожалуйста, …").  No such list, or one that does not compile: nothing
+ * is ever cut.
+ */
+static void
+compile_lead(struct rules *r, const struct def_set *set)
+{
+	char		*only, *lead, why[256];
+	size_t		 i;
+	int		 ec;
+	PCRE2_SIZE	 off;
+
+	for (i = 0; i < set->nlists; i++)
+		if (strcmp(set->lists[i].name, RULES_LEAD_LIST) == 0)
+			break;
+	if (i == set->nlists || (only = editform_compile(set, DEF_ONLY,
+	    "@" RULES_LEAD_LIST, why, sizeof(why))) == NULL)
+		return;
+	if ((lead = editform_only_lead(only)) != NULL)
+		r->lead.code = compile(lead, 1, &ec, &off);
+	free(lead);
+	free(only);
+}
+
 size_t
 rules_compile(const struct def_set *set, const int *map, size_t ncategories,
     struct rules **rules_r, def_error_fn err, void *arg)
@@ -429,6 +456,7 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		}
 	}
 	free(hash);
+	compile_lead(r, set);
 	prefilter_build(r->prefilter);
 	/* An item whose pattern (or the rest apart) needs nothing found is
 	 * tried on every message; the others only when the scan says. */
@@ -459,6 +487,7 @@ rules_free(struct rules **rp)
 		code_free(&r->items[i].unless);
 		branches_free(&r->items[i].branches);
 	}
+	code_free(&r->lead);
 	free(r->items);
 	free(r->default_priority);
 	free(r->has_priority);

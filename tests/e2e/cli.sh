@@ -330,6 +330,15 @@ check_classified "a page slow to load is an incident, not the wait for an operat
 	"почему так долго грузится страница" '"intent":"incident.report"'
 check_classified "an error on entering the account is not a change of data" \
 	"зашел в личный кабинет а там ошибка" '"intent":"incident.report"'
+# "Здравствуйте, подскажите пожалуйста, …" starts half of what citizens
+# write; the service is looked for in what follows it (lists.intent
+# small_talk_first), where the greeting's words diluted its likeness.
+check_classified "a greeting before the question does not hide its service" \
+	"Здравствуйте, подскажите пожалуйста, как сдать биометрию не выходя из дома, через приложение на телефоне" \
+	'"action":"answer".*"topic":"biometrics"'
+out=$("$HOTLINE" intents why "Добрый день! подскажите, как получить загранпаспорт")
+check "why tells where the question begins after the greeting" \
+	contains "$out" "service from: как получить загранпаспорт"
 # not_decided LINE INTENT: the line classify printed did not decide INTENT
 # (the candidates listed after the decision may name it).
 not_decided() { ! printf '%s' "$1" | grep -q "\"id\":\"t\",\"intent\":\"$2\""; }

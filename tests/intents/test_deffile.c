@@ -706,6 +706,47 @@ START_TEST(not_pattern_vetoes_its_category_only)
 }
 END_TEST
 
+/* The small talk a message starts with (lists.intent small_talk_first)
+ * is measured up to where its question begins; a message of nothing
+ * else, or with no such list, has none. */
+START_TEST(lead_is_the_small_talk_before_the_question)
+{
+	struct def_set		 set = { 0 };
+	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
+	struct rules		*r;
+	struct rules_scratch	*s;
+	const char		*m = "здравствуйте, подскажите пожалуйста, "
+				    "как получить загранпаспорт";
+	size_t			 nerr;
+
+	r = compile_text("list small_talk_first здравствуйте, привет*, "
+	    "\"подскажите\", \"пожалуйста\"\nintent a.b\nrule 1 парол*\n", &set,
+	    &pe, &ce, &nerr);
+	ck_assert_uint_eq(nerr, 0);
+	s = rules_scratch_new(r);
+	ck_assert_uint_eq(rules_lead(r, s, m, strlen(m)),
+	    strstr(m, "как") - m);
+	ck_assert_uint_eq(rules_lead(r, s, "привет!!", strlen("привет!!")), 0);
+	ck_assert_uint_eq(rules_lead(r, s, "как получить",
+	    strlen("как получить")), 0);
+	/* Small talk after the question is not before it. */
+	ck_assert_uint_eq(rules_lead(r, s, "паспорт, здравствуйте",
+	    strlen("паспорт, здравствуйте")), 0);
+	ck_assert_uint_eq(rules_lead(r, s, "привет, паспорт",
+	    strlen("привет, паспорт")), strlen("привет, "));
+	rules_scratch_free(&s);
+	rules_free(&r);
+	deffile_set_clear(&set);
+	r = compile_text("intent a.b\nrule 1 парол*\n", &set, &pe, &ce,
+	    &nerr);
+	s = rules_scratch_new(r);
+	ck_assert_uint_eq(rules_lead(r, s, m, strlen(m)), 0);
+	rules_scratch_free(&s);
+	rules_free(&r);
+	deffile_set_clear(&set);
+}
+END_TEST
+
 /* A list used in several places makes the same pattern there: compiled
  * code is shared, but each place still counts, for its own category. */
 START_TEST(the_same_pattern_in_several_places_counts_in_each)
@@ -936,6 +977,7 @@ deffile_suite(void)
 	tcase_add_test(tc, upper_case_letter_in_a_pattern_is_an_error);
 	tcase_add_test(tc, cyrillic_message_matches_whatever_its_case);
 	tcase_add_test(tc, not_pattern_vetoes_its_category_only);
+	tcase_add_test(tc, lead_is_the_small_talk_before_the_question);
 	tcase_add_test(tc, the_same_pattern_in_several_places_counts_in_each);
 	tcase_add_test(tc, unmapped_category_is_checked_but_left_out);
 	tcase_add_test(tc, first_matching_priority_wins_else_the_default);
