@@ -189,6 +189,30 @@ small_talk_only(struct classify_ctx *x)
 			x->rr.vetoed[i] = 1;
 }
 
+/* Words after the greeting that make a message more than a greeting,
+ * however little else the classifier understands of them. */
+#define MORE_THAN_HELLO	4
+
+/*
+ * "Добрый день! How can I get a digital OMS policy?": the greeting's
+ * rules are all that matched, and it won; four words after it say there
+ * is a question ("Здравствуйте еще раз", "Доброе утро! У меня вопрос,
+ * сейчас напишу" stay greetings).
+ */
+static void
+greeting_then_more(struct classify_ctx *x)
+{
+	size_t	pos = 0, start, wlen, words = 0;
+
+	if (x->lead == 0 || x->c->greeting_cat < 0)
+		return;
+	while (words < MORE_THAN_HELLO && text_next_word(x->content,
+	    x->content_len, &pos, &start, &wlen))
+		words++;
+	if (words >= MORE_THAN_HELLO)
+		x->rr.vetoed[x->c->greeting_cat] = 1;
+}
+
 /* Keeps what the rules saw, for classify_trace(). */
 static void
 keep_seen(struct classify_ctx *x, const char *text, size_t len)
@@ -428,6 +452,7 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	x->content = n.match + x->lead;
 	x->content_len = n.match_len - x->lead;
 	x->t_made = 0;
+	greeting_then_more(x);
 	/* Stemmed once for the categories' index and, without small talk
 	 * before it, the topics'. */
 	evidence_query_make(x->stemmer, n.match, n.match_len, &x->q);

@@ -21,6 +21,7 @@
 #define ID_OOS		"out_of_scope"
 #define ID_HOWTO	"services.how_to"
 #define ID_INCIDENT	"incident.report"
+#define ID_GREETING	"smalltalk.greeting"
 /* The list of words that say nothing about which service (lists.intent). */
 #define LIST_TOPIC_NEUTRAL "topic_neutral"
 #define REASON_DISAGREE	"the second opinion disagrees"
@@ -68,6 +69,7 @@ struct classifier {
 							   of no known kind */
 	int				 documents_cat;	/* … about documents */
 	int				 catalog_cat;	/* what the portal offers */
+	int				 greeting_cat;
 	int				 deadlines_cat;	/* … about timing */
 	struct calib			 calib;		/* calib.def */
 	struct spell			*spell;		/* NULL: spelling 0 */

@@ -414,6 +414,7 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 		c->cats[i].def = -1;
 	}
 	c->operator_cat = taxonomy_index(&c->tax, ID_OPERATOR);
+	c->greeting_cat = taxonomy_index(&c->tax, ID_GREETING);
 	c->oos_cat = taxonomy_index(&c->tax, ID_OOS);
 	c->howto_cat = taxonomy_index(&c->tax, ID_HOWTO);
 	c->documents_cat = taxonomy_index(&c->tax, "services.documents");

@@ -340,10 +340,10 @@ compile_item(struct rules *r, struct compiled *c, const char *pattern,
 }
 
 /*
- * r->lead: the list small_talk_first of lists.intent in the form of an
- * "only" line at the start of a message ("Здравствуйте, подскажите
- * пожалуйста, …").  No such list, or one that does not compile: nothing
- * is ever cut.
+ * r->lead: the items of the list small_talk_first of lists.intent read as
+ * an "only" line is (its first item first, then any of them), at the
+ * start of a message ("Здравствуйте, подскажите пожалуйста, …").  No such
+ * list, or one that does not compile: nothing is ever cut.
  */
 static void
 compile_lead(struct rules *r, const struct def_set *set)
@@ -357,7 +357,7 @@ compile_lead(struct rules *r, const struct def_set *set)
 		if (strcmp(set->lists[i].name, RULES_LEAD_LIST) == 0)
 			break;
 	if (i == set->nlists || (only = editform_compile(set, DEF_ONLY,
-	    "@" RULES_LEAD_LIST, why, sizeof(why))) == NULL)
+	    set->lists[i].items, why, sizeof(why))) == NULL)
 		return;
 	if ((lead = editform_only_lead(only)) != NULL)
 		r->lead.code = compile(lead, 1, &ec, &off);

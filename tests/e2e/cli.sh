@@ -342,6 +342,11 @@ check "why tells where the question begins after the greeting" \
 # not_decided LINE INTENT: the line classify printed did not decide INTENT
 # (the candidates listed after the decision may name it).
 not_decided() { ! printf '%s' "$1" | grep -q "\"id\":\"t\",\"intent\":\"$2\""; }
+# A greeting with four words and more after it is not a greeting, however
+# little else is understood of them ("Добрый день! How can I get …").
+line=$(printf '%s\n' '{"id":"t","text":"Добрый день! How can I get a digital OMS policy? I lost the paper one"}' | "$HOTLINE" classify)
+check "a greeting with a question after it is not decided a greeting" \
+	not_decided "$line" smalltalk.greeting
 # Short everyday questions: an appointment at the MFC is answered with its
 # article (an out-of-scope example about a private clinic once declined
 # it); a status one is granted is a benefit, not an application's status;

@@ -719,9 +719,9 @@ START_TEST(lead_is_the_small_talk_before_the_question)
 				    "как получить загранпаспорт";
 	size_t			 nerr;
 
-	r = compile_text("list small_talk_first здравствуйте, привет*, "
-	    "\"подскажите\", \"пожалуйста\"\nintent a.b\nrule 1 парол*\n", &set,
-	    &pe, &ce, &nerr);
+	r = compile_text("list hello здравствуйте, привет*\n"
+	    "list small_talk_first @hello, \"подскажите\", \"пожалуйста\"\n"
+	    "intent a.b\nrule 1 парол*\n", &set, &pe, &ce, &nerr);
 	ck_assert_uint_eq(nerr, 0);
 	s = rules_scratch_new(r);
 	ck_assert_uint_eq(rules_lead(r, s, m, strlen(m)),
@@ -734,6 +734,9 @@ START_TEST(lead_is_the_small_talk_before_the_question)
 	    strlen("паспорт, здравствуйте")), 0);
 	ck_assert_uint_eq(rules_lead(r, s, "привет, паспорт",
 	    strlen("привет, паспорт")), strlen("привет, "));
+	/* The first item starts it: "подскажите" alone is the question's. */
+	ck_assert_uint_eq(rules_lead(r, s, "подскажите, как получить паспорт",
+	    strlen("подскажите, как получить паспорт")), 0);
 	rules_scratch_free(&s);
 	rules_free(&r);
 	deffile_set_clear(&set);
