@@ -189,28 +189,35 @@ small_talk_only(struct classify_ctx *x)
 			x->rr.vetoed[i] = 1;
 }
 
-/* Words after the greeting that make a message more than a greeting,
- * however little else the classifier understands of them. */
+/* Words between the small talk around a message that make it more than
+ * small talk, however little else the classifier understands of them. */
 #define MORE_THAN_HELLO	4
 
 /*
  * "Добрый день! How can I get a digital OMS policy?": the greeting's
- * rules are all that matched, and it won; four words after it say there
- * is a question ("Здравствуйте еще раз", "Доброе утро! У меня вопрос,
- * сейчас напишу" stay greetings).
+ * rules were all that matched, and it won; "… можно через госуслуги?
+ * очень нужно, спасибо" was taken for thanks.  Four words between the
+ * greeting or the thanks and the rest of the small talk say there is a
+ * question ("Здравствуйте еще раз", "Доброе утро! У меня вопрос, сейчас
+ * напишу" stay greetings).
  */
 static void
-greeting_then_more(struct classify_ctx *x)
+small_talk_around(struct classify_ctx *x)
 {
-	size_t	pos = 0, start, wlen, words = 0;
+	const struct classifier	*c = x->c;
+	size_t			 pos = 0, start, wlen, words = 0;
 
-	if (x->lead == 0 || x->c->greeting_cat < 0)
+	if (x->lead + x->tail == 0)
 		return;
 	while (words < MORE_THAN_HELLO && text_next_word(x->content,
 	    x->content_len, &pos, &start, &wlen))
 		words++;
-	if (words >= MORE_THAN_HELLO)
-		x->rr.vetoed[x->c->greeting_cat] = 1;
+	if (words < MORE_THAN_HELLO)
+		return;
+	if (x->lead > 0 && c->greeting_cat >= 0)
+		x->rr.vetoed[c->greeting_cat] = 1;
+	if (x->tail > 0 && c->thanks_cat >= 0)
+		x->rr.vetoed[c->thanks_cat] = 1;
 }
 
 /* Keeps what the rules saw, for classify_trace(). */
@@ -448,11 +455,12 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	keep_seen(x, n.match, n.match_len);
 	x->text = n.match;
 	x->text_len = n.match_len;
-	x->lead = rules_lead(c->rules, x->rs, n.match, n.match_len);
+	rules_small_talk(c->rules, x->rs, n.match, n.match_len, &x->lead,
+	    &x->tail);
 	x->content = n.match + x->lead;
-	x->content_len = n.match_len - x->lead;
+	x->content_len = n.match_len - x->lead - x->tail;
 	x->t_made = 0;
-	greeting_then_more(x);
+	small_talk_around(x);
 	/* Stemmed once for the categories' index and, without small talk
 	 * before it, the topics'. */
 	evidence_query_make(x->stemmer, n.match, n.match_len, &x->q);
@@ -484,7 +492,8 @@ classify_trace(const struct classify_ctx *x, struct classify_trace *t)
 	t->match = x->seen != NULL ? x->seen : "";
 	t->match_len = x->seen_len;
 	t->small_talk = x->small_talk;
-	t->lead = x->lead <= x->seen_len ? x->lead : 0;
+	t->lead = x->lead + x->tail <= x->seen_len ? x->lead : 0;
+	t->tail = x->lead + x->tail <= x->seen_len ? x->tail : 0;
 	t->rules = x->rr.score;
 	t->vetoed = x->rr.vetoed;
 	t->example = x->er.example;

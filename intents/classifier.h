@@ -171,9 +171,10 @@ struct classify_trace {
 	size_t			 match_len;
 	int			 small_talk;	/* nothing but small talk */
 	size_t			 lead;		/* bytes of small talk match
-						   starts with, which the
+						   starts with … */
+	size_t			 tail;		/* … and ends with, which the
 						   service is not looked for
-						   in (rules_lead) */
+						   in (rules_small_talk) */
 	const double		*rules;		/* sum of rule weights */
 	const unsigned char	*vetoed;	/* ruled out */
 	const double		*example;	/* FTS: best example */

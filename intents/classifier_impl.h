@@ -22,6 +22,7 @@
 #define ID_HOWTO	"services.how_to"
 #define ID_INCIDENT	"incident.report"
 #define ID_GREETING	"smalltalk.greeting"
+#define ID_THANKS	"smalltalk.thanks"
 /* The list of words that say nothing about which service (lists.intent). */
 #define LIST_TOPIC_NEUTRAL "topic_neutral"
 #define REASON_DISAGREE	"the second opinion disagrees"
@@ -70,6 +71,7 @@ struct classifier {
 	int				 documents_cat;	/* … about documents */
 	int				 catalog_cat;	/* what the portal offers */
 	int				 greeting_cat;
+	int				 thanks_cat;
 	int				 deadlines_cat;	/* … about timing */
 	struct calib			 calib;		/* calib.def */
 	struct spell			*spell;		/* NULL: spelling 0 */
@@ -100,14 +102,16 @@ struct classify_ctx {
 	struct intent_model_input	 mi;		/* text for the models …
 							 */
 	int				 mi_made;	/* … once asked */
-	/* The service is looked for in the message after the small talk
-	 * it starts with (rules_lead): "Здравствуйте, подскажите, …" is
-	 * what every service's question may start with, and it dilutes
-	 * their likeness.  The categories weigh it all: a greeting with
-	 * little after it is still small talk. */
+	/* The service is looked for in the message without the small
+	 * talk it starts or ends with (rules_small_talk): "Здравствуйте,
+	 * подскажите, …", "…, заранее спасибо" are what every service's
+	 * question may have, and they dilute their likeness.  The
+	 * categories weigh it all: a greeting with little after it is
+	 * still small talk. */
 	const char			*content;	/* text + lead */
 	size_t				 content_len;
 	size_t				 lead;
+	size_t				 tail;		/* "…, заранее спасибо" */
 	struct evidence_query		 tq;		/* content's words … */
 	struct intent_model_input	 tmi;		/* … and features */
 	int				 t_made;	/* … once asked */

@@ -415,6 +415,7 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	}
 	c->operator_cat = taxonomy_index(&c->tax, ID_OPERATOR);
 	c->greeting_cat = taxonomy_index(&c->tax, ID_GREETING);
+	c->thanks_cat = taxonomy_index(&c->tax, ID_THANKS);
 	c->oos_cat = taxonomy_index(&c->tax, ID_OOS);
 	c->howto_cat = taxonomy_index(&c->tax, ID_HOWTO);
 	c->documents_cat = taxonomy_index(&c->tax, "services.documents");

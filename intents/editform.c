@@ -870,6 +870,19 @@ editform_only_lead(const char *re)
 	return xasprintf("^%.*s", (int)(len - ls - le), re + ls);
 }
 
+char *
+editform_only_tail(const char *re)
+{
+	size_t	len = strlen(re), ls = strlen(EDEMIT_LINE_START),
+		le = strlen(EDEMIT_LINE_END);
+
+	if (len < ls + le || strncmp(re, EDEMIT_LINE_START, ls) != 0 ||
+	    strcmp(re + len - le, EDEMIT_LINE_END) != 0)
+		return NULL;
+	/* The middle starts with \W*: the first item after a non-word. */
+	return xasprintf("(?<!\\w)%.*s$", (int)(len - ls - le), re + ls);
+}
+
 size_t
 editform_resolve(struct def_set *set, def_error_fn err, void *arg)
 {

@@ -307,8 +307,18 @@ weigh_neutral(struct evidence *ev)
 	struct stemmer	*st;
 	struct term	*t;
 	char		 stem[STEM_MAX];
-	size_t		 pos = 0, start, wlen, len = strlen(ev->neutral);
+	size_t		 pos = 0, start, wlen, len = strlen(ev->neutral), i, d;
 
+	/* Numbers of four digits and more are request numbers, years,
+	 * phones: "2026" of "2026-120004" is in the pension's questions
+	 * too, and says nothing of which service a message is about. */
+	for (i = 0; i < ev->nterms; i++) {
+		for (d = 0; ev->terms[i].text[d] >= '0' &&
+		    ev->terms[i].text[d] <= '9'; d++)
+			;
+		if (ev->terms[i].text[d] == '\0' && d >= 4)
+			ev->terms[i].idf = 0;
+	}
 	st = stemmer_new();
 	while (text_next_word(ev->neutral, len, &pos, &start, &wlen))
 		if (stemmer_stem(st, ev->neutral + start, wlen, stem) > 0 &&

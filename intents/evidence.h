@@ -54,8 +54,9 @@ size_t		 evidence_add(struct evidence *, size_t category,
  * request number or a name says nothing against a service). */
 void		 evidence_spread(struct evidence *, double oov_share);
 /* Before building: the words of words (any text; cut and stemmed as the
- * documents are) earn no document anything but still count in what a
- * message asks of a match.  May be called more than once. */
+ * documents are), and every number of four digits or more, earn no
+ * document anything but still count in what a message asks of a match.
+ * May be called more than once. */
 void		 evidence_neutral(struct evidence *, const char *words);
 
 /*

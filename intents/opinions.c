@@ -49,12 +49,12 @@ model_input(struct classify_ctx *x)
 }
 
 /* The words and features the service is chosen on (x->content): the
- * message's own when it starts with no small talk. */
+ * message's own when no small talk starts or ends it. */
 static void
 topic_inputs(struct classify_ctx *x, const struct evidence_query **q,
     const struct intent_model_input **mi)
 {
-	if (x->content == x->text) {
+	if (x->lead + x->tail == 0) {
 		*q = &x->q;
 		*mi = model_input(x);
 		return;

@@ -392,21 +392,25 @@ rules_priority(const struct rules *r, struct rules_scratch *s,
 	    PRIORITY_NONE;
 }
 
-size_t
-rules_lead(const struct rules *r, struct rules_scratch *s, const char *text,
-    size_t len)
+void
+rules_small_talk(const struct rules *r, struct rules_scratch *s,
+    const char *text, size_t len, size_t *lead_r, size_t *tail_r)
 {
-	size_t	 end, k;
+	size_t	 lead = 0, end = len, k;
 	int32_t	 cp;
 
-	if (r->lead.code == NULL || run(&r->lead, text, len, 0, s) < 0)
-		return 0;
-	end = pcre2_get_ovector_pointer(s->md)[1];
+	*lead_r = *tail_r = 0;
+	if (r->lead.code != NULL && run(&r->lead, text, len, 0, s) >= 0)
+		lead = pcre2_get_ovector_pointer(s->md)[1];
+	if (r->tail.code != NULL && run(&r->tail, text, len, lead, s) >= 0)
+		end = pcre2_get_ovector_pointer(s->md)[0];
 	/* All small talk: nothing to cut it from. */
-	for (k = end; k < len; k += text_decode(text + k, len - k, &cp))
-		if (text_is_word_char(cp))
-			return end;
-	return 0;
+	for (k = lead; k < end; k += text_decode(text + k, end - k, &cp))
+		if (text_is_word_char(cp)) {
+			*lead_r = lead;
+			*tail_r = len - end;
+			return;
+		}
 }
 
 size_t

@@ -63,17 +63,19 @@ int	rules_priority(const struct rules *, struct rules_scratch *,
 /* How many patterns were compiled. */
 size_t	rules_count(const struct rules *);
 
-/* The list of lists.intent that rules_lead() looks for. */
+/* The lists of lists.intent that rules_small_talk() looks for. */
 #define RULES_LEAD_LIST	"small_talk_first"
+#define RULES_TAIL_LIST	"small_talk_last"
 
 /*
- * How many bytes of small talk text[0..len) starts with: items of the
- * list small_talk_first ("Здравствуйте, подскажите пожалуйста, …"), and
- * the marks after them; 0 when none, or when nothing follows (the
- * message is all small talk).
+ * How many bytes of small talk text[0..len) starts with (*lead: items of
+ * the list small_talk_first, "Здравствуйте, подскажите пожалуйста, …",
+ * and the marks after them) and ends with (*tail: of small_talk_last,
+ * "…, заранее спасибо").  Both 0 when what is left between them has no
+ * word (the message is all small talk).
  */
-size_t	rules_lead(const struct rules *, struct rules_scratch *,
-	    const char *text, size_t len);
+void	rules_small_talk(const struct rules *, struct rules_scratch *,
+	    const char *text, size_t len, size_t *lead, size_t *tail);
 
 /* Receives one pattern that matched: its category (the taxonomy index
  * given to rules_compile) and its line in the set (borrowed). */

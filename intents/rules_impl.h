@@ -57,9 +57,10 @@ struct rules {
 	uint64_t	*always;		/* bit per item: may match
 						   whatever the scan finds */
 	struct code	 lead;			/* the small talk a message
-						   may start with: the "only"
-						   patterns at its start
-						   (rules_lead); NULL: none */
+						   may start with … */
+	struct code	 tail;			/* … and end with
+						   (rules_small_talk); NULL:
+						   none */
 	size_t		 nwords;		/* … words of such bits */
 };
 

@@ -340,28 +340,35 @@ compile_item(struct rules *r, struct compiled *c, const char *pattern,
 }
 
 /*
- * r->lead: the items of the list small_talk_first of lists.intent read as
- * an "only" line is (its first item first, then any of them), at the
- * start of a message ("Здравствуйте, подскажите пожалуйста, …").  No such
- * list, or one that does not compile: nothing is ever cut.
+ * One of r->lead and r->tail: list name of lists.intent read as an
+ * "only" line is, at the start of a message ("Здравствуйте, подскажите
+ * пожалуйста, …": the list's first item first, then any of them) or at
+ * its end ("…, заранее спасибо": any of them).  No such list, or one
+ * that does not compile: nothing is cut.
  */
 static void
-compile_lead(struct rules *r, const struct def_set *set)
+compile_small_talk(struct code *c, const struct def_set *set,
+    const char *name, char *(*form)(const char *))
 {
-	char		*only, *lead, why[256];
+	char		*only, *re, *src, why[256];
 	size_t		 i;
 	int		 ec;
 	PCRE2_SIZE	 off;
 
 	for (i = 0; i < set->nlists; i++)
-		if (strcmp(set->lists[i].name, RULES_LEAD_LIST) == 0)
+		if (strcmp(set->lists[i].name, name) == 0)
 			break;
-	if (i == set->nlists || (only = editform_compile(set, DEF_ONLY,
-	    set->lists[i].items, why, sizeof(why))) == NULL)
+	if (i == set->nlists)
 		return;
-	if ((lead = editform_only_lead(only)) != NULL)
-		r->lead.code = compile(lead, 1, &ec, &off);
-	free(lead);
+	src = form == editform_only_lead ? xstrdup(set->lists[i].items) :
+	    xasprintf("@%s", name);
+	only = editform_compile(set, DEF_ONLY, src, why, sizeof(why));
+	free(src);
+	if (only == NULL)
+		return;
+	if ((re = form(only)) != NULL)
+		c->code = compile(re, form == editform_only_lead, &ec, &off);
+	free(re);
 	free(only);
 }
 
@@ -456,7 +463,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		}
 	}
 	free(hash);
-	compile_lead(r, set);
+	compile_small_talk(&r->lead, set, RULES_LEAD_LIST, editform_only_lead);
+	compile_small_talk(&r->tail, set, RULES_TAIL_LIST, editform_only_tail);
 	prefilter_build(r->prefilter);
 	/* An item whose pattern (or the rest apart) needs nothing found is
 	 * tried on every message; the others only when the scan says. */
@@ -488,6 +496,7 @@ rules_free(struct rules **rp)
 		branches_free(&r->items[i].branches);
 	}
 	code_free(&r->lead);
+	code_free(&r->tail);
 	free(r->items);
 	free(r->default_priority);
 	free(r->has_priority);

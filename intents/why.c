@@ -179,12 +179,12 @@ why_print(const struct classifier *c, struct classify_ctx *ctx,
 	fprintf(out, "message:      %.*s\n", (int)len, text);
 	fprintf(out, "normalised:   %.*s\n", (int)t.match_len, t.match);
 	fprintf(out, "small talk:   %s\n", t.small_talk ? "yes, nothing "
-	    "else: every other category is ruled out" : t.lead > 0 ?
-	    "first, then the question (the service is looked for in what "
-	    "follows it)" : "no");
-	if (t.lead > 0)
-		fprintf(out, "service from: %.*s\n", (int)(t.match_len - t.lead),
-		    t.match + t.lead);
+	    "else: every other category is ruled out" : t.lead + t.tail > 0 ?
+	    "around the question (the service is looked for in the question "
+	    "alone)" : "no");
+	if (t.lead + t.tail > 0)
+		fprintf(out, "service from: %.*s\n",
+		    (int)(t.match_len - t.lead - t.tail), t.match + t.lead);
 	fprintf(out, "\nlines that matched (file order):\n");
 	rs = rules_scratch_new(classifier_rules(c));
 	rules_explain(classifier_rules(c), rs, t.match, t.match_len,

@@ -339,6 +339,17 @@ check_classified "a greeting before the question does not hide its service" \
 out=$("$HOTLINE" intents why "Добрый день! подскажите, как получить загранпаспорт")
 check "why tells where the question begins after the greeting" \
 	contains "$out" "service from: как получить загранпаспорт"
+# …and "заранее спасибо" after it (small_talk_last); the year of a request
+# number is in the pension's questions too, and names no service.
+out=$("$HOTLINE" intents why "как заменить права? заранее спасибо, буду благодарна за ответ")
+check "why tells where the question ends before the thanks" \
+	contains "$out" "service from: как заменить права?"
+check_classified "a request number's year is not a service" \
+	"Check the status of request #2026-120004" \
+	'"intent":"application.status".*"topic":null'
+check_classified "…a thanks after the question hides its service no more" \
+	"подала на замену паспорта по возрасту, а надо было из за смены фамилии, не ту причину выбрала, что теперь делать Спасибо!" \
+	'"topic":"passport.internal"' 
 # not_decided LINE INTENT: the line classify printed did not decide INTENT
 # (the candidates listed after the decision may name it).
 not_decided() { ! printf '%s' "$1" | grep -q "\"id\":\"t\",\"intent\":\"$2\""; }

@@ -706,44 +706,68 @@ START_TEST(not_pattern_vetoes_its_category_only)
 }
 END_TEST
 
+static size_t
+lead_of(const struct rules *r, struct rules_scratch *s, const char *m)
+{
+	size_t	lead, tail;
+
+	rules_small_talk(r, s, m, strlen(m), &lead, &tail);
+	return lead;
+}
+
+static size_t
+tail_of(const struct rules *r, struct rules_scratch *s, const char *m)
+{
+	size_t	lead, tail;
+
+	rules_small_talk(r, s, m, strlen(m), &lead, &tail);
+	return tail;
+}
+
 /* The small talk a message starts with (lists.intent small_talk_first)
- * is measured up to where its question begins; a message of nothing
- * else, or with no such list, has none. */
-START_TEST(lead_is_the_small_talk_before_the_question)
+ * and ends with (small_talk_last) is measured up to where its question
+ * begins and from where it ends; a message of nothing else, or with no
+ * such lists, has none. */
+START_TEST(small_talk_around_the_question_is_measured)
 {
 	struct def_set		 set = { 0 };
 	struct errs		 pe = { "", 0, 0 }, ce = { "", 0, 0 };
 	struct rules		*r;
 	struct rules_scratch	*s;
 	const char		*m = "здравствуйте, подскажите пожалуйста, "
-				    "как получить загранпаспорт";
+				    "как получить загранпаспорт? заранее спасибо!";
 	size_t			 nerr;
 
 	r = compile_text("list hello здравствуйте, привет*\n"
 	    "list small_talk_first @hello, \"подскажите\", \"пожалуйста\"\n"
+	    "list small_talk_last спасиб*, \"заранее\"\n"
 	    "intent a.b\nrule 1 парол*\n", &set, &pe, &ce, &nerr);
 	ck_assert_uint_eq(nerr, 0);
 	s = rules_scratch_new(r);
-	ck_assert_uint_eq(rules_lead(r, s, m, strlen(m)),
-	    strstr(m, "как") - m);
-	ck_assert_uint_eq(rules_lead(r, s, "привет!!", strlen("привет!!")), 0);
-	ck_assert_uint_eq(rules_lead(r, s, "как получить",
-	    strlen("как получить")), 0);
-	/* Small talk after the question is not before it. */
-	ck_assert_uint_eq(rules_lead(r, s, "паспорт, здравствуйте",
-	    strlen("паспорт, здравствуйте")), 0);
-	ck_assert_uint_eq(rules_lead(r, s, "привет, паспорт",
-	    strlen("привет, паспорт")), strlen("привет, "));
+	ck_assert_uint_eq(lead_of(r, s, m), strstr(m, "как") - m);
+	ck_assert_uint_eq(tail_of(r, s, m), strlen(strstr(m, " заранее")));
+	ck_assert_uint_eq(lead_of(r, s, "привет!!"), 0);
+	ck_assert_uint_eq(lead_of(r, s, "привет, спасибо"), 0);
+	ck_assert_uint_eq(tail_of(r, s, "привет, спасибо"), 0);
+	ck_assert_uint_eq(lead_of(r, s, "как получить"), 0);
+	ck_assert_uint_eq(tail_of(r, s, "как получить"), 0);
+	/* Small talk after the question is not before it, nor in the
+	 * middle at the end ("спасибо за паспорт" ends with a question). */
+	ck_assert_uint_eq(lead_of(r, s, "паспорт, здравствуйте"), 0);
+	ck_assert_uint_eq(tail_of(r, s, "спасибо, где паспорт"), 0);
+	ck_assert_uint_eq(tail_of(r, s, "паспортспасибо"), 0);
+	ck_assert_uint_eq(lead_of(r, s, "привет, паспорт"), strlen("привет, "));
 	/* The first item starts it: "подскажите" alone is the question's. */
-	ck_assert_uint_eq(rules_lead(r, s, "подскажите, как получить паспорт",
-	    strlen("подскажите, как получить паспорт")), 0);
+	ck_assert_uint_eq(lead_of(r, s, "подскажите, как получить паспорт"),
+	    0);
 	rules_scratch_free(&s);
 	rules_free(&r);
 	deffile_set_clear(&set);
 	r = compile_text("intent a.b\nrule 1 парол*\n", &set, &pe, &ce,
 	    &nerr);
 	s = rules_scratch_new(r);
-	ck_assert_uint_eq(rules_lead(r, s, m, strlen(m)), 0);
+	ck_assert_uint_eq(lead_of(r, s, m), 0);
+	ck_assert_uint_eq(tail_of(r, s, m), 0);
 	rules_scratch_free(&s);
 	rules_free(&r);
 	deffile_set_clear(&set);
@@ -980,7 +1004,7 @@ deffile_suite(void)
 	tcase_add_test(tc, upper_case_letter_in_a_pattern_is_an_error);
 	tcase_add_test(tc, cyrillic_message_matches_whatever_its_case);
 	tcase_add_test(tc, not_pattern_vetoes_its_category_only);
-	tcase_add_test(tc, lead_is_the_small_talk_before_the_question);
+	tcase_add_test(tc, small_talk_around_the_question_is_measured);
 	tcase_add_test(tc, the_same_pattern_in_several_places_counts_in_each);
 	tcase_add_test(tc, unmapped_category_is_checked_but_left_out);
 	tcase_add_test(tc, first_matching_priority_wins_else_the_default);
