@@ -879,8 +879,7 @@ editform_only_tail(const char *re)
 	if (len < ls + le || strncmp(re, EDEMIT_LINE_START, ls) != 0 ||
 	    strcmp(re + len - le, EDEMIT_LINE_END) != 0)
 		return NULL;
-	/* The middle starts with \W*: the first item after a non-word. */
-	return xasprintf("(?<!\\w)%.*s$", (int)(len - ls - le), re + ls);
+	return xasprintf("%.*s$", (int)(len - ls - le), re + ls);
 }
 
 size_t

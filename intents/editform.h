@@ -38,8 +38,9 @@ char	*editform_compile(const struct def_set *set,
  * begins.  Returns it allocated, or NULL when re is not of that form.
  */
 char	*editform_only_lead(const char *re);
-/* … and its tail form: the same small talk at the very end of a longer
- * message ("…, заранее спасибо"), its match starting where it begins. */
+/* … and its tail form: the same small talk up to the very end of a
+ * longer message ("…, заранее спасибо"), to be tried where it may begin
+ * (at the start of a word). */
 char	*editform_only_tail(const char *re);
 
 /*

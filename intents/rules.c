@@ -392,18 +392,64 @@ rules_priority(const struct rules *r, struct rules_scratch *s,
 	    PRIORITY_NONE;
 }
 
+/* How many words from the end of a message its closing small talk may
+ * begin ("буду очень благодарна за ответ, заранее спасибо!" is seven)… */
+#define TAIL_WORDS	12
+/* … and within how many its last item begins ("thank you very much"). */
+#define TAIL_ITEM_WORDS	4
+
+/*
+ * The starts of the last words of text[lo..len), last first, at most
+ * max: walked back from the end, a character at a time.
+ */
+static size_t
+last_word_starts(const char *text, size_t lo, size_t len, size_t *starts,
+    size_t max)
+{
+	size_t	 i = len, n = 0, c;
+	int32_t	 cp;
+	int	 in_word = 0;
+
+	while (i > lo && n < max) {
+		for (c = i - 1; c > lo && ((unsigned char)text[c] & 0xc0) ==
+		    0x80; c--)
+			;
+		text_decode(text + c, i - c, &cp);
+		if (text_is_word_char(cp))
+			in_word = 1;
+		else if (in_word) {
+			starts[n++] = i;
+			in_word = 0;
+		}
+		i = c;
+	}
+	if (in_word && n < max)
+		starts[n++] = i;
+	return n;
+}
+
 void
 rules_small_talk(const struct rules *r, struct rules_scratch *s,
     const char *text, size_t len, size_t *lead_r, size_t *tail_r)
 {
-	size_t	 lead = 0, end = len, k;
+	size_t	 lead = 0, end = len, starts[TAIL_WORDS], n = 0, k;
 	int32_t	 cp;
 
 	*lead_r = *tail_r = 0;
 	if (r->lead.code != NULL && run(&r->lead, text, len, 0, s) >= 0)
 		lead = pcre2_get_ovector_pointer(s->md)[1];
-	if (r->tail.code != NULL && run(&r->tail, text, len, lead, s) >= 0)
-		end = pcre2_get_ovector_pointer(s->md)[0];
+	/* The tail (anchored, up to the end) is tried at the starts of the
+	 * last words only, the leftmost that holds winning, and only when
+	 * one of the last few holds: an unanchored search tried the list's
+	 * every word at every character (a twentieth of a classify). */
+	if (r->tail.code != NULL)
+		n = last_word_starts(text, lead, len, starts, TAIL_WORDS);
+	for (k = 0; k < n && k < TAIL_ITEM_WORDS && end == len; k++)
+		if (run(&r->tail, text, len, starts[k], s) >= 0)
+			end = starts[k];
+	for (; end < len && k < n; k++)
+		if (run(&r->tail, text, len, starts[k], s) >= 0)
+			end = starts[k];
 	/* All small talk: nothing to cut it from. */
 	for (k = lead; k < end; k += text_decode(text + k, end - k, &cp))
 		if (text_is_word_char(cp)) {

@@ -367,7 +367,7 @@ compile_small_talk(struct code *c, const struct def_set *set,
 	if (only == NULL)
 		return;
 	if ((re = form(only)) != NULL)
-		c->code = compile(re, form == editform_only_lead, &ec, &off);
+		c->code = compile(re, 1, &ec, &off);
 	free(re);
 	free(only);
 }
