@@ -19,7 +19,8 @@
 #include "lib/xmalloc.h"
 
 const char *const calib_feature_names[CALIB_NFEATURES] = {
-	"rules", "model", "agree", "fired", "example", "rescued", "topic"
+	"rules", "model", "agree", "fired", "example", "rescued", "topic",
+	"person"
 };
 
 /* The softmax gives exactly 0 and 1; 1e-4 keeps the logit finite and

@@ -30,6 +30,8 @@ enum calib_feature {
 	CALIB_RESCUED,	/* 1: an unsure message answered with the article
 			   of the one service it is clearly about */
 	CALIB_TOPIC,	/* that service's evidence (0 unless rescued) */
+	CALIB_PERSON,	/* 1: a person takes it for what person.def names
+			   (a fraud, a leak, a letter, a call back) */
 	CALIB_NFEATURES
 };
 

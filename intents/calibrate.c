@@ -66,6 +66,13 @@ features(struct classify_ctx *x, const struct verdict *v, double *f)
 	/* How clearly the rescued message is about its service: the rescue
 	 * needs 0.22, a message naming the service outright reaches 1. */
 	f[CALIB_TOPIC] = f[CALIB_RESCUED] ? v->topic_score : 0;
+	/* person.def's reasons: the rules and the models weighed the
+	 * category it replaced, and say nothing of this one (fraud went to
+	 * a person at 0.02-0.07): only that person.def decided counts. */
+	if (v->person) {
+		memset(f, 0, CALIB_NFEATURES * sizeof(*f));
+		f[CALIB_PERSON] = 1;
+	}
 }
 
 /*

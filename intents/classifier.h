@@ -74,6 +74,7 @@ struct verdict {
 	double			 margin;	/* lead over the runner-up */
 	enum action		 action;
 	const char		*reason;	/* why this action; static */
+	int			 person;	/* 1: person.def decided it */
 	struct candidate	 top[CLASSIFY_TOP];
 	size_t			 ntop;
 	const char		*topic;		/* service id, or NULL; borrowed */

@@ -506,9 +506,12 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	 * оформили кредит через госуслуги" names a bank's word. */
 	if (v->action == ACTION_DECLINE && why != PERSON_FRAUD)
 		return;
-	/* A handoff stays as it is, unless it is a leak: that one is an
-	 * incident with its priority. */
-	if (v->action == ACTION_HANDOFF && why != PERSON_DATA_LEAK)
+	/* A handoff stays as it is, unless it is a leak (an incident with
+	 * its priority) or a fraud: the operator reads why before opening
+	 * the conversation ("кто-то зашёл под мной" was handed over as an
+	 * unsure guess at a blocked account). */
+	if (v->action == ACTION_HANDOFF && why != PERSON_DATA_LEAK &&
+	    why != PERSON_FRAUD)
 		return;
 	cat = why == PERSON_DATA_LEAK ? taxonomy_index(&c->tax, ID_INCIDENT) :
 	    c->operator_cat;
@@ -516,6 +519,7 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 		return;
 	classifier_set_category(c, v, cat);
 	v->action = ACTION_HANDOFF;
+	v->person = 1;
 	v->register_request = 1;
 	v->article = NULL;
 	v->lead_article = NULL;

@@ -353,6 +353,28 @@ check_classified "…a thanks after the question hides its service no more" \
 # not_decided LINE INTENT: the line classify printed did not decide INTENT
 # (the candidates listed after the decision may name it).
 not_decided() { ! printf '%s' "$1" | grep -q "\"id\":\"t\",\"intent\":\"$2\""; }
+# From the session's real-chat-style tuning set: a person asked for after
+# the wait, an account someone else entered, a link that took the card's
+# details; a pet, an appliance under guarantee and an employer's duties
+# declined; a paper the HR department wants is ours; an appointment's
+# confirmation that did not come is not a login code.
+check_classified "\"оператора дайте\" after an hour's wait asks for a person" \
+	"оператора дайте уже час тут сижу" '"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "…so does an account someone else entered" \
+	"в моём аккаунте появились заявления которые я не подавала, кто-то зашёл под мной" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "…and a card's details typed after a link that threatened deletion" \
+	"пришло смс что аккаунт удалят если не перейду по ссылке, я перешла и ввела данные карты" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "a fridge under guarantee is declined" \
+	"холодильник индезит сломался куда звонить по гарантии" '"action":"decline"'
+check_classified "…an employer's right to dismiss is declined" \
+	"Можно ли уволить сотрудницу на больничном?" '"action":"decline"'
+check_classified "a paper the HR department wants is the portal's" \
+	"Нужно свидетельство ИНН на бумаге для отдела кадров, где его заказать" \
+	'"action":"answer".*"topic":"inn"'
+line=$(printf '%s\n' '{"id":"t","text":"Записалась в мфц через приложение на четверг, а подтверждения никакого не пришло ни смс ни на почту"}' | "$HOTLINE" classify)
+check "an appointment's confirmation is not a login code" not_decided "$line" login.sms_code
 # A greeting with four words and more after it is not a greeting, however
 # little else is understood of them ("Добрый день! How can I get …").
 line=$(printf '%s\n' '{"id":"t","text":"Добрый день! How can I get a digital OMS policy? I lost the paper one"}' | "$HOTLINE" classify)
