@@ -190,16 +190,18 @@ small_talk_only(struct classify_ctx *x)
 }
 
 /* Words between the small talk around a message that make it more than
- * small talk, however little else the classifier understands of them. */
-#define MORE_THAN_HELLO	4
+ * small talk, however little else the classifier understands of them:
+ * after a greeting; before thanks, with a question mark, or without. */
+#define MORE_THAN_HELLO		4
+#define MORE_THAN_THANKS	8
 
 /*
  * "Добрый день! How can I get a digital OMS policy?": the greeting's
  * rules were all that matched, and it won; "… можно через госуслуги?
  * очень нужно, спасибо" was taken for thanks.  Four words between the
- * greeting or the thanks and the rest of the small talk say there is a
- * question ("Здравствуйте еще раз", "Доброе утро! У меня вопрос, сейчас
- * напишу" stay greetings).
+ * greeting and the rest of the small talk say there is a question
+ * ("Здравствуйте еще раз", "Доброе утро! У меня вопрос, сейчас напишу"
+ * stay greetings), and before the thanks, with a question mark.
  */
 static void
 small_talk_around(struct classify_ctx *x)
@@ -209,14 +211,17 @@ small_talk_around(struct classify_ctx *x)
 
 	if (x->lead + x->tail == 0)
 		return;
-	while (words < MORE_THAN_HELLO && text_next_word(x->content,
+	while (words < MORE_THAN_THANKS && text_next_word(x->content,
 	    x->content_len, &pos, &start, &wlen))
 		words++;
 	if (words < MORE_THAN_HELLO)
 		return;
 	if (x->lead > 0 && c->greeting_cat >= 0)
 		x->rr.vetoed[c->greeting_cat] = 1;
-	if (x->tail > 0 && c->thanks_cat >= 0)
+	/* A few words before thanks are what it is for ("всё получилось,
+	 * доступ восстановил, благодарю"), unless they ask. */
+	if (x->tail > 0 && c->thanks_cat >= 0 && (words >= MORE_THAN_THANKS ||
+	    memchr(x->content, '?', x->content_len) != NULL))
 		x->rr.vetoed[c->thanks_cat] = 1;
 }
 

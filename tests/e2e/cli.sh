@@ -347,6 +347,8 @@ check "why tells where the question ends before the thanks" \
 check_classified "a request number's year is not a service" \
 	"Check the status of request #2026-120004" \
 	'"intent":"application.status".*"topic":null'
+check_classified "a few words before thanks are what it is for" \
+	"всё получилось, доступ восстановил, благодарю" '"intent":"smalltalk.thanks"'
 check_classified "…a thanks after the question hides its service no more" \
 	"подала на замену паспорта по возрасту, а надо было из за смены фамилии, не ту причину выбрала, что теперь делать Спасибо!" \
 	'"topic":"passport.internal"' 
