@@ -197,6 +197,26 @@ message_start(const struct conv_env *env, int64_t id, const char *text,
 	return 1;
 }
 
+/* The options of the bot's last message in conv (its clarifying
+ * question's), parsed; NULL when it offered none.  The caller frees it. */
+static json_t *
+last_choices(sqlite3 *db, int64_t conv)
+{
+	sqlite3_stmt	*st;
+	const char	*s;
+	json_t		*ch = NULL;
+
+	if ((st = sqldb_prep(db, NULL, "SELECT choices FROM message WHERE "
+	    "conv = ?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", "i",
+	    conv)) == NULL)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		ch = json_loads(s, 0, NULL);
+	sqlite3_finalize(st);
+	return ch;
+}
+
 /* Typed longer than this, a message is not the number of a choice. */
 #define TYPED_PLACE_MAX	40
 
@@ -255,30 +275,21 @@ static int
 typed_choice(sqlite3 *db, int64_t conv, int place, char **intent_r,
     char **topic_r)
 {
-	sqlite3_stmt	*st;
 	json_t		*ch, *c;
 	const char	*s, *t;
 	int		 yes = 0;
 
 	*intent_r = *topic_r = NULL;
-	if ((st = sqldb_prep(db, NULL, "SELECT choices FROM message WHERE "
-	    "conv = ?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", "i",
-	    conv)) == NULL)
+	if ((ch = last_choices(db, conv)) == NULL)
 		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
-	    (ch = json_loads(s, 0, NULL)) != NULL) {
-		c = json_array_get(ch, (size_t)place - 1);
-		if ((s = json_string_value(json_object_get(c, "intent"))) !=
-		    NULL) {
-			t = json_string_value(json_object_get(c, "topic"));
-			*intent_r = xstrdup(s);
-			*topic_r = t != NULL ? xstrdup(t) : NULL;
-			yes = 1;
-		}
-		json_decref(ch);
+	c = json_array_get(ch, (size_t)place - 1);
+	if ((s = json_string_value(json_object_get(c, "intent"))) != NULL) {
+		t = json_string_value(json_object_get(c, "topic"));
+		*intent_r = xstrdup(s);
+		*topic_r = t != NULL ? xstrdup(t) : NULL;
+		yes = 1;
 	}
-	sqlite3_finalize(st);
+	json_decref(ch);
 	return yes;
 }
 
@@ -432,36 +443,25 @@ static int
 was_offered(sqlite3 *db, int64_t conv, const char *intent, const char *topic,
     char **label_r)
 {
-	const char	*ct;
-	sqlite3_stmt	*st;
+	const char	*ct, *s;
 	json_t		*ch, *c;
-	const char	*s;
 	size_t		 i;
 	int		 yes = 0;
 
-	if ((st = sqldb_prep(db, NULL, "SELECT choices FROM message WHERE "
-	    "conv = ?1 AND sender = 'bot' ORDER BY id DESC LIMIT 1", "i",
-	    conv)) == NULL)
+	if ((ch = last_choices(db, conv)) == NULL)
 		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL &&
-	    (ch = json_loads(s, 0, NULL)) != NULL) {
-		json_array_foreach(ch, i, c) {
-			ct = json_string_value(json_object_get(c, "topic"));
-			if (json_is_string(json_object_get(c, "intent")) &&
-			    strcmp(json_string_value(json_object_get(c,
-			    "intent")), intent) == 0 &&
-			    (topic == NULL ? ct == NULL : ct != NULL &&
-			    strcmp(ct, topic) == 0) && !yes) {
-				yes = 1;
-				s = json_string_value(json_object_get(c,
-				    "label"));
-				*label_r = xstrdup(s != NULL ? s : intent);
-			}
+	json_array_foreach(ch, i, c) {
+		ct = json_string_value(json_object_get(c, "topic"));
+		if (json_is_string(json_object_get(c, "intent")) &&
+		    strcmp(json_string_value(json_object_get(c, "intent")),
+		    intent) == 0 && (topic == NULL ? ct == NULL : ct != NULL &&
+		    strcmp(ct, topic) == 0) && !yes) {
+			yes = 1;
+			s = json_string_value(json_object_get(c, "label"));
+			*label_r = xstrdup(s != NULL ? s : intent);
 		}
-		json_decref(ch);
 	}
-	sqlite3_finalize(st);
+	json_decref(ch);
 	return yes;
 }
 
