@@ -236,18 +236,27 @@ hash_terms(struct evidence *ev)
 	}
 }
 
-static const struct term *
-find_term(const struct evidence *ev, const char *s)
+/* The index of term s in ev->terms, or -1. */
+static long
+term_index(const struct evidence *ev, const char *s)
 {
 	size_t	k;
 
 	if (ev->slot == NULL)
-		return NULL;
+		return -1;
 	k = hash_term(s) & (ev->nslots - 1);
 	for (; ev->slot[k] != 0; k = (k + 1) & (ev->nslots - 1))
 		if (strcmp(ev->terms[ev->slot[k] - 1].text, s) == 0)
-			return &ev->terms[ev->slot[k] - 1];
-	return NULL;
+			return (long)ev->slot[k] - 1;
+	return -1;
+}
+
+static const struct term *
+find_term(const struct evidence *ev, const char *s)
+{
+	long	i = term_index(ev, s);
+
+	return i >= 0 ? &ev->terms[i] : NULL;
 }
 
 /*
@@ -305,9 +314,9 @@ static void
 weigh_neutral(struct evidence *ev)
 {
 	struct stemmer	*st;
-	struct term	*t;
 	char		 stem[STEM_MAX];
 	size_t		 pos = 0, start, wlen, len = strlen(ev->neutral), i, d;
+	long		 t;
 
 	/* Numbers of four digits and more are request numbers, years,
 	 * phones: "2026" of "2026-120004" is in the pension's questions
@@ -322,8 +331,8 @@ weigh_neutral(struct evidence *ev)
 	st = stemmer_new();
 	while (text_next_word(ev->neutral, len, &pos, &start, &wlen))
 		if (stemmer_stem(st, ev->neutral + start, wlen, stem) > 0 &&
-		    (t = (struct term *)find_term(ev, stem)) != NULL)
-			t->idf = 0;
+		    (t = term_index(ev, stem)) >= 0)
+			ev->terms[t].idf = 0;
 	stemmer_free(&st);
 }
 
