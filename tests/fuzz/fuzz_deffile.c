@@ -115,7 +115,7 @@ match_both_ways(const struct rules *r, struct rules_scratch *sc,
 {
 	struct rules_result	 res, all;
 	struct normalized	 nm;
-	size_t			 i;
+	size_t			 i, lead, tail;
 	int			 prio;
 
 	res.score = calloc(ncats + 1, sizeof(*res.score));
@@ -140,6 +140,14 @@ match_both_ways(const struct rules *r, struct rules_scratch *sc,
 		prio = rules_priority(r, sc, i, nm.match, nm.match_len);
 		CHECK(prio == PRIORITY_NONE || def_priority_name(prio) != NULL);
 	}
+	/* The small talk around the question lies within the message, and
+	 * what is cut starts and ends on whole characters. */
+	rules_small_talk(r, sc, nm.match, nm.match_len, &lead, &tail);
+	CHECK(lead + tail <= nm.match_len);
+	CHECK(lead == 0 || lead == nm.match_len ||
+	    ((unsigned char)nm.match[lead] & 0xc0) != 0x80);
+	CHECK(tail == 0 || ((unsigned char)nm.match[nm.match_len - tail] &
+	    0xc0) != 0x80);
 	normalize_release(&nm);
 	free(res.score);
 	free(res.vetoed);
