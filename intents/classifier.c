@@ -132,7 +132,6 @@ classify_ctx_new(const struct classifier *c)
 	x->rr.vetoed = xcalloc(c->ncats + 1, 1);
 	x->rr.alone = xcalloc(c->ncats + 1, 1);
 	evidence_result_init(c->ev, &x->er);
-	evidence_result_init(c->ev, &x->qer);
 	x->score = xcalloc(c->ncats + 1, sizeof(double));
 	x->prob = xcalloc(c->ncats + 1, sizeof(double));
 	x->mprob = xcalloc(c->ncats + 1, sizeof(double));
@@ -157,7 +156,6 @@ classify_ctx_free(struct classify_ctx **xp)
 	free(x->rr.vetoed);
 	free(x->rr.alone);
 	evidence_result_release(&x->er);
-	evidence_result_release(&x->qer);
 	free(x->score);
 	free(x->prob);
 	free(x->mprob);
@@ -434,50 +432,6 @@ mask_emails(const char *text, size_t len, const struct entity_list *el,
 	return out;
 }
 
-/* Words a message runs to before its question is weighed apart. */
-#define STORY_WORDS	15
-
-/*
- * "Родили дочку в январе, в роддоме сказали … Прошло 2 месяца, где его
- * посмотреть?": the story dilutes the question's likeness to its kind.
- * A long message's last sentence that asks (ends with "?") is weighed
- * too, and each category that answers keeps the better likeness.
- */
-static void
-likeness_of_question(struct classify_ctx *x, size_t skip)
-{
-	const struct classifier	*c = x->c;
-	const char		*t = x->content, *q, *e;
-	size_t			 n = x->content_len, i, pos = 0, st, wl, words = 0;
-	struct evidence_result	*qr = &x->qer;
-
-	for (e = t + n; e > t && strchr(" \t\n!.)", e[-1]) != NULL; e--)
-		;
-	if (e == t || e[-1] != '?')
-		return;
-	for (q = e - 1; q > t && strchr(".!?\n", q[-1]) == NULL; q--)
-		;
-	if (q == t)
-		return;
-	while (words < STORY_WORDS && text_next_word(t, (size_t)(q - t), &pos,
-	    &st, &wl))
-		words++;
-	if (words < STORY_WORDS)
-		return;
-	evidence_query_make(x->stemmer, q, (size_t)(e - q), &x->qq);
-	evidence_score(c->ev, x->es, &x->qq, skip, qr);
-	for (i = 0; i < x->er.n; i++) {
-		if (c->cats[i].weak)
-			continue;
-		if (qr->example[i] > x->er.example[i])
-			x->er.example[i] = qr->example[i];
-		if (qr->example2[i] > x->er.example2[i])
-			x->er.example2[i] = qr->example2[i];
-		if (qr->article[i] > x->er.article[i])
-			x->er.article[i] = qr->article[i];
-	}
-}
-
 void
 classify_skip(struct classify_ctx *x, const char *text, size_t len,
     size_t skip, struct verdict *v)
@@ -516,7 +470,6 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	 * before it, the topics'. */
 	evidence_query_make(x->stemmer, n.match, n.match_len, &x->q);
 	evidence_score(c->ev, x->es, &x->q, skip, &x->er);
-	likeness_of_question(x, skip);
 	weigh(x);
 	rank(x, v);
 	decide(x, &n, v);

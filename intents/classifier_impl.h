@@ -113,9 +113,6 @@ struct classify_ctx {
 	size_t				 lead;
 	size_t				 tail;		/* "…, заранее спасибо" */
 	struct evidence_query		 tq;		/* content's words … */
-	struct evidence_query		 qq;		/* a long message's
-							   question's words … */
-	struct evidence_result		 qer;		/* … their likeness */
 	struct intent_model_input	 tmi;		/* … and features */
 	int				 t_made;	/* … once asked */
 };

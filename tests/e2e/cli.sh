@@ -347,10 +347,6 @@ check "why tells where the question ends before the thanks" \
 check_classified "a request number's year is not a service" \
 	"Check the status of request #2026-120004" \
 	'"intent":"application.status".*"topic":null'
-# A long story, then the question: the question is weighed apart too.
-check_classified "a question after a long story is weighed as a question" \
-	"Здравствуйте. Мы встали в очередь в детский сад два года назад, а в этом году переехали в другой район города, и теперь садик далеко от дома. Как поменять выбранные сады в заявлении?" \
-	'"intent":"services.how_to".*"topic":"kindergarten.queue"'
 check_classified "a few words before thanks are what it is for" \
 	"всё получилось, доступ восстановил, благодарю" '"intent":"smalltalk.thanks"'
 check_classified "…a thanks after the question hides its service no more" \
