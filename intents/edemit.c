@@ -549,3 +549,39 @@ edemit_row(const struct edemit_item *items, size_t n, int *over)
 		*over = 1;
 	return edemit_take(&b);
 }
+
+/* The middle of the PCRE2 of an "only" pattern, between the line start
+ * and end editform.c puts around it; -1 when re is not one. */
+static int
+only_middle(const char *re, const char **mid, int *len_r)
+{
+	size_t	len = strlen(re), ls = strlen(EDEMIT_LINE_START),
+		le = strlen(EDEMIT_LINE_END);
+
+	if (len < ls + le || strncmp(re, EDEMIT_LINE_START, ls) != 0 ||
+	    strcmp(re + len - le, EDEMIT_LINE_END) != 0)
+		return -1;
+	*mid = re + ls;
+	*len_r = (int)(len - ls - le);
+	return 0;
+}
+
+char *
+edemit_only_lead(const char *re)
+{
+	const char	*mid;
+	int		 len;
+
+	return only_middle(re, &mid, &len) == 0 ?
+	    xasprintf("^%.*s", len, mid) : NULL;
+}
+
+char *
+edemit_only_tail(const char *re)
+{
+	const char	*mid;
+	int		 len;
+
+	return only_middle(re, &mid, &len) == 0 ?
+	    xasprintf("%.*s$", len, mid) : NULL;
+}

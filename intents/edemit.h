@@ -102,4 +102,17 @@ struct edemit_item {
 /* A row of n items (the caller frees it); *over as above. */
 char	*edemit_row(const struct edemit_item *, size_t n, int *over);
 
+/*
+ * The lead form of the PCRE2 of an "only" pattern (editform_resolve puts
+ * it between EDEMIT_LINE_START and EDEMIT_LINE_END): the same small talk
+ * at the very start of a longer message ("Здравствуйте, подскажите, …"),
+ * its match ending where the rest begins.  Returns it allocated, or NULL
+ * when re is not of that form.
+ */
+char	*edemit_only_lead(const char *re);
+/* … and its tail form: the same small talk up to the very end of a
+ * longer message ("…, заранее спасибо"), to be tried where it may begin
+ * (at the start of a word). */
+char	*edemit_only_tail(const char *re);
+
 #endif

@@ -32,18 +32,6 @@ char	*editform_compile(const struct def_set *set,
 	    size_t errsz);
 
 /*
- * The lead form of the PCRE2 of an "only" pattern (as editform_resolve
- * makes it): the same small talk at the very start of a longer message
- * ("Здравствуйте, подскажите, …"), its match ending where the rest
- * begins.  Returns it allocated, or NULL when re is not of that form.
- */
-char	*editform_only_lead(const char *re);
-/* … and its tail form: the same small talk up to the very end of a
- * longer message ("…, заранее спасибо"), to be tried where it may begin
- * (at the start of a word). */
-char	*editform_only_tail(const char *re);
-
-/*
  * The end of a /raw/ part that starts at p (a '/'), as in a JavaScript
  * regular expression literal: the next '/' neither escaped nor inside
  * [ ].  NULL if none.

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intents/edemit.h"
 #include "intents/editform.h"
 #include "intents/needles.h"
 #include "intents/pscan.h"
@@ -348,7 +349,7 @@ compile_item(struct rules *r, struct compiled *c, const char *pattern,
  */
 static void
 compile_small_talk(struct code *c, const struct def_set *set,
-    const char *name, char *(*form)(const char *))
+    const char *name, int at_start)
 {
 	char		*only, *re, *src, why[256];
 	size_t		 i;
@@ -360,13 +361,13 @@ compile_small_talk(struct code *c, const struct def_set *set,
 			break;
 	if (i == set->nlists)
 		return;
-	src = form == editform_only_lead ? xstrdup(set->lists[i].items) :
-	    xasprintf("@%s", name);
+	src = at_start ? xstrdup(set->lists[i].items) : xasprintf("@%s", name);
 	only = editform_compile(set, DEF_ONLY, src, why, sizeof(why));
 	free(src);
 	if (only == NULL)
 		return;
-	if ((re = form(only)) != NULL)
+	if ((re = at_start ? edemit_only_lead(only) : edemit_only_tail(only)) !=
+	    NULL)
 		c->code = compile(re, 1, &ec, &off);
 	free(re);
 	free(only);
@@ -463,8 +464,8 @@ rules_compile(const struct def_set *set, const int *map, size_t ncategories,
 		}
 	}
 	free(hash);
-	compile_small_talk(&r->lead, set, RULES_LEAD_LIST, editform_only_lead);
-	compile_small_talk(&r->tail, set, RULES_TAIL_LIST, editform_only_tail);
+	compile_small_talk(&r->lead, set, RULES_LEAD_LIST, 1);
+	compile_small_talk(&r->tail, set, RULES_TAIL_LIST, 0);
 	prefilter_build(r->prefilter);
 	/* An item whose pattern (or the rest apart) needs nothing found is
 	 * tried on every message; the others only when the scan says. */
