@@ -466,8 +466,8 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	x->content_len = n.match_len - x->lead - x->tail;
 	x->t_made = 0;
 	small_talk_around(x);
-	/* Stemmed once for the categories' index and, without small talk
-	 * before it, the topics'. */
+	/* Stemmed once for the categories' index and, when no small talk
+	 * is around the question, the topics' (opinions.c topic_inputs). */
 	evidence_query_make(x->stemmer, n.match, n.match_len, &x->q);
 	evidence_score(c->ev, x->es, &x->q, skip, &x->er);
 	weigh(x);
