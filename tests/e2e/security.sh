@@ -36,10 +36,16 @@ reload() {
 }
 
 # upload TOKEN FILE NAME [curl options...]: sets $code and $body.
+# Uploads say "Expect: 100-continue" (curl does so itself only past
+# 1 MiB): a file refused by its head (413, 429) is refused before its
+# body is sent, where a body sent regardless can meet the closed
+# connection and leave curl with no status at all (once in CI, two tests
+# at a time: "past upload_conversation_mib the next is 413" failed).
 upload() {
 	up_t=$1 up_f=$2 up_n=$3
 	shift 3
 	code=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' \
+	    -H 'Expect: 100-continue' \
 	    -H "Authorization: Bearer $up_t" -H 'Content-Type: application/pdf' \
 	    -H "X-Filename: $up_n" --data-binary @"$up_f" "$@" \
 	    "$base/api/chat/attachments")
