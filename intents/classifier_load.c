@@ -4,7 +4,7 @@
  * the aspect and person lists beside the taxonomy; the learned opinions
  * trained (or read from their cache) on a thread of their own while the
  * main thread compiles the rules and builds the categories' index, and
- * hunspell's dictionary read on a third.  A load that meets any error
+ * the speller's dictionary read on a third.  A load that meets any error
  * returns NULL, having said every error it met.
  */
 #include "intents/classifier.h"
@@ -346,8 +346,8 @@ train(void *arg)
 	return NULL;
 }
 
-/* Hunspell's dictionary, read on a thread of its own: 60-130 ms, as long
- * as the rest of a load whose models come from the cache. */
+/* hunspell-ru's dictionary, read on a thread of its own (20-25 ms) beside
+ * the training thread. */
 struct dictionary {
 	struct spell	*sp;
 	char		*err;
@@ -472,10 +472,10 @@ classifier_load(const struct classifier_paths *paths, sqlite3 *kbdb,
 	if (l.nerr > 0)
 		classifier_free(&c);
 #ifdef __GLIBC__
-	/* The load's threads each had an arena of their own (hunspell's
-	 * dictionary is read in many small pieces, the indexes are built
-	 * in temporary tables): their free pages stay resident until given
-	 * back, 3-4 MB of the classifier's peak memory. */
+	/* The load's threads each had an arena of their own (the
+	 * dictionary's file is read whole and rewritten, the indexes are
+	 * built in temporary tables): their free pages stay resident until
+	 * given back, megabytes of the classifier's peak memory. */
 	malloc_trim(0);
 #endif
 	return c;

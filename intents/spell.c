@@ -1,17 +1,16 @@
 /*
  * Spelling correction of citizens' messages (see spell.h for the rule).
- * Hunspell only judges: its own suggestions cost 50-160 ms a word with the
- * Russian dictionary (measured in bench/README.md), so the candidates are
- * made here, every word one edit away, and kept only when their Snowball
- * stem is one the classifier knows and hunspell accepts them.  Of several,
+ * The dictionary only judges (spelldict.h): hunspell's own suggestions
+ * cost 50-160 ms a word with the Russian dictionary (measured in
+ * bench/README.md), so the candidates are made here, every word one edit
+ * away, and kept only when their Snowball stem is one the classifier knows
+ * and the dictionary has them.  Of several,
  * the stem the most documents use wins.  Words are judged once per thread
  * and remembered in a bounded cache: the cost (about half a millisecond) is
  * paid once per new misspelling, not per message.
  */
 #include "intents/spell.h"
 
-#include <hunspell/hunspell.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "intents/deffile.h"
 #include "intents/evidence.h"
 #include "intents/normalize.h"
+#include "intents/spelldict.h"
 #include "kb/stem.h"
 #include "lib/limits.h"
 #include "lib/text.h"
@@ -43,9 +43,7 @@ struct known {
 };
 
 struct spell {
-	Hunhandle	*hun;		/* NULL: not opened */
-	pthread_mutex_t	*lock;		/* hunspell keeps state while it
-					   checks a word */
+	struct spelldict *dict;		/* NULL: not opened */
 	unsigned char	 near[32][32];	/* letters easily typed for each
 					   other (near_letters) */
 	struct stemmer	*st;		/* for learning */
@@ -85,8 +83,6 @@ spell_new(void)
 	struct spell	*sp;
 
 	sp = xcalloc(1, sizeof(*sp));
-	sp->lock = xmalloc(sizeof(*sp->lock));
-	pthread_mutex_init(sp->lock, NULL);
 	near_letters(sp->near);
 	sp->nslots = 1024;
 	sp->slot = xcalloc(sp->nslots, sizeof(*sp->slot));
@@ -101,10 +97,7 @@ spell_free(struct spell **spp)
 
 	if (sp == NULL)
 		return;
-	if (sp->hun != NULL)
-		Hunspell_destroy(sp->hun);
-	pthread_mutex_destroy(sp->lock);
-	free(sp->lock);
+	spelldict_free(&sp->dict);
 	stemmer_free(&sp->st);
 	for (i = 0; i < sp->nslots; i++)
 		free(sp->slot[i].stem);
@@ -116,22 +109,18 @@ spell_free(struct spell **spp)
 int
 spell_open(struct spell *sp, const char *dir, char **errstr_r)
 {
-	char	*aff, *dic;
-	int	 ok;
+	char	*aff, *dic, *e;
 
 	aff = xasprintf("%s/ru_RU.aff", dir);
 	dic = xasprintf("%s/ru_RU.dic", dir);
-	/* Hunspell_create says nothing of a missing file: it comes back
-	 * with an empty dictionary that finds every word misspelt. */
-	ok = access(aff, R_OK) == 0 && access(dic, R_OK) == 0;
-	if (ok)
-		sp->hun = Hunspell_create(aff, dic);
-	else
-		*errstr_r = xasprintf("spelling: cannot read %s "
-		    "(apt-get install hunspell-ru, or set spelling 0)", dic);
+	if ((sp->dict = spelldict_open(aff, dic, &e)) == NULL) {
+		*errstr_r = xasprintf("spelling: %s (apt-get install "
+		    "hunspell-ru, or set spelling 0)", e);
+		free(e);
+	}
 	free(aff);
 	free(dic);
-	return ok ? 0 : -1;
+	return sp->dict != NULL ? 0 : -1;
 }
 
 static const struct known *
@@ -311,16 +300,11 @@ known_docs(const struct spell *sp, struct spell_scratch *s, const char *w,
 	return (kn = find(sp, stem, slen)) != NULL ? kn->docs : 0;
 }
 
-/* Hunspell's verdict on the NUL-terminated w. */
+/* The dictionary's verdict on the NUL-terminated w. */
 static int
-hun_ok(const struct spell *sp, const char *w)
+is_word(const struct spell *sp, const char *w)
 {
-	int	ok;
-
-	pthread_mutex_lock(sp->lock);
-	ok = Hunspell_spell(sp->hun, w);
-	pthread_mutex_unlock(sp->lock);
-	return ok;
+	return spelldict_has(sp->dict, w, strlen(w));
 }
 
 /* The 32 lower-case letters а..я, numbered 0..31, in UTF-8. */
@@ -397,7 +381,7 @@ consider(const struct spell *sp, struct spell_scratch *s, char *c,
 	if ((docs = known_docs(sp, s, c, len)) <= b->docs[kind])
 		return;
 	c[len] = '\0';
-	if (!hun_ok(sp, c))
+	if (!is_word(sp, c))
 		return;
 	b->docs[kind] = docs;
 	memcpy(b->fix[kind], c, len + 1);
@@ -466,7 +450,7 @@ spell_word(const struct spell *sp, struct spell_scratch *s, const char *w,
 	char		 word[SPELL_MAX_BYTES + 1];
 	unsigned	 docs;
 
-	if (sp == NULL || sp->hun == NULL || len < 2 * SPELL_MIN_LETTERS ||
+	if (sp == NULL || sp->dict == NULL || len < 2 * SPELL_MIN_LETTERS ||
 	    len > SPELL_MAX_BYTES || !russian(w, len) ||
 	    (docs = known_docs(sp, s, w, len)) > SPELL_RARE)
 		return NULL;
@@ -489,7 +473,7 @@ spell_word(const struct spell *sp, struct spell_scratch *s, const char *w,
 	e = &s->cache[k];
 	memcpy(e->word, word, len + 1);
 	s->ncached++;
-	if (hun_ok(sp, word) || !suggest(sp, s, w, len, docs)) {
+	if (is_word(sp, word) || !suggest(sp, s, w, len, docs)) {
 		e->fix[0] = '\0';
 		return NULL;
 	}
@@ -507,7 +491,7 @@ spell_correct(const struct spell *sp, struct spell_scratch *s,
 
 	/* The Cyrillic of a message typed in Latin letters is ours, not
 	 * the citizen's: "chrome" gives "чроме", which is no typo. */
-	if (sp == NULL || sp->hun == NULL || n->translit)
+	if (sp == NULL || sp->dict == NULL || n->translit)
 		return 0;
 	while (text_next_word(n->match, n->match_len, &pos, &start, &wlen)) {
 		if ((fix = spell_word(sp, s, n->match + start, wlen)) == NULL)

@@ -3,9 +3,9 @@
  * "заявлние" becomes "заявление", "паспртом" "паспортом".  A word is
  * changed only when the classifier cannot use it as written (its stem is in
  * none of the categories' and articles' words), hunspell's Russian
- * dictionary says it is misspelt, and one edit (a letter dropped, added,
- * changed, or two swapped) turns it into a word hunspell accepts whose stem
- * the classifier does know.  Anything else (names, numbers, words spelt
+ * dictionary (hunspell-ru, read by spelldict.h) has no such word, and one
+ * edit (a letter dropped, added, changed, or two swapped) turns it into a
+ * word the dictionary has whose stem the classifier does know.  Anything else (names, numbers, words spelt
  * right but unknown here) is left to the Snowball stems as before.
  */
 #ifndef INTENTS_SPELL_H
@@ -25,9 +25,9 @@ struct spell	*spell_new(void);
 void		 spell_free(struct spell **);
 
 /*
- * Loads hunspell's dictionary dir/ru_RU.{aff,dic} (about 130 ms: the
- * classifier does it on its training thread).  Returns 0, or -1 with an
- * allocated *errstr_r.
+ * Reads hunspell's dictionary dir/ru_RU.{aff,dic} (20-25 ms: the classifier
+ * does it on a thread of its own).  Returns 0, or -1 with an allocated
+ * *errstr_r.
  */
 int		 spell_open(struct spell *, const char *dir, char **errstr_r);
 

@@ -23,6 +23,11 @@
 /* Bytes of a word, and of its stem, that the stem cache keeps: 16
  * Cyrillic letters; longer words are stemmed every time. */
 #define LIMIT_STEM_CACHE_BYTES		32
+/* hunspell's dictionary and affix files (ru_RU.dic is 3.4 MB): read whole
+ * to keep the roots the speller can use; a larger file is not hunspell-ru. */
+#define LIMIT_DICT_FILE_BYTES		(64 * 1024 * 1024)
+/* A line of them (the longest of hunspell-ru: 60 bytes). */
+#define LIMIT_DICT_LINE_BYTES		1024
 /* Entities found in one message; more is noise or an attack. */
 #define LIMIT_ENTITIES			16
 /* PCRE2 match limit (backtracking steps) per rule and message. */

@@ -3,7 +3,8 @@
 # is missing.  Run as root; idempotent.
 set -e
 # autoconf-archive: AX_PTHREAD for configure.ac (autogen.sh).  hunspell-ru:
-# the Russian dictionary that mends typos (intents/spell.c).
+# the Russian dictionary that mends typos (intents/spell.c); libhunspell-dev
+# for the test that holds our reader of it to libhunspell.
 build="build-essential autoconf automake autoconf-archive pkg-config libpcre2-dev
 libsqlite3-dev libjansson-dev libutf8proc-dev libstemmer-dev check
 libetpan-dev libxml2-dev libcurl4-gnutls-dev libgnutls28-dev

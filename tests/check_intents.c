@@ -9,7 +9,7 @@
 static Suite *(*const suites[])(void) = { entities_suite, deffile_suite,
     editform_suite, normalize_suite, classifier_suite,
     prefilter_suite, calib_suite, evidence_suite, spell_suite,
-    modelcache_suite };
+    spelldict_suite, modelcache_suite };
 
 int
 main(void)

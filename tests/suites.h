@@ -26,6 +26,7 @@ Suite	*prefilter_suite(void);
 Suite	*calib_suite(void);
 Suite	*evidence_suite(void);
 Suite	*spell_suite(void);
+Suite	*spelldict_suite(void);
 Suite	*modelcache_suite(void);
 /* mailbox */
 Suite	*mail_suite(void);

@@ -1,5 +1,5 @@
 /*
- * Typos mended with hunspell's Russian dictionary (installed by
+ * Typos mended with hunspell's Russian dictionary (hunspell-ru, installed by
  * scripts/deps.sh) against the words of the shipped category files: what
  * a citizen misspells becomes the word the rules know, and nothing else
  * changes.
