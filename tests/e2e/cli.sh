@@ -302,6 +302,21 @@ check_classified "a pizza delivery's number is declined, not answered with a ser
 	"дай номер доставки пиццы" '"action":"decline"'
 check_classified "Ukraine's Diia is another country's portal" \
 	"дия не открывается, паспорт не отображается" '"action":"decline"'
+check_classified "a fire at the neighbours' is declined (the reply sends to 112), not given our phone" \
+	"у соседей пожар дым из окна!!! куда звонить" '"action":"decline"'
+check_classified "someone not breathing in the street is declined, not an incident of ours" \
+	"человеку плохо на улице упал не дышит" '"action":"decline"'
+check_classified "a UK passport renewed on gov.uk is another country's" \
+	"How do I renew my UK passport online on gov.uk?" '"action":"decline"'
+check_classified "the MFC's Wi-Fi password is not a login question" \
+	"какой пароль от вайфая в мфц" '"action":"decline"'
+check_classified "\"дайте руководителя\" asks for a person, though it threatens a complaint" \
+	"дайте руководителя, буду жаловаться в прокуратуру" '"action":"handoff"'
+check_classified "a code asked for by a caller \"from Госуслуги\" and told is fraud" \
+	"мне позвонили из 'госуслуг' просят назвать код из смс, иначе заблокируют учетку. я назвала... что теперь делать" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "the citizen's own working hours are not the hotline's" \
+	"как подтвердить учетку не выходя из дома, в мфц не вариант, я работаю до 8 вечера" '"intent":"services.how_to"'
 check_classified "\"кто-нибудь живой\" after a long story asks for a person" \
 	"паспорт просрочен, пенсию не дают, не знаю куда бежать, помогите кто-нибудь живой" \
 	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
