@@ -41,6 +41,10 @@ out=$("$HOTLINE" ask "I need to speak to a human, not a bot")
 check "an English request for a person is answered in English" \
 	contains "$out" "operator"
 
+# An emergency is not ours, but the reply says where help is.
+out=$("$HOTLINE" ask "у соседей пожар, дым из окна, куда звонить")
+check "a fire is declined with the emergency number" contains "$out" "112"
+
 # Out of scope is declined politely, not answered as if it were ours.
 out=$(printf '%s\n' '{"id":"w","text":"какая завтра погода в питере"}' |
 	"$HOTLINE" classify)
