@@ -323,6 +323,19 @@ async function main() {
       await chat.locator('#file').setInputFiles({ name: 'big.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 0x25) });
       await chat.locator('.upload.upload-error', { hasText: /10/ }).waitFor();
     }],
+    ['past the request\'s room for files a file is refused saying why, not as a network error', async () => {
+      // upload_conversation_mib 30: three files of 9 MiB fit, the fourth is
+      // refused by its head while the browser is still sending it.
+      const pdf9 = () => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(9 * 1024 * 1024, 0x78)]);
+      for (const n of [1, 2, 3]) {
+        await chat.locator('#file').setInputFiles({ name: `том ${n}.pdf`, mimeType: 'application/pdf', buffer: pdf9() });
+        await chat.locator('.upload.upload-ok', { hasText: `том ${n}.pdf` }).waitFor({ timeout: 60000 });
+      }
+      await chat.locator('#file').setInputFiles({ name: 'том 4.pdf', mimeType: 'application/pdf', buffer: pdf9() });
+      await chat.locator('.upload.upload-error').waitFor({ timeout: 60000 });
+      const t = await chat.locator('#upload-text').textContent();
+      assert(/объём/.test(t), `the refusal says why: "${t}"`);
+    }],
   ]);
 
   // (4) reloading mid-conversation restores the messages.

@@ -51,6 +51,17 @@ upload() {
 	    "$base/api/chat/attachments")
 	body=$(cat "$tmp/body")
 }
+# upload_as_browser: the same as a browser's fetch() sends it, the whole
+# body at once, no Expect.
+upload_as_browser() {
+	up_t=$1 up_f=$2 up_n=$3
+	shift 3
+	code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H 'Expect:' \
+	    -H "Authorization: Bearer $up_t" -H 'Content-Type: application/pdf' \
+	    -H "X-Filename: $up_n" --data-binary @"$up_f" "$@" \
+	    "$base/api/chat/attachments")
+	body=$(cat "$tmp/body")
+}
 # pdf FILE KIB: a file the server takes for a PDF, KIB KiB long.
 pdf() { { printf '%%PDF-1.4\n'; head -c $(($2 * 1024 - 9)) /dev/zero | tr '\0' x; } >"$1"; }
 rss() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$pid/status"; }
@@ -539,6 +550,24 @@ check "4: a 600 KiB file is stored (201)" test "$code" = 201
 # shellcheck disable=SC2086
 upload "$tok" "$tmp/600k.pdf" scan2.pdf $proxy -H 'X-Forwarded-For: 198.51.100.70'
 check "4: past upload_conversation_mib (1) the next is 413" test "$code" = 413
+# A browser sends the body regardless: refused by its head, it must still
+# be answered 413 (libmicrohttpd reads and drops the rest), not met with
+# a reset connection, which the page would show as a network error where
+# the citizen should read "too large".  8 MiB: more than loopback's socket
+# buffers take while the server answers.
+pdf "$tmp/8m.pdf" 8192
+n=0
+codes=
+while [ $n -lt 5 ]; do
+	# shellcheck disable=SC2086
+	upload_as_browser "$tok" "$tmp/8m.pdf" scan3.pdf $proxy \
+	    -H 'X-Forwarded-For: 198.51.100.70'
+	codes="$codes $code"
+	n=$((n + 1))
+done
+check "4: ... and a browser's upload past it reads 413 every time ($codes)" \
+	test "$codes" = " 413 413 413 413 413"
+check "4: ... saying why" contains "$body" too_large
 n=0
 codes=
 while [ $n -lt 4 ]; do
