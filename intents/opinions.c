@@ -404,7 +404,8 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	const struct classifier		*c = x->c;
 	const struct evidence_query	*tq;
 	const struct intent_model_input	*tmi;
-	struct topic_choice		 tc;
+	struct topic_choice		 tc, kc;
+	const char		*id;
 	int			 mode;
 
 	v->topic_index = v->topic_rival = v->aspect = -1;
@@ -423,6 +424,25 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 		return;
 	topic_inputs(x, &tq, &tmi);
 	topic_choose(c->ti, x->ts, tq, tmi, (size_t)-1, &tc);
+	/* None stands out among all services, the best being of the kind of
+	 * service the category answered (a licence, a benefit, a
+	 * certificate) and the runner-up of another: the one that stands
+	 * out among those of its kind ("права" is a licence, not the
+	 * property rights of an extract).  A best of another kind is left
+	 * alone: "справка об отсутствии задолженности по налогам" is the
+	 * tax debt, not the certificate of no criminal record; so is one as
+	 * weak as it takes to rescue a message ("лицензия на перевозку
+	 * пассажиров" is no weapons licence for its one word). */
+	id = c->cats[v->category].id;
+	if (tc.topic < 0 && tc.first >= 0 && tc.second >= 0 &&
+	    v->action == ACTION_ANSWER && mode == DEF_SERVICES_ANSWER &&
+	    !topic_index_kind_fits(c->ti, -1, id) &&
+	    topic_index_kind_fits(c->ti, tc.first, id) &&
+	    !topic_index_kind_fits(c->ti, tc.second, id)) {
+		topic_choose_kind(c->ti, x->ts, id, &kc);
+		if (kc.topic >= 0 && kc.score >= c->cfg.topic.rescue)
+			tc = kc;
+	}
 	v->topic_score = tc.score;
 	v->topic_score2 = tc.score2;
 	v->topic_first = tc.first;

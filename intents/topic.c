@@ -297,10 +297,14 @@ topic_scratch_free(struct topic_scratch **sp)
 	*sp = NULL;
 }
 
-void
-topic_choose(const struct topic_index *ti, struct topic_scratch *s,
-    const struct evidence_query *q, const struct intent_model_input *in,
-    size_t skip, struct topic_choice *c)
+/*
+ * Picks the service from the scores left in s by topic_choose, among the
+ * topics of request kind `kind` only (NULL: all): the best, unless it is
+ * too weak, the message names no service, or another is about as good.
+ */
+static void
+pick(const struct topic_index *ti, const struct topic_scratch *s,
+    const char *kind, struct topic_choice *c)
 {
 	const struct evidence_result	*er = &s->er;
 	double				 fts, sc, best = 0, second = 0;
@@ -310,12 +314,10 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 
 	memset(c, 0, sizeof(*c));
 	c->topic = c->rival = c->first = c->second = -1;
-	if (ti->ntopics == 0)
-		return;
-	evidence_score(ti->ev, s->es, q, skip, &s->er);
-	intent_model_predict_input(ti->model, in, s->prob);
 	for (i = 0; i < er->n; i++) {
-		if (ti->article[i] == NULL)
+		if (ti->article[i] == NULL || (kind != NULL &&
+		    (ti->kinds[i] == NULL ||
+		    !article_list_has(ti->kinds[i], kind))))
 			continue;
 		fts = W_QUESTION * er->example[i] +
 		    W_QUESTION2 * er->example2[i] + W_ARTICLE * er->article[i];
@@ -354,6 +356,31 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
 		return;
 	c->topic = b;
 	c->article = ti->article[b];
+}
+
+void
+topic_choose(const struct topic_index *ti, struct topic_scratch *s,
+    const struct evidence_query *q, const struct intent_model_input *in,
+    size_t skip, struct topic_choice *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->topic = c->rival = c->first = c->second = -1;
+	if (ti->ntopics == 0)
+		return;
+	evidence_score(ti->ev, s->es, q, skip, &s->er);
+	intent_model_predict_input(ti->model, in, s->prob);
+	pick(ti, s, NULL, c);
+}
+
+void
+topic_choose_kind(const struct topic_index *ti,
+    const struct topic_scratch *s, const char *kind, struct topic_choice *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->topic = c->rival = c->first = c->second = -1;
+	if (ti->ntopics == 0)
+		return;
+	pick(ti, s, kind, c);
 }
 
 const struct evidence *

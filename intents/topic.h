@@ -146,4 +146,15 @@ void	topic_choose(const struct topic_index *, struct topic_scratch *,
 	    const struct evidence_query *, const struct intent_model_input *in,
 	    size_t skip, struct topic_choice *c);
 
+/*
+ * The same choice again, from the scores topic_choose left in the scratch,
+ * among the services of request kind `kind` only (a category id their
+ * articles list): "права" asked as a licence is the driving licence,
+ * though "права собственности" makes the property extract nearly as
+ * likely among all services.
+ */
+void	topic_choose_kind(const struct topic_index *,
+	    const struct topic_scratch *, const char *kind,
+	    struct topic_choice *c);
+
 #endif

@@ -306,6 +306,10 @@ check_classified "a pizza delivery's number is declined, not answered with a ser
 	"дай номер доставки пиццы" '"action":"decline"'
 check_classified "Ukraine's Diia is another country's portal" \
 	"дия не открывается, паспорт не отображается" '"action":"decline"'
+check_classified "\"права\" asked as a licence is the driving licence, not a property extract's rights" \
+	"права" '"topic":"driving_license"'
+check_classified "a statement of the personal pension account is the pension's" \
+	"выписка из лицевого счета сфр как получить" '"topic":"pension"'
 check_classified "a fire at the neighbours' is declined (the reply sends to 112), not given our phone" \
 	"у соседей пожар дым из окна!!! куда звонить" '"action":"decline"'
 check_classified "someone not breathing in the street is declined, not an incident of ours" \
