@@ -432,6 +432,11 @@ mask_emails(const char *text, size_t len, const struct entity_list *el,
 	return out;
 }
 
+/* A story before the question has this many words at least, and the
+ * question itself this many. */
+#define STORY_WORDS	8
+#define QUESTION_WORDS	3
+
 void
 classify_skip(struct classify_ctx *x, const char *text, size_t len,
     size_t skip, struct verdict *v)
@@ -484,11 +489,97 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	normalize_release(&n);
 }
 
+/* Words of s[0..len). */
+static size_t
+count_words(const char *s, size_t len)
+{
+	size_t	pos = 0, start, wlen, n = 0;
+
+	while (text_next_word(s, len, &pos, &start, &wlen))
+		n++;
+	return n;
+}
+
+/* Whether s[i] ends a sentence: "?", "!" or a line break anywhere; a
+ * full stop or a semicolon before white space ("т.е.", "gosuslugi.ru",
+ * "3.5" do not). */
+static int
+sentence_end(const char *s, size_t len, size_t i)
+{
+	if (s[i] == '?' || s[i] == '!' || s[i] == '\n')
+		return 1;
+	return (s[i] == '.' || s[i] == ';') && i + 1 < len &&
+	    (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\r');
+}
+
+/*
+ * Where the question a story ends with starts in text[0..len): the last
+ * sentence that asks ("…?"), or failing one the last sentence; 0 when it
+ * is the whole message.
+ */
+static size_t
+last_question(const char *text, size_t len)
+{
+	size_t	end = len, i, from;
+	int	asks = memchr(text, '?', len) != NULL;
+
+	for (;;) {
+		/* The sentence's own ending marks. */
+		while (end > 0 && (sentence_end(text, len, end - 1) ||
+		    text[end - 1] == ' ' || text[end - 1] == '.'))
+			end--;
+		if (end == 0)
+			return 0;
+		for (i = end; i > 0 && !sentence_end(text, len, i - 1); i--)
+			;
+		from = i;
+		/* Not asking while the message asks elsewhere: look before. */
+		if (asks && (end >= len || memchr(text + end, '?',
+		    len - end) == NULL) && from > 0) {
+			end = from;
+			continue;
+		}
+		return from;
+	}
+}
+
+/*
+ * A story, then the question ("я пенсионерка, сын уехал, раньше он всё
+ * делал… подскажите, как записаться к врачу"): the story's words dilute
+ * the evidence until nothing is sure and the message goes to a person.
+ * When that is why, the question alone is weighed, and answered if it is
+ * sure by itself; the entities stay the whole message's.
+ */
+static void
+weigh_last_question(struct classify_ctx *x, const char *text, size_t len,
+    struct verdict *v)
+{
+	struct verdict	w;
+	size_t		from;
+
+	if (v->action != ACTION_HANDOFF || v->person ||
+	    v->reason == NULL || strcmp(v->reason, REASON_NOT_CONFIDENT) != 0 ||
+	    len > LIMIT_CLASSIFY_BYTES)
+		return;
+	if ((from = last_question(text, len)) == 0 ||
+	    count_words(text, from) < STORY_WORDS ||
+	    count_words(text + from, len - from) < QUESTION_WORDS)
+		return;
+	classify_skip(x, text + from, len - from, (size_t)-1, &w);
+	if (w.action != ACTION_ANSWER)
+		return;
+	w.entities = v->entities;
+	w.lang = v->lang;
+	w.reason = "the question after a story";
+	*v = w;
+}
+
 void
 classify(struct classify_ctx *x, const char *text, size_t len,
     struct verdict *v)
 {
 	classify_skip(x, text, len, (size_t)-1, v);
+	weigh_last_question(x, text, len, v);
 }
 
 void
