@@ -62,6 +62,10 @@ struct candidate {
 	double	score;		/* the evidence before the softmax */
 };
 
+/* The reason of a citizen who speaks of not wanting to live (person.def
+ * "distress"): the reply is a person's at once, and says where help is. */
+#define VERDICT_REASON_DISTRESS	"a citizen in distress"
+
 struct verdict {
 	int			 category;	/* -1: none */
 	const char		*intent;	/* id, or NULL; borrowed */
@@ -73,7 +77,9 @@ struct verdict {
 	double			 confidence;	/* 0..1 */
 	double			 margin;	/* lead over the runner-up */
 	enum action		 action;
-	const char		*reason;	/* why this action; static */
+	const char		*reason;	/* why this action; static
+						   (VERDICT_REASON_* are
+						   compared by others) */
 	int			 person;	/* 1: person.def decided it */
 	struct candidate	 top[CLASSIFY_TOP];
 	size_t			 ntop;

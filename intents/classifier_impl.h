@@ -33,9 +33,10 @@
 
 /* What person.def names: messages that are for a person, not an article,
  * whatever they are about (a letter from an organisation, a demand for a
- * call back, another person's data seen in one's account). */
+ * call back, another person's data seen in one's account, a fraud, a
+ * citizen in distress). */
 enum { PERSON_ORGANISATION, PERSON_CALLBACK, PERSON_DATA_LEAK,
-    PERSON_FRAUD, PERSON_COUNT };
+    PERSON_FRAUD, PERSON_DISTRESS, PERSON_COUNT };
 extern const char *const classifier_person_names[PERSON_COUNT];
 
 struct category {

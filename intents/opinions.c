@@ -31,7 +31,7 @@
 #define ALT_WORD_MIN	4
 
 const char *const classifier_person_names[PERSON_COUNT] = {
-	"organisation", "callback", "data-leak", "fraud"
+	"organisation", "callback", "data-leak", "fraud", "distress"
 };
 
 /*
@@ -522,16 +522,18 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	if ((why = aspects_match_with(c->person, x->pers, n->match,
 	    n->match_len)) < 0)
 		return;
-	/* Out of scope stays so, unless a swindler used the portal: "мошенники
-	 * оформили кредит через госуслуги" names a bank's word. */
-	if (v->action == ACTION_DECLINE && why != PERSON_FRAUD)
+	/* Out of scope stays so, unless a swindler used the portal
+	 * ("мошенники оформили кредит через госуслуги" names a bank's word)
+	 * or the citizen speaks of not wanting to live, whatever about. */
+	if (v->action == ACTION_DECLINE && why != PERSON_FRAUD &&
+	    why != PERSON_DISTRESS)
 		return;
 	/* A handoff stays as it is, unless it is a leak (an incident with
 	 * its priority) or a fraud: the operator reads why before opening
 	 * the conversation ("кто-то зашёл под мной" was handed over as an
 	 * unsure guess at a blocked account). */
 	if (v->action == ACTION_HANDOFF && why != PERSON_DATA_LEAK &&
-	    why != PERSON_FRAUD)
+	    why != PERSON_FRAUD && why != PERSON_DISTRESS)
 		return;
 	cat = why == PERSON_DATA_LEAK ? taxonomy_index(&c->tax, ID_INCIDENT) :
 	    c->operator_cat;
@@ -548,7 +550,8 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	v->reason = why == PERSON_ORGANISATION ? "a letter from an "
 	    "organisation" : why == PERSON_CALLBACK ? "asks to be called or "
 	    "helped by a person" : why == PERSON_FRAUD ? "an account taken "
-	    "over or a fraud" : "another person's data (personal-data "
+	    "over or a fraud" : why == PERSON_DISTRESS ?
+	    VERDICT_REASON_DISTRESS : "another person's data (personal-data "
 	    "incident)";
 	v->priority = why == PERSON_DATA_LEAK ? PRIORITY_HIGH : PRIORITY_NONE;
 }

@@ -37,6 +37,7 @@ static const struct {
 	[PH_CLARIFY_TAIL] = { "reply.clarify_tail", "" },
 	[PH_EMPTY] = { "reply.empty", "" },
 	[PH_HANDOFF] = { "reply.handoff", "number" },
+	[PH_HANDOFF_DISTRESS] = { "reply.handoff_distress", "number" },
 	[PH_ASPECT_FROM] = { "reply.aspect_from", "title" },
 	[PH_ASPECT_MORE] = { "reply.aspect_more", "article" },
 	[PH_PRIORITY_CRITICAL] = { "priority.critical", "" },

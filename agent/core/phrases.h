@@ -25,6 +25,7 @@ enum phrase_key {
 	PH_CLARIFY_TAIL,
 	PH_EMPTY,
 	PH_HANDOFF,		/* {number} */
+	PH_HANDOFF_DISTRESS,	/* {number} */
 	PH_ASPECT_FROM,		/* {title} */
 	PH_ASPECT_MORE,		/* {article} */
 	PH_PRIORITY_CRITICAL,	/* priority.critical ... low, by

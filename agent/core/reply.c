@@ -475,7 +475,9 @@ reply_compose(sqlite3 *db, const struct classifier *cl, const char *channel,
 			r->text = article_text(db, v->article, lang, 0);
 			r->text = with_number(r->text, r->number, v->lang);
 		} else
-			r->text = phrase_say(v->lang, PH_HANDOFF, "number",
+			r->text = phrase_say(v->lang, v->reason != NULL &&
+			    strcmp(v->reason, VERDICT_REASON_DISTRESS) == 0 ?
+			    PH_HANDOFF_DISTRESS : PH_HANDOFF, "number",
 			    r->number, NULL);
 		break;
 	}

@@ -41,6 +41,14 @@ out=$("$HOTLINE" ask "I need to speak to a human, not a bot")
 check "an English request for a person is answered in English" \
 	contains "$out" "operator"
 
+# One who speaks of not wanting to live reaches a person at once, told
+# where help is now, whatever else the message asks.
+out=$("$HOTLINE" ask "муж ушел, пособие на детей остановили, я не вижу смысла дальше жить, сил нет")
+check "distress hands off with a number" contains "$out" "$year-"
+check "... and names 112" contains "$out" "112"
+check_classified "distress inside a question out of scope still reaches a person" \
+	"какая завтра погода, жить не хочется" '"action":"handoff"'
+
 # An emergency is not ours, but the reply says where help is.
 out=$("$HOTLINE" ask "у соседей пожар, дым из окна, куда звонить")
 check "a fire is declined with the emergency number" contains "$out" "112"
@@ -306,6 +314,15 @@ check_classified "a pizza delivery's number is declined, not answered with a ser
 	"дай номер доставки пиццы" '"action":"decline"'
 check_classified "Ukraine's Diia is another country's portal" \
 	"дия не открывается, паспорт не отображается" '"action":"decline"'
+check_classified "\"пусть со мной свяжется живой оператор\" after a benefit's question is a person" \
+	"Мне нужно подать заявление на выплату, но сама я не справлюсь. Пожалуйста, пусть со мной свяжется живой оператор или позвонит" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "\"меня взломали\" is a fraud for a person, not a password to reset" \
+	"Теперь не могу войти, пароль не подходит. Меня взломали, что делать" \
+	'"intent":"handoff.operator","confidence":[01.0-9]*,"action":"handoff"'
+check_classified "\"переключить меня на специалиста\" is asked even after \"статьи не подходят\"" \
+	"наследство, квартира в долях, нотариус говорит одно. Ваши статьи читал, не подходит. Прошу переключить меня на специалиста" \
+	'"action":"handoff"'
 check_classified "\"права\" asked as a licence is the driving licence, not a property extract's rights" \
 	"права" '"topic":"driving_license"'
 check_classified "a statement of the personal pension account is the pension's" \
