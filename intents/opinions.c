@@ -553,5 +553,8 @@ opinion_person(struct classify_ctx *x, const struct normalized *n,
 	    "over or a fraud" : why == PERSON_DISTRESS ?
 	    VERDICT_REASON_DISTRESS : "another person's data (personal-data "
 	    "incident)";
-	v->priority = why == PERSON_DATA_LEAK ? PRIORITY_HIGH : PRIORITY_NONE;
+	/* A leak is an incident of priority high; a citizen in distress is
+	 * at the head of the operators' queue. */
+	v->priority = why == PERSON_DATA_LEAK ? PRIORITY_HIGH :
+	    why == PERSON_DISTRESS ? PRIORITY_CRITICAL : PRIORITY_NONE;
 }

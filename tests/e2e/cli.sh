@@ -48,6 +48,8 @@ check "distress hands off with a number" contains "$out" "$year-"
 check "... and names 112" contains "$out" "112"
 check_classified "distress inside a question out of scope still reaches a person" \
 	"какая завтра погода, жить не хочется" '"action":"handoff"'
+check_classified "... at the head of the operators' queue" \
+	"всё бесполезно, незачем дальше жить" '"action":"handoff","priority":"critical"'
 
 # An emergency is not ours, but the reply says where help is.
 out=$("$HOTLINE" ask "у соседей пожар, дым из окна, куда звонить")
