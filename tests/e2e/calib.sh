@@ -9,6 +9,7 @@ holdout=$top_srcdir/tests/data/holdout.jsonl
 holdout2=$top_srcdir/tests/data/holdout2.jsonl
 holdout3=$top_srcdir/tests/data/holdout3.jsonl
 holdout4=$top_srcdir/tests/data/holdout4.jsonl
+holdout5=$top_srcdir/tests/data/holdout5.jsonl
 
 out=$("$HOTLINE" intents eval "$holdout")
 check "eval prints a reliability table by bins of confidence" \
@@ -27,7 +28,8 @@ check "why prints what the calibrated confidence was made of" \
 	sh -c "printf '%s' \"\$1\" | grep -q '^calibration:  rules [0-9.]* model [-0-9.]* agree 1.000 fired 1.000'" _ "$out"
 
 # The committed calibration matches the categories it calibrates.
-"$HOTLINE" intents calibrate "$holdout" "$holdout2" "$holdout3" "$holdout4" >"$tmp/calib.def"
+"$HOTLINE" intents calibrate "$holdout" "$holdout2" "$holdout3" "$holdout4" \
+	"$holdout5" >"$tmp/calib.def"
 # Same names in the same order, numbers within 1e-4: another build's
 # floating point may differ in the last digit printed.
 same_calib() {
