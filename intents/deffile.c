@@ -428,21 +428,19 @@ keyword(struct parser *p, const char *k, size_t klen, const char *v,
 }
 
 /*
- * The line at *pos (without its end of line) into *line_r; advances *pos.
- * Returns -1, after an error on p->line, for a line too long or not UTF-8.
+ * The line at *pos (< len; without its end of line) into *line_r; advances
+ * *pos.  Returns -1, after an error on p->line, for a line too long or not
+ * UTF-8.
  */
 static int
 next_line(struct parser *p, const char *buf, size_t len, size_t *pos,
     const char **line_r, size_t *llen_r)
 {
-	const char	*line = buf + *pos, *nl;
+	const char	*line;
 	size_t		 llen;
 
-	nl = memchr(line, '\n', len - *pos);
-	llen = nl != NULL ? (size_t)(nl - line) : len - *pos;
-	*pos += llen + 1;
-	if (llen > 0 && line[llen - 1] == '\r')
-		llen--;
+	if (!text_next_line(buf, len, pos, &line, &llen))
+		return -1;
 	if (llen > LIMIT_EDITOR_LINE_BYTES) {
 		perr(p, "line longer than %d bytes", LIMIT_EDITOR_LINE_BYTES);
 		return -1;

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "intents/deffile.h"
 #include "intents/evidence.h"
@@ -67,16 +66,6 @@ struct spell_scratch {
 
 static void	near_letters(unsigned char [32][32]);
 
-static size_t
-hash_str(const char *s, size_t len)
-{
-	size_t	h = 2166136261u, i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 struct spell *
 spell_new(void)
 {
@@ -126,7 +115,7 @@ spell_open(struct spell *sp, const char *dir, char **errstr_r)
 static const struct known *
 find(const struct spell *sp, const char *stem, size_t len)
 {
-	size_t	k = hash_str(stem, len) & (sp->nslots - 1);
+	size_t	k = text_hash(stem, len) & (sp->nslots - 1);
 
 	for (; sp->slot[k].stem != NULL; k = (k + 1) & (sp->nslots - 1))
 		if (strncmp(sp->slot[k].stem, stem, len) == 0 &&
@@ -146,7 +135,7 @@ grow(struct spell *sp)
 	for (i = 0; i < nold; i++) {
 		if (old[i].stem == NULL)
 			continue;
-		k = hash_str(old[i].stem, strlen(old[i].stem)) &
+		k = text_hash(old[i].stem, strlen(old[i].stem)) &
 		    (sp->nslots - 1);
 		while (sp->slot[k].stem != NULL)
 			k = (k + 1) & (sp->nslots - 1);
@@ -167,7 +156,7 @@ learn(struct spell *sp, const char *stem, unsigned docs)
 	}
 	if ((sp->n + 1) * 2 > sp->nslots)
 		grow(sp);
-	k = hash_str(stem, len) & (sp->nslots - 1);
+	k = text_hash(stem, len) & (sp->nslots - 1);
 	while (sp->slot[k].stem != NULL)
 		k = (k + 1) & (sp->nslots - 1);
 	sp->slot[k].stem = xstrdup(stem);
@@ -300,13 +289,6 @@ known_docs(const struct spell *sp, struct spell_scratch *s, const char *w,
 	return (kn = find(sp, stem, slen)) != NULL ? kn->docs : 0;
 }
 
-/* The dictionary's verdict on the NUL-terminated w. */
-static int
-is_word(const struct spell *sp, const char *w)
-{
-	return spelldict_has(sp->dict, w, strlen(w));
-}
-
 /* The 32 lower-case letters а..я, numbered 0..31, in UTF-8. */
 static void
 letter(int i, char out[2])
@@ -380,9 +362,9 @@ consider(const struct spell *sp, struct spell_scratch *s, char *c,
 
 	if ((docs = known_docs(sp, s, c, len)) <= b->docs[kind])
 		return;
-	c[len] = '\0';
-	if (!is_word(sp, c))
+	if (!spelldict_has(sp->dict, c, len))
 		return;
+	c[len] = '\0';
 	b->docs[kind] = docs;
 	memcpy(b->fix[kind], c, len + 1);
 }
@@ -454,7 +436,7 @@ spell_word(const struct spell *sp, struct spell_scratch *s, const char *w,
 	    len > SPELL_MAX_BYTES || !russian(w, len) ||
 	    (docs = known_docs(sp, s, w, len)) > SPELL_RARE)
 		return NULL;
-	k = hash_str(w, len) & (LIMIT_SPELL_CACHE - 1);
+	k = text_hash(w, len) & (LIMIT_SPELL_CACHE - 1);
 	for (; s->cache[k].word[0] != '\0';
 	    k = (k + 1) & (LIMIT_SPELL_CACHE - 1))
 		if (strncmp(s->cache[k].word, w, len) == 0 &&
@@ -466,14 +448,14 @@ spell_word(const struct spell *sp, struct spell_scratch *s, const char *w,
 	if (s->ncached >= LIMIT_SPELL_CACHE / 4 * 3) {
 		memset(s->cache, 0, LIMIT_SPELL_CACHE * sizeof(*s->cache));
 		s->ncached = 0;
-		k = hash_str(w, len) & (LIMIT_SPELL_CACHE - 1);
+		k = text_hash(w, len) & (LIMIT_SPELL_CACHE - 1);
 	}
 	memcpy(word, w, len);
 	word[len] = '\0';
 	e = &s->cache[k];
 	memcpy(e->word, word, len + 1);
 	s->ncached++;
-	if (is_word(sp, word) || !suggest(sp, s, w, len, docs)) {
+	if (spelldict_has(sp->dict, w, len) || !suggest(sp, s, w, len, docs)) {
 		e->fix[0] = '\0';
 		return NULL;
 	}

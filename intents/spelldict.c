@@ -10,6 +10,7 @@
 
 #include "lib/files.h"
 #include "lib/limits.h"
+#include "lib/text.h"
 #include "lib/xmalloc.h"
 
 /* Elements of a rule's condition ("[^аеиоуыэюя]ть" is three; hunspell-ru
@@ -62,40 +63,11 @@ struct reader {
 	char		**errstr_r;
 };
 
-static size_t
-hash_bytes(const char *s, size_t len)
-{
-	size_t	h = 2166136261u, i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static int
 fail(struct reader *r, const char *what)
 {
 	*r->errstr_r = xasprintf("%s:%zu: %s", r->path, r->line, what);
 	return -1;
-}
-
-/* Splits the next line off buf[0..len) at *pos (a CR before the LF and
- * a comment after '#' dropped). */
-static int
-next_line(const char *buf, size_t len, size_t *pos, const char **line_r,
-    size_t *llen_r)
-{
-	const char	*nl;
-
-	if (*pos >= len)
-		return 0;
-	*line_r = buf + *pos;
-	nl = memchr(*line_r, '\n', len - *pos);
-	*llen_r = nl != NULL ? (size_t)(nl - *line_r) : len - *pos;
-	*pos += *llen_r + (nl != NULL);
-	if (*llen_r > 0 && (*line_r)[*llen_r - 1] == '\r')
-		(*llen_r)--;
-	return 1;
 }
 
 /* The n-th white-space separated field of line[0..len) in *f_r; returns
@@ -219,7 +191,7 @@ cond_ok(const struct rule *ru, const char *base, size_t len)
 static struct add_slot *
 add_find(const struct spelldict *d, const char *add, size_t len)
 {
-	size_t	k = hash_bytes(add, len) & (d->nadds - 1);
+	size_t	k = text_hash(add, len) & (d->nadds - 1);
 
 	for (; d->adds[k].add != NULL; k = (k + 1) & (d->nadds - 1))
 		if (d->adds[k].len == len &&
@@ -324,7 +296,7 @@ read_aff(struct spelldict *d, const char *path, const char *buf, size_t len,
 	size_t		 pos = 0, llen;
 	int		 rc = 0;
 
-	while (rc == 0 && next_line(buf, len, &pos, &line, &llen)) {
+	while (rc == 0 && text_next_line(buf, len, &pos, &line, &llen)) {
 		r.line++;
 		if (llen > LIMIT_DICT_LINE_BYTES)
 			rc = fail(&r, "line too long");
@@ -379,11 +351,11 @@ read_dic(struct spelldict *d, const char *path, const char *buf, size_t len,
 		d->nslots *= 2;
 	d->slot = xcalloc(d->nslots, sizeof(*d->slot));
 	r.line = 1;
-	if (!next_line(buf, len, &pos, &line, &llen))
+	if (!text_next_line(buf, len, &pos, &line, &llen))
 		rc = fail(&r, "empty");
 	else if (len + len / 2 + 2 >= UINT32_MAX)
 		rc = fail(&r, "too large");
-	while (rc == 0 && next_line(buf, len, &pos, &line, &llen)) {
+	while (rc == 0 && text_next_line(buf, len, &pos, &line, &llen)) {
 		r.line++;
 		if (llen > LIMIT_DICT_LINE_BYTES) {
 			rc = fail(&r, "line too long");
@@ -407,7 +379,7 @@ read_dic(struct spelldict *d, const char *path, const char *buf, size_t len,
 		    flags[flen] != '\t'; flen++)
 			;
 		/* Homonyms: each its own entry, after the others. */
-		k = hash_bytes(line, rlen) & (d->nslots - 1);
+		k = text_hash(line, rlen) & (d->nslots - 1);
 		for (;;) {
 			k = root_slot(d, line, rlen, k, &found);
 			if (!found)
@@ -494,7 +466,7 @@ has_root(const struct spelldict *d, const char *root, size_t len,
 	size_t		 k;
 	int		 found;
 
-	k = hash_bytes(root, len) & (d->nslots - 1);
+	k = text_hash(root, len) & (d->nslots - 1);
 	for (;;) {
 		k = root_slot(d, root, len, k, &found);
 		if (!found)

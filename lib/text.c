@@ -337,3 +337,30 @@ text_in_list(const char *w, size_t len, const char *const *list, size_t n)
 			return 1;
 	return 0;
 }
+
+int
+text_next_line(const char *buf, size_t len, size_t *pos, const char **line_r,
+    size_t *llen_r)
+{
+	const char	*nl;
+
+	if (*pos >= len)
+		return 0;
+	*line_r = buf + *pos;
+	nl = memchr(*line_r, '\n', len - *pos);
+	*llen_r = nl != NULL ? (size_t)(nl - *line_r) : len - *pos;
+	*pos += *llen_r + (nl != NULL);
+	if (*llen_r > 0 && (*line_r)[*llen_r - 1] == '\r')
+		(*llen_r)--;
+	return 1;
+}
+
+size_t
+text_hash(const char *s, size_t len)
+{
+	size_t	h = 2166136261u, i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}

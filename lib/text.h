@@ -58,6 +58,18 @@ size_t	 text_fold_word(const char *w, size_t len, char *out, size_t outsz);
 int	 text_is_valid_utf8(const char *s, size_t len);
 
 /*
+ * The next line of buf[0..len) at *pos: returns 1 with *line_r and
+ * *llen_r (without its newline, nor a carriage return before it) and *pos
+ * past it, or 0 when none is left.  Nothing is checked or bounded here:
+ * the caller refuses what it must.
+ */
+int	 text_next_line(const char *buf, size_t len, size_t *pos,
+	    const char **line_r, size_t *llen_r);
+
+/* FNV-1a of s[0..len): the hash of the tables keyed by words. */
+size_t	 text_hash(const char *s, size_t len);
+
+/*
  * s cut to at most max characters on a character boundary with "…" added,
  * written to buf; s itself when it is short enough or buf too small.  The
  * result is borrowed from s or buf.

@@ -389,6 +389,27 @@ END_TEST
  * word characters: character by character, it must give what utf8proc's
  * tables give.
  */
+START_TEST(lines_are_split_with_or_without_crlf_and_a_last_newline)
+{
+	const char	*buf = "a\r\n\nbc", *line;
+	size_t		 pos = 0, llen;
+
+	ck_assert(text_next_line(buf, strlen(buf), &pos, &line, &llen));
+	ck_assert_uint_eq(llen, 1);
+	ck_assert_int_eq(line[0], 'a');
+	ck_assert(text_next_line(buf, strlen(buf), &pos, &line, &llen));
+	ck_assert_uint_eq(llen, 0);
+	ck_assert(text_next_line(buf, strlen(buf), &pos, &line, &llen));
+	ck_assert_uint_eq(llen, 2);
+	ck_assert(strncmp(line, "bc", 2) == 0);
+	ck_assert_uint_eq(pos, strlen(buf));
+	ck_assert(!text_next_line(buf, strlen(buf), &pos, &line, &llen));
+	/* The hash is of the bytes given, not of a NUL-terminated string. */
+	ck_assert_uint_eq(text_hash("ab", 1), text_hash("ax", 1));
+	ck_assert_uint_ne(text_hash("ab", 2), text_hash("ba", 2));
+}
+END_TEST
+
 START_TEST(short_ways_agree_with_utf8proc)
 {
 	utf8proc_uint8_t	 enc[4];
@@ -472,6 +493,7 @@ text_suite(void)
 	tcase_add_test(tc, shorten_cuts_on_a_character_boundary);
 	tcase_add_test(tc, hexval_reads_both_cases_and_refuses_the_rest);
 	tcase_add_test(tc, short_ways_agree_with_utf8proc);
+	tcase_add_test(tc, lines_are_split_with_or_without_crlf_and_a_last_newline);
 	suite_add_tcase(s, tc);
 	return s;
 }
