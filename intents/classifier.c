@@ -189,6 +189,17 @@ small_talk_only(struct classify_ctx *x)
 			x->rr.vetoed[i] = 1;
 }
 
+/* Words of s[0..len), counted up to max. */
+static size_t
+count_words(const char *s, size_t len, size_t max)
+{
+	size_t	pos = 0, start, wlen, n = 0;
+
+	while (n < max && text_next_word(s, len, &pos, &start, &wlen))
+		n++;
+	return n;
+}
+
 /* Words between the small talk around a message that make it more than
  * small talk, however little else the classifier understands of them:
  * after a greeting; before thanks, with a question mark, or without. */
@@ -207,13 +218,11 @@ static void
 small_talk_around(struct classify_ctx *x)
 {
 	const struct classifier	*c = x->c;
-	size_t			 pos = 0, start, wlen, words = 0;
+	size_t			 words;
 
 	if (x->lead + x->tail == 0)
 		return;
-	while (words < MORE_THAN_THANKS && text_next_word(x->content,
-	    x->content_len, &pos, &start, &wlen))
-		words++;
+	words = count_words(x->content, x->content_len, MORE_THAN_THANKS);
 	if (words < MORE_THAN_HELLO)
 		return;
 	if (x->lead > 0 && c->greeting_cat >= 0)
@@ -432,11 +441,6 @@ mask_emails(const char *text, size_t len, const struct entity_list *el,
 	return out;
 }
 
-/* A story before the question has this many words at least, and the
- * question itself this many. */
-#define STORY_WORDS	8
-#define QUESTION_WORDS	3
-
 void
 classify_skip(struct classify_ctx *x, const char *text, size_t len,
     size_t skip, struct verdict *v)
@@ -489,17 +493,6 @@ classify_skip(struct classify_ctx *x, const char *text, size_t len,
 	normalize_release(&n);
 }
 
-/* Words of s[0..len). */
-static size_t
-count_words(const char *s, size_t len)
-{
-	size_t	pos = 0, start, wlen, n = 0;
-
-	while (text_next_word(s, len, &pos, &start, &wlen))
-		n++;
-	return n;
-}
-
 /* Whether s[i] ends a sentence: "?", "!" or a line break anywhere; a
  * full stop or a semicolon before white space ("т.е.", "gosuslugi.ru",
  * "3.5" do not). */
@@ -543,6 +536,11 @@ last_question(const char *text, size_t len)
 	}
 }
 
+/* A story before the question has this many words at least, and the
+ * question itself this many. */
+#define STORY_WORDS	8
+#define QUESTION_WORDS	3
+
 /*
  * A story, then the question ("я пенсионерка, сын уехал, раньше он всё
  * делал… подскажите, как записаться к врачу"): the story's words dilute
@@ -562,8 +560,9 @@ weigh_last_question(struct classify_ctx *x, const char *text, size_t len,
 	    len > LIMIT_CLASSIFY_BYTES)
 		return;
 	if ((from = last_question(text, len)) == 0 ||
-	    count_words(text, from) < STORY_WORDS ||
-	    count_words(text + from, len - from) < QUESTION_WORDS)
+	    count_words(text, from, STORY_WORDS) < STORY_WORDS ||
+	    count_words(text + from, len - from, QUESTION_WORDS) <
+	    QUESTION_WORDS)
 		return;
 	classify_skip(x, text + from, len - from, (size_t)-1, &w);
 	if (w.action != ACTION_ANSWER)

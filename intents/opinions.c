@@ -436,7 +436,7 @@ opinion_service(struct classify_ctx *x, const struct normalized *n,
 	id = c->cats[v->category].id;
 	if (tc.topic < 0 && tc.first >= 0 && tc.second >= 0 &&
 	    v->action == ACTION_ANSWER && mode == DEF_SERVICES_ANSWER &&
-	    !topic_index_kind_fits(c->ti, -1, id) &&
+	    topic_index_is_kind(c->ti, id) &&
 	    topic_index_kind_fits(c->ti, tc.first, id) &&
 	    !topic_index_kind_fits(c->ti, tc.second, id)) {
 		topic_choose_kind(c->ti, x->ts, id, &kc);

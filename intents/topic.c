@@ -239,18 +239,24 @@ topic_index_article(const struct topic_index *ti, int t)
 }
 
 int
-topic_index_kind_fits(const struct topic_index *ti, int t, const char *id)
+topic_index_is_kind(const struct topic_index *ti, const char *id)
 {
 	size_t	i;
 
-	if (t >= 0 && (size_t)t < ti->topics->n && ti->kinds[t] != NULL &&
-	    article_list_has(ti->kinds[t], id))
-		return 1;
 	for (i = 0; i < ti->topics->n; i++)
 		if (ti->kinds[i] != NULL &&
 		    article_list_has(ti->kinds[i], id))
-			return 0;
-	return 1;
+			return 1;
+	return 0;
+}
+
+int
+topic_index_kind_fits(const struct topic_index *ti, int t, const char *id)
+{
+	if (t >= 0 && (size_t)t < ti->topics->n && ti->kinds[t] != NULL &&
+	    article_list_has(ti->kinds[t], id))
+		return 1;
+	return !topic_index_is_kind(ti, id);
 }
 
 int
@@ -297,6 +303,13 @@ topic_scratch_free(struct topic_scratch **sp)
 	*sp = NULL;
 }
 
+static void
+no_choice(struct topic_choice *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->topic = c->rival = c->first = c->second = -1;
+}
+
 /*
  * Picks the service from the scores left in s by topic_choose, among the
  * topics of request kind `kind` only (NULL: all): the best, unless it is
@@ -312,8 +325,7 @@ pick(const struct topic_index *ti, const struct topic_scratch *s,
 	int				 b = -1, r = -1;
 	size_t				 i;
 
-	memset(c, 0, sizeof(*c));
-	c->topic = c->rival = c->first = c->second = -1;
+	no_choice(c);
 	for (i = 0; i < er->n; i++) {
 		if (ti->article[i] == NULL || (kind != NULL &&
 		    (ti->kinds[i] == NULL ||
@@ -363,10 +375,10 @@ topic_choose(const struct topic_index *ti, struct topic_scratch *s,
     const struct evidence_query *q, const struct intent_model_input *in,
     size_t skip, struct topic_choice *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->topic = c->rival = c->first = c->second = -1;
-	if (ti->ntopics == 0)
+	if (ti->ntopics == 0) {
+		no_choice(c);
 		return;
+	}
 	evidence_score(ti->ev, s->es, q, skip, &s->er);
 	intent_model_predict_input(ti->model, in, s->prob);
 	pick(ti, s, NULL, c);
@@ -376,11 +388,10 @@ void
 topic_choose_kind(const struct topic_index *ti,
     const struct topic_scratch *s, const char *kind, struct topic_choice *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->topic = c->rival = c->first = c->second = -1;
 	if (ti->ntopics == 0)
-		return;
-	pick(ti, s, kind, c);
+		no_choice(c);
+	else
+		pick(ti, s, kind, c);
 }
 
 const struct evidence *

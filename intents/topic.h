@@ -117,6 +117,10 @@ const struct evidence *topic_index_evidence(const struct topic_index *);
 /* The article id of topic t, or NULL when it has none. */
 const char *topic_index_article(const struct topic_index *, int t);
 
+/* Whether some service's article lists category id as its kind of
+ * request (a licence, a benefit, a certificate). */
+int	topic_index_is_kind(const struct topic_index *, const char *id);
+
 /*
  * Whether category id fits topic t as the kind of request: the topic's
  * article lists it among its categories (a pension is services.benefits),
